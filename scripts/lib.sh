@@ -1,0 +1,116 @@
+# Shared by scripts/start and scripts/test: install what is missing (idempotent), build, and report.
+# Sourced, not run. Every step says what it does; a step that cannot finish names the missing piece and exits.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+APT_PACKAGES=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22 rustfmt-web rust-web-clippy chromium)
+WASM_BINDGEN_VERSION="0.2.130"
+export RUSTC_BOOTSTRAP=1
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$ROOT/scripts/node_modules/.bin:$PATH"
+
+step() { printf '\n==> %s\n' "$*"; }
+info() { printf '    %s\n' "$*"; }
+die() {
+  printf '\nERROR: %s\n' "$*" >&2
+  exit 1
+}
+
+ensure_apt_packages() {
+  step "System packages (${APT_PACKAGES[*]})"
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    info "all installed"
+    return
+  fi
+  command -v apt-get >/dev/null || die "apt-get not found: install ${missing[*]} by hand (Debian packages)."
+  [ "$(id -u)" = 0 ] || die "installing ${missing[*]} needs root (apt-get)."
+  info "installing: ${missing[*]}"
+  apt-get update -qq || die "apt-get update failed: Debian's package registry is not reachable."
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || die "apt-get could not install: ${missing[*]}"
+}
+
+ensure_rust_toolchain() {
+  step "Rust toolchain 'debian' (Debian's rustc-web, std sources for wasm32)"
+  command -v rustup >/dev/null || die "rustup not found: this machine kind ships rustup; install it first."
+  [ -x /usr/bin/rustc ] && [ -x /usr/bin/cargo ] || die "/usr/bin/rustc or /usr/bin/cargo missing (packages rustc-web, cargo-web)."
+  if ! rustup toolchain list | grep -q '^debian'; then
+    rustup toolchain link debian /usr
+  fi
+  info "$(rustc --version)"
+  [ -d /usr/lib/rustlib/src/rust/library ] || die "std sources missing (package rust-web-src): the wasm build needs them."
+}
+
+ensure_wasm_bindgen() {
+  step "wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  if command -v wasm-bindgen >/dev/null && wasm-bindgen --version | grep -q "$WASM_BINDGEN_VERSION"; then
+    info "installed"
+    return
+  fi
+  info "compiling (about 3 minutes on 2 cores)"
+  # No --locked: its lock file wants a crate version the registry here lacks.
+  (cd /tmp && cargo +debian install -q wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION") \
+    || die "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION failed (crates.io reachable?)."
+}
+
+npm_install_in() {
+  local dir="$1"
+  command -v npm >/dev/null || die "npm not found (Debian package npm, or Node.js 20+)."
+  if [ -d "$dir/node_modules" ] && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
+    info "$dir: up to date"
+    return
+  fi
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in $dir failed (npm registry reachable?)."
+}
+
+ensure_node_tools() {
+  step "Node tools (wasm-opt from binaryen, Playwright driving Debian's Chromium)"
+  npm_install_in "$ROOT/scripts"
+  npm_install_in "$ROOT/end2end"
+  command -v wasm-opt >/dev/null || die "wasm-opt missing after npm ci in scripts/."
+  [ -x /usr/bin/chromium ] || die "/usr/bin/chromium missing (Debian package chromium)."
+}
+
+setup_all() {
+  ensure_apt_packages
+  ensure_rust_toolchain
+  ensure_wasm_bindgen
+  ensure_node_tools
+}
+
+# build_site PROFILE: the wasm bundle + css + public/ into target/site, then the server binary.
+# PROFILE is "dev" (tests) or "release" (scripts/start).
+build_site() {
+  local profile="$1" wasm_profile server_flag wasm_dir
+  if [ "$profile" = release ]; then
+    wasm_profile=wasm-release
+    server_flag=--release
+    wasm_dir=target/wasm32-unknown-unknown/wasm-release
+  else
+    wasm_profile=dev
+    server_flag=
+    wasm_dir=target/wasm32-unknown-unknown/debug
+  fi
+  step "Building the browser bundle (hydrate, wasm32, profile $wasm_profile)"
+  cargo build --lib --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort \
+    --no-default-features --features hydrate --profile "$wasm_profile"
+  local pkg=target/site/pkg
+  rm -rf "$pkg" && mkdir -p "$pkg"
+  wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name orgdesk "$wasm_dir/orgdesk.wasm"
+  # Leptos' hydration script loads pkg/orgdesk.wasm.
+  mv "$pkg/orgdesk_bg.wasm" "$pkg/orgdesk.wasm"
+  if [ "$profile" = release ]; then
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int -o "$pkg/orgdesk.wasm" "$pkg/orgdesk.wasm"
+  fi
+  cp style/main.css "$pkg/orgdesk.css"
+  cp -r public/. target/site/
+  step "Building the server (ssr, $profile)"
+  cargo build --bin orgdesk --features ssr $server_flag
+}

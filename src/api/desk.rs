@@ -1,0 +1,245 @@
+//! The desk's server functions. Each: session → policy → validation (in the service) → service → wire
+//! type. Changes take JSON bodies: a cross-site form cannot send that content type.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::model::desk::{Bot, Desk, Me, NewSecret, TokenCheck};
+use crate::model::AppError;
+
+#[cfg(feature = "ssr")]
+mod glue {
+    use super::*;
+    use crate::model::desk::Access;
+    use crate::server::auth::Role;
+    use crate::server::service::bots::{BotRow, GrantRow, Secret};
+    use secrecy::ExposeSecret;
+
+    pub fn me(user: &crate::server::auth::SessionUser) -> Me {
+        Me {
+            name: user.name.clone(),
+            email: user.email.clone(),
+            org_id: user.org_id.clone(),
+            org_name: user.org_name.clone(),
+            role: match user.role {
+                Role::Admin => "admin".into(),
+                Role::Support => "support".into(),
+            },
+        }
+    }
+
+    pub fn bot((row, grants): (BotRow, Vec<GrantRow>)) -> Bot {
+        Bot {
+            client_id: row.client_id,
+            name: row.name,
+            description: row.description,
+            created_at: row.created_at,
+            access: grants
+                .into_iter()
+                .map(|g| Access {
+                    audience: g.audience,
+                    scopes: g.scopes.split_whitespace().map(String::from).collect(),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn secret(s: Secret) -> NewSecret {
+        crate::server::web::no_store();
+        NewSecret {
+            client_id: s.client_id,
+            client_secret: s.secret.expose_secret().to_string(),
+        }
+    }
+}
+
+/// The signed-in user, if any (public: answers "nobody" to strangers).
+#[server(endpoint = "me")]
+pub async fn whoami() -> Result<Option<Me>, AppError> {
+    match crate::server::web::signed_in().await {
+        Ok(call) => Ok(Some(glue::me(&call.user))),
+        Err(e) if e.kind == crate::model::ErrorKind::Unauthenticated => {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(axum::http::StatusCode::OK);
+            }
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[server(endpoint = "desk")]
+pub async fn load_desk(org_id: String) -> Result<Desk, AppError> {
+    use crate::server::policy::Action;
+    let call = crate::server::web::signed_in().await?;
+    call.authorize(&org_id, Action::View).await?;
+    Ok(Desk {
+        me: glue::me(&call.user),
+        apis: call
+            .state
+            .config
+            .identity
+            .apis
+            .iter()
+            .map(|a| crate::model::desk::ApiOption {
+                audience: a.audience.clone(),
+                scopes: a.scopes.clone(),
+            })
+            .collect(),
+        token_url: format!("{}oauth/token", call.state.issuer),
+        form_token: uuid::Uuid::new_v4().to_string(),
+    })
+}
+
+#[server(endpoint = "bots/list")]
+pub async fn list_bots(org_id: String) -> Result<Vec<Bot>, AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::bots;
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::View).await?;
+    let list = bots::list(&call.ctx(), &permit)
+        .await
+        .map_err(|e| call.fail(e))?;
+    Ok(list.into_iter().map(glue::bot).collect())
+}
+
+#[server(endpoint = "bots/get")]
+pub async fn get_bot(org_id: String, client_id: String) -> Result<Bot, AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::bots;
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::View).await?;
+    bots::detail(&call.ctx(), &permit, &client_id)
+        .await
+        .map(glue::bot)
+        .map_err(|e| call.fail(e))
+}
+
+#[server(endpoint = "bots/register", input = Json)]
+pub async fn register_bot(
+    org_id: String,
+    name: String,
+    description: String,
+    audience: String,
+    scopes: Vec<String>,
+    idempotency_key: String,
+) -> Result<NewSecret, AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::bots::{self, NewBot};
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::ManageBots).await?;
+    let new = NewBot {
+        name,
+        description,
+        audience,
+        scopes,
+    };
+    bots::register(&call.ctx(), &permit, new, &idempotency_key)
+        .await
+        .map(glue::secret)
+        .map_err(|e| call.fail(e))
+}
+
+#[server(endpoint = "bots/rotate", input = Json)]
+pub async fn rotate_bot_secret(org_id: String, client_id: String) -> Result<NewSecret, AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::bots;
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::ManageBots).await?;
+    bots::rotate_secret(&call.ctx(), &permit, &client_id)
+        .await
+        .map(glue::secret)
+        .map_err(|e| call.fail(e))
+}
+
+#[server(endpoint = "bots/rename", input = Json)]
+pub async fn rename_bot(org_id: String, client_id: String, name: String) -> Result<(), AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::bots;
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::ManageBots).await?;
+    bots::rename(&call.ctx(), &permit, &client_id, &name)
+        .await
+        .map_err(|e| call.fail(e))
+}
+
+#[server(endpoint = "bots/delete", input = Json)]
+pub async fn delete_bot(org_id: String, client_id: String) -> Result<(), AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::bots;
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::ManageBots).await?;
+    bots::delete(&call.ctx(), &permit, &client_id)
+        .await
+        .map_err(|e| call.fail(e))
+}
+
+#[server(endpoint = "bots/grant", input = Json)]
+pub async fn grant_bot_access(
+    org_id: String,
+    client_id: String,
+    audience: String,
+    scopes: Vec<String>,
+) -> Result<(), AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::bots;
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::ManageBots).await?;
+    bots::grant_access(&call.ctx(), &permit, &client_id, &audience, &scopes)
+        .await
+        .map_err(|e| call.fail(e))
+}
+
+#[server(endpoint = "bots/scopes", input = Json)]
+pub async fn change_bot_scopes(
+    org_id: String,
+    client_id: String,
+    audience: String,
+    scopes: Vec<String>,
+) -> Result<(), AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::bots;
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::ManageBots).await?;
+    bots::change_scopes(&call.ctx(), &permit, &client_id, &audience, &scopes)
+        .await
+        .map_err(|e| call.fail(e))
+}
+
+#[server(endpoint = "bots/revoke", input = Json)]
+pub async fn revoke_bot_access(
+    org_id: String,
+    client_id: String,
+    audience: String,
+) -> Result<(), AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::bots;
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::ManageBots).await?;
+    bots::revoke(&call.ctx(), &permit, &client_id, &audience)
+        .await
+        .map_err(|e| call.fail(e))
+}
+
+/// Uses the pasted secret for one token request, then forgets it; only decoded claims come back.
+#[server(endpoint = "bots/test-token", input = Json)]
+pub async fn test_bot_token(
+    org_id: String,
+    client_id: String,
+    audience: String,
+    secret: String,
+) -> Result<TokenCheck, AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::bots;
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::ManageBots).await?;
+    let secret = secrecy::SecretString::from(secret);
+    let claims = bots::test_token(&call.ctx(), &permit, &client_id, &audience, secret)
+        .await
+        .map_err(|e| call.fail(e))?;
+    Ok(TokenCheck {
+        org_id: claims.org_id,
+        scope: claims.scope.unwrap_or_default(),
+        expires_at: claims.exp.unwrap_or(0),
+    })
+}

@@ -1,0 +1,4 @@
+//! Server functions: the browser's only door into the server. Each is a public endpoint, kept thin.
+
+pub mod desk;
+pub mod status;

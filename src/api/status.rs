@@ -1,0 +1,28 @@
+//! The service status check. Public on purpose: it tells no more than `/readyz` does.
+
+use leptos::prelude::*;
+
+use crate::model::status::StatusReport;
+use crate::model::AppError;
+
+#[server(endpoint = "service_status")]
+pub async fn service_status() -> Result<StatusReport, AppError> {
+    use crate::model::ErrorKind;
+    use crate::server::{db, state::AppState};
+
+    let state = use_context::<AppState>()
+        .ok_or_else(|| AppError::new(ErrorKind::Internal, "Server state is not available."))?;
+    let schema = db::schema_version(&state.db).await;
+    if let Err(err) = &schema {
+        tracing::warn!(error = %err, "status check: database error");
+    }
+    Ok(StatusReport {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        database_reachable: schema.is_ok(),
+        schema_version: schema.unwrap_or(0),
+        identity_provider: match state.config.identity.tenant {
+            crate::server::identity::Tenant::Local { .. } => "local tenant".into(),
+            crate::server::identity::Tenant::Auth0 { .. } => "Auth0".into(),
+        },
+    })
+}

@@ -1,0 +1,49 @@
+//! The HTML shell and the route table: which page lives at which path.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::layout::Layout;
+use crate::pages::desk::{bot::BotPage, bots::BotsPage, overview::Overview};
+use crate::pages::{errors::NotFound, landing::Landing, rules::Rules};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="orgdesk-css" href="/pkg/orgdesk.css"/>
+        <Title formatter=|title: String| format!("{title} · orgdesk")/>
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=Landing/>
+                    <Route path=path!("/rules") view=Rules/>
+                    <Route path=path!("/orgs/:org") view=Overview/>
+                    <Route path=path!("/orgs/:org/bots") view=BotsPage/>
+                    <Route path=path!("/orgs/:org/bots/:client_id") view=BotPage/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

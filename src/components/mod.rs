@@ -1,0 +1,6 @@
+//! Building blocks shared by pages.
+
+pub mod feedback;
+pub mod layout;
+pub mod secret;
+pub mod status_check;

@@ -1,0 +1,289 @@
+//! `/api/v2/organizations/{id}/members` and `.../members/{user_id}/roles` — Auth0 Management API
+//! "Organizations: members" and "member roles" (SPEC §3.5, §3.6), with the checkpoint quirk.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use super::super::errors::MgmtError;
+use super::super::model::Membership;
+use super::super::paging::{self, Entry, Params, Shape};
+use super::super::store::Tenant;
+use super::super::Emulator;
+use super::auth::Caller;
+use super::body::{self, invalid};
+
+const SHAPE: Shape = Shape {
+    checkpoint: true,
+    next_on_every_page: true,
+    max_records: Some(1000),
+    ..Shape::offset("members")
+};
+const ROLE_SHAPE: Shape = Shape {
+    max_records: Some(1000),
+    ..Shape::offset("roles")
+};
+/// Role assignments per member (SPEC §6).
+pub const MAX_ROLES_PER_MEMBER: usize = 50;
+
+fn org_missing() -> MgmtError {
+    MgmtError::not_found("The organization does not exist.", None)
+}
+
+fn not_member() -> MgmtError {
+    // Decided (UNCONFIRMED upstream): a user who is not a member is "not found" in this organization.
+    MgmtError::not_found("The user is not a member of this organization.", None)
+}
+
+fn render(t: &Tenant, m: &Membership, with_roles: bool) -> Value {
+    let mut out = Map::new();
+    out.insert("user_id".into(), json!(m.user_id));
+    if let Some(u) = t.users.get(&m.user_id) {
+        out.insert("email".into(), json!(u.email));
+        out.insert(
+            "picture".into(),
+            json!(u.picture.clone().unwrap_or_default()),
+        );
+        out.insert("name".into(), json!(u.name));
+    }
+    if with_roles {
+        let roles: Vec<Value> = m
+            .roles
+            .iter()
+            .filter_map(|r| t.roles.get(r))
+            .map(|r| json!({ "id": r.id, "name": r.name }))
+            .collect();
+        out.insert("roles".into(), json!(roles));
+    }
+    Value::Object(out)
+}
+
+pub async fn list(
+    State(e): State<Arc<Emulator>>,
+    caller: Caller,
+    Path(org): Path<String>,
+    Query(params): Query<Params>,
+) -> Result<Json<Value>, MgmtError> {
+    caller.require(&["read:organization_members"])?;
+    let fields = params.field_filter()?;
+    let with_roles = fields
+        .as_ref()
+        .is_some_and(|(f, include)| *include && f.iter().any(|x| x == "roles"));
+    if with_roles {
+        caller.require(&["read:organization_member_roles"])?;
+    }
+    let paging = paging::parse(&params, &SHAPE)?;
+    let t = e.read();
+    if !t.organizations.contains_key(&org) {
+        return Err(org_missing());
+    }
+    let empty = Default::default();
+    let members = t.members.get(&org).unwrap_or(&empty);
+    let entries: Vec<Entry<'_, Membership>> = members
+        .values()
+        .map(|m| Entry {
+            id: &m.user_id,
+            created_at: m.created_at,
+            item: m,
+        })
+        .collect();
+    paging::render(&entries, &paging, &SHAPE, |m| {
+        paging::apply_fields(render(&t, m, with_roles), &fields)
+    })
+    .map(Json)
+}
+
+#[derive(Deserialize)]
+struct MembersBody {
+    members: Vec<String>,
+}
+
+fn members_body(raw: &Bytes) -> Result<Vec<String>, MgmtError> {
+    let (b, _): (MembersBody, _) = body::parse(raw, &["members"], &["members"])?;
+    if b.members.is_empty() {
+        return Err(body::invalid_on(
+            "Array is too short (0), minimum 1",
+            "members",
+        ));
+    }
+    Ok(b.members)
+}
+
+/// Adding a member twice is harmless; an unknown user is refused (decided; UNCONFIRMED upstream).
+pub async fn add(
+    State(e): State<Arc<Emulator>>,
+    caller: Caller,
+    Path(org): Path<String>,
+    raw: Bytes,
+) -> Result<StatusCode, MgmtError> {
+    caller.require(&["create:organization_members"])?;
+    let ids = members_body(&raw)?;
+    let now = e.now_ms();
+    let mut t = e.write();
+    if !t.organizations.contains_key(&org) {
+        return Err(org_missing());
+    }
+    let unknown: Vec<&str> = ids
+        .iter()
+        .filter(|id| !t.users.contains_key(*id))
+        .map(String::as_str)
+        .collect();
+    if !unknown.is_empty() {
+        return Err(invalid(format!(
+            "One or more users do not exist: {}",
+            unknown.join(", ")
+        )));
+    }
+    let members = t.members.entry(org).or_default();
+    for id in ids {
+        members.entry(id.clone()).or_insert(Membership {
+            user_id: id,
+            created_at: now,
+            roles: Vec::new(),
+        });
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removing a non-member is harmless (decided; UNCONFIRMED upstream).
+pub async fn remove(
+    State(e): State<Arc<Emulator>>,
+    caller: Caller,
+    Path(org): Path<String>,
+    raw: Bytes,
+) -> Result<StatusCode, MgmtError> {
+    caller.require(&["delete:organization_members"])?;
+    let ids = members_body(&raw)?;
+    let mut t = e.write();
+    if !t.organizations.contains_key(&org) {
+        return Err(org_missing());
+    }
+    if let Some(members) = t.members.get_mut(&org) {
+        for id in &ids {
+            members.shift_remove(id);
+        }
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn list_roles(
+    State(e): State<Arc<Emulator>>,
+    caller: Caller,
+    Path((org, user)): Path<(String, String)>,
+    Query(params): Query<Params>,
+) -> Result<Json<Value>, MgmtError> {
+    caller.require(&["read:organization_member_roles"])?;
+    let paging = paging::parse(&params, &ROLE_SHAPE)?;
+    let t = e.read();
+    if !t.organizations.contains_key(&org) {
+        return Err(org_missing());
+    }
+    if !t.users.contains_key(&user) {
+        return Err(MgmtError::not_found("The user does not exist.", None));
+    }
+    let membership = t.membership(&org, &user).ok_or_else(not_member)?;
+    let roles: Vec<_> = membership
+        .roles
+        .iter()
+        .filter_map(|r| t.roles.get(r))
+        .map(|r| Entry {
+            id: &r.id,
+            created_at: 0,
+            item: r,
+        })
+        .collect();
+    paging::render(&roles, &paging, &ROLE_SHAPE, |r| {
+        json!({ "id": r.id, "name": r.name, "description": r.description.clone().unwrap_or_default() })
+    })
+    .map(Json)
+}
+
+#[derive(Deserialize)]
+struct RolesBody {
+    roles: Vec<String>,
+}
+
+fn roles_body(t: &Tenant, raw: &Bytes) -> Result<Vec<String>, MgmtError> {
+    let (b, _): (RolesBody, _) = body::parse(raw, &["roles"], &["roles"])?;
+    if b.roles.is_empty() {
+        return Err(body::invalid_on(
+            "Array is too short (0), minimum 1",
+            "roles",
+        ));
+    }
+    let unknown: Vec<&str> = b
+        .roles
+        .iter()
+        .filter(|r| !t.roles.contains_key(*r))
+        .map(String::as_str)
+        .collect();
+    if !unknown.is_empty() {
+        return Err(invalid(format!(
+            "One or more of the specified roles do not exist: {}",
+            unknown.join(", ")
+        )));
+    }
+    Ok(b.roles)
+}
+
+/// What both role changes start with: the organization, the requested roles, the membership.
+fn role_change<'t>(
+    t: &'t mut Tenant,
+    org: &str,
+    user: &str,
+    raw: &Bytes,
+) -> Result<(Vec<String>, &'t mut Membership), MgmtError> {
+    if !t.organizations.contains_key(org) {
+        return Err(org_missing());
+    }
+    let roles = roles_body(t, raw)?;
+    let membership = t
+        .members
+        .get_mut(org)
+        .and_then(|m| m.get_mut(user))
+        .ok_or_else(not_member)?;
+    Ok((roles, membership))
+}
+
+pub async fn assign_roles(
+    State(e): State<Arc<Emulator>>,
+    caller: Caller,
+    Path((org, user)): Path<(String, String)>,
+    raw: Bytes,
+) -> Result<StatusCode, MgmtError> {
+    caller.require(&["create:organization_member_roles"])?;
+    let mut t = e.write();
+    let (roles, membership) = role_change(&mut t, &org, &user, &raw)?;
+    let mut next = membership.roles.clone();
+    for r in roles {
+        if !next.contains(&r) {
+            next.push(r);
+        }
+    }
+    if next.len() > MAX_ROLES_PER_MEMBER {
+        return Err(MgmtError::conflict(
+            "No more roles can be assigned to this organization member.",
+            None,
+        ));
+    }
+    membership.roles = next;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn remove_roles(
+    State(e): State<Arc<Emulator>>,
+    caller: Caller,
+    Path((org, user)): Path<(String, String)>,
+    raw: Bytes,
+) -> Result<StatusCode, MgmtError> {
+    caller.require(&["delete:organization_member_roles"])?;
+    let mut t = e.write();
+    let (roles, membership) = role_change(&mut t, &org, &user, &raw)?;
+    membership.roles.retain(|r| !roles.contains(r));
+    Ok(StatusCode::NO_CONTENT)
+}

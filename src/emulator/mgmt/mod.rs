@@ -1,0 +1,115 @@
+//! The Management API v2 subset orgdesk uses, behind a client-credentials bearer token with scopes.
+
+pub mod auth;
+pub mod body;
+pub mod client_grants;
+pub mod clients;
+pub mod directory;
+pub mod invitations;
+pub mod logs;
+pub mod members;
+pub mod org_client_grants;
+pub mod organizations;
+
+use std::sync::Arc;
+
+use axum::routing::{delete, get, post};
+use axum::Router;
+
+use super::Emulator;
+
+pub fn routes() -> Router<Arc<Emulator>> {
+    Router::new()
+        .route("/api/v2/clients", get(clients::list).post(clients::create))
+        .route(
+            "/api/v2/clients/{id}",
+            get(clients::get)
+                .patch(clients::update)
+                .delete(clients::delete),
+        )
+        .route(
+            "/api/v2/clients/{id}/rotate-secret",
+            post(clients::rotate_secret),
+        )
+        .route(
+            "/api/v2/client-grants",
+            get(client_grants::list).post(client_grants::create),
+        )
+        .route(
+            "/api/v2/client-grants/{id}",
+            get(client_grants::get)
+                .patch(client_grants::update)
+                .delete(client_grants::delete),
+        )
+        .route(
+            "/api/v2/client-grants/{id}/organizations",
+            get(client_grants::organizations),
+        )
+        .route(
+            "/api/v2/organizations",
+            get(organizations::list).post(organizations::create),
+        )
+        .route(
+            "/api/v2/organizations/name/{name}",
+            get(organizations::get_by_name),
+        )
+        .route(
+            "/api/v2/organizations/{id}",
+            get(organizations::get)
+                .patch(organizations::update)
+                .delete(organizations::delete),
+        )
+        .route(
+            "/api/v2/organizations/{id}/client-grants",
+            get(org_client_grants::list).post(org_client_grants::associate),
+        )
+        .route(
+            "/api/v2/organizations/{id}/client-grants/{grant_id}",
+            delete(org_client_grants::remove),
+        )
+        .route(
+            "/api/v2/organizations/{id}/members",
+            get(members::list)
+                .post(members::add)
+                .delete(members::remove),
+        )
+        .route(
+            "/api/v2/organizations/{id}/members/{user_id}/roles",
+            get(members::list_roles)
+                .post(members::assign_roles)
+                .delete(members::remove_roles),
+        )
+        .route(
+            "/api/v2/organizations/{id}/invitations",
+            get(invitations::list).post(invitations::create),
+        )
+        .route(
+            "/api/v2/organizations/{id}/invitations/{invitation_id}",
+            get(invitations::get).delete(invitations::delete),
+        )
+        .route(
+            "/api/v2/roles",
+            get(directory::list_roles).post(directory::create_role),
+        )
+        .route(
+            "/api/v2/roles/{id}",
+            get(directory::get_role).delete(directory::delete_role),
+        )
+        .route(
+            "/api/v2/resource-servers",
+            get(directory::list_resource_servers).post(directory::create_resource_server),
+        )
+        .route(
+            "/api/v2/resource-servers/{id}",
+            get(directory::get_resource_server)
+                .patch(directory::update_resource_server)
+                .delete(directory::delete_resource_server),
+        )
+        .route("/api/v2/users/{id}", get(directory::get_user))
+        .route(
+            "/api/v2/users/{id}/organizations",
+            get(directory::user_organizations),
+        )
+        .route("/api/v2/logs", get(logs::list))
+        .route("/api/v2/logs/{id}", get(logs::get))
+}

@@ -1,0 +1,295 @@
+//! Everything the local tenant knows, in memory, with optional persistence to one JSON file.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::keys::StoredKeySet;
+use super::model::*;
+
+/// How many log events the tenant keeps (Auth0 keeps days; tests need recent ones).
+pub const LOG_CAPACITY: usize = 20_000;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OrgGrant {
+    pub organization_id: String,
+    pub grant_id: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuthCode {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub user_id: String,
+    pub organization_id: Option<String>,
+    pub nonce: Option<String>,
+    pub scope: String,
+    pub audience: Option<String>,
+    pub code_challenge: Option<String>,
+    pub code_challenge_method: Option<String>,
+    pub auth_time: i64,
+    pub session_id: String,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefreshGrant {
+    pub client_id: String,
+    pub user_id: String,
+    pub organization_id: Option<String>,
+    pub scope: String,
+    pub audience: Option<String>,
+    pub auth_time: i64,
+    pub session_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginSession {
+    pub user_id: String,
+    pub auth_time: i64,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Tenant {
+    pub name: String,
+    /// The Management API's audience (`<issuer>api/v2/`) and the orgdesk URL the seed was laid out for;
+    /// both move with the port, so a restored tenant is rebased onto the new ones.
+    pub mgmt_audience: String,
+    pub app_url: String,
+    /// Auth0's tenant setting "Allow Organization Names in Authentication API": `org_name` in tokens,
+    /// `organization=<name>` accepted.
+    pub org_names_in_tokens: bool,
+    pub clients: IndexMap<String, Client>,
+    pub grants: IndexMap<String, ClientGrant>,
+    pub organizations: IndexMap<String, Organization>,
+    /// Keyed by `org_id/grant_id`.
+    pub org_grants: IndexMap<String, OrgGrant>,
+    /// Organization id → members in the order they joined.
+    pub members: HashMap<String, IndexMap<String, Membership>>,
+    pub invitations: IndexMap<String, Invitation>,
+    pub roles: IndexMap<String, Role>,
+    pub resource_servers: IndexMap<String, ResourceServer>,
+    pub users: IndexMap<String, User>,
+    pub logs: VecDeque<LogEvent>,
+    pub log_seq: u64,
+    pub codes: HashMap<String, AuthCode>,
+    pub refresh_tokens: HashMap<String, RefreshGrant>,
+    pub sessions: HashMap<String, LoginSession>,
+    /// `/authorize` requests waiting for the user (login, organization choice). Not persisted.
+    #[serde(skip)]
+    pub transactions: HashMap<String, Transaction>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AuthorizeParams {
+    pub response_type: Option<String>,
+    pub client_id: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub scope: Option<String>,
+    pub state: Option<String>,
+    pub nonce: Option<String>,
+    pub code_challenge: Option<String>,
+    pub code_challenge_method: Option<String>,
+    pub organization: Option<String>,
+    pub invitation: Option<String>,
+    pub prompt: Option<String>,
+    pub max_age: Option<String>,
+    pub audience: Option<String>,
+    pub login_hint: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Transaction {
+    pub params: AuthorizeParams,
+    /// The organization named in the request, resolved.
+    pub organization_id: Option<String>,
+    /// Set once the user has signed in and must still pick an organization.
+    pub user_id: Option<String>,
+    pub created_at: i64,
+}
+
+pub fn org_grant_key(org_id: &str, grant_id: &str) -> String {
+    format!("{org_id}/{grant_id}")
+}
+
+pub fn hash_password(user_id: &str, password: &str) -> String {
+    let digest = Sha256::digest(format!("{user_id}:{password}").as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Tenant {
+    /// Moves URLs that depend on where the tenant and orgdesk listen (a restart may change the port).
+    pub fn rebase(&mut self, mgmt_audience: &str, app_url: &str) {
+        let (old_mgmt, old_app) = (self.mgmt_audience.clone(), self.app_url.clone());
+        let swap = |value: &mut String| {
+            if !old_app.is_empty() && value.starts_with(&old_app) {
+                *value = format!("{app_url}{}", &value[old_app.len()..]);
+            }
+        };
+        for client in self.clients.values_mut() {
+            client.callbacks.iter_mut().for_each(swap);
+            client.allowed_logout_urls.iter_mut().for_each(swap);
+            if let Some(uri) = client.initiate_login_uri.as_mut() {
+                swap(uri);
+            }
+        }
+        for grant in self.grants.values_mut().filter(|g| g.audience == old_mgmt) {
+            grant.audience = mgmt_audience.to_string();
+        }
+        for rs in self
+            .resource_servers
+            .values_mut()
+            .filter(|r| r.identifier == old_mgmt)
+        {
+            rs.identifier = mgmt_audience.to_string();
+        }
+        self.mgmt_audience = mgmt_audience.to_string();
+        self.app_url = app_url.to_string();
+    }
+
+    pub fn organization_by_id_or_name(&self, value: &str) -> Option<&Organization> {
+        if value.starts_with("org_") {
+            self.organizations.get(value)
+        } else {
+            self.organizations.values().find(|o| o.name == value)
+        }
+    }
+
+    pub fn resource_server_by_audience(&self, audience: &str) -> Option<&ResourceServer> {
+        self.resource_servers
+            .values()
+            .find(|r| r.identifier == audience)
+    }
+
+    pub fn grant_for(&self, client_id: &str, audience: &str) -> Option<&ClientGrant> {
+        self.grants.values().find(|g| {
+            g.client_id == client_id && g.audience == audience && g.subject_type == "client"
+        })
+    }
+
+    pub fn is_associated(&self, org_id: &str, grant_id: &str) -> bool {
+        self.org_grants
+            .contains_key(&org_grant_key(org_id, grant_id))
+    }
+
+    pub fn user_by_email(&self, email: &str) -> Option<&User> {
+        let email = email.trim().to_ascii_lowercase();
+        self.users
+            .values()
+            .find(|u| u.email.eq_ignore_ascii_case(&email))
+    }
+
+    pub fn membership(&self, org_id: &str, user_id: &str) -> Option<&Membership> {
+        self.members.get(org_id).and_then(|m| m.get(user_id))
+    }
+
+    /// Organizations the user belongs to, in the order of the tenant's organizations.
+    pub fn organizations_of(&self, user_id: &str) -> Vec<&Organization> {
+        self.organizations
+            .values()
+            .filter(|o| self.membership(&o.id, user_id).is_some())
+            .collect()
+    }
+
+    /// The RBAC permissions a user holds on an API through their roles in an organization.
+    pub fn permissions(&self, user_id: &str, org_id: Option<&str>, audience: &str) -> Vec<String> {
+        let Some(membership) = org_id.and_then(|org| self.membership(org, user_id)) else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = membership
+            .roles
+            .iter()
+            .filter_map(|r| self.roles.get(r))
+            .flat_map(|r| r.permissions.iter())
+            .filter(|p| p.resource_server_identifier == audience)
+            .map(|p| p.permission_name.clone())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    pub fn push_log(&mut self, mut event: LogEvent) {
+        self.log_seq += 1;
+        event.log_id = super::ids::log(event.date, self.log_seq);
+        if self.logs.len() >= LOG_CAPACITY {
+            self.logs.pop_front();
+        }
+        self.logs.push_back(event);
+    }
+
+    /// Removes an organization and everything that hangs off it (members, invitations, associations);
+    /// users stay, as on Auth0.
+    pub fn remove_organization(&mut self, org_id: &str) -> bool {
+        if self.organizations.shift_remove(org_id).is_none() {
+            return false;
+        }
+        self.members.remove(org_id);
+        self.invitations.retain(|_, i| i.organization_id != org_id);
+        self.org_grants.retain(|_, a| a.organization_id != org_id);
+        true
+    }
+}
+
+/// What is written to the data path.
+#[derive(Serialize, Deserialize)]
+pub struct Snapshot {
+    pub tenant: Tenant,
+    pub keys: StoredKeySet,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PersistError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot parse {path}: {source}")]
+    Parse {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+pub fn load(path: &Path) -> Result<Option<Snapshot>, PersistError> {
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|source| PersistError::Parse {
+                    path: path.to_path_buf(),
+                    source,
+                })
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(PersistError::Read {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Writes atomically: a temp file beside the target, then a rename.
+pub fn save(path: &Path, bytes: &[u8]) -> Result<(), PersistError> {
+    let write_err = |source| PersistError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(write_err)?;
+    }
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).map_err(write_err)?;
+    std::fs::rename(&tmp, path).map_err(write_err)
+}

@@ -1,0 +1,22 @@
+//! orgdesk: a self-service organization admin desk for B2B SaaS vendors on Auth0.
+//!
+//! One crate, two builds: `ssr` is the server binary (axum + Leptos SSR), `hydrate` the browser bundle.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod model;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod emulator;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// The browser bundle's entry point: attach to the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

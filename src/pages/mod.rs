@@ -1,0 +1,6 @@
+//! One module per page; `app.rs` says which path shows which.
+
+pub mod desk;
+pub mod errors;
+pub mod landing;
+pub mod rules;

@@ -1,0 +1,71 @@
+//! The organization audit log: every change and every denied attempt — who, organization, action,
+//! target, result, request id, time. Never a secret: callers pass ids and short texts only.
+
+use sqlx::SqlitePool;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Result {
+    Ok,
+    Denied,
+    Failed,
+}
+
+impl Result {
+    fn as_str(self) -> &'static str {
+        match self {
+            Result::Ok => "ok",
+            Result::Denied => "denied",
+            Result::Failed => "failed",
+        }
+    }
+}
+
+pub struct Audit<'a> {
+    db: &'a SqlitePool,
+    org_id: String,
+    actor_id: String,
+    actor_name: Option<String>,
+    request_id: Option<String>,
+}
+
+impl<'a> Audit<'a> {
+    pub fn new(db: &'a SqlitePool, org_id: &str, actor_id: &str, actor_name: Option<&str>) -> Self {
+        Self {
+            db,
+            org_id: org_id.to_string(),
+            actor_id: actor_id.to_string(),
+            actor_name: actor_name.map(String::from),
+            request_id: None,
+        }
+    }
+
+    pub fn with_request_id(mut self, request_id: Option<String>) -> Self {
+        self.request_id = request_id;
+        self
+    }
+
+    /// Appends a record. A failure to write is logged loudly but does not undo what already happened.
+    pub async fn record(&self, action: &str, target: Option<&str>, result: Result, detail: &str) {
+        let now = time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        let written = sqlx::query(
+            "INSERT INTO audit_events (occurred_at, org_id, actor_id, actor_name, action, target, result, request_id, detail)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(now)
+        .bind(&self.org_id)
+        .bind(&self.actor_id)
+        .bind(&self.actor_name)
+        .bind(action)
+        .bind(target)
+        .bind(result.as_str())
+        .bind(&self.request_id)
+        .bind((!detail.is_empty()).then_some(detail))
+        .execute(self.db)
+        .await;
+        if let Err(err) = written {
+            tracing::error!(error = %err, action, org_id = %self.org_id, "AUDIT RECORD LOST");
+        }
+    }
+}

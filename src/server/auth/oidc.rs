@@ -1,0 +1,265 @@
+//! OpenID Connect sign-in with the `openidconnect` crate, plus the checks Auth0 organizations need:
+//! RS256 only, a bounded `iat`, `azp`, and `org_id` present and equal to the organization asked for.
+//! An unknown `kid` refetches the JWKS once (at most every 30 s) before giving up.
+
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use openidconnect::core::{
+    CoreAuthenticationFlow, CoreClient, CoreIdTokenVerifier, CoreJsonWebKeySet,
+    CoreJwsSigningAlgorithm, CoreProviderMetadata,
+};
+use openidconnect::{
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
+    EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    TokenResponse,
+};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use tokio::sync::RwLock;
+
+type Client = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
+/// How far `iat` may be from now: clocks drift a little, replays are old.
+const IAT_FUTURE: Duration = Duration::from_secs(60);
+const IAT_PAST: Duration = Duration::from_secs(600);
+const JWKS_REFETCH_EVERY: Duration = Duration::from_secs(30);
+
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    #[error("the identity provider could not be reached: {0}")]
+    Provider(String),
+    #[error("the code exchange failed: {0}")]
+    Exchange(String),
+    #[error("the ID token was refused: {0}")]
+    Token(String),
+    #[error("the sign-in did not name the organization that was asked for")]
+    Organization,
+}
+
+/// What orgdesk keeps between the redirect to Auth0 and the callback (in the pre-login session).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PendingLogin {
+    pub state: String,
+    pub nonce: String,
+    pub pkce_verifier: String,
+    pub organization: Option<String>,
+    pub return_to: Option<String>,
+}
+
+/// The verified identity from the ID token.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SignedIn {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub org_id: String,
+    pub org_name: Option<String>,
+}
+
+pub struct Oidc {
+    http: reqwest::Client,
+    client_id: String,
+    client_secret: SecretString,
+    redirect: RedirectUrl,
+    issuer: IssuerUrl,
+    /// The provider metadata (with its JWKS) and when the JWKS was last refetched.
+    metadata: RwLock<(CoreProviderMetadata, Option<Instant>)>,
+}
+
+#[derive(Deserialize)]
+struct ExtraClaims {
+    azp: Option<String>,
+    org_id: Option<String>,
+    org_name: Option<String>,
+}
+
+impl Oidc {
+    pub async fn discover(
+        issuer: &str,
+        client_id: &str,
+        client_secret: SecretString,
+        redirect_url: &str,
+    ) -> Result<Self, SignInError> {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|e| SignInError::Provider(e.to_string()))?;
+        let issuer =
+            IssuerUrl::new(issuer.to_string()).map_err(|e| SignInError::Provider(e.to_string()))?;
+        let metadata = CoreProviderMetadata::discover_async(issuer.clone(), &http)
+            .await
+            .map_err(|e| SignInError::Provider(e.to_string()))?;
+        Ok(Self {
+            http,
+            client_id: client_id.to_string(),
+            client_secret,
+            redirect: RedirectUrl::new(redirect_url.to_string())
+                .map_err(|e| SignInError::Provider(e.to_string()))?,
+            issuer,
+            metadata: RwLock::new((metadata, None)),
+        })
+    }
+
+    async fn client(&self) -> Client {
+        let metadata = self.metadata.read().await.0.clone();
+        CoreClient::from_provider_metadata(
+            metadata,
+            ClientId::new(self.client_id.clone()),
+            Some(ClientSecret::new(
+                self.client_secret.expose_secret().to_string(),
+            )),
+        )
+        .set_redirect_uri(self.redirect.clone())
+    }
+
+    /// The URL to send the browser to, and what to remember until it comes back.
+    pub async fn authorize_url(
+        &self,
+        organization: Option<&str>,
+        return_to: Option<String>,
+    ) -> (String, PendingLogin) {
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let client = self.client().await;
+        let mut request = client
+            .authorize_url(
+                CoreAuthenticationFlow::AuthorizationCode,
+                CsrfToken::new_random,
+                Nonce::new_random,
+            )
+            .add_scope(Scope::new("profile".into()))
+            .add_scope(Scope::new("email".into()))
+            .set_pkce_challenge(challenge);
+        if let Some(org) = organization {
+            request = request.add_extra_param("organization", org);
+        }
+        let (url, state, nonce) = request.url();
+        let pending = PendingLogin {
+            state: state.secret().clone(),
+            nonce: nonce.secret().clone(),
+            pkce_verifier: verifier.secret().clone(),
+            organization: organization.map(String::from),
+            return_to,
+        };
+        (url.to_string(), pending)
+    }
+
+    fn verifier<'a>(&self, client: &'a Client) -> CoreIdTokenVerifier<'a> {
+        let now = std::time::SystemTime::now();
+        client
+            .id_token_verifier()
+            .set_allowed_algs(vec![CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256])
+            .set_issue_time_verifier_fn(move |iat| {
+                let iat: std::time::SystemTime = iat.into();
+                if iat > now + IAT_FUTURE {
+                    Err("issued in the future".to_string())
+                } else if iat + IAT_PAST < now {
+                    Err("issued too long ago".to_string())
+                } else {
+                    Ok(())
+                }
+            })
+    }
+
+    /// Refetches the JWKS if it has not been refetched recently; true when it changed.
+    async fn refresh_jwks(&self) -> bool {
+        let mut guard = self.metadata.write().await;
+        if guard.1.is_some_and(|at| at.elapsed() < JWKS_REFETCH_EVERY) {
+            return false;
+        }
+        guard.1 = Some(Instant::now());
+        let uri = guard.0.jwks_uri().clone();
+        match CoreJsonWebKeySet::fetch_async(&uri, &self.http).await {
+            Ok(keys) => {
+                guard.0 = guard.0.clone().set_jwks(keys);
+                true
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "JWKS refetch failed");
+                false
+            }
+        }
+    }
+
+    /// Exchanges the code (with the PKCE verifier) and verifies the ID token and its organization.
+    pub async fn finish(
+        &self,
+        pending: &PendingLogin,
+        code: &str,
+    ) -> Result<SignedIn, SignInError> {
+        let client = self.client().await;
+        let tokens = client
+            .exchange_code(AuthorizationCode::new(code.to_string()))
+            .map_err(|e| SignInError::Exchange(e.to_string()))?
+            .set_pkce_verifier(PkceCodeVerifier::new(pending.pkce_verifier.clone()))
+            .request_async(&self.http)
+            .await
+            .map_err(|e| SignInError::Exchange(e.to_string()))?;
+        let id_token = tokens
+            .id_token()
+            .ok_or_else(|| SignInError::Token("no ID token".into()))?;
+        let nonce = Nonce::new(pending.nonce.clone());
+        let claims = match id_token.claims(&self.verifier(&client), &nonce) {
+            Ok(c) => c.clone(),
+            Err(first) => {
+                // A key rotated since discovery: fetch the keys once more and retry.
+                if !self.refresh_jwks().await {
+                    return Err(SignInError::Token(first.to_string()));
+                }
+                let refreshed = self.client().await;
+                let verifier = self.verifier(&refreshed);
+                let verified = id_token.claims(&verifier, &nonce).cloned();
+                verified.map_err(|e| SignInError::Token(e.to_string()))?
+            }
+        };
+        // The signature is verified above; read Auth0's extra claims from the same payload.
+        let raw = id_token.to_string();
+        let payload = raw
+            .split('.')
+            .nth(1)
+            .ok_or_else(|| SignInError::Token("malformed".into()))?;
+        let extra: ExtraClaims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .ok_or_else(|| SignInError::Token("malformed claims".into()))?;
+        if extra
+            .azp
+            .as_deref()
+            .is_some_and(|azp| azp != self.client_id)
+        {
+            return Err(SignInError::Token("azp names another client".into()));
+        }
+        let org_id = extra.org_id.ok_or(SignInError::Organization)?;
+        if pending
+            .organization
+            .as_deref()
+            .is_some_and(|asked| asked != org_id && Some(asked) != extra.org_name.as_deref())
+        {
+            return Err(SignInError::Organization);
+        }
+        Ok(SignedIn {
+            user_id: claims.subject().to_string(),
+            name: claims
+                .name()
+                .and_then(|n| n.get(None))
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            email: claims.email().map(|e| e.to_string()).unwrap_or_default(),
+            org_id,
+            org_name: extra.org_name,
+        })
+    }
+
+    pub fn issuer(&self) -> &str {
+        self.issuer.as_str()
+    }
+}

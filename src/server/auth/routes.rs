@@ -1,0 +1,233 @@
+//! `GET /login`, `GET /auth/callback`, `POST /logout`.
+
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::session::{self, Role, SessionUser};
+use crate::server::audit::{self, Audit};
+use crate::server::state::AppState;
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    organization: Option<String>,
+    return_to: Option<String>,
+}
+
+/// Only local paths, so the callback can never send a user off-site.
+fn safe_return_to(value: Option<String>) -> Option<String> {
+    value.filter(|v| {
+        v.starts_with('/') && !v.starts_with("//") && !v.contains('\\') && v.len() < 512
+    })
+}
+
+fn valid_org(value: &str) -> bool {
+    value.len() <= 64
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<LoginQuery>,
+) -> Response {
+    let organization = q.organization.filter(|o| !o.is_empty());
+    if organization.as_deref().is_some_and(|o| !valid_org(o)) {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "That organization name is not valid.",
+        );
+    }
+    let (url, pending) = state
+        .oidc
+        .authorize_url(organization.as_deref(), safe_return_to(q.return_to))
+        .await;
+    if let Err(err) = session::remember_pending(&session, &pending).await {
+        tracing::error!(error = %err, "cannot store the pending login");
+        return problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Sign-in is unavailable right now. Please try again.",
+        );
+    }
+    Redirect::to(&url).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct Callback {
+    code: Option<String>,
+    state: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+/// Equal-time comparison of the returned `state` with the one this browser started.
+fn same(a: &str, b: &str) -> bool {
+    subtle::ConstantTimeEq::ct_eq(a.as_bytes(), b.as_bytes()).into()
+}
+
+pub async fn callback(
+    State(state): State<AppState>,
+    session: Session,
+    Query(cb): Query<Callback>,
+) -> Response {
+    let Some(pending) = session::take_pending(&session).await else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "This sign-in link has expired or was already used. Please sign in again.",
+        );
+    };
+    if !cb.state.as_deref().is_some_and(|s| same(s, &pending.state)) {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "The sign-in did not match the one this browser started. Please sign in again.",
+        );
+    }
+    if let Some(error) = cb.error {
+        let message = match error.as_str() {
+            "access_denied" => "Your organization did not let you in. Check that you picked the right organization.",
+            "login_required" => "Please sign in again.",
+            _ => "Sign-in failed at the identity provider.",
+        };
+        tracing::info!(%error, description = cb.error_description.as_deref().unwrap_or(""), "sign-in refused by the provider");
+        return problem(StatusCode::UNAUTHORIZED, message);
+    }
+    let Some(code) = cb.code else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "The sign-in answer was incomplete. Please sign in again.",
+        );
+    };
+    let identity = match state.oidc.finish(&pending, &code).await {
+        Ok(identity) => identity,
+        Err(err) => {
+            tracing::warn!(error = %err, "sign-in refused");
+            return problem(
+                StatusCode::UNAUTHORIZED,
+                "Sign-in could not be verified. Please sign in again.",
+            );
+        }
+    };
+    // The role is read live: the ID token says who, the Management API says what they may do.
+    let roles = match state
+        .mgmt
+        .member_roles(&identity.org_id, &identity.user_id)
+        .await
+    {
+        Ok(roles) => roles,
+        Err(err) => {
+            tracing::error!(error = %err, "cannot read the member's roles");
+            return problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "orgdesk could not check your role right now. Please try again in a moment.",
+            );
+        }
+    };
+    let ids = &state.config.identity;
+    let has = |role: &str| roles.iter().any(|r| r.id == role);
+    let role = if has(&ids.admin_role) {
+        Some(Role::Admin)
+    } else if ids.support_org.as_deref() == Some(identity.org_id.as_str())
+        && ids.support_role.as_deref().is_some_and(has)
+    {
+        Some(Role::Support)
+    } else {
+        None
+    };
+    let audit = Audit::new(
+        &state.db,
+        &identity.org_id,
+        &identity.user_id,
+        Some(&identity.email),
+    );
+    let Some(role) = role else {
+        audit
+            .record(
+                "session.sign_in",
+                None,
+                audit::Result::Denied,
+                "not an admin of the organization",
+            )
+            .await;
+        return problem(
+            StatusCode::FORBIDDEN,
+            "orgdesk is for your organization's admins. Ask an admin of your organization for the admin role.",
+        );
+    };
+    // The organization's display name, for the header (the token carries only its name).
+    let display_name = state
+        .mgmt
+        .get::<serde_json::Value>(
+            &format!(
+                "organizations/{}",
+                crate::server::auth0::resources::seg(&identity.org_id)
+            ),
+            &[],
+        )
+        .await
+        .ok()
+        .and_then(|org| {
+            org.get("display_name")
+                .and_then(|d| d.as_str())
+                .map(String::from)
+        });
+    let user = SessionUser {
+        user_id: identity.user_id,
+        name: identity.name,
+        email: identity.email,
+        org_id: identity.org_id,
+        org_name: display_name.or(identity.org_name),
+        role,
+        signed_in_at: session::now_secs(),
+    };
+    if let Err(err) = session::sign_in(&session, &user).await {
+        tracing::error!(error = %err, "cannot store the session");
+        return problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Sign-in is unavailable right now. Please try again.",
+        );
+    }
+    audit
+        .record("session.sign_in", None, audit::Result::Ok, "")
+        .await;
+    let home = match role {
+        Role::Admin => format!("/orgs/{}", user.org_id),
+        Role::Support => "/support".to_string(),
+    };
+    Redirect::to(&pending.return_to.unwrap_or(home)).into_response()
+}
+
+/// Ends the session here and at the identity provider.
+pub async fn logout(State(state): State<AppState>, session: Session) -> Response {
+    if let Some(user) = session::current_user(&session, state.config.session_absolute_timeout).await
+    {
+        Audit::new(&state.db, &user.org_id, &user.user_id, Some(&user.email))
+            .record("session.sign_out", None, audit::Result::Ok, "")
+            .await;
+    }
+    if let Err(err) = session::sign_out(&session).await {
+        tracing::error!(error = %err, "cannot delete the session");
+    }
+    let return_to = format!("{}/", state.config.public_url);
+    let query = serde_urlencoded::to_string([
+        ("client_id", state.config.identity.login_client_id.as_str()),
+        ("returnTo", &return_to),
+    ])
+    .unwrap_or_default();
+    Redirect::to(&format!("{}v2/logout?{query}", state.issuer)).into_response()
+}
+
+/// A small page for sign-in problems: a readable message and a way back.
+fn problem(status: StatusCode, message: &str) -> Response {
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>Sign-in · orgdesk</title><link rel=\"stylesheet\" href=\"/pkg/orgdesk.css\"></head><body><main class=\"container main\">\
+<section class=\"error-page\"><h1>Sign-in</h1><p role=\"alert\">{}</p><p><a class=\"btn btn--primary\" href=\"/login\">Sign in again</a> \
+<a class=\"btn\" href=\"/\">Back to the overview</a></p></section></main></body></html>",
+        crate::server::html::escape(message)
+    );
+    (status, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
+}

@@ -1,0 +1,72 @@
+//! Who is signed in, kept server-side in the session store. The cookie holds only the session id.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use super::oidc::PendingLogin;
+
+const USER: &str = "user";
+const PENDING: &str = "pending_login";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    /// An admin of their organization: the desk.
+    Admin,
+    /// Vendor support staff: the read-only console.
+    Support,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub org_id: String,
+    pub org_name: Option<String>,
+    pub role: Role,
+    /// Unix seconds; the absolute session timeout counts from here.
+    pub signed_in_at: i64,
+}
+
+pub fn now_secs() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// The signed-in user, or None. A session past its absolute timeout is ended here.
+pub async fn current_user(session: &Session, absolute: Duration) -> Option<SessionUser> {
+    let user: SessionUser = session.get(USER).await.ok().flatten()?;
+    if now_secs() - user.signed_in_at > absolute.as_secs() as i64 {
+        let _ = session.flush().await;
+        return None;
+    }
+    Some(user)
+}
+
+/// Starts the signed-in session under a new id, so an id planted before sign-in is worthless.
+pub async fn sign_in(
+    session: &Session,
+    user: &SessionUser,
+) -> Result<(), tower_sessions::session::Error> {
+    session.cycle_id().await?;
+    session.remove::<PendingLogin>(PENDING).await?;
+    session.insert(USER, user).await
+}
+
+/// Deletes the session server-side (the cookie then names nothing).
+pub async fn sign_out(session: &Session) -> Result<(), tower_sessions::session::Error> {
+    session.flush().await
+}
+
+pub async fn remember_pending(
+    session: &Session,
+    pending: &PendingLogin,
+) -> Result<(), tower_sessions::session::Error> {
+    session.insert(PENDING, pending).await
+}
+
+/// The pending login, used up: a callback can be answered once.
+pub async fn take_pending(session: &Session) -> Option<PendingLogin> {
+    session.remove::<PendingLogin>(PENDING).await.ok().flatten()
+}

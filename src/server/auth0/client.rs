@@ -1,0 +1,290 @@
+//! The one Management API client: a cached client-credentials token (via `oauth2`), redirects off,
+//! timeouts, and retries — on 429 honouring `x-ratelimit-reset`, on 5xx and timeouts only for
+//! idempotent calls.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use oauth2::basic::BasicClient;
+use oauth2::{AuthType, ClientId, ClientSecret, TokenResponse, TokenUrl};
+use rand::Rng;
+use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tokio::sync::Mutex;
+
+use super::error::ApiError;
+
+/// How the client retries; tests shrink the waits.
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    pub max_retries: u32,
+    pub base_backoff: Duration,
+    /// The longest single wait for a rate limit to reset; past it the call fails as rate limited.
+    pub max_wait: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_retries: 3,
+            base_backoff: Duration::from_millis(250),
+            max_wait: Duration::from_secs(10),
+        }
+    }
+}
+
+pub struct ClientConfig {
+    /// `https://tenant.example.auth0.com/` (with the trailing slash) or the local tenant's issuer.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    pub timeout: Duration,
+    pub retry: RetryPolicy,
+}
+
+struct CachedToken {
+    value: SecretString,
+    refresh_at: Instant,
+}
+
+pub struct ManagementClient {
+    http: reqwest::Client,
+    base: String,
+    audience: String,
+    oauth: BasicClient<
+        oauth2::EndpointNotSet,
+        oauth2::EndpointNotSet,
+        oauth2::EndpointNotSet,
+        oauth2::EndpointNotSet,
+        oauth2::EndpointSet,
+    >,
+    token: Mutex<Option<CachedToken>>,
+    retry: RetryPolicy,
+    /// Calls that reached Auth0, token requests included (for benchmarks and metrics).
+    pub calls: AtomicU64,
+    pub token_fetches: AtomicU64,
+}
+
+fn idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE
+    )
+}
+
+/// Seconds until `x-ratelimit-reset` (Unix seconds), if the header is there.
+fn reset_wait(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let reset: u64 = headers
+        .get("x-ratelimit-reset")?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()?;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .ok()?
+        .as_secs_f64();
+    Some(Duration::from_secs_f64((reset as f64 - now).max(0.0)))
+}
+
+impl ManagementClient {
+    pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(config.timeout)
+            .connect_timeout(Duration::from_secs(5))
+            .build()
+            .map_err(|e| ApiError::Transport(e.to_string()))?;
+        let token_url = TokenUrl::new(format!("{}oauth/token", config.issuer))
+            .map_err(|e| ApiError::Transport(format!("invalid issuer: {e}")))?;
+        let oauth = BasicClient::new(ClientId::new(config.client_id))
+            .set_client_secret(ClientSecret::new(
+                config.client_secret.expose_secret().to_string(),
+            ))
+            .set_auth_type(AuthType::RequestBody)
+            .set_token_uri(token_url);
+        Ok(Self {
+            http,
+            base: format!("{}api/v2/", config.issuer),
+            audience: format!("{}api/v2/", config.issuer),
+            oauth,
+            token: Mutex::new(None),
+            retry: config.retry,
+            calls: AtomicU64::new(0),
+            token_fetches: AtomicU64::new(0),
+        })
+    }
+
+    /// The cached token, or a new one. Concurrent callers wait for one fetch instead of each fetching.
+    async fn token(&self, stale: Option<&str>) -> Result<SecretString, ApiError> {
+        let mut cached = self.token.lock().await;
+        if let Some(t) = cached.as_ref() {
+            let rejected = stale.is_some_and(|s| s == t.value.expose_secret());
+            if !rejected && Instant::now() < t.refresh_at {
+                return Ok(t.value.clone());
+            }
+        }
+        self.token_fetches.fetch_add(1, Ordering::Relaxed);
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        let response = self
+            .oauth
+            .exchange_client_credentials()
+            .add_extra_param("audience", &self.audience)
+            .request_async(&self.http)
+            .await
+            .map_err(|e| match e {
+                oauth2::RequestTokenError::ServerResponse(r) => {
+                    ApiError::Credentials(r.error().to_string())
+                }
+                oauth2::RequestTokenError::Request(e) => ApiError::Transport(e.to_string()),
+                other => ApiError::Decode(other.to_string()),
+            })?;
+        let lifetime = response.expires_in().unwrap_or(Duration::from_secs(3600));
+        // Refresh a minute early (or at 90 % of a short lifetime) so no call carries an expiring token.
+        let margin = Duration::from_secs(60).min(lifetime / 10);
+        let value = SecretString::from(response.access_token().secret().clone());
+        *cached = Some(CachedToken {
+            value: value.clone(),
+            refresh_at: Instant::now() + lifetime - margin,
+        });
+        Ok(value)
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        let base = self.retry.base_backoff.saturating_mul(1 << attempt.min(6));
+        base + Duration::from_millis(
+            rand::thread_rng().gen_range(0..=base.as_millis().max(1) as u64 / 4),
+        )
+    }
+
+    /// One Management API call. `path` is relative to `/api/v2/`, already escaped.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+    ) -> Result<Option<Value>, ApiError> {
+        let url = format!("{}{}", self.base, path);
+        let mut token = self.token(None).await?;
+        let mut refreshed = false;
+        let mut attempt = 0;
+        loop {
+            self.calls.fetch_add(1, Ordering::Relaxed);
+            let mut request = self
+                .http
+                .request(method.clone(), &url)
+                .bearer_auth(token.expose_secret())
+                .query(query);
+            if let Some(b) = body {
+                request = request.json(b);
+            }
+            let outcome = request.send().await;
+            let retry_in = match outcome {
+                Ok(response) => {
+                    let status = response.status();
+                    if status == StatusCode::UNAUTHORIZED && !refreshed {
+                        // The cached token was revoked or expired early: one fresh token, one more try.
+                        refreshed = true;
+                        token = self.token(Some(token.expose_secret())).await?;
+                        continue;
+                    }
+                    if status == StatusCode::TOO_MANY_REQUESTS {
+                        let wait =
+                            reset_wait(response.headers()).unwrap_or_else(|| self.backoff(attempt));
+                        if attempt >= self.retry.max_retries || wait > self.retry.max_wait {
+                            return Err(ApiError::RateLimited {
+                                retry_after: Some(wait),
+                            });
+                        }
+                        Some(wait + Duration::from_millis(rand::thread_rng().gen_range(0..100)))
+                    } else if status.is_server_error() {
+                        if !idempotent(&method) || attempt >= self.retry.max_retries {
+                            return Err(ApiError::Upstream {
+                                status: status.as_u16(),
+                            });
+                        }
+                        Some(self.backoff(attempt))
+                    } else {
+                        return decode(status, response).await;
+                    }
+                }
+                Err(err) => {
+                    let failure = if err.is_timeout() {
+                        ApiError::Timeout
+                    } else {
+                        ApiError::Transport(without_url(&err))
+                    };
+                    if !idempotent(&method) || attempt >= self.retry.max_retries {
+                        return Err(failure);
+                    }
+                    Some(self.backoff(attempt))
+                }
+            };
+            if let Some(wait) = retry_in {
+                tracing::debug!(%method, path, attempt, wait_ms = wait.as_millis() as u64, "retrying a Management API call");
+                tokio::time::sleep(wait).await;
+            }
+            attempt += 1;
+        }
+    }
+
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, ApiError> {
+        let value = self
+            .send(Method::GET, path, query, None)
+            .await?
+            .unwrap_or(Value::Null);
+        serde_json::from_value(value).map_err(|e| ApiError::Decode(e.to_string()))
+    }
+}
+
+/// reqwest errors name the URL; orgdesk's URLs hold no secrets, but keep messages short anyway.
+fn without_url(err: &reqwest::Error) -> String {
+    let text = err.to_string();
+    text.split(" for url").next().unwrap_or(&text).to_string()
+}
+
+async fn decode(
+    status: StatusCode,
+    response: reqwest::Response,
+) -> Result<Option<Value>, ApiError> {
+    let bytes = response
+        .bytes()
+        .await
+        .map_err(|e| ApiError::Transport(without_url(&e)))?;
+    let body: Option<Value> = if bytes.is_empty() {
+        None
+    } else {
+        serde_json::from_slice(&bytes).ok()
+    };
+    if status.is_success() {
+        if !bytes.is_empty() && body.is_none() {
+            return Err(ApiError::Decode("the body is not JSON".into()));
+        }
+        return Ok(body);
+    }
+    let field = |k: &str| {
+        body.as_ref()
+            .and_then(|b| b.get(k))
+            .and_then(Value::as_str)
+            .map(String::from)
+    };
+    let message = field("message")
+        .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_string());
+    Err(match status {
+        StatusCode::NOT_FOUND => ApiError::NotFound,
+        StatusCode::CONFLICT => ApiError::Conflict { message },
+        StatusCode::UNAUTHORIZED => ApiError::Credentials(message),
+        s => ApiError::Refused {
+            status: s.as_u16(),
+            code: field("errorCode"),
+            message,
+        },
+    })
+}

@@ -1,0 +1,277 @@
+//! orgdesk's configuration: read once from environment variables, validated at start-up.
+//! Every variable is documented in the README; an unknown `ORGDESK_*` variable is an error (likely a typo).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::identity::{self, Identity};
+
+/// Every variable orgdesk reads. Kept in one list so unknown ones can be reported.
+pub const VARIABLES: &[&str] = &[
+    "ORGDESK_BIND",
+    "ORGDESK_PUBLIC_URL",
+    "ORGDESK_DATA_DIR",
+    "ORGDESK_SITE_ROOT",
+    "ORGDESK_LOG_FORMAT",
+    "ORGDESK_SESSION_IDLE_MINUTES",
+    "ORGDESK_SESSION_ABSOLUTE_HOURS",
+    "DATABASE_URL",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address the HTTP server listens on.
+    pub bind: SocketAddr,
+    /// The URL users reach orgdesk at; decides secure cookies and redirect URLs.
+    pub public_url: String,
+    /// False when `public_url` was derived from the bind address (then a port 0 is filled in at start).
+    pub public_url_explicit: bool,
+    /// Directory for the SQLite database and other local state.
+    pub data_dir: PathBuf,
+    /// sqlx database URL; defaults to SQLite in `data_dir`.
+    pub database_url: String,
+    /// Where the built browser bundle lives (`pkg/`, favicon).
+    pub site_root: PathBuf,
+    pub log_format: LogFormat,
+    pub session_idle_timeout: Duration,
+    pub session_absolute_timeout: Duration,
+    /// The Auth0 tenant (or the embedded local one) and what customers may do there.
+    pub identity: Identity,
+    /// Test-only: mount the local tenant's fault-injection API. Not settable from the environment.
+    pub local_tenant_control_api: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("configuration error in {variable}: {message}")]
+pub struct ConfigError {
+    pub variable: String,
+    pub message: String,
+}
+
+fn invalid(variable: &str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable: variable.to_string(),
+        message: message.into(),
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let vars: Vec<(String, String)> = std::env::vars().collect();
+        Self::from_vars(&vars)
+    }
+
+    /// Reads the given variables (tests pass their own).
+    pub fn from_vars(vars: &[(String, String)]) -> Result<Self, ConfigError> {
+        let known = |name: &str| VARIABLES.contains(&name) || identity::VARIABLES.contains(&name);
+        if let Some((name, _)) = vars
+            .iter()
+            .find(|(name, _)| name.starts_with("ORGDESK_") && !known(name))
+        {
+            return Err(invalid(
+                name,
+                "unknown variable (see the README for the list)",
+            ));
+        }
+        let get = |name: &str| {
+            vars.iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+
+        let bind: SocketAddr = match get("ORGDESK_BIND") {
+            Some(v) => v.parse().map_err(|_| {
+                invalid(
+                    "ORGDESK_BIND",
+                    format!("`{v}` is not an address like 127.0.0.1:3000"),
+                )
+            })?,
+            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
+        };
+        let public_url = match get("ORGDESK_PUBLIC_URL") {
+            Some(v) => parse_public_url(&v)?,
+            None => format!("http://{bind}"),
+        };
+        let data_dir = PathBuf::from(get("ORGDESK_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = match get("DATABASE_URL") {
+            Some(v) if v.starts_with("sqlite:") => v,
+            Some(v) => {
+                return Err(invalid(
+                    "DATABASE_URL",
+                    format!("`{}` is not a sqlite: URL", scheme_of(&v)),
+                ))
+            }
+            None => format!("sqlite://{}", data_dir.join("orgdesk.db").display()),
+        };
+        let site_root =
+            PathBuf::from(get("ORGDESK_SITE_ROOT").unwrap_or_else(|| "target/site".into()));
+        let log_format = match get("ORGDESK_LOG_FORMAT").as_deref() {
+            None | Some("human") => LogFormat::Human,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(invalid(
+                    "ORGDESK_LOG_FORMAT",
+                    format!("`{other}` is not `human` or `json`"),
+                ))
+            }
+        };
+        let idle_minutes = parse_bounded(
+            get("ORGDESK_SESSION_IDLE_MINUTES"),
+            "ORGDESK_SESSION_IDLE_MINUTES",
+            30,
+            1,
+            24 * 60,
+        )?;
+        let absolute_hours = parse_bounded(
+            get("ORGDESK_SESSION_ABSOLUTE_HOURS"),
+            "ORGDESK_SESSION_ABSOLUTE_HOURS",
+            12,
+            1,
+            24 * 30,
+        )?;
+        if idle_minutes > absolute_hours * 60 {
+            return Err(invalid(
+                "ORGDESK_SESSION_IDLE_MINUTES",
+                "is longer than ORGDESK_SESSION_ABSOLUTE_HOURS allows",
+            ));
+        }
+
+        let identity = identity::from_vars(&|name: &str| get(name))?;
+        Ok(Config {
+            public_url_explicit: get("ORGDESK_PUBLIC_URL").is_some(),
+            identity,
+            local_tenant_control_api: false,
+            bind,
+            public_url,
+            data_dir,
+            database_url,
+            site_root,
+            log_format,
+            session_idle_timeout: Duration::from_secs(idle_minutes * 60),
+            session_absolute_timeout: Duration::from_secs(absolute_hours * 3600),
+        })
+    }
+
+    /// Cookies get `Secure` and the `__Host-` prefix only when users reach orgdesk over https.
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+fn scheme_of(url: &str) -> &str {
+    url.split(':').next().unwrap_or(url)
+}
+
+fn parse_public_url(value: &str) -> Result<String, ConfigError> {
+    let trimmed = value.trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or_else(|| {
+            invalid(
+                "ORGDESK_PUBLIC_URL",
+                format!("`{value}` must start with https:// or http://"),
+            )
+        })?;
+    if rest.is_empty() || rest.contains(['/', '?', '#', ' ']) {
+        return Err(invalid(
+            "ORGDESK_PUBLIC_URL",
+            format!("`{value}` must be an origin like https://desk.example.com (no path)"),
+        ));
+    }
+    Ok(trimmed.to_string())
+}
+
+fn parse_bounded(
+    value: Option<String>,
+    name: &str,
+    default: u64,
+    min: u64,
+    max: u64,
+) -> Result<u64, ConfigError> {
+    let Some(v) = value else { return Ok(default) };
+    let n: u64 = v
+        .parse()
+        .map_err(|_| invalid(name, format!("`{v}` is not a whole number")))?;
+    if !(min..=max).contains(&n) {
+        return Err(invalid(name, format!("{n} is outside {min}..={max}")));
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_give_a_local_sqlite_setup() {
+        let config = Config::from_vars(&vars(&[("PATH", "/usr/bin")])).unwrap();
+        assert_eq!(config.bind.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.public_url, "http://127.0.0.1:3000");
+        assert_eq!(config.database_url, "sqlite://data/orgdesk.db");
+        assert_eq!(config.log_format, LogFormat::Human);
+        assert_eq!(config.session_idle_timeout, Duration::from_secs(1800));
+        assert!(!config.is_https());
+    }
+
+    #[test]
+    fn values_are_read_and_validated() {
+        let config = Config::from_vars(&vars(&[
+            ("ORGDESK_BIND", "0.0.0.0:8080"),
+            ("ORGDESK_PUBLIC_URL", "https://desk.example.com/"),
+            ("ORGDESK_DATA_DIR", "/var/lib/orgdesk"),
+            ("ORGDESK_LOG_FORMAT", "json"),
+            ("ORGDESK_SESSION_IDLE_MINUTES", "15"),
+        ]))
+        .unwrap();
+        assert_eq!(config.public_url, "https://desk.example.com");
+        assert!(config.is_https());
+        assert_eq!(config.database_url, "sqlite:///var/lib/orgdesk/orgdesk.db");
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert_eq!(config.session_idle_timeout, Duration::from_secs(900));
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let cases = [
+            ("ORGDESK_BIND", "localhost"),
+            ("ORGDESK_PUBLIC_URL", "desk.example.com"),
+            ("ORGDESK_PUBLIC_URL", "https://desk.example.com/app"),
+            ("ORGDESK_LOG_FORMAT", "yaml"),
+            ("ORGDESK_SESSION_IDLE_MINUTES", "0"),
+            ("ORGDESK_SESSION_IDLE_MINUTES", "ten"),
+            ("DATABASE_URL", "mysql://x"),
+            ("ORGDESK_BINDD", "127.0.0.1:1"),
+        ];
+        for (name, value) in cases {
+            let err = Config::from_vars(&vars(&[(name, value)])).unwrap_err();
+            assert_eq!(err.variable, name, "{name}={value}");
+        }
+    }
+
+    #[test]
+    fn idle_timeout_cannot_exceed_the_absolute_one() {
+        let err = Config::from_vars(&vars(&[
+            ("ORGDESK_SESSION_IDLE_MINUTES", "180"),
+            ("ORGDESK_SESSION_ABSOLUTE_HOURS", "2"),
+        ]))
+        .unwrap_err();
+        assert_eq!(err.variable, "ORGDESK_SESSION_IDLE_MINUTES");
+    }
+}

@@ -1,0 +1,138 @@
+//! The axum router: probes, the Leptos app and its server functions, static files, and the layers around
+//! them (request id, tracing, sessions).
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{HeaderName, Request, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use tower::ServiceBuilder;
+use tower_http::request_id::{
+    MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+use super::auth::routes as auth_routes;
+use super::health;
+use super::state::AppState;
+use crate::app::{shell, App};
+
+pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The session cookie's name: `__Host-` when served over https, so no sibling domain can set it.
+pub fn session_cookie_name(https: bool) -> &'static str {
+    if https {
+        "__Host-orgdesk"
+    } else {
+        "orgdesk"
+    }
+}
+
+pub fn router(state: AppState, sessions: SqliteStore) -> Router {
+    let config = &state.config;
+    let idle = time::Duration::seconds(config.session_idle_timeout.as_secs() as i64);
+    let session_layer = SessionManagerLayer::new(sessions)
+        .with_name(session_cookie_name(config.is_https()))
+        .with_secure(config.is_https())
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(idle));
+
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let app_shell = {
+        let options = state.leptos_options.clone();
+        move || shell(options.clone())
+    };
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/login", get(auth_routes::login))
+        .route("/auth/callback", get(auth_routes::callback))
+        .route("/logout", post(auth_routes::logout))
+        .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            same_origin_writes,
+        ))
+        .layer(session_layer)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(request_span))
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    REQUEST_TIMEOUT,
+                )),
+        )
+        .with_state(state)
+}
+
+/// Spans carry the method, the path (never the query: it can hold authorization codes) and the request id.
+fn request_span<B>(request: &Request<B>) -> tracing::Span {
+    let request_id = request
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        request_id = %request_id,
+    )
+}
+
+/// How long one request may take before orgdesk answers 408 on its behalf.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Refuses state-changing requests that a browser says come from another site: a cross-site `Origin`,
+/// or `Sec-Fetch-Site` other than same-origin. (Mutating server functions also take JSON only.)
+async fn same_origin_writes(
+    State(state): State<AppState>,
+    request: Request<axum::body::Body>,
+    next: Next,
+) -> Response {
+    let safe = matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    if !safe {
+        let headers = request.headers();
+        let origin_ok = headers
+            .get(axum::http::header::ORIGIN)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|origin| origin == state.config.public_url);
+        let site_ok = headers
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|site| matches!(site, "same-origin" | "none"));
+        if !origin_ok || !site_ok {
+            tracing::warn!(path = %request.uri().path(), "refused a cross-site write");
+            return (
+                StatusCode::FORBIDDEN,
+                "Cross-site requests are not accepted.",
+            )
+                .into_response();
+        }
+    }
+    next.run(request).await
+}

@@ -1,0 +1,326 @@
+//! Which Auth0 tenant orgdesk works with, and what customers may do there. With no
+//! `ORGDESK_AUTH0_DOMAIN`, orgdesk embeds the local tenant and takes every value from its Travel0 seed.
+
+use std::net::SocketAddr;
+
+use secrecy::SecretString;
+
+use super::config::ConfigError;
+
+/// A vendor API customers may grant their bots, and the scopes they may choose from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiPolicy {
+    pub audience: String,
+    pub scopes: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Tenant {
+    /// The embedded local tenant, listening here (port 0 picks one).
+    Local { bind: SocketAddr },
+    /// A real Auth0 tenant: `https://<domain>/`.
+    Auth0 { domain: String },
+}
+
+#[derive(Clone)]
+pub struct Identity {
+    pub tenant: Tenant,
+    pub login_client_id: String,
+    pub login_client_secret: SecretString,
+    pub mgmt_client_id: String,
+    pub mgmt_client_secret: SecretString,
+    pub apis: Vec<ApiPolicy>,
+    /// Role ids customers may assign.
+    pub assignable_roles: Vec<String>,
+    /// The role id that gives the desk.
+    pub admin_role: String,
+    /// Vendor support: members of this organization holding this role get the read-only console.
+    pub support_org: Option<String>,
+    pub support_role: Option<String>,
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Identity")
+            .field("tenant", &self.tenant)
+            .field("login_client_id", &self.login_client_id)
+            .field("login_client_secret", &"[redacted]")
+            .field("mgmt_client_id", &self.mgmt_client_id)
+            .field("mgmt_client_secret", &"[redacted]")
+            .field("apis", &self.apis)
+            .field("assignable_roles", &self.assignable_roles)
+            .field("admin_role", &self.admin_role)
+            .field("support_org", &self.support_org)
+            .field("support_role", &self.support_role)
+            .finish()
+    }
+}
+
+/// The Travel0 demo's values (src/emulator/seed/travel0.json; a test keeps them in step).
+pub mod demo {
+    pub const LOGIN_CLIENT_ID: &str = "orgdeskLoginClientDemo0000000001";
+    pub const LOGIN_CLIENT_SECRET: &str =
+        "demo-login-secret-0000000000000000000000000000000000000000000001";
+    pub const MGMT_CLIENT_ID: &str = "orgdeskManagementClientDemo00001";
+    pub const MGMT_CLIENT_SECRET: &str =
+        "demo-management-secret-00000000000000000000000000000000000000001";
+    pub const API: &str = "https://api.travel0.example/";
+    pub const API_SCOPES: &[&str] = &[
+        "read:bookings",
+        "write:bookings",
+        "read:trips",
+        "read:invoices",
+        "manage:webhooks",
+    ];
+    pub const ADMIN_ROLE: &str = "rol_orgdeskAdmin0001";
+    pub const ASSIGNABLE_ROLES: &[&str] = &[
+        "rol_orgdeskAdmin0001",
+        "rol_orgdeskMember001",
+        "rol_orgdeskBilling01",
+    ];
+    pub const SUPPORT_ORG: &str = "org_travel0Support01";
+    pub const SUPPORT_ROLE: &str = "rol_orgdeskSupport01";
+}
+
+pub const VARIABLES: &[&str] = &[
+    "ORGDESK_AUTH0_DOMAIN",
+    "ORGDESK_AUTH0_CLIENT_ID",
+    "ORGDESK_AUTH0_CLIENT_SECRET",
+    "ORGDESK_AUTH0_MGMT_CLIENT_ID",
+    "ORGDESK_AUTH0_MGMT_CLIENT_SECRET",
+    "ORGDESK_APIS",
+    "ORGDESK_ASSIGNABLE_ROLES",
+    "ORGDESK_ADMIN_ROLE",
+    "ORGDESK_SUPPORT_ORG",
+    "ORGDESK_SUPPORT_ROLE",
+    "ORGDESK_LOCAL_TENANT_BIND",
+];
+
+fn invalid(variable: &str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable: variable.to_string(),
+        message: message.into(),
+    }
+}
+
+/// `https://api.example.com/ read:a write:b; https://other.example.com/ read:c`
+pub fn parse_apis(value: &str) -> Result<Vec<ApiPolicy>, ConfigError> {
+    let apis: Vec<ApiPolicy> = value
+        .split(';')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut words = part.split_whitespace();
+            let audience = words.next().unwrap_or_default().to_string();
+            let scopes: Vec<String> = words.map(String::from).collect();
+            if scopes.is_empty() {
+                return Err(invalid(
+                    "ORGDESK_APIS",
+                    format!("`{audience}` lists no scopes"),
+                ));
+            }
+            Ok(ApiPolicy { audience, scopes })
+        })
+        .collect::<Result<_, _>>()?;
+    if apis.is_empty() {
+        return Err(invalid(
+            "ORGDESK_APIS",
+            "names no API (format: `audience scope scope; audience scope`)",
+        ));
+    }
+    Ok(apis)
+}
+
+fn list(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Identity, ConfigError> {
+    let Some(domain) = get("ORGDESK_AUTH0_DOMAIN") else {
+        let bind = match get("ORGDESK_LOCAL_TENANT_BIND") {
+            Some(v) => v.parse().map_err(|_| {
+                invalid(
+                    "ORGDESK_LOCAL_TENANT_BIND",
+                    format!("`{v}` is not an address like 127.0.0.1:3001"),
+                )
+            })?,
+            None => SocketAddr::from(([127, 0, 0, 1], 3001)),
+        };
+        if let Some(name) = VARIABLES
+            .iter()
+            .find(|v| !v.ends_with("LOCAL_TENANT_BIND") && get(v).is_some())
+        {
+            return Err(invalid(
+                name,
+                "set without ORGDESK_AUTH0_DOMAIN (the embedded local tenant uses its demo values)",
+            ));
+        }
+        return Ok(Identity {
+            tenant: Tenant::Local { bind },
+            login_client_id: demo::LOGIN_CLIENT_ID.into(),
+            login_client_secret: SecretString::from(demo::LOGIN_CLIENT_SECRET),
+            mgmt_client_id: demo::MGMT_CLIENT_ID.into(),
+            mgmt_client_secret: SecretString::from(demo::MGMT_CLIENT_SECRET),
+            apis: vec![ApiPolicy {
+                audience: demo::API.into(),
+                scopes: demo::API_SCOPES.iter().map(|s| s.to_string()).collect(),
+            }],
+            assignable_roles: demo::ASSIGNABLE_ROLES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            admin_role: demo::ADMIN_ROLE.into(),
+            support_org: Some(demo::SUPPORT_ORG.into()),
+            support_role: Some(demo::SUPPORT_ROLE.into()),
+        });
+    };
+    let domain = domain
+        .trim_start_matches("https://")
+        .trim_end_matches('/')
+        .to_string();
+    if domain.is_empty() || domain.contains(['/', ' ', '?', '#']) {
+        return Err(invalid(
+            "ORGDESK_AUTH0_DOMAIN",
+            format!("`{domain}` is not a domain like travel0.eu.auth0.com"),
+        ));
+    }
+    let required = |name: &str| {
+        get(name).ok_or_else(|| invalid(name, "is required with ORGDESK_AUTH0_DOMAIN"))
+    };
+    let admin_role = required("ORGDESK_ADMIN_ROLE")?;
+    let mut assignable_roles = list(&required("ORGDESK_ASSIGNABLE_ROLES")?);
+    if assignable_roles.is_empty() {
+        return Err(invalid("ORGDESK_ASSIGNABLE_ROLES", "lists no role id"));
+    }
+    assignable_roles.dedup();
+    let support_org = get("ORGDESK_SUPPORT_ORG");
+    let support_role = get("ORGDESK_SUPPORT_ROLE");
+    if support_org.is_some() != support_role.is_some() {
+        return Err(invalid(
+            "ORGDESK_SUPPORT_ROLE",
+            "ORGDESK_SUPPORT_ORG and ORGDESK_SUPPORT_ROLE go together",
+        ));
+    }
+    Ok(Identity {
+        tenant: Tenant::Auth0 { domain },
+        login_client_id: required("ORGDESK_AUTH0_CLIENT_ID")?,
+        login_client_secret: SecretString::from(required("ORGDESK_AUTH0_CLIENT_SECRET")?),
+        mgmt_client_id: required("ORGDESK_AUTH0_MGMT_CLIENT_ID")?,
+        mgmt_client_secret: SecretString::from(required("ORGDESK_AUTH0_MGMT_CLIENT_SECRET")?),
+        apis: parse_apis(&required("ORGDESK_APIS")?)?,
+        assignable_roles,
+        admin_role,
+        support_org,
+        support_role,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn without_a_domain_the_local_tenant_and_its_demo_values_are_used() {
+        let identity = from_vars(&vars(&[])).unwrap();
+        assert!(matches!(identity.tenant, Tenant::Local { bind } if bind.port() == 3001));
+        assert_eq!(identity.admin_role, demo::ADMIN_ROLE);
+        assert!(
+            !format!("{identity:?}").contains(demo::MGMT_CLIENT_SECRET),
+            "secrets stay out of Debug"
+        );
+        let err = from_vars(&vars(&[("ORGDESK_ADMIN_ROLE", "rol_x")])).unwrap_err();
+        assert_eq!(err.variable, "ORGDESK_ADMIN_ROLE");
+    }
+
+    #[test]
+    fn demo_values_match_the_seed() {
+        let seed = crate::emulator::seed::Seed::travel0().unwrap();
+        let secret_of = |id: &str| {
+            seed.clients
+                .iter()
+                .find(|c| c.client_id == id)
+                .map(|c| c.client_secret.clone())
+        };
+        assert_eq!(
+            secret_of(demo::LOGIN_CLIENT_ID).as_deref(),
+            Some(demo::LOGIN_CLIENT_SECRET)
+        );
+        assert_eq!(
+            secret_of(demo::MGMT_CLIENT_ID).as_deref(),
+            Some(demo::MGMT_CLIENT_SECRET)
+        );
+        let role = |name: &str| {
+            seed.roles
+                .iter()
+                .find(|r| r.name == name)
+                .map(|r| r.id.as_str())
+        };
+        assert_eq!(role("admin"), Some(demo::ADMIN_ROLE));
+        assert_eq!(role("support"), Some(demo::SUPPORT_ROLE));
+        assert_eq!(
+            demo::ASSIGNABLE_ROLES,
+            [
+                role("admin").unwrap(),
+                role("member").unwrap(),
+                role("billing").unwrap()
+            ]
+        );
+        assert!(seed.organizations.iter().any(|o| o.id == demo::SUPPORT_ORG));
+        let api = seed
+            .resource_servers
+            .iter()
+            .find(|r| r.identifier == demo::API)
+            .unwrap();
+        for scope in demo::API_SCOPES {
+            assert!(api.scopes.iter().any(|s| s.value == *scope), "{scope}");
+        }
+    }
+
+    #[test]
+    fn a_real_tenant_needs_every_value_and_checks_them() {
+        let full = [
+            ("ORGDESK_AUTH0_DOMAIN", "https://travel0.eu.auth0.com/"),
+            ("ORGDESK_AUTH0_CLIENT_ID", "login"),
+            ("ORGDESK_AUTH0_CLIENT_SECRET", "s1"),
+            ("ORGDESK_AUTH0_MGMT_CLIENT_ID", "mgmt"),
+            ("ORGDESK_AUTH0_MGMT_CLIENT_SECRET", "s2"),
+            ("ORGDESK_APIS", "https://api.travel0.com/ read:bookings write:bookings; https://files.travel0.com/ read:files"),
+            ("ORGDESK_ASSIGNABLE_ROLES", "rol_a, rol_b"),
+            ("ORGDESK_ADMIN_ROLE", "rol_a"),
+        ];
+        let identity = from_vars(&vars(&full)).unwrap();
+        assert!(
+            matches!(&identity.tenant, Tenant::Auth0 { domain } if domain == "travel0.eu.auth0.com")
+        );
+        assert_eq!(identity.apis.len(), 2);
+        assert_eq!(identity.apis[0].scopes, ["read:bookings", "write:bookings"]);
+        assert_eq!(identity.assignable_roles, ["rol_a", "rol_b"]);
+        for missing in [
+            "ORGDESK_AUTH0_CLIENT_ID",
+            "ORGDESK_APIS",
+            "ORGDESK_ADMIN_ROLE",
+        ] {
+            let partial: Vec<_> = full
+                .iter()
+                .copied()
+                .filter(|(k, _)| *k != missing)
+                .collect();
+            assert_eq!(from_vars(&vars(&partial)).unwrap_err().variable, missing);
+        }
+        assert!(parse_apis("https://api.example.com/").is_err());
+    }
+}

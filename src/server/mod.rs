@@ -1,0 +1,223 @@
+//! The orgdesk server: configuration, store, HTTP stack and start-up. Compiled only with `ssr`.
+
+pub mod audit;
+pub mod auth;
+pub mod auth0;
+pub mod config;
+pub mod db;
+pub mod health;
+pub mod html;
+pub mod http;
+pub mod identity;
+pub mod policy;
+pub mod service;
+pub mod state;
+pub mod telemetry;
+pub mod web;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use leptos::config::LeptosOptions;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower_sessions::ExpiredDeletion;
+use tower_sessions_sqlx_store::SqliteStore;
+
+use config::Config;
+use state::AppState;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Database(#[from] db::DbError),
+    #[error("cannot prepare the session store: {0}")]
+    Sessions(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the site bundle is missing: {0} (build it with scripts/start or scripts/test)")]
+    SiteMissing(String),
+    #[error("cannot start the local tenant: {0}")]
+    LocalTenant(#[from] crate::emulator::EmulatorError),
+    #[error("cannot prepare the Management API client: {0}")]
+    Management(#[from] auth0::ApiError),
+    #[error("cannot set up sign-in: {0}")]
+    SignIn(#[from] auth::oidc::SignInError),
+}
+
+/// A running server. Dropping it does not stop it; call `shutdown`.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub base_url: String,
+    pub state: AppState,
+    /// The embedded local tenant, when no Auth0 tenant is configured.
+    pub local_tenant: Option<crate::emulator::Handle>,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops accepting connections, lets in-flight requests finish, and waits.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+        if let Some(tenant) = self.local_tenant {
+            tenant.shutdown().await;
+        }
+    }
+}
+
+/// Starts the embedded local tenant when no Auth0 tenant is configured; returns the issuer to use.
+async fn identity_provider(
+    config: &Config,
+) -> Result<(String, Option<crate::emulator::Handle>), StartError> {
+    match &config.identity.tenant {
+        identity::Tenant::Auth0 { domain } => Ok((format!("https://{domain}/"), None)),
+        identity::Tenant::Local { bind } => {
+            let handle = crate::emulator::start(crate::emulator::EmulatorConfig {
+                bind: *bind,
+                data_path: Some(config.data_dir.join("local-tenant.json")),
+                app_url: config.public_url.clone(),
+                control_api: config.local_tenant_control_api,
+                ..Default::default()
+            })
+            .await?;
+            tracing::info!(issuer = %handle.issuer(), "embedded local Auth0-compatible tenant is listening");
+            Ok((handle.issuer(), Some(handle)))
+        }
+    }
+}
+
+/// Opens the store, binds `config.bind` (port 0 picks a free port) and serves in the background.
+pub async fn start(mut config: Config) -> Result<Running, StartError> {
+    let pkg_js = config.site_root.join("pkg").join("orgdesk.js");
+    if !pkg_js.exists() {
+        return Err(StartError::SiteMissing(pkg_js.display().to_string()));
+    }
+    let pool = db::connect(&config.database_url).await?;
+    let sessions = SqliteStore::new(pool.clone())
+        .with_table_name("sessions")
+        .map_err(StartError::Sessions)?;
+    sessions
+        .migrate()
+        .await
+        .map_err(|e| StartError::Sessions(e.to_string()))?;
+    tokio::spawn(
+        sessions
+            .clone()
+            .continuously_delete_expired(Duration::from_secs(300)),
+    );
+
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: config.bind,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Bind {
+        addr: config.bind,
+        source,
+    })?;
+    if !config.public_url_explicit {
+        config.public_url = format!("http://{addr}");
+    }
+
+    let (issuer, local_tenant) = identity_provider(&config).await?;
+    let mgmt = auth0::ManagementClient::new(auth0::ClientConfig {
+        issuer: issuer.clone(),
+        client_id: config.identity.mgmt_client_id.clone(),
+        client_secret: config.identity.mgmt_client_secret.clone(),
+        timeout: Duration::from_secs(10),
+        retry: auth0::RetryPolicy::default(),
+    })?;
+    let oidc = auth::oidc::Oidc::discover(
+        &issuer,
+        &config.identity.login_client_id,
+        config.identity.login_client_secret.clone(),
+        &format!("{}/auth/callback", config.public_url),
+    )
+    .await?;
+    match service::journal::recover(&pool, &mgmt).await {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(undone = n, "recovery pass undid unfinished operations"),
+        Err(err) => tracing::error!(error = %err, "recovery pass could not read the journal"),
+    }
+
+    let leptos_options = LeptosOptions::builder()
+        .output_name("orgdesk")
+        .site_root(config.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build();
+    let state = AppState {
+        leptos_options,
+        db: pool,
+        config: Arc::new(config),
+        issuer,
+        mgmt: Arc::new(mgmt),
+        oidc: Arc::new(oidc),
+    };
+    let app = http::router(state.clone(), sessions);
+
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let serve = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = stopped.await;
+        });
+        if let Err(err) = serve.await {
+            tracing::error!(error = %err, "server stopped with an error");
+        }
+    });
+    Ok(Running {
+        addr,
+        base_url: format!("http://{addr}"),
+        state,
+        local_tenant,
+        stop,
+        task,
+    })
+}
+
+/// Runs until Ctrl-C or SIGTERM.
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let public_url = config.public_url.clone();
+    let running = start(config).await?;
+    tracing::info!(addr = %running.addr, %public_url, "orgdesk is listening");
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    running.shutdown().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

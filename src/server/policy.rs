@@ -1,0 +1,133 @@
+//! Who may do what. `authorize` returns a `Permit`, and every service that changes anything upstream
+//! takes one, so a forgotten check does not compile. An admin may act only on their own organization;
+//! before every change the admin role is read again, live, so a revoked admin is locked out at once.
+
+use super::auth::{Role, SessionUser};
+use super::auth0::{ApiError, ManagementClient};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Read the organization's bots, grants and members.
+    View,
+    /// Register, rename, rotate, delete bots; grant and revoke API access.
+    ManageBots,
+}
+
+impl Action {
+    fn changes_anything(self) -> bool {
+        matches!(self, Action::ManageBots)
+    }
+}
+
+/// Proof that `user_id` may do `action` on `org_id`. Only `authorize` makes one.
+#[derive(Debug, Clone)]
+pub struct Permit {
+    org_id: String,
+    user_id: String,
+    actor_name: String,
+    action: Action,
+}
+
+impl Permit {
+    pub fn org_id(&self) -> &str {
+        &self.org_id
+    }
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+    pub fn actor_name(&self) -> &str {
+        &self.actor_name
+    }
+    pub fn action(&self) -> Action {
+        self.action
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum Denied {
+    /// Another organization's object: answered as "not found", so nothing about it leaks.
+    #[error("not found")]
+    OtherOrganization,
+    #[error("this needs the organization's admin role")]
+    NotAdmin,
+    #[error("the role could not be checked: {0}")]
+    Unchecked(ApiError),
+}
+
+pub async fn authorize(
+    mgmt: &ManagementClient,
+    admin_role: &str,
+    actor: &SessionUser,
+    org_id: &str,
+    action: Action,
+) -> Result<Permit, Denied> {
+    if actor.org_id != org_id {
+        return Err(Denied::OtherOrganization);
+    }
+    if actor.role != Role::Admin {
+        return Err(Denied::NotAdmin);
+    }
+    if action.changes_anything() {
+        let roles = mgmt
+            .member_roles(org_id, &actor.user_id)
+            .await
+            .map_err(Denied::Unchecked)?;
+        if !roles.iter().any(|r| r.id == admin_role) {
+            return Err(Denied::NotAdmin);
+        }
+    }
+    Ok(Permit {
+        org_id: org_id.to_string(),
+        user_id: actor.user_id.clone(),
+        actor_name: actor.email.clone(),
+        action,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn another_organization_is_refused_before_any_upstream_call() {
+        // An unreachable Management API proves no call is made.
+        let mgmt = ManagementClient::new(super::super::auth0::ClientConfig {
+            issuer: "http://127.0.0.1:9/".into(),
+            client_id: "x".into(),
+            client_secret: "y".to_string().into(),
+            timeout: std::time::Duration::from_millis(50),
+            retry: Default::default(),
+        })
+        .unwrap();
+        let actor = SessionUser {
+            user_id: "auth0|a".into(),
+            name: "A".into(),
+            email: "a@example.com".into(),
+            org_id: "org_a".into(),
+            org_name: None,
+            role: Role::Admin,
+            signed_in_at: 0,
+        };
+        assert_eq!(
+            authorize(&mgmt, "rol_admin", &actor, "org_b", Action::ManageBots)
+                .await
+                .unwrap_err(),
+            Denied::OtherOrganization
+        );
+        let permit = authorize(&mgmt, "rol_admin", &actor, "org_a", Action::View)
+            .await
+            .unwrap();
+        assert_eq!(permit.org_id(), "org_a");
+        let support = SessionUser {
+            role: Role::Support,
+            ..actor
+        };
+        assert_eq!(
+            authorize(&mgmt, "rol_admin", &support, "org_a", Action::View)
+                .await
+                .unwrap_err(),
+            Denied::NotAdmin
+        );
+        assert_eq!(mgmt.calls.load(std::sync::atomic::Ordering::Relaxed), 0);
+    }
+}

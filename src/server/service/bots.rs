@@ -1,0 +1,619 @@
+//! Bots: the organization's machine-to-machine clients. Registering is create client → create client
+//! grant (`organization_usage=require`, `allow_any_organization=false`) → associate with the
+//! organization, journaled so a failure leaves nothing behind. A bot belongs to an organization only if
+//! orgdesk's store says so and the client's metadata agrees; ids from the browser are never trusted.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::json;
+
+use super::journal::{self, Begun, Operation};
+use super::{invalid, Ctx, ServiceError};
+use crate::server::audit::{self, Audit};
+use crate::server::auth0::resources::Client;
+use crate::server::policy::Permit;
+
+/// The client metadata key naming the owner organization (and the operation that made the client).
+pub const OWNER_KEY: &str = "orgdesk_org";
+pub const OPERATION_KEY: &str = "orgdesk_op";
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct BotRow {
+    pub client_id: String,
+    pub org_id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, PartialEq, Eq)]
+pub struct GrantRow {
+    pub grant_id: String,
+    pub audience: String,
+    pub scopes: String,
+}
+
+pub struct NewBot {
+    pub name: String,
+    pub description: String,
+    pub audience: String,
+    pub scopes: Vec<String>,
+}
+
+/// A secret as Auth0 returned it, handed to the browser once and dropped.
+pub struct Secret {
+    pub client_id: String,
+    pub secret: SecretString,
+}
+
+pub fn validate_name(name: &str) -> Result<String, ServiceError> {
+    let name = name.trim();
+    let len = name.chars().count();
+    if len == 0 {
+        return Err(invalid("name", "Give the bot a name."));
+    }
+    if len > 100 {
+        return Err(invalid("name", "Use at most 100 characters."));
+    }
+    if name.chars().any(|c| c == '<' || c == '>' || c.is_control()) {
+        return Err(invalid(
+            "name",
+            "Names cannot contain < > or control characters.",
+        ));
+    }
+    Ok(name.to_string())
+}
+
+pub fn validate_description(description: &str) -> Result<Option<String>, ServiceError> {
+    let d = description.trim();
+    if d.chars().count() > 140 {
+        return Err(invalid("description", "Use at most 140 characters."));
+    }
+    if d.chars().any(|c| c.is_control()) {
+        return Err(invalid(
+            "description",
+            "Descriptions cannot contain control characters.",
+        ));
+    }
+    Ok((!d.is_empty()).then(|| d.to_string()))
+}
+
+/// The API must be one the vendor offers, the scopes a non-empty subset of its allowlist.
+pub fn validate_access(
+    ctx: &Ctx<'_>,
+    audience: &str,
+    scopes: &[String],
+) -> Result<Vec<String>, ServiceError> {
+    let api = ctx
+        .identity
+        .apis
+        .iter()
+        .find(|a| a.audience == audience)
+        .ok_or_else(|| invalid("api", "Choose one of the APIs offered."))?;
+    if scopes.is_empty() {
+        return Err(invalid("scopes", "Choose at least one scope."));
+    }
+    if let Some(s) = scopes.iter().find(|s| !api.scopes.contains(s)) {
+        return Err(invalid(
+            "scopes",
+            format!("`{s}` is not a scope you can grant for this API."),
+        ));
+    }
+    let mut out = scopes.to_vec();
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn audit<'a>(ctx: &'a Ctx<'_>, permit: &Permit) -> Audit<'a> {
+    Audit::new(
+        ctx.db,
+        permit.org_id(),
+        permit.user_id(),
+        Some(permit.actor_name()),
+    )
+    .with_request_id(ctx.request_id.clone())
+}
+
+pub async fn list(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+) -> Result<Vec<(BotRow, Vec<GrantRow>)>, ServiceError> {
+    let bots: Vec<BotRow> = sqlx::query_as(
+        "SELECT client_id, org_id, name, description, created_at FROM bots WHERE org_id = ? ORDER BY created_at DESC, name",
+    )
+    .bind(permit.org_id())
+    .fetch_all(ctx.db)
+    .await?;
+    // All the organization's grants in one query, not one per bot.
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT g.client_id, g.grant_id, g.audience, g.scopes FROM bot_grants g
+         JOIN bots b ON b.client_id = g.client_id WHERE b.org_id = ? ORDER BY g.audience",
+    )
+    .bind(permit.org_id())
+    .fetch_all(ctx.db)
+    .await?;
+    let mut grants: std::collections::HashMap<String, Vec<GrantRow>> =
+        std::collections::HashMap::new();
+    for (client_id, grant_id, audience, scopes) in rows {
+        grants.entry(client_id).or_default().push(GrantRow {
+            grant_id,
+            audience,
+            scopes,
+        });
+    }
+    Ok(bots
+        .into_iter()
+        .map(|bot| {
+            let g = grants.remove(&bot.client_id).unwrap_or_default();
+            (bot, g)
+        })
+        .collect())
+}
+
+async fn grants_of(ctx: &Ctx<'_>, client_id: &str) -> Result<Vec<GrantRow>, ServiceError> {
+    Ok(sqlx::query_as(
+        "SELECT grant_id, audience, scopes FROM bot_grants WHERE client_id = ? ORDER BY audience",
+    )
+    .bind(client_id)
+    .fetch_all(ctx.db)
+    .await?)
+}
+
+/// The bot, if this organization owns it: orgdesk's store first (no upstream call for a stranger's
+/// id), then the upstream client's metadata must agree.
+pub async fn owned(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    client_id: &str,
+) -> Result<(BotRow, Client), ServiceError> {
+    let row: Option<BotRow> = sqlx::query_as(
+        "SELECT client_id, org_id, name, description, created_at FROM bots WHERE client_id = ? AND org_id = ?",
+    )
+    .bind(client_id)
+    .bind(permit.org_id())
+    .fetch_optional(ctx.db)
+    .await?;
+    let Some(row) = row else {
+        audit(ctx, permit)
+            .record(
+                "bot.access",
+                Some(client_id),
+                audit::Result::Denied,
+                "not this organization's bot",
+            )
+            .await;
+        return Err(ServiceError::NotFound);
+    };
+    let client = match ctx.mgmt.get_client(client_id).await {
+        Ok(c) => c,
+        Err(crate::server::auth0::ApiError::NotFound) => return Err(ServiceError::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    if client.client_metadata.get(OWNER_KEY).map(String::as_str) != Some(permit.org_id()) {
+        tracing::warn!(
+            client_id,
+            org_id = permit.org_id(),
+            "bot ownership drifted upstream; refusing"
+        );
+        return Err(ServiceError::NotFound);
+    }
+    Ok((row, client))
+}
+
+pub async fn detail(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    client_id: &str,
+) -> Result<(BotRow, Vec<GrantRow>), ServiceError> {
+    let (row, _) = owned(ctx, permit, client_id).await?;
+    let grants = grants_of(ctx, client_id).await?;
+    Ok((row, grants))
+}
+
+/// Registers a bot with its first API access. A repeated idempotency key registers nothing new.
+pub async fn register(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    bot: NewBot,
+    idempotency_key: &str,
+) -> Result<Secret, ServiceError> {
+    let name = validate_name(&bot.name)?;
+    let description = validate_description(&bot.description)?;
+    let scopes = validate_access(ctx, &bot.audience, &bot.scopes)?;
+    if idempotency_key.len() < 16 || idempotency_key.len() > 64 {
+        return Err(invalid("form", "The form is out of date; reload the page."));
+    }
+    let op_id = match journal::begin(ctx.db, idempotency_key, permit.org_id(), "bot.register").await? {
+        Begun::New(id) => id,
+        Begun::Seen { state, .. } if state == "done" => {
+            return Err(ServiceError::Conflict(
+                "This bot was already registered (the form was sent twice). Its secret was shown then; rotate it for a new one."
+                    .into(),
+            ))
+        }
+        Begun::Seen { .. } => return Err(ServiceError::Conflict("This registration is already under way.".into())),
+    };
+    let log = audit(ctx, permit);
+    match register_steps(
+        ctx,
+        permit,
+        &op_id,
+        &name,
+        description.as_deref(),
+        &bot.audience,
+        &scopes,
+    )
+    .await
+    {
+        Ok(secret) => {
+            log.record(
+                "bot.register",
+                Some(&secret.client_id),
+                audit::Result::Ok,
+                &format!("{name}; {} {}", bot.audience, scopes.join(" ")),
+            )
+            .await;
+            Ok(secret)
+        }
+        Err(err) => {
+            let op: Option<Operation> = sqlx::query_as(
+                "SELECT id, org_id, kind, state, client_id, grant_id FROM operations WHERE id = ?",
+            )
+            .bind(&op_id)
+            .fetch_optional(ctx.db)
+            .await
+            .ok()
+            .flatten();
+            if let Some(op) = op {
+                if let Err(undo) = journal::compensate(ctx.db, ctx.mgmt, &op).await {
+                    tracing::error!(operation = %op_id, error = %undo, "compensation failed; the recovery pass will retry");
+                }
+            }
+            log.record(
+                "bot.register",
+                None,
+                audit::Result::Failed,
+                &err.to_string(),
+            )
+            .await;
+            Err(err)
+        }
+    }
+}
+
+async fn register_steps(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    op_id: &str,
+    name: &str,
+    description: Option<&str>,
+    audience: &str,
+    scopes: &[String],
+) -> Result<Secret, ServiceError> {
+    let mut body = json!({
+        "name": name,
+        "app_type": "non_interactive",
+        "grant_types": ["client_credentials"],
+        "token_endpoint_auth_method": "client_secret_post",
+        "client_metadata": { OWNER_KEY: permit.org_id(), OPERATION_KEY: op_id },
+        "default_organization": { "organization_id": permit.org_id(), "flows": ["client_credentials"] },
+    });
+    if let Some(d) = description {
+        body["description"] = json!(d);
+    }
+    let created = ctx.mgmt.create_client(&body).await?;
+    let client_id = created.client.client_id.clone();
+    journal::step(ctx.db, op_id, "client_created", Some(&client_id), None).await?;
+    let grant = ctx.mgmt.create_grant(&client_id, audience, scopes).await?;
+    journal::step(ctx.db, op_id, "grant_created", None, Some(&grant.id)).await?;
+    ctx.mgmt.associate(permit.org_id(), &grant.id).await?;
+
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let mut tx = ctx.db.begin().await?;
+    sqlx::query("INSERT INTO bots (client_id, org_id, name, description, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(&client_id)
+        .bind(permit.org_id())
+        .bind(name)
+        .bind(description)
+        .bind(permit.user_id())
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO bot_grants (grant_id, client_id, audience, scopes) VALUES (?, ?, ?, ?)",
+    )
+    .bind(&grant.id)
+    .bind(&client_id)
+    .bind(audience)
+    .bind(scopes.join(" "))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE operations SET state = 'done', updated_at = ? WHERE id = ?")
+        .bind(&now)
+        .bind(op_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Secret {
+        client_id,
+        secret: created.secret,
+    })
+}
+
+pub async fn rotate_secret(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    client_id: &str,
+) -> Result<Secret, ServiceError> {
+    owned(ctx, permit, client_id).await?;
+    let rotated = ctx.mgmt.rotate_secret(client_id).await;
+    let result = if rotated.is_ok() {
+        audit::Result::Ok
+    } else {
+        audit::Result::Failed
+    };
+    audit(ctx, permit)
+        .record("bot.rotate_secret", Some(client_id), result, "")
+        .await;
+    let rotated = rotated?;
+    Ok(Secret {
+        client_id: client_id.to_string(),
+        secret: rotated.secret,
+    })
+}
+
+pub async fn rename(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    client_id: &str,
+    name: &str,
+) -> Result<(), ServiceError> {
+    let name = validate_name(name)?;
+    owned(ctx, permit, client_id).await?;
+    ctx.mgmt
+        .update_client(client_id, &json!({ "name": name }))
+        .await?;
+    sqlx::query("UPDATE bots SET name = ? WHERE client_id = ?")
+        .bind(&name)
+        .bind(client_id)
+        .execute(ctx.db)
+        .await?;
+    audit(ctx, permit)
+        .record("bot.rename", Some(client_id), audit::Result::Ok, &name)
+        .await;
+    Ok(())
+}
+
+/// Deletes a bot: its grants (and their associations) first, then the client, then orgdesk's record.
+pub async fn delete(ctx: &Ctx<'_>, permit: &Permit, client_id: &str) -> Result<(), ServiceError> {
+    owned(ctx, permit, client_id).await?;
+    let outcome = async {
+        for grant in ctx.mgmt.grants_of(client_id).await? {
+            ctx.mgmt.dissociate(permit.org_id(), &grant.id).await?;
+            ctx.mgmt.delete_grant(&grant.id).await?;
+        }
+        ctx.mgmt.delete_client(client_id).await
+    }
+    .await;
+    if let Err(err) = outcome {
+        audit(ctx, permit)
+            .record(
+                "bot.delete",
+                Some(client_id),
+                audit::Result::Failed,
+                &err.to_string(),
+            )
+            .await;
+        return Err(err.into());
+    }
+    sqlx::query("DELETE FROM bots WHERE client_id = ?")
+        .bind(client_id)
+        .execute(ctx.db)
+        .await?;
+    audit(ctx, permit)
+        .record("bot.delete", Some(client_id), audit::Result::Ok, "")
+        .await;
+    Ok(())
+}
+
+/// Grants one more API: a client grant (require, not any organization) associated with this org only.
+pub async fn grant_access(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    client_id: &str,
+    audience: &str,
+    scopes: &[String],
+) -> Result<(), ServiceError> {
+    let scopes = validate_access(ctx, audience, scopes)?;
+    owned(ctx, permit, client_id).await?;
+    if grants_of(ctx, client_id)
+        .await?
+        .iter()
+        .any(|g| g.audience == audience)
+    {
+        return Err(ServiceError::Conflict(
+            "The bot already has access to this API; change its scopes instead.".into(),
+        ));
+    }
+    let grant = ctx.mgmt.create_grant(client_id, audience, &scopes).await?;
+    if let Err(err) = ctx.mgmt.associate(permit.org_id(), &grant.id).await {
+        // Leave no grant behind that the organization cannot see.
+        if let Err(undo) = ctx.mgmt.delete_grant(&grant.id).await {
+            tracing::error!(grant = %grant.id, error = %undo, "could not undo a grant after a failed association");
+        }
+        audit(ctx, permit)
+            .record(
+                "bot.grant_access",
+                Some(client_id),
+                audit::Result::Failed,
+                &err.to_string(),
+            )
+            .await;
+        return Err(err.into());
+    }
+    sqlx::query(
+        "INSERT INTO bot_grants (grant_id, client_id, audience, scopes) VALUES (?, ?, ?, ?)",
+    )
+    .bind(&grant.id)
+    .bind(client_id)
+    .bind(audience)
+    .bind(scopes.join(" "))
+    .execute(ctx.db)
+    .await?;
+    audit(ctx, permit)
+        .record(
+            "bot.grant_access",
+            Some(client_id),
+            audit::Result::Ok,
+            &format!("{audience} {}", scopes.join(" ")),
+        )
+        .await;
+    Ok(())
+}
+
+async fn grant_row(
+    ctx: &Ctx<'_>,
+    client_id: &str,
+    audience: &str,
+) -> Result<GrantRow, ServiceError> {
+    grants_of(ctx, client_id)
+        .await?
+        .into_iter()
+        .find(|g| g.audience == audience)
+        .ok_or(ServiceError::NotFound)
+}
+
+pub async fn change_scopes(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    client_id: &str,
+    audience: &str,
+    scopes: &[String],
+) -> Result<(), ServiceError> {
+    let scopes = validate_access(ctx, audience, scopes)?;
+    owned(ctx, permit, client_id).await?;
+    let grant = grant_row(ctx, client_id, audience).await?;
+    ctx.mgmt
+        .update_grant_scopes(&grant.grant_id, &scopes)
+        .await?;
+    sqlx::query("UPDATE bot_grants SET scopes = ? WHERE grant_id = ?")
+        .bind(scopes.join(" "))
+        .bind(&grant.grant_id)
+        .execute(ctx.db)
+        .await?;
+    audit(ctx, permit)
+        .record(
+            "bot.change_scopes",
+            Some(client_id),
+            audit::Result::Ok,
+            &format!("{audience} {}", scopes.join(" ")),
+        )
+        .await;
+    Ok(())
+}
+
+pub async fn revoke(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    client_id: &str,
+    audience: &str,
+) -> Result<(), ServiceError> {
+    owned(ctx, permit, client_id).await?;
+    let grant = grant_row(ctx, client_id, audience).await?;
+    ctx.mgmt
+        .dissociate(permit.org_id(), &grant.grant_id)
+        .await?;
+    ctx.mgmt.delete_grant(&grant.grant_id).await?;
+    sqlx::query("DELETE FROM bot_grants WHERE grant_id = ?")
+        .bind(&grant.grant_id)
+        .execute(ctx.db)
+        .await?;
+    audit(ctx, permit)
+        .record(
+            "bot.revoke_access",
+            Some(client_id),
+            audit::Result::Ok,
+            audience,
+        )
+        .await;
+    Ok(())
+}
+
+/// Claims of a test token, decoded for display. The secret is used for one request and dropped.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct TestClaims {
+    pub org_id: Option<String>,
+    pub scope: Option<String>,
+    pub exp: Option<i64>,
+    pub aud: Option<serde_json::Value>,
+}
+
+pub async fn test_token(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    client_id: &str,
+    audience: &str,
+    secret: SecretString,
+) -> Result<TestClaims, ServiceError> {
+    owned(ctx, permit, client_id).await?;
+    if !ctx.identity.apis.iter().any(|a| a.audience == audience) {
+        return Err(invalid("api", "Choose one of the APIs offered."));
+    }
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .map_err(|e| crate::server::auth0::ApiError::Transport(e.to_string()))?;
+    let response = http
+        .post(format!("{}oauth/token", ctx.issuer))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id),
+            ("client_secret", secret.expose_secret()),
+            ("audience", audience),
+            ("organization", permit.org_id()),
+        ])
+        .send()
+        .await
+        .map_err(|e| crate::server::auth0::ApiError::Transport(e.without_url().to_string()))?;
+    drop(secret);
+    let status = response.status();
+    let body: serde_json::Value = response.json().await.unwrap_or(serde_json::Value::Null);
+    audit(ctx, permit)
+        .record(
+            "bot.test_token",
+            Some(client_id),
+            if status.is_success() {
+                audit::Result::Ok
+            } else {
+                audit::Result::Failed
+            },
+            audience,
+        )
+        .await;
+    if !status.is_success() {
+        let description = body
+            .get("error_description")
+            .and_then(|d| d.as_str())
+            .unwrap_or("the token request was refused");
+        return Err(invalid(
+            "secret",
+            format!("Auth0 refused the token: {description}"),
+        ));
+    }
+    let token = body
+        .get("access_token")
+        .and_then(|t| t.as_str())
+        .unwrap_or_default();
+    let payload = token.split('.').nth(1).unwrap_or_default();
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()
+        .and_then(|raw| serde_json::from_slice(&raw).ok())
+        .ok_or_else(|| {
+            crate::server::auth0::ApiError::Decode("the token is not a JWT".into()).into()
+        })
+}

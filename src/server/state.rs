@@ -1,0 +1,27 @@
+//! What every request handler and server function can reach.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sqlx::SqlitePool;
+
+use super::auth0::ManagementClient;
+use super::config::Config;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: SqlitePool,
+    pub config: Arc<Config>,
+    /// The Auth0 (or local tenant) issuer, `https://host/` with the trailing slash.
+    pub issuer: String,
+    pub mgmt: Arc<ManagementClient>,
+    pub oidc: Arc<super::auth::oidc::Oidc>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

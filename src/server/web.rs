@@ -1,0 +1,154 @@
+//! Glue for server functions: the signed-in user and request id, the service context, and the mapping
+//! of every server-side failure to an `AppError` that is safe to show (the cause is logged, not sent).
+
+use leptos::prelude::use_context;
+use tower_sessions::Session;
+
+use super::auth::{current_user, SessionUser};
+use super::auth0::ApiError;
+use super::policy::{self, Action, Denied, Permit};
+use super::service::{Ctx, ServiceError};
+use super::state::AppState;
+use crate::model::{AppError, ErrorKind};
+
+pub struct Call {
+    pub state: AppState,
+    pub user: SessionUser,
+    pub request_id: Option<String>,
+}
+
+impl Call {
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            db: &self.state.db,
+            mgmt: &self.state.mgmt,
+            identity: &self.state.config.identity,
+            issuer: &self.state.issuer,
+            request_id: self.request_id.clone(),
+        }
+    }
+
+    pub fn error(&self, kind: ErrorKind, message: &str) -> AppError {
+        let err = AppError::new(kind, message);
+        reply(match &self.request_id {
+            Some(id) => err.with_request_id(id.clone()),
+            None => err,
+        })
+    }
+
+    /// The policy check; a denial is audited and answered without detail.
+    pub async fn authorize(&self, org_id: &str, action: Action) -> Result<Permit, AppError> {
+        let admin_role = &self.state.config.identity.admin_role;
+        match policy::authorize(&self.state.mgmt, admin_role, &self.user, org_id, action).await {
+            Ok(permit) => Ok(permit),
+            Err(denied) => {
+                let audit = super::audit::Audit::new(
+                    &self.state.db,
+                    &self.user.org_id,
+                    &self.user.user_id,
+                    Some(&self.user.email),
+                )
+                .with_request_id(self.request_id.clone());
+                audit
+                    .record(
+                        "access",
+                        Some(org_id),
+                        super::audit::Result::Denied,
+                        &denied.to_string(),
+                    )
+                    .await;
+                Err(match denied {
+                    Denied::OtherOrganization => self.error(ErrorKind::NotFound, "There is no such organization here."),
+                    Denied::NotAdmin => self.error(ErrorKind::Forbidden, "Only your organization's admins can do this. Your admin role may have been removed."),
+                    Denied::Unchecked(_) => self.error(ErrorKind::Unavailable, "orgdesk could not confirm your role with Auth0. Try again in a moment."),
+                })
+            }
+        }
+    }
+
+    pub fn fail(&self, err: ServiceError) -> AppError {
+        let (kind, message): (ErrorKind, String) = match &err {
+            ServiceError::Invalid { message, .. } => (ErrorKind::Invalid, message.clone()),
+            ServiceError::NotFound => (ErrorKind::NotFound, "That bot does not exist here.".into()),
+            ServiceError::Conflict(m) => (ErrorKind::Conflict, m.clone()),
+            ServiceError::Upstream(ApiError::RateLimited { .. }) => (
+                ErrorKind::RateLimited,
+                "Auth0 is busy right now. Nothing was left half-done; try again in a few seconds."
+                    .into(),
+            ),
+            ServiceError::Upstream(
+                ApiError::Upstream { .. } | ApiError::Timeout | ApiError::Transport(_),
+            ) => (
+                ErrorKind::Unavailable,
+                "Auth0 did not complete the change. Nothing was left half-done; try again.".into(),
+            ),
+            ServiceError::Upstream(ApiError::NotFound) => (
+                ErrorKind::NotFound,
+                "That no longer exists at Auth0.".into(),
+            ),
+            ServiceError::Upstream(_) | ServiceError::Store(_) => (
+                ErrorKind::Internal,
+                "Something went wrong on our side.".into(),
+            ),
+        };
+        if matches!(kind, ErrorKind::Internal | ErrorKind::Unavailable) {
+            tracing::error!(error = %err, request_id = self.request_id.as_deref().unwrap_or("-"), "request failed");
+        }
+        self.error(kind, &message)
+    }
+}
+
+/// Gives the server-function response the error's real HTTP status (else every error is a 500).
+pub fn reply(err: AppError) -> AppError {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(code) = axum::http::StatusCode::from_u16(err.status_code()) {
+            response.set_status(code);
+        }
+    }
+    err
+}
+
+/// Authenticates a server-function call: the session must hold a signed-in user.
+pub async fn signed_in() -> Result<Call, AppError> {
+    let state = use_context::<AppState>().ok_or_else(|| {
+        reply(AppError::new(
+            ErrorKind::Internal,
+            "Server state is not available.",
+        ))
+    })?;
+    let parts = use_context::<axum::http::request::Parts>();
+    let request_id = parts
+        .as_ref()
+        .and_then(|p| p.headers.get(super::http::REQUEST_ID_HEADER))
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
+    let session: Session = leptos_axum::extract().await.map_err(|_| {
+        reply(AppError::new(
+            ErrorKind::Internal,
+            "The session is not available.",
+        ))
+    })?;
+    let user = current_user(&session, state.config.session_absolute_timeout)
+        .await
+        .ok_or_else(|| {
+            reply(AppError::new(
+                ErrorKind::Unauthenticated,
+                "Your session has ended. Sign in again.",
+            ))
+        })?;
+    Ok(Call {
+        state,
+        user,
+        request_id,
+    })
+}
+
+/// Answers with `Cache-Control: no-store` (pages and answers that carry a secret).
+pub fn no_store() {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+    }
+}

@@ -1,0 +1,194 @@
+//! `spawn_app()`: a fresh orgdesk on port 0 with its own data directory, and a cookie-keeping client.
+
+use orgdesk::server::{config::Config, start, Running};
+use tempfile::TempDir;
+
+pub struct TestApp {
+    pub running: Running,
+    pub client: reqwest::Client,
+    _dir: TempDir,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.running.base_url, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// A fresh browser (its own cookies) on the same app.
+    pub fn browser(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    pub fn tenant_url(&self, path: &str) -> String {
+        format!(
+            "{}{}",
+            self.running.local_tenant.as_ref().unwrap().base_url,
+            path
+        )
+    }
+
+    /// Signs in through the real redirects: orgdesk → the tenant's login page → back to the callback.
+    /// Returns the final response of the callback.
+    pub async fn sign_in_with(
+        &self,
+        browser: &reqwest::Client,
+        email: &str,
+        organization: Option<&str>,
+    ) -> reqwest::Response {
+        let login = match organization {
+            Some(org) => format!("/login?organization={org}"),
+            None => "/login".to_string(),
+        };
+        let to_tenant = browser.get(self.url(&login)).send().await.unwrap();
+        assert_eq!(to_tenant.status(), 303, "orgdesk redirects to the tenant");
+        let authorize = to_tenant.headers()["location"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let page = browser
+            .get(&authorize)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let marker = "name=\"tx\" value=\"";
+        let start = page.find(marker).expect("login page") + marker.len();
+        let tx = page[start..].split('"').next().unwrap().to_string();
+        let back = browser
+            .post(self.tenant_url("/u/login"))
+            .form(&[
+                ("tx", tx.as_str()),
+                ("email", email),
+                ("password", "Travel0-demo!"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(back.status(), 302, "the tenant sends the browser back");
+        let callback = back.headers()["location"].to_str().unwrap().to_string();
+        assert!(callback.starts_with(&self.running.base_url), "{callback}");
+        browser.get(&callback).send().await.unwrap()
+    }
+
+    pub async fn sign_in(&self, email: &str, organization: &str) -> reqwest::Client {
+        let browser = self.browser();
+        let done = self.sign_in_with(&browser, email, Some(organization)).await;
+        assert_eq!(
+            done.status(),
+            303,
+            "signed in: {}",
+            done.text().await.unwrap_or_default()
+        );
+        browser
+    }
+
+    /// A JSON server function as the browser calls it.
+    pub async fn call(
+        &self,
+        browser: &reqwest::Client,
+        endpoint: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let response = browser
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("content-type", "application/json")
+            .header("origin", &self.running.base_url)
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    /// A form-encoded server function (reads).
+    pub async fn read(
+        &self,
+        browser: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, serde_json::Value) {
+        let response = browser
+            .post(self.url(&format!("/api/{endpoint}")))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    pub async fn call_server_fn(&self, name: &str) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/{name}")))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("")
+            .send()
+            .await
+            .expect("server fn request")
+    }
+}
+
+/// Config for a test server: port 0, temp data dir, and a site root holding a stand-in bundle
+/// (SSR tests read HTML; the browser tests use the real bundle).
+pub fn test_config(dir: &TempDir, extra: &[(&str, &str)]) -> Config {
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(
+        site.join("pkg/orgdesk.js"),
+        "export default function init() {}",
+    )
+    .unwrap();
+    std::fs::write(site.join("pkg/orgdesk.css"), "body{}").unwrap();
+    let mut vars: Vec<(String, String)> = vec![
+        ("ORGDESK_BIND".into(), "127.0.0.1:0".into()),
+        (
+            "ORGDESK_DATA_DIR".into(),
+            dir.path().join("data").display().to_string(),
+        ),
+        ("ORGDESK_SITE_ROOT".into(), site.display().to_string()),
+        ("ORGDESK_LOCAL_TENANT_BIND".into(), "127.0.0.1:0".into()),
+    ];
+    for (key, value) in extra {
+        vars.retain(|(k, _)| k != key);
+        vars.push((key.to_string(), value.to_string()));
+    }
+    Config::from_vars(&vars).expect("test config")
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = test_config(&dir, &[]);
+    config.local_tenant_control_api = true;
+    let running = start(config).await.expect("start orgdesk");
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        running,
+        client,
+        _dir: dir,
+    }
+}
