@@ -6,7 +6,10 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::layout::Layout;
-use crate::pages::desk::{bot::BotPage, bots::BotsPage, overview::Overview};
+use crate::pages::desk::{
+    audit::AuditLogPage, bot::BotPage, bots::BotsPage, members::MembersPage, overview::Overview,
+};
+use crate::pages::support::{home::SupportHome, org::SupportOrg};
 use crate::pages::{errors::NotFound, landing::Landing, rules::Rules};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -42,6 +45,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orgs/:org") view=Overview/>
                     <Route path=path!("/orgs/:org/bots") view=BotsPage/>
                     <Route path=path!("/orgs/:org/bots/:client_id") view=BotPage/>
+                    <Route path=path!("/orgs/:org/members") view=MembersPage/>
+                    <Route path=path!("/orgs/:org/audit") view=AuditLogPage/>
+                    <Route path=path!("/support") view=SupportHome/>
+                    <Route path=path!("/support/orgs/:org") view=SupportOrg/>
                 </Routes>
             </Layout>
         </Router>

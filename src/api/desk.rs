@@ -8,7 +8,7 @@ use crate::model::desk::{Bot, Desk, Me, NewSecret, TokenCheck};
 use crate::model::AppError;
 
 #[cfg(feature = "ssr")]
-mod glue {
+pub(crate) mod glue {
     use super::*;
     use crate::model::desk::Access;
     use crate::server::auth::Role;

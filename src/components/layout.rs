@@ -49,13 +49,17 @@ pub fn Layout(children: Children) -> impl IntoView {
                         {move || Suspend::new(async move {
                             let me = account.await.ok().flatten();
                             let desk = me.as_ref().filter(|m| m.role == "admin").map(|m| format!("/orgs/{}", m.org_id));
+                            let support = me.as_ref().is_some_and(|m| m.role == "support");
                             view! {
                                 <ul class="nav">
                                     {match desk {
                                         Some(home) => view! {
                                             <li><A href=home.clone() exact=true>"Overview"</A></li>
                                             <li><A href=format!("{home}/bots")>"Bots"</A></li>
+                                            <li><A href=format!("{home}/members")>"Members"</A></li>
+                                            <li><A href=format!("{home}/audit")>"Audit log"</A></li>
                                         }.into_any(),
+                                        None if support => view! { <li><A href="/support">"Support console"</A></li> }.into_any(),
                                         None => view! { <li><A href="/" exact=true>"Overview"</A></li> }.into_any(),
                                     }}
                                     <li><A href="/rules">"Access rules"</A></li>

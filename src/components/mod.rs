@@ -1,6 +1,7 @@
 //! Building blocks shared by pages.
 
 pub mod feedback;
+pub mod get_form;
 pub mod layout;
 pub mod secret;
 pub mod status_check;

@@ -3,6 +3,8 @@
 pub mod desk;
 pub mod error;
 pub mod m2m;
+pub mod members;
 pub mod status;
+pub mod support;
 
 pub use error::{AppError, ErrorKind};

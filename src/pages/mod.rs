@@ -4,3 +4,4 @@ pub mod desk;
 pub mod errors;
 pub mod landing;
 pub mod rules;
+pub mod support;

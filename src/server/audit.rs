@@ -22,7 +22,7 @@ impl Result {
 
 pub struct Audit<'a> {
     db: &'a SqlitePool,
-    org_id: String,
+    org_id: Option<String>,
     actor_id: String,
     actor_name: Option<String>,
     request_id: Option<String>,
@@ -32,11 +32,17 @@ impl<'a> Audit<'a> {
     pub fn new(db: &'a SqlitePool, org_id: &str, actor_id: &str, actor_name: Option<&str>) -> Self {
         Self {
             db,
-            org_id: org_id.to_string(),
+            org_id: Some(org_id.to_string()),
             actor_id: actor_id.to_string(),
             actor_name: actor_name.map(String::from),
             request_id: None,
         }
+    }
+
+    /// A tenant-wide record (support console reports), in no organization's log.
+    pub fn tenant_wide(mut self) -> Self {
+        self.org_id = None;
+        self
     }
 
     pub fn with_request_id(mut self, request_id: Option<String>) -> Self {
@@ -65,7 +71,7 @@ impl<'a> Audit<'a> {
         .execute(self.db)
         .await;
         if let Err(err) = written {
-            tracing::error!(error = %err, action, org_id = %self.org_id, "AUDIT RECORD LOST");
+            tracing::error!(error = %err, action, org_id = self.org_id.as_deref().unwrap_or("-"), "AUDIT RECORD LOST");
         }
     }
 }

@@ -22,8 +22,8 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 use super::auth::routes as auth_routes;
-use super::health;
 use super::state::AppState;
+use super::{exports, health};
 use crate::app::{shell, App};
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
@@ -64,6 +64,12 @@ pub fn router(state: AppState, sessions: SqliteStore) -> Router {
         .route("/login", get(auth_routes::login))
         .route("/auth/callback", get(auth_routes::callback))
         .route("/logout", post(auth_routes::logout))
+        .route("/orgs/{org}/audit.csv", get(exports::org_audit))
+        .route(
+            "/support/orgs/{org}/audit.csv",
+            get(exports::support_org_audit),
+        )
+        .route("/support/reports/{file}", get(exports::support_report))
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,

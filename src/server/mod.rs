@@ -3,12 +3,15 @@
 pub mod audit;
 pub mod auth;
 pub mod auth0;
+pub mod catalog;
 pub mod config;
 pub mod db;
+pub mod exports;
 pub mod health;
 pub mod html;
 pub mod http;
 pub mod identity;
+pub mod lock;
 pub mod policy;
 pub mod service;
 pub mod state;
@@ -164,6 +167,7 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         issuer,
         mgmt: Arc::new(mgmt),
         oidc: Arc::new(oidc),
+        catalog: Arc::new(catalog::Catalog::default()),
     };
     let app = http::router(state.clone(), sessions);
 

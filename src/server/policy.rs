@@ -11,12 +11,27 @@ pub enum Action {
     View,
     /// Register, rename, rotate, delete bots; grant and revoke API access.
     ManageBots,
+    /// Change members' roles, remove members, invite and revoke invitations.
+    ManageMembers,
 }
 
 impl Action {
     fn changes_anything(self) -> bool {
-        matches!(self, Action::ManageBots)
+        matches!(self, Action::ManageBots | Action::ManageMembers)
     }
+}
+
+/// Whether someone holding `actor_roles` may give (or take away) `role`: only roles the vendor lets
+/// customers assign, and never one above the giver's own. The admin role is the top customer role,
+/// so an admin may give any assignable role; anyone else only a role they hold themselves.
+pub fn may_grant(
+    actor_roles: &[String],
+    role: &str,
+    assignable: &[String],
+    admin_role: &str,
+) -> bool {
+    assignable.iter().any(|r| r == role)
+        && (actor_roles.iter().any(|r| r == admin_role) || actor_roles.iter().any(|r| r == role))
 }
 
 /// Proof that `user_id` may do `action` on `org_id`. Only `authorize` makes one.
@@ -26,6 +41,8 @@ pub struct Permit {
     user_id: String,
     actor_name: String,
     action: Action,
+    /// The actor's role ids as read live for a change (empty for views).
+    roles: Vec<String>,
 }
 
 impl Permit {
@@ -41,6 +58,9 @@ impl Permit {
     pub fn action(&self) -> Action {
         self.action
     }
+    pub fn roles(&self) -> &[String] {
+        &self.roles
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -50,6 +70,8 @@ pub enum Denied {
     OtherOrganization,
     #[error("this needs the organization's admin role")]
     NotAdmin,
+    #[error("this needs the vendor's support role")]
+    NotSupport,
     #[error("the role could not be checked: {0}")]
     Unchecked(ApiError),
 }
@@ -67,12 +89,16 @@ pub async fn authorize(
     if actor.role != Role::Admin {
         return Err(Denied::NotAdmin);
     }
+    let mut roles = Vec::new();
     if action.changes_anything() {
-        let roles = mgmt
+        roles = mgmt
             .member_roles(org_id, &actor.user_id)
             .await
-            .map_err(Denied::Unchecked)?;
-        if !roles.iter().any(|r| r.id == admin_role) {
+            .map_err(Denied::Unchecked)?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        if !roles.iter().any(|r| r == admin_role) {
             return Err(Denied::NotAdmin);
         }
     }
@@ -81,12 +107,62 @@ pub async fn authorize(
         user_id: actor.user_id.clone(),
         actor_name: actor.email.clone(),
         action,
+        roles,
+    })
+}
+
+/// Proof that the caller is vendor support staff, confirmed live. Support can only read.
+#[derive(Debug, Clone)]
+pub struct SupportPermit {
+    pub user_id: String,
+    pub actor_name: String,
+    pub support_org: String,
+}
+
+pub async fn authorize_support(
+    mgmt: &ManagementClient,
+    support: Option<(&str, &str)>,
+    actor: &SessionUser,
+) -> Result<SupportPermit, Denied> {
+    let Some((support_org, support_role)) = support else {
+        return Err(Denied::NotSupport);
+    };
+    if actor.role != Role::Support || actor.org_id != support_org {
+        return Err(Denied::NotSupport);
+    }
+    let roles = mgmt
+        .member_roles(support_org, &actor.user_id)
+        .await
+        .map_err(Denied::Unchecked)?;
+    if !roles.iter().any(|r| r.id == support_role) {
+        return Err(Denied::NotSupport);
+    }
+    Ok(SupportPermit {
+        user_id: actor.user_id.clone(),
+        actor_name: actor.email.clone(),
+        support_org: support_org.to_string(),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nobody_grants_a_role_above_their_own_or_outside_the_allowlist() {
+        let assignable: Vec<String> = ["rol_admin", "rol_member", "rol_billing"]
+            .map(String::from)
+            .to_vec();
+        let admin = vec!["rol_admin".to_string()];
+        let billing = vec!["rol_billing".to_string()];
+        assert!(may_grant(&admin, "rol_member", &assignable, "rol_admin"));
+        assert!(may_grant(&admin, "rol_admin", &assignable, "rol_admin"));
+        assert!(!may_grant(&admin, "rol_support", &assignable, "rol_admin"));
+        assert!(may_grant(&billing, "rol_billing", &assignable, "rol_admin"));
+        assert!(!may_grant(&billing, "rol_admin", &assignable, "rol_admin"));
+        assert!(!may_grant(&billing, "rol_member", &assignable, "rol_admin"));
+        assert!(!may_grant(&[], "rol_member", &assignable, "rol_admin"));
+    }
 
     #[tokio::test]
     async fn another_organization_is_refused_before_any_upstream_call() {

@@ -18,6 +18,7 @@ pub struct AppState {
     pub issuer: String,
     pub mgmt: Arc<ManagementClient>,
     pub oidc: Arc<super::auth::oidc::Oidc>,
+    pub catalog: Arc<super::catalog::Catalog>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

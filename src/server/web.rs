@@ -6,7 +6,7 @@ use tower_sessions::Session;
 
 use super::auth::{current_user, SessionUser};
 use super::auth0::ApiError;
-use super::policy::{self, Action, Denied, Permit};
+use super::policy::{self, Action, Denied, Permit, SupportPermit};
 use super::service::{Ctx, ServiceError};
 use super::state::AppState;
 use crate::model::{AppError, ErrorKind};
@@ -24,6 +24,7 @@ impl Call {
             mgmt: &self.state.mgmt,
             identity: &self.state.config.identity,
             issuer: &self.state.issuer,
+            catalog: &self.state.catalog,
             request_id: self.request_id.clone(),
         }
     }
@@ -41,28 +42,41 @@ impl Call {
         let admin_role = &self.state.config.identity.admin_role;
         match policy::authorize(&self.state.mgmt, admin_role, &self.user, org_id, action).await {
             Ok(permit) => Ok(permit),
-            Err(denied) => {
-                let audit = super::audit::Audit::new(
-                    &self.state.db,
-                    &self.user.org_id,
-                    &self.user.user_id,
-                    Some(&self.user.email),
-                )
-                .with_request_id(self.request_id.clone());
-                audit
-                    .record(
-                        "access",
-                        Some(org_id),
-                        super::audit::Result::Denied,
-                        &denied.to_string(),
-                    )
-                    .await;
-                Err(match denied {
-                    Denied::OtherOrganization => self.error(ErrorKind::NotFound, "There is no such organization here."),
-                    Denied::NotAdmin => self.error(ErrorKind::Forbidden, "Only your organization's admins can do this. Your admin role may have been removed."),
-                    Denied::Unchecked(_) => self.error(ErrorKind::Unavailable, "orgdesk could not confirm your role with Auth0. Try again in a moment."),
-                })
-            }
+            Err(denied) => Err(self.denied(org_id, denied).await),
+        }
+    }
+
+    /// Vendor support staff, confirmed live; anyone else is refused (and the attempt audited).
+    pub async fn support(&self) -> Result<SupportPermit, AppError> {
+        let ids = &self.state.config.identity;
+        let support = ids.support_org.as_deref().zip(ids.support_role.as_deref());
+        match policy::authorize_support(&self.state.mgmt, support, &self.user).await {
+            Ok(permit) => Ok(permit),
+            Err(denied) => Err(self.denied("support", denied).await),
+        }
+    }
+
+    async fn denied(&self, org_id: &str, denied: Denied) -> AppError {
+        let audit = super::audit::Audit::new(
+            &self.state.db,
+            &self.user.org_id,
+            &self.user.user_id,
+            Some(&self.user.email),
+        )
+        .with_request_id(self.request_id.clone());
+        audit
+            .record(
+                "access",
+                Some(org_id),
+                super::audit::Result::Denied,
+                &denied.to_string(),
+            )
+            .await;
+        match denied {
+            Denied::OtherOrganization => self.error(ErrorKind::NotFound, "There is no such organization here."),
+            Denied::NotAdmin => self.error(ErrorKind::Forbidden, "Only your organization's admins can do this. Your admin role may have been removed."),
+            Denied::NotSupport => self.error(ErrorKind::Forbidden, "This is for the vendor's support staff."),
+            Denied::Unchecked(_) => self.error(ErrorKind::Unavailable, "orgdesk could not confirm your role with Auth0. Try again in a moment."),
         }
     }
 
@@ -70,6 +84,11 @@ impl Call {
         let (kind, message): (ErrorKind, String) = match &err {
             ServiceError::Invalid { message, .. } => (ErrorKind::Invalid, message.clone()),
             ServiceError::NotFound => (ErrorKind::NotFound, "That bot does not exist here.".into()),
+            ServiceError::Missing(what) => (ErrorKind::NotFound, format!("{what} does not exist here.")),
+            ServiceError::Busy => (
+                ErrorKind::Conflict,
+                "Another change to this organization's admins is in progress. Try again in a moment.".into(),
+            ),
             ServiceError::Conflict(m) => (ErrorKind::Conflict, m.clone()),
             ServiceError::Upstream(ApiError::RateLimited { .. }) => (
                 ErrorKind::RateLimited,

@@ -52,6 +52,19 @@ impl TestApp {
             None => "/login".to_string(),
         };
         let to_tenant = browser.get(self.url(&login)).send().await.unwrap();
+        self.through_tenant_login(browser, to_tenant, email, "Travel0-demo!")
+            .await
+    }
+
+    /// From orgdesk's redirect to the tenant: the login (or sign-up) page, the credentials, and back to
+    /// orgdesk's callback. Returns the callback's response.
+    pub async fn through_tenant_login(
+        &self,
+        browser: &reqwest::Client,
+        to_tenant: reqwest::Response,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
         assert_eq!(to_tenant.status(), 303, "orgdesk redirects to the tenant");
         let authorize = to_tenant.headers()["location"]
             .to_str()
@@ -73,7 +86,7 @@ impl TestApp {
             .form(&[
                 ("tx", tx.as_str()),
                 ("email", email),
-                ("password", "Travel0-demo!"),
+                ("password", password),
             ])
             .send()
             .await

@@ -1,7 +1,10 @@
 //! The organization admin's desk: overview, bots, one bot.
 
+pub mod audit;
 pub mod bot;
 pub mod bots;
+pub mod invitations;
+pub mod members;
 pub mod overview;
 
 use leptos::prelude::*;

@@ -52,6 +52,9 @@ pub struct PendingLogin {
     pub pkce_verifier: String,
     pub organization: Option<String>,
     pub return_to: Option<String>,
+    /// Started from an invitation link: the invitee is usually not an admin.
+    #[serde(default)]
+    pub invited: bool,
 }
 
 /// The verified identity from the ID token.
@@ -125,6 +128,7 @@ impl Oidc {
     pub async fn authorize_url(
         &self,
         organization: Option<&str>,
+        invitation: Option<&str>,
         return_to: Option<String>,
     ) -> (String, PendingLogin) {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
@@ -141,6 +145,9 @@ impl Oidc {
         if let Some(org) = organization {
             request = request.add_extra_param("organization", org);
         }
+        if let Some(ticket) = invitation {
+            request = request.add_extra_param("invitation", ticket);
+        }
         let (url, state, nonce) = request.url();
         let pending = PendingLogin {
             state: state.secret().clone(),
@@ -148,6 +155,7 @@ impl Oidc {
             pkce_verifier: verifier.secret().clone(),
             organization: organization.map(String::from),
             return_to,
+            invited: invitation.is_some(),
         };
         (url.to_string(), pending)
     }

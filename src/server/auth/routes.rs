@@ -13,6 +13,8 @@ use crate::server::state::AppState;
 #[derive(Deserialize)]
 pub struct LoginQuery {
     organization: Option<String>,
+    /// An invitation ticket (Auth0's invitation links carry it with `organization`).
+    invitation: Option<String>,
     return_to: Option<String>,
 }
 
@@ -42,9 +44,22 @@ pub async fn login(
             "That organization name is not valid.",
         );
     }
+    let invitation = q.invitation.filter(|i| !i.is_empty());
+    if invitation.as_deref().is_some_and(|i| !valid_org(i))
+        || (invitation.is_some() && organization.is_none())
+    {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "That invitation link is not valid. Ask for a new invitation.",
+        );
+    }
     let (url, pending) = state
         .oidc
-        .authorize_url(organization.as_deref(), safe_return_to(q.return_to))
+        .authorize_url(
+            organization.as_deref(),
+            invitation.as_deref(),
+            safe_return_to(q.return_to),
+        )
         .await;
     if let Err(err) = session::remember_pending(&session, &pending).await {
         tracing::error!(error = %err, "cannot store the pending login");
@@ -144,6 +159,17 @@ pub async fn callback(
         Some(&identity.email),
     );
     let Some(role) = role else {
+        if pending.invited {
+            audit
+                .record(
+                    "session.join",
+                    None,
+                    audit::Result::Ok,
+                    "accepted an invitation",
+                )
+                .await;
+            return joined(identity.org_name.as_deref().unwrap_or(&identity.org_id));
+        }
         audit
             .record(
                 "session.sign_in",
@@ -221,6 +247,23 @@ pub async fn logout(State(state): State<AppState>, session: Session) -> Response
 }
 
 /// A small page for sign-in problems: a readable message and a way back.
+/// The invitee's landing page: they joined, and orgdesk itself is for admins.
+fn joined(org: &str) -> Response {
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>Welcome · orgdesk</title><link rel=\"stylesheet\" href=\"/pkg/orgdesk.css\"></head><body><main class=\"container main\">\
+<section class=\"hero\"><h1>You have joined {}</h1><p data-testid=\"joined\">Your invitation is accepted and your account is a member of the organization. \
+orgdesk is where your organization's admins manage members and machine access; there is nothing more to do here.</p></section></main></body></html>",
+        crate::server::html::escape(org)
+    );
+    (
+        StatusCode::OK,
+        [(header::CACHE_CONTROL, "no-store")],
+        Html(body),
+    )
+        .into_response()
+}
+
 fn problem(status: StatusCode, message: &str) -> Response {
     let body = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\

@@ -2,8 +2,10 @@
 
 pub mod client;
 pub mod error;
+pub mod members;
 pub mod paging;
 pub mod resources;
+pub mod tenant;
 
 pub use client::{ClientConfig, ManagementClient, RetryPolicy};
 pub use error::ApiError;

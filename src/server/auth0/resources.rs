@@ -62,7 +62,7 @@ pub struct ClientGrant {
     pub allow_any_organization: Option<bool>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
 pub struct Role {
     pub id: String,
     pub name: String,

@@ -118,19 +118,28 @@ pub async fn list(
     ctx: &Ctx<'_>,
     permit: &Permit,
 ) -> Result<Vec<(BotRow, Vec<GrantRow>)>, ServiceError> {
+    Ok(stored(ctx.db, Some(permit.org_id())).await?)
+}
+
+/// The bots orgdesk registered, with their grants: one organization's, or all (support console).
+pub async fn stored(
+    db: &sqlx::SqlitePool,
+    org_id: Option<&str>,
+) -> Result<Vec<(BotRow, Vec<GrantRow>)>, sqlx::Error> {
     let bots: Vec<BotRow> = sqlx::query_as(
-        "SELECT client_id, org_id, name, description, created_at FROM bots WHERE org_id = ? ORDER BY created_at DESC, name",
+        "SELECT client_id, org_id, name, description, created_at FROM bots
+         WHERE ?1 IS NULL OR org_id = ?1 ORDER BY created_at DESC, name",
     )
-    .bind(permit.org_id())
-    .fetch_all(ctx.db)
+    .bind(org_id)
+    .fetch_all(db)
     .await?;
-    // All the organization's grants in one query, not one per bot.
+    // All the grants in one query, not one per bot.
     let rows: Vec<(String, String, String, String)> = sqlx::query_as(
         "SELECT g.client_id, g.grant_id, g.audience, g.scopes FROM bot_grants g
-         JOIN bots b ON b.client_id = g.client_id WHERE b.org_id = ? ORDER BY g.audience",
+         JOIN bots b ON b.client_id = g.client_id WHERE ?1 IS NULL OR b.org_id = ?1 ORDER BY g.audience",
     )
-    .bind(permit.org_id())
-    .fetch_all(ctx.db)
+    .bind(org_id)
+    .fetch_all(db)
     .await?;
     let mut grants: std::collections::HashMap<String, Vec<GrantRow>> =
         std::collections::HashMap::new();

@@ -1,7 +1,12 @@
 //! Business rules. Everything that changes something upstream takes a `Permit`.
 
+pub mod audit_log;
 pub mod bots;
+pub mod directory;
+pub mod invitations;
 pub mod journal;
+pub mod members;
+pub mod support;
 
 use sqlx::SqlitePool;
 
@@ -14,6 +19,7 @@ pub struct Ctx<'a> {
     pub mgmt: &'a ManagementClient,
     pub identity: &'a Identity,
     pub issuer: &'a str,
+    pub catalog: &'a super::catalog::Catalog,
     pub request_id: Option<String>,
 }
 
@@ -27,6 +33,12 @@ pub enum ServiceError {
     /// Not there, or not this organization's (the same answer, so nothing leaks).
     #[error("not found")]
     NotFound,
+    /// Like `NotFound`, naming what was looked for ("That member").
+    #[error("not found: {0}")]
+    Missing(&'static str),
+    /// A lease on the organization is held by another change.
+    #[error("busy")]
+    Busy,
     #[error("{0}")]
     Conflict(String),
     #[error(transparent)]
@@ -35,9 +47,43 @@ pub enum ServiceError {
     Store(#[from] sqlx::Error),
 }
 
+/// The audit writer for an admin's change.
+pub fn audit_for<'a>(ctx: &'a Ctx<'_>, permit: &super::policy::Permit) -> super::audit::Audit<'a> {
+    super::audit::Audit::new(
+        ctx.db,
+        permit.org_id(),
+        permit.user_id(),
+        Some(permit.actor_name()),
+    )
+    .with_request_id(ctx.request_id.clone())
+}
+
+/// How an outcome is recorded: refusals by rule are "denied", upstream failures "failed".
+pub fn outcome<T>(r: &Result<T, ServiceError>) -> super::audit::Result {
+    match r {
+        Ok(_) => super::audit::Result::Ok,
+        Err(
+            ServiceError::Invalid { .. }
+            | ServiceError::Conflict(_)
+            | ServiceError::Missing(_)
+            | ServiceError::NotFound,
+        ) => super::audit::Result::Denied,
+        Err(_) => super::audit::Result::Failed,
+    }
+}
+
 pub fn invalid(field: &'static str, message: impl Into<String>) -> ServiceError {
     ServiceError::Invalid {
         field,
         message: message.into(),
+    }
+}
+
+impl From<crate::server::lock::LockError> for ServiceError {
+    fn from(err: crate::server::lock::LockError) -> Self {
+        match err {
+            crate::server::lock::LockError::Busy(_) => ServiceError::Busy,
+            crate::server::lock::LockError::Store(e) => ServiceError::Store(e),
+        }
     }
 }

@@ -1,0 +1,206 @@
+//! The support console's server functions: read-only, vendor support staff only (confirmed live),
+//! and every view recorded in the audit log.
+
+use leptos::prelude::*;
+
+use crate::model::support::{ApiLine, DriftLine, GrantLine, IdleLine, OrgDossier, OrgSummary};
+use crate::model::AppError;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod glue {
+    use super::*;
+    use crate::server::auth0::tenant::Organization;
+    use crate::server::service::support::{ApiSummary, Drift, GrantView, IdleBot};
+
+    pub fn org(o: Organization) -> OrgSummary {
+        OrgSummary {
+            id: o.id,
+            name: o.name,
+            display_name: o.display_name,
+        }
+    }
+
+    pub fn grant(g: GrantView) -> GrantLine {
+        GrantLine {
+            grant_id: g.grant.id,
+            client_id: g.grant.client_id,
+            client_name: g.client_name,
+            audience: g.grant.audience,
+            scopes: g.grant.scope,
+            organization_usage: g.grant.organization_usage.unwrap_or_else(|| "unset".into()),
+            allow_any_organization: g.grant.allow_any_organization == Some(true),
+            owner_org: g.owner_org,
+        }
+    }
+
+    pub fn api(a: ApiSummary) -> ApiLine {
+        let n = |k: &str| a.by_usage.get(k).copied().unwrap_or(0);
+        ApiLine {
+            grants: a.grants,
+            require: n("require"),
+            allow: n("allow"),
+            deny: n("deny"),
+            unset: n("unset"),
+            open_to_any_org: a.open_to_any_org,
+            audience: a.audience,
+        }
+    }
+
+    pub fn idle(i: IdleBot) -> IdleLine {
+        IdleLine {
+            client_id: i.bot.client_id,
+            name: i.bot.name,
+            org_id: i.bot.org_id,
+            created_at: i.bot.created_at,
+            last_token: i.last_token,
+        }
+    }
+
+    pub fn drift(d: Drift) -> DriftLine {
+        DriftLine {
+            client_id: d.client_id,
+            bot_name: d.bot_name,
+            org_id: d.org_id,
+            problem: d.problem,
+        }
+    }
+}
+
+#[server(endpoint = "support/orgs")]
+pub async fn find_orgs(q: String) -> Result<Vec<OrgSummary>, AppError> {
+    use crate::server::service::support;
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.support().await?;
+    let ctx = call.ctx();
+    let orgs = support::find_organizations(&ctx, &q)
+        .await
+        .map_err(|e| call.fail(e))?;
+    support::record_view(
+        &ctx,
+        &permit,
+        None,
+        &format!("organization search: {}", q.trim()),
+    )
+    .await;
+    Ok(orgs.into_iter().map(glue::org).collect())
+}
+
+#[server(endpoint = "support/org")]
+pub async fn load_org_dossier(
+    org_id: String,
+    from: Option<String>,
+) -> Result<OrgDossier, AppError> {
+    use crate::server::service::{audit_log, support};
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.support().await?;
+    let ctx = call.ctx();
+    let view = support::organization(&ctx, &org_id)
+        .await
+        .map_err(|e| call.fail(e))?;
+    let org_id = view.org.id.clone();
+    let (members, next) = ctx
+        .mgmt
+        .members_page(&org_id, from.as_deref().filter(|f| !f.is_empty()), 50)
+        .await
+        .map_err(|e| call.fail(e.into()))?;
+    let events = audit_log::query(ctx.db, Some(&org_id), &Default::default(), None, 50)
+        .await
+        .map_err(|e| call.fail(e))?;
+    support::record_view(
+        &ctx,
+        &permit,
+        Some(&org_id),
+        "organization: bots, grants, members, audit log",
+    )
+    .await;
+    Ok(OrgDossier {
+        org: glue::org(view.org),
+        bots: view
+            .bots
+            .into_iter()
+            .map(crate::api::desk::glue::bot)
+            .collect(),
+        grants: view.grants.into_iter().map(glue::grant).collect(),
+        members: members
+            .into_iter()
+            .map(crate::api::members::glue::member)
+            .collect(),
+        next_members: next,
+        events: events
+            .into_iter()
+            .map(crate::api::members::glue::event)
+            .collect(),
+    })
+}
+
+#[server(endpoint = "support/reports/open-grants")]
+pub async fn report_open_grants() -> Result<Vec<GrantLine>, AppError> {
+    use crate::server::service::support;
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.support().await?;
+    let ctx = call.ctx();
+    let list = support::open_grants(&ctx).await.map_err(|e| call.fail(e))?;
+    support::record_view(
+        &ctx,
+        &permit,
+        None,
+        "report: grants open to any organization",
+    )
+    .await;
+    Ok(list.into_iter().map(glue::grant).collect())
+}
+
+#[server(endpoint = "support/reports/grants-per-api")]
+pub async fn report_grants_per_api() -> Result<Vec<ApiLine>, AppError> {
+    use crate::server::service::support;
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.support().await?;
+    let ctx = call.ctx();
+    let list = support::grants_per_api(&ctx)
+        .await
+        .map_err(|e| call.fail(e))?;
+    support::record_view(&ctx, &permit, None, "report: grants per API").await;
+    Ok(list.into_iter().map(glue::api).collect())
+}
+
+#[server(endpoint = "support/reports/idle-bots")]
+pub async fn report_idle_bots(days: u32) -> Result<Vec<IdleLine>, AppError> {
+    use crate::server::service::support;
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.support().await?;
+    if !(1..=365).contains(&days) {
+        return Err(call.error(
+            crate::model::ErrorKind::Invalid,
+            "Choose between 1 and 365 days.",
+        ));
+    }
+    let ctx = call.ctx();
+    let list = support::idle_bots(&ctx, days)
+        .await
+        .map_err(|e| call.fail(e))?;
+    support::record_view(
+        &ctx,
+        &permit,
+        None,
+        &format!("report: bots idle for {days} days"),
+    )
+    .await;
+    Ok(list.into_iter().map(glue::idle).collect())
+}
+
+#[server(endpoint = "support/reports/drift")]
+pub async fn report_drift() -> Result<Vec<DriftLine>, AppError> {
+    use crate::server::service::support;
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.support().await?;
+    let ctx = call.ctx();
+    let list = support::drift(&ctx).await.map_err(|e| call.fail(e))?;
+    support::record_view(
+        &ctx,
+        &permit,
+        None,
+        "report: drift between orgdesk and Auth0",
+    )
+    .await;
+    Ok(list.into_iter().map(glue::drift).collect())
+}

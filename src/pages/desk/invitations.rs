@@ -1,0 +1,197 @@
+//! The invitations part of the members page: invite by email with roles and a validity period;
+//! pending invitations with their expiry, resend in one click, revoke after confirmation.
+
+use leptos::prelude::*;
+
+use super::org_param;
+use crate::api::members::{list_invitations, InviteMember, ResendInvitation, RevokeInvitation};
+use crate::components::feedback::{ConfirmButton, ErrorNote, Loading};
+use crate::model::members::{InvitationView, Invitations, RoleRef};
+
+fn day(ts: &str) -> String {
+    ts.get(..10).unwrap_or(ts).to_string()
+}
+
+/// The link to pass on, shown after inviting or resending (Auth0 also emails it).
+#[component]
+fn SentNote(invitation: InvitationView) -> impl IntoView {
+    view! {
+        <div class="note note--ok" role="status" data-testid="invitation-sent">
+            <p>{format!("Invitation sent to {}, valid until {}.", invitation.email, day(&invitation.expires_at))}</p>
+            {invitation.url.map(|url| view! {
+                <div class="field">
+                    <label for="invitation-link">"Invitation link (if the email does not arrive)"</label>
+                    <input id="invitation-link" readonly value=url/>
+                </div>
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn InviteForm(org: String, data: Invitations, invite: ServerAction<InviteMember>) -> impl IntoView {
+    let default_role: Vec<String> = data
+        .assignable
+        .iter()
+        .find(|r| r.name.eq_ignore_ascii_case("member"))
+        .map(|r| vec![r.id.clone()])
+        .unwrap_or_default();
+    let email = RwSignal::new(String::new());
+    let chosen = RwSignal::new(default_role.clone());
+    let days = RwSignal::new(data.default_days.to_string());
+    let max = data.max_days;
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = invite.value().get() {
+            email.set(String::new());
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        invite.dispatch(InviteMember {
+            org_id: org.clone(),
+            email: email.get(),
+            roles: chosen.get(),
+            days: days.get().trim().parse().unwrap_or(0),
+        });
+    };
+    view! {
+        <form class="form" on:submit=submit aria-labelledby="invite-title">
+            <div class="field">
+                <label for="invite-email">"Email"</label>
+                <input id="invite-email" type="email" required maxlength="254" autocomplete="off"
+                    prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev))/>
+            </div>
+            <fieldset class="roles">
+                <legend>"Roles"</legend>
+                {data.assignable.into_iter().map(|RoleRef { id, name }| {
+                    let (a, b) = (id.clone(), id.clone());
+                    let input_id = format!("invite-role-{id}");
+                    let for_id = input_id.clone();
+                    view! {
+                        <label class="check" for=for_id>
+                            <input id=input_id type="checkbox" prop:checked=move || chosen.read().contains(&a)
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    chosen.update(|v| { v.retain(|x| x != &b); if on { v.push(b.clone()); } });
+                                }/>
+                            {name}
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <div class="field">
+                <label for="invite-days">"Valid for (days)"</label>
+                <input id="invite-days" type="number" min="1" inputmode="numeric"
+                    prop:value=move || days.get() on:input=move |ev| days.set(event_target_value(&ev))/>
+                <p class="small muted">{format!("Auth0 keeps an invitation open for at most {max} days; a longer period is shortened to {max}.")}</p>
+            </div>
+            <button type="submit" class="btn btn--primary" disabled=move || invite.pending().get()>
+                {move || if invite.pending().get() { "Inviting…" } else { "Send invitation" }}
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn PendingRow(
+    org: String,
+    invitation: InvitationView,
+    resend: ServerAction<ResendInvitation>,
+    revoke: ServerAction<RevokeInvitation>,
+) -> impl IntoView {
+    let roles = invitation
+        .roles
+        .iter()
+        .map(|r| r.name.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let expiry = if invitation.expired {
+        format!("expired {}", day(&invitation.expires_at))
+    } else {
+        format!("expires {}", day(&invitation.expires_at))
+    };
+    let (o1, i1) = (org.clone(), invitation.id.clone());
+    let (o2, i2) = (org, invitation.id.clone());
+    view! {
+        <li class="list__item" data-testid="invitation-row" data-email=invitation.email.clone()>
+            <span class="list__title">{invitation.email.clone()}</span>
+            <span class="small">{roles}</span>
+            <span class="small" class:muted=!invitation.expired>{expiry}</span>
+            <span class="small muted">{format!("invited by {}", invitation.inviter)}</span>
+            <div class="actions">
+                <button type="button" class="btn" disabled=move || resend.pending().get()
+                    on:click=move |_| { resend.dispatch(ResendInvitation { org_id: o1.clone(), id: i1.clone() }); }>
+                    "Resend"
+                </button>
+                <ConfirmButton label="Revoke" question=format!("Withdraw the invitation to {}?", invitation.email) confirm="Revoke invitation"
+                    pending=revoke.pending()
+                    on_confirm=Callback::new(move |_| { revoke.dispatch(RevokeInvitation { org_id: o2.clone(), id: i2.clone() }); })/>
+            </div>
+        </li>
+    }
+}
+
+#[component]
+pub fn InvitationsSection() -> impl IntoView {
+    let org = org_param();
+    let invite = ServerAction::<InviteMember>::new();
+    let resend = ServerAction::<ResendInvitation>::new();
+    let revoke = ServerAction::<RevokeInvitation>::new();
+    let data = Resource::new(
+        move || {
+            (
+                org.get(),
+                invite.version().get(),
+                resend.version().get(),
+                revoke.version().get(),
+            )
+        },
+        |(org, ..)| list_invitations(org),
+    );
+    view! {
+        <section class="panel" aria-labelledby="invite-title">
+            <h2 id="invite-title">"Invite someone"</h2>
+            <Suspense fallback=|| view! { <Loading what="the invitation form"/> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                        Ok(d) => view! { <InviteForm org=org.get_untracked() data=d invite/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            {move || invite.value().get().map(|r| match r {
+                Ok(i) => view! { <SentNote invitation=i/> }.into_any(),
+                Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+            })}
+        </section>
+        <section aria-labelledby="pending-title">
+            <h2 id="pending-title">"Pending invitations"</h2>
+            {move || resend.value().get().map(|r| match r {
+                Ok(i) => view! { <SentNote invitation=i/> }.into_any(),
+                Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+            })}
+            {move || match revoke.value().get() {
+                Some(Ok(())) => Some(view! { <p class="note note--ok" role="status">"Invitation withdrawn."</p> }.into_any()),
+                Some(Err(e)) => Some(view! { <ErrorNote error=e/> }.into_any()),
+                None => None,
+            }}
+            <Transition fallback=|| view! { <Loading what="invitations"/> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                        Ok(d) if d.list.is_empty() => view! { <p class="empty" data-testid="no-invitations">"No pending invitations."</p> }.into_any(),
+                        Ok(d) => {
+                            let org = org.get_untracked();
+                            view! {
+                                <ul class="list" data-testid="invitation-list">
+                                    {d.list.into_iter().map(|i| view! { <PendingRow org=org.clone() invitation=i resend revoke/> }).collect_view()}
+                                </ul>
+                            }
+                            .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

@@ -1,0 +1,177 @@
+//! `/orgs/:org/members`: who is in the organization, their roles, search, removal; and invitations.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::invitations::InvitationsSection;
+use super::org_param;
+use crate::api::members::{list_members, search_members, RemoveMember, SetMemberRole};
+use crate::components::feedback::{ConfirmButton, ErrorNote, Loading};
+use crate::components::get_form::GetForm;
+use crate::model::members::{encode, MemberView, RoleRef, SearchResults};
+
+#[component]
+fn MemberRow(
+    org: String,
+    member: MemberView,
+    assignable: Vec<RoleRef>,
+    you: String,
+) -> impl IntoView {
+    let roles = RwSignal::new(member.roles.clone());
+    let set_role = ServerAction::<SetMemberRole>::new();
+    let remove = ServerAction::<RemoveMember>::new();
+    Effect::new(move |_| match set_role.value().get() {
+        Some(Ok(now)) => roles.set(now),
+        // Puts the checkbox back where the server says it is.
+        Some(Err(_)) => roles.update(|_| ()),
+        None => {}
+    });
+    let removed = move || matches!(remove.value().get(), Some(Ok(())));
+    let is_you = member.user_id == you;
+    let label = if member.name.is_empty() {
+        member.email.clone()
+    } else {
+        member.name.clone()
+    };
+    let user_id = member.user_id.clone();
+    let row_id = member
+        .user_id
+        .replace(|c: char| !c.is_ascii_alphanumeric(), "-");
+    let checks = assignable
+        .into_iter()
+        .map(|role| {
+            let (org, user_id, id) = (org.clone(), user_id.clone(), role.id.clone());
+            let checked_id = role.id.clone();
+            let input_id = format!("role-{row_id}-{}", role.id);
+            let for_id = input_id.clone();
+            view! {
+                <label class="check" for=for_id>
+                    <input id=input_id type="checkbox"
+                        prop:checked=move || roles.read().iter().any(|r| r.id == checked_id)
+                        disabled=move || set_role.pending().get()
+                        on:change=move |ev| {
+                            set_role.dispatch(SetMemberRole { org_id: org.clone(), user_id: user_id.clone(), role_id: id.clone(), on: event_target_checked(&ev) });
+                        }/>
+                    {role.name.clone()}
+                </label>
+            }
+        })
+        .collect_view();
+    let (org_r, user_r, email_r) = (org.clone(), member.user_id.clone(), member.email.clone());
+    view! {
+        <li class="list__item member" data-testid="member-row" data-email=member.email.clone()>
+            {move || removed().then(|| view! { <p class="note note--ok" role="status">{format!("{} was removed.", email_r)}</p> })}
+            <div class="member__body" hidden=removed>
+                <span class="list__title">{label.clone()} {is_you.then_some(view! { <span class="muted small">" (you)"</span> })}</span>
+                <span class="small muted">{member.email.clone()}</span>
+                <fieldset class="roles">
+                    <legend class="visually-hidden">{format!("Roles of {}", member.email)}</legend>
+                    {checks}
+                </fieldset>
+                {(!is_you).then(|| {
+                    let (org, user) = (org_r.clone(), user_r.clone());
+                    view! {
+                        <ConfirmButton label="Remove" question=format!("Remove {} from the organization?", member.email) confirm="Remove member"
+                            pending=remove.pending()
+                            on_confirm=Callback::new(move |_| { remove.dispatch(RemoveMember { org_id: org.clone(), user_id: user.clone() }); })/>
+                    }
+                })}
+                {move || set_role.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+                {move || remove.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+            </div>
+        </li>
+    }
+}
+
+fn search_note(found: &SearchResults) -> String {
+    let mut note = format!(
+        "{} found among {} indexed members",
+        found.members.len(),
+        found.indexed
+    );
+    if let Some(at) = &found.as_of {
+        note.push_str(&format!(
+            " (list read {})",
+            at.get(..16).unwrap_or(at).replace('T', " ")
+        ));
+    }
+    if found.refreshing {
+        note.push_str(
+            ". The member list is being refreshed; search again in a moment for the newest.",
+        );
+    }
+    note
+}
+
+#[component]
+pub fn MembersPage() -> impl IntoView {
+    let org = org_param();
+    let query = use_query_map();
+    let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    let from = Memo::new(move |_| query.read().get("from"));
+    let page = Resource::new(
+        move || (org.get(), from.get()),
+        |(org, from)| list_members(org, from),
+    );
+    let found = Resource::new(
+        move || (org.get(), q.get()),
+        |(org, q)| async move {
+            if q.trim().is_empty() {
+                Ok(None)
+            } else {
+                search_members(org, q).await.map(Some)
+            }
+        },
+    );
+    view! {
+        <Title text="Members"/>
+        <h1>"Members"</h1>
+        <p class="lead">"People in your organization and their roles. Role changes apply at their next sign-in or token."</p>
+        <GetForm action=Signal::derive(move || format!("/orgs/{}/members", org.get()))>
+            <div class="form form--inline" role="search">
+                <label for="member-search">"Search by name or email"</label>
+                <input id="member-search" type="search" name="q" maxlength="100" autocomplete="off" prop:value=move || q.get()/>
+                <button type="submit" class="btn">"Search"</button>
+                {move || (!q.get().is_empty()).then(|| view! { <a class="btn btn--quiet" href=format!("/orgs/{}/members", org.get())>"Clear"</a> })}
+            </div>
+        </GetForm>
+        <section aria-labelledby="members-title">
+            <h2 id="members-title" class="visually-hidden">"Member list"</h2>
+            <Transition fallback=|| view! { <Loading what="members"/> }>
+                {move || Suspend::new(async move {
+                    let page = match page.await {
+                        Ok(p) => p,
+                        Err(e) => return view! { <ErrorNote error=e/> }.into_any(),
+                    };
+                    let org = org.get_untracked();
+                    let (members, note, next) = match found.await {
+                        Err(e) => return view! { <ErrorNote error=e/> }.into_any(),
+                        Ok(Some(found)) => {
+                            let note = search_note(&found);
+                            (found.members, Some(note), None)
+                        }
+                        Ok(None) => (page.members.clone(), None, page.next.clone()),
+                    };
+                    let empty = members.is_empty();
+                    let first = from.get_untracked().is_some() && note.is_none();
+                    view! {
+                        {note.map(|n| view! { <p class="small muted" role="status" data-testid="search-note">{n}</p> })}
+                        {empty.then(|| view! { <p class="empty">"No members match."</p> })}
+                        <ul class="list" data-testid="member-list">
+                            {members.into_iter().map(|m| view! {
+                                <MemberRow org=org.clone() member=m assignable=page.assignable.clone() you=page.you.clone()/>
+                            }).collect_view()}
+                        </ul>
+                        <nav class="actions" aria-label="Pages">
+                            {first.then(|| view! { <a class="btn" href=format!("/orgs/{org}/members")>"First page"</a> })}
+                            {next.map(|n| view! { <a class="btn" href=format!("/orgs/{org}/members?from={}", encode(&n))>"Next page"</a> })}
+                        </nav>
+                    }
+                    .into_any()
+                })}
+            </Transition>
+        </section>
+        <InvitationsSection/>
+    }
+}

@@ -1,0 +1,142 @@
+//! The support console's tenant-wide reports, one at a time (`?report=`), each with a CSV export.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::GrantTable;
+use crate::api::support::{
+    report_drift, report_grants_per_api, report_idle_bots, report_open_grants,
+};
+use crate::components::feedback::{ErrorNote, Loading};
+use crate::components::get_form::GetForm;
+use crate::model::support::{ApiLine, DriftLine, GrantLine, IdleLine};
+use crate::model::AppError;
+use crate::pages::desk::api_label;
+
+const REPORTS: &[(&str, &str)] = &[
+    ("open-grants", "Grants open to any organization"),
+    ("grants-per-api", "Grants per API"),
+    ("idle-bots", "Bots with no recent token"),
+    ("drift", "Bots changed outside orgdesk"),
+];
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+enum Report {
+    None,
+    Open(Vec<GrantLine>),
+    PerApi(Vec<ApiLine>),
+    Idle(u32, Vec<IdleLine>),
+    Drift(Vec<DriftLine>),
+}
+
+async fn load(report: String, days: u32) -> Result<Report, AppError> {
+    Ok(match report.as_str() {
+        "open-grants" => Report::Open(report_open_grants().await?),
+        "grants-per-api" => Report::PerApi(report_grants_per_api().await?),
+        "idle-bots" => Report::Idle(days, report_idle_bots(days).await?),
+        "drift" => Report::Drift(report_drift().await?),
+        _ => Report::None,
+    })
+}
+
+fn render(report: Report) -> AnyView {
+    match report {
+        Report::Open(list) => view! { <GrantTable grants=list/> }.into_any(),
+        Report::PerApi(list) => {
+            view! {
+                <div class="table-wrap"><table class="table" data-testid="api-table">
+                    <thead><tr><th scope="col">"API"</th><th scope="col">"Grants"</th><th scope="col">"Require an organization"</th><th scope="col">"Allow"</th><th scope="col">"Deny"</th><th scope="col">"Unset"</th><th scope="col">"Open to any organization"</th></tr></thead>
+                    <tbody>
+                        {list.into_iter().map(|a| view! {
+                            <tr><td>{api_label(&a.audience)}</td><td>{a.grants}</td><td>{a.require}</td><td>{a.allow}</td><td>{a.deny}</td><td>{a.unset}</td><td>{a.open_to_any_org}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table></div>
+            }
+            .into_any()
+        }
+        Report::Idle(days, list) => {
+            if list.is_empty() {
+                return view! { <p class="empty">{format!("Every bot got a token in the last {days} days.")}</p> }.into_any();
+            }
+            view! {
+                <div class="table-wrap"><table class="table" data-testid="idle-table">
+                    <thead><tr><th scope="col">"Bot"</th><th scope="col">"Organization"</th><th scope="col">"Registered"</th><th scope="col">"Last token"</th></tr></thead>
+                    <tbody>
+                        {list.into_iter().map(|i| view! {
+                            <tr data-testid="idle-row"><td>{i.name}<br/><code class="small muted">{i.client_id}</code></td><td>{i.org_id}</td><td>{i.created_at.get(..10).unwrap_or("").to_string()}</td><td>{i.last_token.unwrap_or_else(|| "none in the tenant's logs".into())}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table></div>
+            }
+            .into_any()
+        }
+        Report::Drift(list) => {
+            if list.is_empty() {
+                return view! { <p class="empty" data-testid="no-drift">"Every bot matches orgdesk's record."</p> }.into_any();
+            }
+            view! {
+                <div class="table-wrap"><table class="table" data-testid="drift-table">
+                    <thead><tr><th scope="col">"Bot"</th><th scope="col">"Organization"</th><th scope="col">"What changed"</th></tr></thead>
+                    <tbody>
+                        {list.into_iter().map(|d| view! {
+                            <tr data-testid="drift-row"><td>{d.bot_name}<br/><code class="small muted">{d.client_id}</code></td><td>{d.org_id}</td><td>{d.problem}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table></div>
+            }
+            .into_any()
+        }
+        Report::None => view! { <p class="small muted">"Choose a report."</p> }.into_any(),
+    }
+}
+
+#[component]
+pub fn Reports() -> impl IntoView {
+    let query = use_query_map();
+    let report = Memo::new(move |_| query.read().get("report").unwrap_or_default());
+    let days = Memo::new(move |_| {
+        query
+            .read()
+            .get("days")
+            .and_then(|d| d.parse::<u32>().ok())
+            .unwrap_or(30)
+            .clamp(1, 365)
+    });
+    let data = Resource::new(move || (report.get(), days.get()), |(r, d)| load(r, d));
+    view! {
+        <section aria-labelledby="reports-title">
+            <h2 id="reports-title">"Reports"</h2>
+            <nav aria-label="Reports">
+                <ul class="tabs">
+                    {REPORTS.iter().map(|(id, label)| {
+                        let current = move || (report.get() == *id).then_some("page");
+                        view! { <li><a href=format!("/support?report={id}") aria-current=current>{*label}</a></li> }
+                    }).collect_view()}
+                </ul>
+            </nav>
+            {move || (report.get() == "idle-bots").then(|| view! {
+                <GetForm action="/support".to_string() class="form form--inline">
+                    <input type="hidden" name="report" value="idle-bots"/>
+                    <label for="idle-days">"No token for (days)"</label>
+                    <input id="idle-days" name="days" type="number" min="1" max="365" prop:value=move || days.get().to_string()/>
+                    <button type="submit" class="btn">"Show"</button>
+                </GetForm>
+            })}
+            {move || {
+                let r = report.get();
+                (!r.is_empty()).then(|| view! {
+                    <p><a class="btn" rel="external" download="" href=format!("/support/reports/{r}.csv?days={}", days.get())>"Download CSV"</a></p>
+                })
+            }}
+            <Transition fallback=|| view! { <Loading what="the report"/> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(r) => render(r),
+                        Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

@@ -1,0 +1,386 @@
+//! The searchable mirror of an organization's members (see migrations/0003). Auth0 cannot search an
+//! organization's members, so orgdesk reads the whole list in the background (one pass: 1,000 pages
+//! for 100,000 members), keeps it current with its own writes, and answers searches from an index
+//! of word prefixes. Results are for finding people; every decision reads Auth0 live.
+
+use std::sync::Arc;
+
+use sqlx::SqlitePool;
+
+use super::ServiceError;
+use crate::server::auth0::members::Member;
+use crate::server::auth0::resources::Role;
+use crate::server::auth0::ManagementClient;
+use crate::server::lock::now_ms;
+
+/// A complete pass older than this is refreshed on the next search.
+pub const FRESH_FOR_MS: i64 = 10 * 60 * 1000;
+/// A pass that has not finished by then is presumed dead (its process was killed).
+const PASS_TIMEOUT_MS: i64 = 30 * 60 * 1000;
+const MAX_WORDS: usize = 4;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub user_id: String,
+    pub email: String,
+    pub name: String,
+    pub roles: Vec<Role>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Status {
+    pub indexed: i64,
+    pub completed_at: Option<i64>,
+    pub running: bool,
+}
+
+/// Lower-case word prefixes a member is found by: name words, the email, its local part and words,
+/// its domain.
+pub fn terms(email: &str, name: &str) -> Vec<String> {
+    let email = email.trim().to_lowercase();
+    let mut out: Vec<String> = name
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(String::from)
+        .collect();
+    if !email.is_empty() {
+        out.push(email.clone());
+        if let Some((local, domain)) = email.split_once('@') {
+            out.push(domain.to_string());
+            out.extend(
+                local
+                    .split(['.', '_', '-', '+'])
+                    .filter(|w| !w.is_empty())
+                    .map(String::from),
+            );
+        }
+    }
+    out.retain(|t| t.len() <= 128);
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Writes a batch of members (one page) in three statements, whatever the batch size.
+async fn upsert_in(
+    tx: &mut sqlx::SqliteConnection,
+    org_id: &str,
+    members: &[Member],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    // SQLite allows 32,766 bound values per statement; a page of 100 stays far below.
+    for chunk in members.chunks(200) {
+        let mut rows = sqlx::QueryBuilder::new(
+            "INSERT INTO member_directory (org_id, user_id, email, name, roles, synced_at) ",
+        );
+        rows.push_values(chunk, |mut b, m| {
+            b.push_bind(org_id)
+                .push_bind(&m.user_id)
+                .push_bind(&m.email)
+                .push_bind(&m.name)
+                .push_bind(serde_json::to_string(&m.roles).unwrap_or_else(|_| "[]".into()))
+                .push_bind(now);
+        });
+        rows.push(
+            " ON CONFLICT (org_id, user_id) DO UPDATE SET email = excluded.email, name = excluded.name,
+              roles = excluded.roles, synced_at = excluded.synced_at",
+        );
+        rows.build().execute(&mut *tx).await?;
+        let mut gone = sqlx::QueryBuilder::new("DELETE FROM member_terms WHERE org_id = ");
+        gone.push_bind(org_id).push(" AND user_id IN (");
+        let mut ids = gone.separated(", ");
+        for m in chunk {
+            ids.push_bind(&m.user_id);
+        }
+        ids.push_unseparated(")");
+        gone.build().execute(&mut *tx).await?;
+        let pairs: Vec<(String, &str)> = chunk
+            .iter()
+            .flat_map(|m| {
+                terms(&m.email, &m.name)
+                    .into_iter()
+                    .map(move |t| (t, m.user_id.as_str()))
+            })
+            .collect();
+        for part in pairs.chunks(5000) {
+            let mut add =
+                sqlx::QueryBuilder::new("INSERT INTO member_terms (org_id, term, user_id) ");
+            add.push_values(part, |mut b, (term, user)| {
+                b.push_bind(org_id).push_bind(term.clone()).push_bind(*user);
+            });
+            add.push(" ON CONFLICT DO NOTHING");
+            add.build().execute(&mut *tx).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Records members as just read from Auth0 (a page view, a change orgdesk made).
+pub async fn upsert(db: &SqlitePool, org_id: &str, members: &[Member]) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    if members.is_empty() {
+        return Ok(());
+    }
+    let mut tx = db.begin().await?;
+    upsert_in(&mut tx, org_id, members, now).await?;
+    tx.commit().await
+}
+
+/// Changes the recorded roles of one member, if recorded.
+pub async fn set_roles(
+    db: &SqlitePool,
+    org_id: &str,
+    user_id: &str,
+    roles: &[Role],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE member_directory SET roles = ? WHERE org_id = ? AND user_id = ?")
+        .bind(serde_json::to_string(roles).unwrap_or_else(|_| "[]".into()))
+        .bind(org_id)
+        .bind(user_id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+pub async fn remove(db: &SqlitePool, org_id: &str, user_id: &str) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    for table in ["member_directory", "member_terms"] {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE org_id = ? AND user_id = ?"
+        ))
+        .bind(org_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
+}
+
+#[derive(sqlx::FromRow)]
+struct HitRow {
+    user_id: String,
+    email: String,
+    name: String,
+    roles: String,
+}
+
+impl From<HitRow> for Hit {
+    fn from(r: HitRow) -> Self {
+        Hit {
+            user_id: r.user_id,
+            email: r.email,
+            name: r.name,
+            roles: serde_json::from_str(&r.roles).unwrap_or_default(),
+        }
+    }
+}
+
+/// Members whose name or email has a word starting with every word of `query`, by email.
+pub async fn search(
+    db: &SqlitePool,
+    org_id: &str,
+    query: &str,
+    limit: u32,
+) -> Result<Vec<Hit>, sqlx::Error> {
+    let words: Vec<String> = query
+        .to_lowercase()
+        .split_whitespace()
+        .take(MAX_WORDS)
+        .map(String::from)
+        .collect();
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = String::from(
+        "SELECT user_id, email, name, roles FROM member_directory d WHERE d.org_id = ?",
+    );
+    for _ in &words {
+        sql.push_str(
+            " AND d.user_id IN (SELECT user_id FROM member_terms WHERE org_id = ? AND term >= ? AND term < ?)",
+        );
+    }
+    sql.push_str(" ORDER BY d.email LIMIT ?");
+    let mut q = sqlx::query_as::<_, HitRow>(&sql).bind(org_id);
+    for w in &words {
+        // Every term starting with `w` sorts between `w` and `w` + the highest code point.
+        q = q
+            .bind(org_id)
+            .bind(w.clone())
+            .bind(format!("{w}\u{10FFFF}"));
+    }
+    let rows = q.bind(limit as i64).fetch_all(db).await?;
+    Ok(rows.into_iter().map(Hit::from).collect())
+}
+
+/// Recorded members holding `role_id`, except `except` (candidates; confirm live before relying on them).
+pub async fn holders(
+    db: &SqlitePool,
+    org_id: &str,
+    role_id: &str,
+    except: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT user_id FROM member_directory WHERE org_id = ? AND user_id <> ? AND instr(roles, ?) > 0 LIMIT 20",
+    )
+    .bind(org_id)
+    .bind(except)
+    .bind(format!("\"{role_id}\""))
+    .fetch_all(db)
+    .await
+}
+
+pub async fn status(db: &SqlitePool, org_id: &str) -> Result<Status, sqlx::Error> {
+    let indexed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member_directory WHERE org_id = ?")
+        .bind(org_id)
+        .fetch_one(db)
+        .await?;
+    let row: Option<(i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT started_at, finished_at, completed_at FROM member_syncs WHERE org_id = ?",
+    )
+    .bind(org_id)
+    .fetch_optional(db)
+    .await?;
+    let now = now_ms();
+    Ok(match row {
+        None => Status {
+            indexed,
+            ..Default::default()
+        },
+        Some((started, finished, completed)) => Status {
+            indexed,
+            completed_at: completed,
+            running: finished.is_none() && now - started < PASS_TIMEOUT_MS,
+        },
+    })
+}
+
+/// Claims the organization's next pass; false when another request or replica is running one.
+async fn claim(db: &SqlitePool, org_id: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let claimed = sqlx::query(
+        "INSERT INTO member_syncs (org_id, started_at) VALUES (?, ?)
+         ON CONFLICT (org_id) DO UPDATE SET started_at = excluded.started_at, finished_at = NULL
+         WHERE member_syncs.finished_at IS NOT NULL OR member_syncs.started_at < ?",
+    )
+    .bind(org_id)
+    .bind(now)
+    .bind(now - PASS_TIMEOUT_MS)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(claimed == 1)
+}
+
+/// Reads the whole member list into the mirror; members no longer in Auth0 are dropped.
+/// Returns the number of members, or None if a pass was already running.
+pub async fn sync(
+    db: &SqlitePool,
+    mgmt: &ManagementClient,
+    org_id: &str,
+) -> Result<Option<i64>, ServiceError> {
+    let started = now_ms();
+    if !claim(db, org_id, started).await? {
+        return Ok(None);
+    }
+    let outcome = read_all(db, mgmt, org_id, started).await;
+    let finished = now_ms();
+    match &outcome {
+        Ok(count) => {
+            sqlx::query(
+                "DELETE FROM member_terms WHERE org_id = ?1 AND user_id IN
+                   (SELECT user_id FROM member_directory WHERE org_id = ?1 AND synced_at < ?2)",
+            )
+            .bind(org_id)
+            .bind(started)
+            .execute(db)
+            .await?;
+            sqlx::query("DELETE FROM member_directory WHERE org_id = ? AND synced_at < ?")
+                .bind(org_id)
+                .bind(started)
+                .execute(db)
+                .await?;
+            sqlx::query("UPDATE member_syncs SET finished_at = ?, completed_at = ?, members = ? WHERE org_id = ?")
+                .bind(finished)
+                .bind(finished)
+                .bind(count)
+                .bind(org_id)
+                .execute(db)
+                .await?;
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, org_id, "member directory pass failed; the next search retries");
+            sqlx::query("UPDATE member_syncs SET finished_at = ? WHERE org_id = ?")
+                .bind(finished)
+                .bind(org_id)
+                .execute(db)
+                .await?;
+        }
+    }
+    outcome.map(Some)
+}
+
+async fn read_all(
+    db: &SqlitePool,
+    mgmt: &ManagementClient,
+    org_id: &str,
+    started: i64,
+) -> Result<i64, ServiceError> {
+    let mut from: Option<String> = None;
+    let mut count = 0i64;
+    loop {
+        let (members, next) = mgmt.members_page(org_id, from.as_deref(), 100).await?;
+        if !members.is_empty() {
+            let mut tx = db.begin().await?;
+            upsert_in(&mut tx, org_id, &members, started.max(now_ms())).await?;
+            tx.commit().await?;
+        }
+        count += members.len() as i64;
+        match next {
+            Some(n) => from = Some(n),
+            None => return Ok(count),
+        }
+    }
+}
+
+/// Starts a background pass when the mirror is missing or stale (and none is running).
+pub async fn refresh_if_stale(
+    db: &SqlitePool,
+    mgmt: &Arc<ManagementClient>,
+    org_id: &str,
+) -> Result<Status, sqlx::Error> {
+    let mut status = status(db, org_id).await?;
+    let stale = status
+        .completed_at
+        .is_none_or(|t| now_ms() - t > FRESH_FOR_MS);
+    if stale && !status.running {
+        let (db, mgmt, org) = (db.clone(), mgmt.clone(), org_id.to_string());
+        tokio::spawn(async move {
+            if let Err(err) = sync(&db, &mgmt, &org).await {
+                tracing::warn!(error = %err, org_id = %org, "member directory pass failed");
+            }
+        });
+        status.running = true;
+    }
+    Ok(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_cover_name_words_email_parts_and_domain() {
+        let t = terms("Carol.Smith+x@Consult.Example", "Carol  Smith-Jones");
+        for want in [
+            "carol",
+            "smith",
+            "jones",
+            "carol.smith+x@consult.example",
+            "consult.example",
+            "x",
+        ] {
+            assert!(t.contains(&want.to_string()), "{want} missing from {t:?}");
+        }
+        assert_eq!(t.iter().filter(|x| *x == "carol").count(), 1);
+    }
+}

@@ -1,0 +1,255 @@
+//! Members and their roles. Every change checks, live, that the target is a member of the caller's
+//! organization and that the role is one customers may assign; demoting or removing an admin happens
+//! under the organization's admin lease, after confirming another admin remains, so two admins acting
+//! at the same moment cannot leave the organization without one.
+
+use std::time::Duration;
+
+use super::directory::{self, Hit, Status};
+use super::{audit_for, invalid, outcome, Ctx, ServiceError};
+use crate::server::audit;
+use crate::server::auth0::members::Member;
+use crate::server::auth0::resources::Role;
+use crate::server::lock;
+use crate::server::policy::{self, Permit};
+
+pub const PAGE_SIZE: u32 = 50;
+
+pub struct Page {
+    pub members: Vec<Member>,
+    pub next: Option<String>,
+}
+
+pub struct Found {
+    pub hits: Vec<Hit>,
+    pub status: Status,
+}
+
+pub fn validate_user_id(user_id: &str) -> Result<&str, ServiceError> {
+    let id = user_id.trim();
+    if id.is_empty() || id.len() > 200 || id.chars().any(char::is_control) {
+        return Err(invalid("user_id", "That is not a member id."));
+    }
+    Ok(id)
+}
+
+fn validate_cursor(from: Option<String>) -> Result<Option<String>, ServiceError> {
+    match from.filter(|f| !f.is_empty()) {
+        Some(f)
+            if f.len() > 512
+                || !f
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_=".contains(c)) =>
+        {
+            Err(invalid(
+                "from",
+                "That page link is not valid; start from the first page.",
+            ))
+        }
+        other => Ok(other),
+    }
+}
+
+/// One page of members with their roles: one upstream call. The page also refreshes the mirror.
+pub async fn page(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    from: Option<String>,
+) -> Result<Page, ServiceError> {
+    let from = validate_cursor(from)?;
+    let (members, next) = ctx
+        .mgmt
+        .members_page(permit.org_id(), from.as_deref(), PAGE_SIZE)
+        .await?;
+    if let Err(err) = directory::upsert(ctx.db, permit.org_id(), &members).await {
+        tracing::warn!(error = %err, "cannot update the member directory");
+    }
+    Ok(Page { members, next })
+}
+
+pub async fn search(
+    ctx: &Ctx<'_>,
+    mgmt: &std::sync::Arc<crate::server::auth0::ManagementClient>,
+    permit: &Permit,
+    query: &str,
+) -> Result<Found, ServiceError> {
+    let query = query.trim();
+    if query.chars().count() > 100 {
+        return Err(invalid("q", "Search for at most 100 characters."));
+    }
+    let status = directory::refresh_if_stale(ctx.db, mgmt, permit.org_id()).await?;
+    let hits = directory::search(ctx.db, permit.org_id(), query, 50).await?;
+    Ok(Found { hits, status })
+}
+
+/// The target must be a member of the permit's organization; anything else is "not found".
+async fn require_member(ctx: &Ctx<'_>, permit: &Permit, user_id: &str) -> Result<(), ServiceError> {
+    if ctx.mgmt.is_member(permit.org_id(), user_id).await? {
+        Ok(())
+    } else {
+        Err(ServiceError::Missing("That member"))
+    }
+}
+
+async fn role_ids(ctx: &Ctx<'_>, org_id: &str, user_id: &str) -> Result<Vec<String>, ServiceError> {
+    Ok(ctx
+        .mgmt
+        .member_roles(org_id, user_id)
+        .await?
+        .into_iter()
+        .map(|r| r.id)
+        .collect())
+}
+
+/// Whether someone other than `except` holds the admin role, confirmed live: candidates from the
+/// mirror first (a call each), then the whole member list if the mirror knows none.
+async fn another_admin(ctx: &Ctx<'_>, org_id: &str, except: &str) -> Result<bool, ServiceError> {
+    let admin = &ctx.identity.admin_role;
+    for candidate in directory::holders(ctx.db, org_id, admin, except).await? {
+        if role_ids(ctx, org_id, &candidate).await?.contains(admin) {
+            return Ok(true);
+        }
+    }
+    let mut from: Option<String> = None;
+    loop {
+        let (members, next) = ctx.mgmt.members_page(org_id, from.as_deref(), 100).await?;
+        if members
+            .iter()
+            .any(|m| m.user_id != except && m.roles.iter().any(|r| &r.id == admin))
+        {
+            return Ok(true);
+        }
+        match next {
+            Some(n) => from = Some(n),
+            None => return Ok(false),
+        }
+    }
+}
+
+/// Runs `change` under the organization's admin lease when it could take away an admin: the actor
+/// is re-checked (a concurrent change may have demoted them) and another admin must remain.
+async fn guarded<F, Fut>(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    target: &str,
+    takes_admin: bool,
+    change: F,
+) -> Result<(), ServiceError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<(), ServiceError>>,
+{
+    if !takes_admin {
+        return change().await;
+    }
+    let org_id = permit.org_id();
+    let lease = lock::acquire(
+        ctx.db,
+        &format!("admins:{org_id}"),
+        Duration::from_secs(30),
+        Duration::from_secs(10),
+    )
+    .await?;
+    let outcome = async {
+        if !role_ids(ctx, org_id, permit.user_id()).await?.contains(&ctx.identity.admin_role) {
+            return Err(ServiceError::Conflict(
+                "You are no longer an admin of this organization; another admin changed that a moment ago.".into(),
+            ));
+        }
+        if !another_admin(ctx, org_id, target).await? {
+            return Err(ServiceError::Conflict(
+                "This is the organization's last admin. Make someone else an admin first.".into(),
+            ));
+        }
+        change().await
+    }
+    .await;
+    lease.release(ctx.db).await;
+    outcome
+}
+
+/// Gives (`on`) or takes away one role; returns the member's roles afterwards.
+pub async fn set_role(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    user_id: &str,
+    role_id: &str,
+    on: bool,
+) -> Result<Vec<Role>, ServiceError> {
+    let user_id = validate_user_id(user_id)?;
+    let ids = ctx.identity;
+    if !policy::may_grant(
+        permit.roles(),
+        role_id,
+        &ids.assignable_roles,
+        &ids.admin_role,
+    ) {
+        audit_for(ctx, permit)
+            .record(
+                "member.role",
+                Some(user_id),
+                audit::Result::Denied,
+                &format!("role {role_id} is not assignable by you"),
+            )
+            .await;
+        return Err(invalid("role", "That role cannot be assigned here."));
+    }
+    require_member(ctx, permit, user_id).await?;
+    let org_id = permit.org_id();
+    let takes_admin = !on && role_id == ids.admin_role;
+    let roles = vec![role_id.to_string()];
+    let action = if on {
+        "member.role.assign"
+    } else {
+        "member.role.remove"
+    };
+    let done = guarded(ctx, permit, user_id, takes_admin, || async {
+        if on {
+            ctx.mgmt.assign_roles(org_id, user_id, &roles).await?;
+        } else {
+            ctx.mgmt.remove_roles(org_id, user_id, &roles).await?;
+        }
+        Ok(())
+    })
+    .await;
+    let result = outcome(&done);
+    audit_for(ctx, permit)
+        .record(action, Some(user_id), result, role_id)
+        .await;
+    done?;
+    let now = ctx.mgmt.member_roles(org_id, user_id).await?;
+    if let Err(err) = directory::set_roles(ctx.db, org_id, user_id, &now).await {
+        tracing::warn!(error = %err, "cannot update the member directory");
+    }
+    Ok(now)
+}
+
+/// Removes a member from the organization (never yourself; never the last admin).
+pub async fn remove(ctx: &Ctx<'_>, permit: &Permit, user_id: &str) -> Result<(), ServiceError> {
+    let user_id = validate_user_id(user_id)?;
+    if user_id == permit.user_id() {
+        return Err(invalid(
+            "user_id",
+            "You cannot remove yourself. Ask another admin.",
+        ));
+    }
+    require_member(ctx, permit, user_id).await?;
+    let org_id = permit.org_id();
+    let takes_admin = role_ids(ctx, org_id, user_id)
+        .await?
+        .contains(&ctx.identity.admin_role);
+    let done = guarded(ctx, permit, user_id, takes_admin, || async {
+        ctx.mgmt.remove_member(org_id, user_id).await?;
+        Ok(())
+    })
+    .await;
+    let result = outcome(&done);
+    audit_for(ctx, permit)
+        .record("member.remove", Some(user_id), result, "")
+        .await;
+    done?;
+    if let Err(err) = directory::remove(ctx.db, org_id, user_id).await {
+        tracing::warn!(error = %err, "cannot update the member directory");
+    }
+    Ok(())
+}
