@@ -7,10 +7,11 @@ use leptos_router::path;
 
 use crate::components::layout::Layout;
 use crate::pages::desk::{
-    audit::AuditLogPage, bot::BotPage, bots::BotsPage, members::MembersPage, overview::Overview,
+    apps::AppsPage, audit::AuditLogPage, bot::BotPage, bots::BotsPage, members::MembersPage,
+    overview::Overview,
 };
 use crate::pages::support::{home::SupportHome, org::SupportOrg};
-use crate::pages::{errors::NotFound, landing::Landing, rules::Rules};
+use crate::pages::{errors::NotFound, install::InstallPage, landing::Landing, rules::Rules};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -47,6 +48,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orgs/:org/bots/:client_id") view=BotPage/>
                     <Route path=path!("/orgs/:org/members") view=MembersPage/>
                     <Route path=path!("/orgs/:org/audit") view=AuditLogPage/>
+                    <Route path=path!("/orgs/:org/apps") view=AppsPage/>
+                    <Route path=path!("/apps/:app_id") view=InstallPage/>
                     <Route path=path!("/support") view=SupportHome/>
                     <Route path=path!("/support/orgs/:org") view=SupportOrg/>
                 </Routes>

@@ -204,3 +204,20 @@ pub async fn report_drift() -> Result<Vec<DriftLine>, AppError> {
     .await;
     Ok(list.into_iter().map(glue::drift).collect())
 }
+
+#[server(endpoint = "support/reports/apps")]
+pub async fn report_apps() -> Result<Vec<crate::model::apps::PublishedApp>, AppError> {
+    use crate::server::service::{apps, support};
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.support().await?;
+    let ctx = call.ctx();
+    let list = apps::list_apps(ctx.db, None)
+        .await
+        .map_err(|e| call.fail(e))?;
+    support::record_view(&ctx, &permit, None, "report: published apps and installs").await;
+    let url = &call.state.config.public_url;
+    Ok(list
+        .into_iter()
+        .map(|a| crate::api::apps::glue::published(url, a))
+        .collect())
+}

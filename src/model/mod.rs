@@ -1,5 +1,6 @@
 //! Wire types shared by the server and the browser bundle.
 
+pub mod apps;
 pub mod desk;
 pub mod error;
 pub mod m2m;

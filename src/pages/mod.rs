@@ -2,6 +2,7 @@
 
 pub mod desk;
 pub mod errors;
+pub mod install;
 pub mod landing;
 pub mod rules;
 pub mod support;

@@ -157,7 +157,7 @@ pub async fn support_org_audit(
     }
 }
 
-/// `GET /support/reports/{name}.csv`: open-grants, grants-per-api, idle-bots (`?days=`), drift.
+/// `GET /support/reports/{name}.csv`: open-grants, grants-per-api, idle-bots (`?days=`), drift, apps.
 pub async fn support_report(
     State(state): State<AppState>,
     session: Session,

@@ -13,11 +13,16 @@ pub enum Action {
     ManageBots,
     /// Change members' roles, remove members, invite and revoke invitations.
     ManageMembers,
+    /// Publish and unpublish the organization's apps; install and uninstall others' apps.
+    ManageApps,
 }
 
 impl Action {
     fn changes_anything(self) -> bool {
-        matches!(self, Action::ManageBots | Action::ManageMembers)
+        matches!(
+            self,
+            Action::ManageBots | Action::ManageMembers | Action::ManageApps
+        )
     }
 }
 

@@ -1,5 +1,6 @@
 //! Integration tests: one binary, real server on port 0, real SQLite database in a temp dir.
 
+mod apps;
 mod conformance;
 mod desk;
 mod helpers;

@@ -5,10 +5,11 @@ use leptos_router::hooks::use_query_map;
 
 use super::GrantTable;
 use crate::api::support::{
-    report_drift, report_grants_per_api, report_idle_bots, report_open_grants,
+    report_apps, report_drift, report_grants_per_api, report_idle_bots, report_open_grants,
 };
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::get_form::GetForm;
+use crate::model::apps::PublishedApp;
 use crate::model::support::{ApiLine, DriftLine, GrantLine, IdleLine};
 use crate::model::AppError;
 use crate::pages::desk::api_label;
@@ -18,6 +19,7 @@ const REPORTS: &[(&str, &str)] = &[
     ("grants-per-api", "Grants per API"),
     ("idle-bots", "Bots with no recent token"),
     ("drift", "Bots changed outside orgdesk"),
+    ("apps", "Published apps and installs"),
 ];
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -27,6 +29,7 @@ enum Report {
     PerApi(Vec<ApiLine>),
     Idle(u32, Vec<IdleLine>),
     Drift(Vec<DriftLine>),
+    Apps(Vec<PublishedApp>),
 }
 
 async fn load(report: String, days: u32) -> Result<Report, AppError> {
@@ -35,6 +38,7 @@ async fn load(report: String, days: u32) -> Result<Report, AppError> {
         "grants-per-api" => Report::PerApi(report_grants_per_api().await?),
         "idle-bots" => Report::Idle(days, report_idle_bots(days).await?),
         "drift" => Report::Drift(report_drift().await?),
+        "apps" => Report::Apps(report_apps().await?),
         _ => Report::None,
     })
 }
@@ -81,6 +85,28 @@ fn render(report: Report) -> AnyView {
                     <tbody>
                         {list.into_iter().map(|d| view! {
                             <tr data-testid="drift-row"><td>{d.bot_name}<br/><code class="small muted">{d.client_id}</code></td><td>{d.org_id}</td><td>{d.problem}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table></div>
+            }
+            .into_any()
+        }
+        Report::Apps(list) => {
+            if list.is_empty() {
+                return view! { <p class="empty">"No organization has published an app."</p> }.into_any();
+            }
+            view! {
+                <div class="table-wrap"><table class="table" data-testid="apps-table">
+                    <thead><tr><th scope="col">"App"</th><th scope="col">"Publisher"</th><th scope="col">"API and scopes"</th><th scope="col">"Offered"</th><th scope="col">"Installed by"</th></tr></thead>
+                    <tbody>
+                        {list.into_iter().map(|a| view! {
+                            <tr data-testid="app-row">
+                                <td>{a.name}<br/><code class="small muted">{a.client_id}</code></td>
+                                <td>{a.publisher}</td>
+                                <td>{api_label(&a.audience)} ": " {a.scopes.join(" ")}</td>
+                                <td>{if a.published { "yes" } else { "no" }}</td>
+                                <td>{if a.installs.is_empty() { "—".to_string() } else { a.installs.iter().map(|i| format!("{} ({})", i.org_name, i.org_id)).collect::<Vec<_>>().join(", ") }}</td>
+                            </tr>
                         }).collect_view()}
                     </tbody>
                 </table></div>

@@ -7,8 +7,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 
 use super::journal::{self, Begun, Operation};
-use super::{invalid, Ctx, ServiceError};
-use crate::server::audit::{self, Audit};
+use super::{audit_for, invalid, Ctx, ServiceError};
+use crate::server::audit;
 use crate::server::auth0::resources::Client;
 use crate::server::policy::Permit;
 
@@ -104,16 +104,6 @@ pub fn validate_access(
     Ok(out)
 }
 
-fn audit<'a>(ctx: &'a Ctx<'_>, permit: &Permit) -> Audit<'a> {
-    Audit::new(
-        ctx.db,
-        permit.org_id(),
-        permit.user_id(),
-        Some(permit.actor_name()),
-    )
-    .with_request_id(ctx.request_id.clone())
-}
-
 pub async fn list(
     ctx: &Ctx<'_>,
     permit: &Permit,
@@ -183,7 +173,7 @@ pub async fn owned(
     .fetch_optional(ctx.db)
     .await?;
     let Some(row) = row else {
-        audit(ctx, permit)
+        audit_for(ctx, permit)
             .record(
                 "bot.access",
                 Some(client_id),
@@ -242,7 +232,7 @@ pub async fn register(
         }
         Begun::Seen { .. } => return Err(ServiceError::Conflict("This registration is already under way.".into())),
     };
-    let log = audit(ctx, permit);
+    let log = audit_for(ctx, permit);
     match register_steps(
         ctx,
         permit,
@@ -363,7 +353,7 @@ pub async fn rotate_secret(
     } else {
         audit::Result::Failed
     };
-    audit(ctx, permit)
+    audit_for(ctx, permit)
         .record("bot.rotate_secret", Some(client_id), result, "")
         .await;
     let rotated = rotated?;
@@ -389,7 +379,7 @@ pub async fn rename(
         .bind(client_id)
         .execute(ctx.db)
         .await?;
-    audit(ctx, permit)
+    audit_for(ctx, permit)
         .record("bot.rename", Some(client_id), audit::Result::Ok, &name)
         .await;
     Ok(())
@@ -407,7 +397,7 @@ pub async fn delete(ctx: &Ctx<'_>, permit: &Permit, client_id: &str) -> Result<(
     }
     .await;
     if let Err(err) = outcome {
-        audit(ctx, permit)
+        audit_for(ctx, permit)
             .record(
                 "bot.delete",
                 Some(client_id),
@@ -417,11 +407,12 @@ pub async fn delete(ctx: &Ctx<'_>, permit: &Permit, client_id: &str) -> Result<(
             .await;
         return Err(err.into());
     }
+    super::apps::bot_deleted(ctx, permit, client_id).await?;
     sqlx::query("DELETE FROM bots WHERE client_id = ?")
         .bind(client_id)
         .execute(ctx.db)
         .await?;
-    audit(ctx, permit)
+    audit_for(ctx, permit)
         .record("bot.delete", Some(client_id), audit::Result::Ok, "")
         .await;
     Ok(())
@@ -452,7 +443,7 @@ pub async fn grant_access(
         if let Err(undo) = ctx.mgmt.delete_grant(&grant.id).await {
             tracing::error!(grant = %grant.id, error = %undo, "could not undo a grant after a failed association");
         }
-        audit(ctx, permit)
+        audit_for(ctx, permit)
             .record(
                 "bot.grant_access",
                 Some(client_id),
@@ -471,7 +462,7 @@ pub async fn grant_access(
     .bind(scopes.join(" "))
     .execute(ctx.db)
     .await?;
-    audit(ctx, permit)
+    audit_for(ctx, permit)
         .record(
             "bot.grant_access",
             Some(client_id),
@@ -503,6 +494,7 @@ pub async fn change_scopes(
 ) -> Result<(), ServiceError> {
     let scopes = validate_access(ctx, audience, scopes)?;
     owned(ctx, permit, client_id).await?;
+    super::apps::guard_grant(ctx, client_id, audience).await?;
     let grant = grant_row(ctx, client_id, audience).await?;
     ctx.mgmt
         .update_grant_scopes(&grant.grant_id, &scopes)
@@ -512,7 +504,7 @@ pub async fn change_scopes(
         .bind(&grant.grant_id)
         .execute(ctx.db)
         .await?;
-    audit(ctx, permit)
+    audit_for(ctx, permit)
         .record(
             "bot.change_scopes",
             Some(client_id),
@@ -530,6 +522,7 @@ pub async fn revoke(
     audience: &str,
 ) -> Result<(), ServiceError> {
     owned(ctx, permit, client_id).await?;
+    super::apps::guard_grant(ctx, client_id, audience).await?;
     let grant = grant_row(ctx, client_id, audience).await?;
     ctx.mgmt
         .dissociate(permit.org_id(), &grant.grant_id)
@@ -539,7 +532,7 @@ pub async fn revoke(
         .bind(&grant.grant_id)
         .execute(ctx.db)
         .await?;
-    audit(ctx, permit)
+    audit_for(ctx, permit)
         .record(
             "bot.revoke_access",
             Some(client_id),
@@ -590,7 +583,7 @@ pub async fn test_token(
     drop(secret);
     let status = response.status();
     let body: serde_json::Value = response.json().await.unwrap_or(serde_json::Value::Null);
-    audit(ctx, permit)
+    audit_for(ctx, permit)
         .record(
             "bot.test_token",
             Some(client_id),

@@ -1,0 +1,88 @@
+import { test, expect, type Page, type APIRequestContext } from '@playwright/test';
+
+const GLOBEX = 'org_globexTours00001';
+const INITECH = 'org_initechTrips0001';
+const API = 'https://api.travel0.example/';
+
+async function signIn(page: Page, email: string, org: string) {
+  await page.goto(`/login?organization=${org}`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill('Travel0-demo!');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page).toHaveURL(new RegExp(`/orgs/${org}$`));
+  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+}
+
+async function botToken(request: APIRequestContext, tokenUrl: string, clientId: string, secret: string, org: string) {
+  return request.post(tokenUrl, {
+    form: { grant_type: 'client_credentials', client_id: clientId, client_secret: secret, audience: API, organization: org },
+  });
+}
+
+test('publish an app, install it in another organization, get a token, uninstall, token refused', async ({ page, browser, request }) => {
+  // Initech registers a bot and publishes it.
+  await signIn(page, 'ivan@initech.example', INITECH);
+  await page.goto(`/orgs/${INITECH}/bots`);
+  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+  await page.getByLabel('Name', { exact: true }).fill('Trip sync');
+  await page.getByLabel('read:bookings').check();
+  await page.getByRole('button', { name: 'Register bot' }).click();
+  await expect(page.getByTestId('secret-panel')).toBeVisible();
+  const clientId = (await page.getByTestId('client-id').textContent())!.trim();
+  const secret = (await page.getByTestId('client-secret').textContent())!.trim();
+  const tokenUrl = (await page.getByTestId('token-request').textContent())!.split(/\s+/)[2];
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Apps' }).click();
+  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(page.getByTestId('no-installed')).toBeVisible();
+  await expect(page.getByLabel('Bot', { exact: true })).toHaveValue(clientId);
+  await expect(page.getByLabel('read:bookings')).toBeChecked();
+  await page.getByLabel('read:trips').check();
+  await page.getByLabel('Public description').fill('Keeps your agency trips in sync with Initech.');
+  await page.getByRole('button', { name: 'Publish app' }).click();
+  await expect(page.getByTestId('published')).toBeVisible();
+  const published = page.getByTestId('published-app').filter({ hasText: 'Trip sync' });
+  const link = await published.getByLabel('Install link').inputValue();
+  expect(link).toMatch(/\/apps\/app_[0-9a-f]+$/);
+
+  // Globex's admin opens the link, reads what it asks for, approves.
+  const globex = await browser.newPage();
+  await signIn(globex, 'grace@globex.example', GLOBEX);
+  await globex.goto(link);
+  await expect(globex.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(globex.getByRole('heading', { level: 1 })).toHaveText('Trip sync');
+  await expect(globex.getByTestId('publisher')).toHaveText('Initech Trips');
+  await expect(globex.getByTestId('scopes')).toContainText('read:trips');
+  await expect(globex.getByTestId('explanation')).toContainText('Globex Tours only');
+  expect((await botToken(request, tokenUrl, clientId, secret, GLOBEX)).status()).not.toBe(200);
+  await globex.getByRole('button', { name: 'Approve for Globex Tours' }).click();
+  await expect(globex.getByTestId('installed')).toBeVisible();
+
+  const ok = await botToken(request, tokenUrl, clientId, secret, GLOBEX);
+  expect(ok.status()).toBe(200);
+  const claims = JSON.parse(Buffer.from((await ok.json()).access_token.split('.')[1], 'base64url').toString());
+  expect(claims.org_id).toBe(GLOBEX);
+
+  // The publisher sees who installed it.
+  await page.reload();
+  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(page.getByTestId('published-app').filter({ hasText: 'Trip sync' }).getByTestId('installs')).toHaveText('Installed by Globex Tours');
+
+  // Globex uninstalls; its tokens stop.
+  await globex.getByRole('link', { name: 'See your installed apps' }).click();
+  await expect(globex.locator('main[data-hydrated="true"]')).toBeVisible();
+  const row = globex.getByTestId('installed-app').filter({ hasText: 'Trip sync' });
+  await row.getByRole('button', { name: 'Uninstall' }).click();
+  await row.getByRole('button', { name: 'Uninstall' }).click();
+  await expect(globex.getByRole('status').filter({ hasText: 'Uninstalled' })).toBeVisible();
+  await expect(globex.getByTestId('installed-app').filter({ hasText: 'Trip sync' })).toHaveCount(0);
+  expect((await botToken(request, tokenUrl, clientId, secret, GLOBEX)).status()).not.toBe(200);
+  expect((await botToken(request, tokenUrl, clientId, secret, INITECH)).status()).toBe(200);
+  await globex.close();
+});
+
+test('signed out, the install link asks to sign in first', async ({ page }) => {
+  const response = await page.goto('/apps/app_0123456789abcdef');
+  expect(response?.status()).toBe(401);
+  await expect(page.getByRole('link', { name: 'Sign in' }).first()).toBeVisible();
+});

@@ -1,0 +1,185 @@
+//! Third-party apps: publish, unpublish, the install page, install / decline / uninstall.
+//! Each: session → policy → service (validates) → wire type. Changes take JSON bodies.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::model::apps::{AppListing, AppsDesk, PublishedApp};
+use crate::model::AppError;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod glue {
+    use super::*;
+    use crate::model::apps::{InstallView, InstalledApp};
+    use crate::server::service::apps::{AppRow, InstallRow};
+
+    fn scopes(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    pub fn install(i: InstallRow) -> InstallView {
+        InstallView {
+            org_id: i.org_id,
+            org_name: i.org_name,
+            installed_at: i.installed_at,
+        }
+    }
+
+    pub fn published(public_url: &str, (app, installs): (AppRow, Vec<InstallRow>)) -> PublishedApp {
+        PublishedApp {
+            install_url: format!("{}/apps/{}", public_url.trim_end_matches('/'), app.app_id),
+            scopes: scopes(&app.scopes),
+            installs: installs.into_iter().map(install).collect(),
+            app_id: app.app_id,
+            client_id: app.client_id,
+            name: app.name,
+            description: app.description,
+            publisher: app.publisher_name,
+            audience: app.audience,
+            published: app.published,
+        }
+    }
+
+    pub fn installed((app, install): (AppRow, InstallRow)) -> InstalledApp {
+        InstalledApp {
+            scopes: scopes(&app.scopes),
+            app_id: app.app_id,
+            name: app.name,
+            publisher: app.publisher_name,
+            audience: app.audience,
+            installed_at: install.installed_at,
+        }
+    }
+
+    pub fn org_name(user: &crate::server::auth::SessionUser) -> String {
+        user.org_name.clone().unwrap_or_else(|| user.org_id.clone())
+    }
+}
+
+#[server(endpoint = "apps/desk")]
+pub async fn load_apps(org_id: String) -> Result<AppsDesk, AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::apps;
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::View).await?;
+    let ctx = call.ctx();
+    let url = &call.state.config.public_url;
+    let published = apps::published_by(&ctx, &permit)
+        .await
+        .map_err(|e| call.fail(e))?;
+    let installed = apps::installed_in(&ctx, &permit)
+        .await
+        .map_err(|e| call.fail(e))?;
+    Ok(AppsDesk {
+        published: published
+            .into_iter()
+            .map(|p| glue::published(url, p))
+            .collect(),
+        installed: installed.into_iter().map(glue::installed).collect(),
+    })
+}
+
+#[server(endpoint = "apps/publish", input = Json)]
+pub async fn publish_app(
+    org_id: String,
+    client_id: String,
+    description: String,
+    audience: String,
+    scopes: Vec<String>,
+) -> Result<PublishedApp, AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::apps;
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::ManageApps).await?;
+    let ctx = call.ctx();
+    let publisher = glue::org_name(&call.user);
+    let app = apps::publish(
+        &ctx,
+        &permit,
+        &publisher,
+        &client_id,
+        &description,
+        &audience,
+        &scopes,
+    )
+    .await
+    .map_err(|e| call.fail(e))?;
+    Ok(glue::published(
+        &call.state.config.public_url,
+        (app, Vec::new()),
+    ))
+}
+
+#[server(endpoint = "apps/unpublish", input = Json)]
+pub async fn unpublish_app(org_id: String, app_id: String) -> Result<(), AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::apps;
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::ManageApps).await?;
+    apps::unpublish(&call.ctx(), &permit, &app_id)
+        .await
+        .map_err(|e| call.fail(e))
+}
+
+/// The install page: who publishes the app and what it asks for, for the caller's organization.
+#[server(endpoint = "apps/listing")]
+pub async fn load_app_listing(app_id: String) -> Result<AppListing, AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::apps;
+    let call = crate::server::web::signed_in().await?;
+    let org_id = call.user.org_id.clone();
+    let permit = call.authorize(&org_id, Action::View).await?;
+    let ctx = call.ctx();
+    let app = apps::by_id(&ctx, &app_id).await.map_err(|e| call.fail(e))?;
+    let installed = apps::installs(ctx.db, &app.app_id)
+        .await
+        .map_err(|e| call.fail(e.into()))?
+        .iter()
+        .any(|i| i.org_id == permit.org_id());
+    Ok(AppListing {
+        own: app.publisher_org == permit.org_id(),
+        scopes: app.scopes.split_whitespace().map(String::from).collect(),
+        app_id: app.app_id,
+        name: app.name,
+        description: app.description,
+        publisher: app.publisher_name,
+        audience: app.audience,
+        published: app.published,
+        org_name: glue::org_name(&call.user),
+        org_id,
+        installed,
+    })
+}
+
+#[server(endpoint = "apps/install", input = Json)]
+pub async fn install_app(org_id: String, app_id: String) -> Result<(), AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::apps;
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::ManageApps).await?;
+    apps::install(&call.ctx(), &permit, &glue::org_name(&call.user), &app_id)
+        .await
+        .map_err(|e| call.fail(e))
+}
+
+#[server(endpoint = "apps/decline", input = Json)]
+pub async fn decline_app(org_id: String, app_id: String) -> Result<(), AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::apps;
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::ManageApps).await?;
+    apps::decline(&call.ctx(), &permit, &glue::org_name(&call.user), &app_id)
+        .await
+        .map_err(|e| call.fail(e))
+}
+
+#[server(endpoint = "apps/uninstall", input = Json)]
+pub async fn uninstall_app(org_id: String, app_id: String) -> Result<(), AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::apps;
+    let call = crate::server::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::ManageApps).await?;
+    apps::uninstall(&call.ctx(), &permit, &app_id)
+        .await
+        .map_err(|e| call.fail(e))
+}

@@ -1,0 +1,232 @@
+//! `/orgs/:org/apps`: apps this organization installed (uninstall any time), apps it publishes
+//! (install link, who installed, unpublish), and publishing one of its bots.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::bots::ScopePicker;
+use super::{api_label, org_param};
+use crate::api::apps::{load_apps, PublishApp, UninstallApp, UnpublishApp};
+use crate::api::desk::{list_bots, load_desk};
+use crate::components::feedback::{ConfirmButton, ErrorNote, Loading};
+use crate::model::apps::{InstalledApp, PublishedApp};
+use crate::model::desk::{Bot, Desk};
+
+#[component]
+fn InstalledRow(
+    org: String,
+    app: InstalledApp,
+    uninstall: ServerAction<UninstallApp>,
+) -> impl IntoView {
+    let app_id = app.app_id.clone();
+    view! {
+        <li class="list__item" data-testid="installed-app">
+            <span class="list__title">{app.name.clone()}</span>
+            <span class="small">"Published by " {app.publisher.clone()}</span>
+            <span class="small">{format!("{}: {}", api_label(&app.audience), app.scopes.join(", "))}</span>
+            <span class="small muted">{format!("Installed {}", app.installed_at.get(..10).unwrap_or(""))}</span>
+            <div class="actions">
+                <ConfirmButton label="Uninstall" question=format!("Uninstall {}? It gets no new tokens for your organization.", app.name) confirm="Uninstall"
+                    pending=uninstall.pending()
+                    on_confirm=Callback::new(move |_| { uninstall.dispatch(UninstallApp { org_id: org.clone(), app_id: app_id.clone() }); })/>
+            </div>
+        </li>
+    }
+}
+
+#[component]
+fn PublishedRow(
+    org: String,
+    app: PublishedApp,
+    unpublish: ServerAction<UnpublishApp>,
+) -> impl IntoView {
+    let installs = if app.installs.is_empty() {
+        "No organization has installed it yet.".to_string()
+    } else {
+        format!(
+            "Installed by {}",
+            app.installs
+                .iter()
+                .map(|i| i.org_name.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let link_id = format!("link-{}", app.app_id);
+    let app_id = app.app_id.clone();
+    view! {
+        <li class="list__item" data-testid="published-app">
+            <span class="list__title">{app.name.clone()}</span>
+            <span class="small">{app.description.clone()}</span>
+            <span class="small">{format!("{}: {}", api_label(&app.audience), app.scopes.join(", "))}</span>
+            <span class="small" data-testid="installs">{installs}</span>
+            {if app.published {
+                view! {
+                    <div class="field">
+                        <label for=link_id.clone()>"Install link"</label>
+                        <input id=link_id readonly value=app.install_url.clone()/>
+                    </div>
+                    <div class="actions">
+                        <ConfirmButton label="Unpublish" question="Stop new installs? Organizations that installed it keep it until they uninstall it." confirm="Unpublish"
+                            pending=unpublish.pending()
+                            on_confirm=Callback::new(move |_| { unpublish.dispatch(UnpublishApp { org_id: org.clone(), app_id: app_id.clone() }); })/>
+                    </div>
+                }.into_any()
+            } else {
+                view! { <span class="small muted">"Not offered for new installs."</span> }.into_any()
+            }}
+        </li>
+    }
+}
+
+#[component]
+fn PublishForm(
+    org: String,
+    desk: Desk,
+    bots: Vec<Bot>,
+    publish: ServerAction<PublishApp>,
+) -> impl IntoView {
+    let candidates: Vec<Bot> = bots.into_iter().filter(|b| !b.access.is_empty()).collect();
+    if candidates.is_empty() {
+        return view! { <p class="empty">"Register a bot and give it access to an API first; an app is one of your bots offered to other organizations."</p> }.into_any();
+    }
+    let first = candidates[0].clone();
+    let client_id = RwSignal::new(first.client_id.clone());
+    let audience = RwSignal::new(first.access[0].audience.clone());
+    let chosen = RwSignal::new(first.access[0].scopes.clone());
+    let description = RwSignal::new(String::new());
+    let by_bot = candidates.clone();
+    let pick = move |id: String| {
+        if let Some(b) = by_bot.iter().find(|b| b.client_id == id) {
+            audience.set(b.access[0].audience.clone());
+            chosen.set(b.access[0].scopes.clone());
+        }
+        client_id.set(id);
+    };
+    let apis = desk.apis.clone();
+    let bots_for_api = candidates.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        publish.dispatch(PublishApp {
+            org_id: org.clone(),
+            client_id: client_id.get(),
+            description: description.get(),
+            audience: audience.get(),
+            scopes: chosen.get(),
+        });
+    };
+    view! {
+        <form class="form" on:submit=submit aria-labelledby="publish-title">
+            <div class="field">
+                <label for="publish-bot">"Bot"</label>
+                <select id="publish-bot" on:change=move |ev| pick(event_target_value(&ev))>
+                    {candidates.into_iter().map(|b| view! { <option value=b.client_id.clone()>{b.name.clone()}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="publish-api">"API"</label>
+                <select id="publish-api" on:change=move |ev| audience.set(event_target_value(&ev))>
+                    {move || {
+                        let bot = bots_for_api.iter().find(|b| b.client_id == client_id.get()).cloned();
+                        bot.map(|b| b.access.into_iter().map(|a| {
+                            let value = a.audience.clone();
+                            view! { <option value=value.clone() selected=move || audience.get() == value>{api_label(&a.audience)}</option> }
+                        }).collect_view())
+                    }}
+                </select>
+            </div>
+            {move || {
+                let scopes = apis.iter().find(|a| a.audience == audience.get()).map(|a| a.scopes.clone()).unwrap_or_default();
+                view! { <ScopePicker scopes chosen id="publish-scope"/> }
+            }}
+            <div class="field">
+                <label for="publish-description">"Public description"</label>
+                <textarea id="publish-description" rows="3" maxlength="500" required
+                    prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                <p class="small muted">"Shown to other organizations' admins when they decide whether to install it."</p>
+            </div>
+            <p class="small muted">"Installing organizations approve exactly these scopes. Each install lets the bot get tokens for that organization only."</p>
+            <button type="submit" class="btn btn--primary" disabled=move || publish.pending().get()>"Publish app"</button>
+        </form>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn AppsPage() -> impl IntoView {
+    let org = org_param();
+    let publish = ServerAction::<PublishApp>::new();
+    let unpublish = ServerAction::<UnpublishApp>::new();
+    let uninstall = ServerAction::<UninstallApp>::new();
+    let data = Resource::new(
+        move || {
+            (
+                org.get(),
+                publish.version().get(),
+                unpublish.version().get(),
+                uninstall.version().get(),
+            )
+        },
+        |(org, ..)| load_apps(org),
+    );
+    let form = Resource::new(
+        move || (org.get(), publish.version().get()),
+        |(org, _)| async move {
+            Ok::<_, crate::model::AppError>((load_desk(org.clone()).await?, list_bots(org).await?))
+        },
+    );
+    view! {
+        <Title text="Apps"/>
+        <h1>"Apps"</h1>
+        <p class="lead">"Apps are bots other organizations publish. Installing one lets it get tokens for your organization only, with the scopes you approved."</p>
+        <Transition fallback=|| view! { <Loading what="apps"/> }>
+            {move || Suspend::new(async move {
+                let d = match data.await {
+                    Ok(d) => d,
+                    Err(e) => return view! { <ErrorNote error=e/> }.into_any(),
+                };
+                let org = org.get_untracked();
+                let installed = if d.installed.is_empty() {
+                    view! { <p class="empty" data-testid="no-installed">"No apps installed. An app's publisher gives you its install link."</p> }.into_any()
+                } else {
+                    let org = org.clone();
+                    view! { <ul class="list">{d.installed.into_iter().map(|a| view! { <InstalledRow org=org.clone() app=a uninstall/> }).collect_view()}</ul> }.into_any()
+                };
+                let published = (!d.published.is_empty()).then(|| view! {
+                    <ul class="list">{d.published.into_iter().map(|a| view! { <PublishedRow org=org.clone() app=a unpublish/> }).collect_view()}</ul>
+                });
+                view! {
+                    <section aria-labelledby="installed-title">
+                        <h2 id="installed-title">"Installed apps"</h2>
+                        {move || uninstall.value().get().map(|r| match r {
+                            Ok(()) => view! { <p class="note note--ok" role="status">"Uninstalled. It gets no new tokens for your organization."</p> }.into_any(),
+                            Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                        })}
+                        {installed}
+                    </section>
+                    <section aria-labelledby="published-title">
+                        <h2 id="published-title">"Apps you publish"</h2>
+                        {move || unpublish.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+                        {published}
+                    </section>
+                }
+                .into_any()
+            })}
+        </Transition>
+        <section class="panel" aria-labelledby="publish-title">
+            <h2 id="publish-title">"Publish a bot as an app"</h2>
+            {move || publish.value().get().map(|r| match r {
+                Ok(app) => view! { <p class="note note--ok" role="status" data-testid="published">{format!("Published. Share the install link: {}", app.install_url)}</p> }.into_any(),
+                Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+            })}
+            <Suspense fallback=|| view! { <Loading what="your bots"/> }>
+                {move || Suspend::new(async move {
+                    match form.await {
+                        Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                        Ok((desk, bots)) => view! { <PublishForm org=org.get_untracked() desk bots publish/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,433 @@
+//! Third-party apps. A publisher organization offers one of its bots to other organizations; each
+//! installs it for itself. The bot's client grant never changes shape (`organization_usage=require`,
+//! `allow_any_organization=false`): installing associates that grant with the installing organization
+//! only, uninstalling removes only that association. Unpublishing stops new installs and leaves
+//! existing ones to their owners (each organization consented for itself and can uninstall any time).
+
+use super::bots::{self, GrantRow};
+use super::{audit_for, invalid, outcome, Ctx, ServiceError};
+use crate::server::audit::{self, Audit};
+use crate::server::policy::Permit;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AppRow {
+    pub app_id: String,
+    pub client_id: String,
+    pub publisher_org: String,
+    pub publisher_name: String,
+    pub description: String,
+    pub audience: String,
+    pub grant_id: String,
+    pub scopes: String,
+    pub published: bool,
+    pub created_at: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InstallRow {
+    pub app_id: String,
+    pub org_id: String,
+    pub org_name: String,
+    pub installed_at: String,
+}
+
+/// Apps with their bot's current name.
+const APP_SELECT: &str =
+    "SELECT a.app_id, a.client_id, a.publisher_org, a.publisher_name, a.description, a.audience,
+    a.grant_id, a.scopes, a.published, a.created_at, COALESCE(b.name, a.client_id) AS name
+    FROM apps a LEFT JOIN bots b ON b.client_id = a.client_id";
+
+fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+fn new_app_id() -> String {
+    format!("app_{}", uuid::Uuid::new_v4().simple())
+}
+
+/// A record in the other organization's log (the publisher's or an installer's).
+fn audit_other<'a>(ctx: &'a Ctx<'_>, permit: &Permit, org_id: &str) -> Audit<'a> {
+    Audit::new(ctx.db, org_id, permit.user_id(), Some(permit.actor_name()))
+        .with_request_id(ctx.request_id.clone())
+}
+
+pub fn validate_description(text: &str) -> Result<String, ServiceError> {
+    let text = text.trim();
+    let len = text.chars().count();
+    if len < 10 {
+        return Err(invalid(
+            "description",
+            "Describe what the app does in at least 10 characters.",
+        ));
+    }
+    if len > 500 {
+        return Err(invalid("description", "Use at most 500 characters."));
+    }
+    if text.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(invalid("description", "Use plain text."));
+    }
+    Ok(text.to_string())
+}
+
+pub async fn by_id(ctx: &Ctx<'_>, app_id: &str) -> Result<AppRow, ServiceError> {
+    if app_id.len() > 64
+        || !app_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return Err(ServiceError::Missing("That app"));
+    }
+    sqlx::query_as(&format!("{APP_SELECT} WHERE a.app_id = ?"))
+        .bind(app_id)
+        .fetch_optional(ctx.db)
+        .await?
+        .ok_or(ServiceError::Missing("That app"))
+}
+
+pub async fn by_client(
+    db: &sqlx::SqlitePool,
+    client_id: &str,
+) -> Result<Option<AppRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{APP_SELECT} WHERE a.client_id = ?"))
+        .bind(client_id)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn installs(db: &sqlx::SqlitePool, app_id: &str) -> Result<Vec<InstallRow>, sqlx::Error> {
+    sqlx::query_as("SELECT app_id, org_id, org_name, installed_at FROM app_installs WHERE app_id = ? ORDER BY org_name")
+        .bind(app_id)
+        .fetch_all(db)
+        .await
+}
+
+/// The publisher's apps with their installs.
+pub async fn published_by(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+) -> Result<Vec<(AppRow, Vec<InstallRow>)>, ServiceError> {
+    list_apps(ctx.db, Some(permit.org_id())).await
+}
+
+/// Every app (support console), or one publisher's.
+pub async fn list_apps(
+    db: &sqlx::SqlitePool,
+    publisher: Option<&str>,
+) -> Result<Vec<(AppRow, Vec<InstallRow>)>, ServiceError> {
+    let apps: Vec<AppRow> = sqlx::query_as(&format!(
+        "{APP_SELECT} WHERE ?1 IS NULL OR a.publisher_org = ?1 ORDER BY a.created_at DESC"
+    ))
+    .bind(publisher)
+    .fetch_all(db)
+    .await?;
+    let mut out = Vec::with_capacity(apps.len());
+    for app in apps {
+        let list = installs(db, &app.app_id).await?;
+        out.push((app, list));
+    }
+    Ok(out)
+}
+
+/// The apps this organization installed.
+pub async fn installed_in(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+) -> Result<Vec<(AppRow, InstallRow)>, ServiceError> {
+    let rows: Vec<InstallRow> = sqlx::query_as(
+        "SELECT app_id, org_id, org_name, installed_at FROM app_installs WHERE org_id = ? ORDER BY installed_at DESC",
+    )
+    .bind(permit.org_id())
+    .fetch_all(ctx.db)
+    .await?;
+    let mut out = Vec::new();
+    for install in rows {
+        out.push((by_id(ctx, &install.app_id).await?, install));
+    }
+    Ok(out)
+}
+
+/// Publishes a bot of the caller's organization: its grant for `audience` gets exactly `scopes`.
+pub async fn publish(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    publisher_name: &str,
+    client_id: &str,
+    description: &str,
+    audience: &str,
+    scopes: &[String],
+) -> Result<AppRow, ServiceError> {
+    let description = validate_description(description)?;
+    let scopes = match bots::validate_access(ctx, audience, scopes) {
+        Ok(s) => s,
+        Err(e) => {
+            audit_for(ctx, permit)
+                .record(
+                    "app.publish",
+                    Some(client_id),
+                    audit::Result::Denied,
+                    &e.to_string(),
+                )
+                .await;
+            return Err(e);
+        }
+    };
+    let (bot, _) = bots::owned(ctx, permit, client_id).await?;
+    if let Some(existing) = by_client(ctx.db, client_id).await? {
+        if existing.published {
+            return Err(ServiceError::Conflict(
+                "This bot is already published as an app.".into(),
+            ));
+        }
+    }
+    let grant: GrantRow = bots::stored(ctx.db, Some(permit.org_id()))
+        .await?
+        .into_iter()
+        .find(|(b, _)| b.client_id == bot.client_id)
+        .and_then(|(_, grants)| grants.into_iter().find(|g| g.audience == audience))
+        .ok_or_else(|| {
+            invalid(
+                "api",
+                "Give the bot access to this API first; the app uses that access.",
+            )
+        })?;
+    // The grant must still be what orgdesk made: for one organization at a time, never any.
+    let live = ctx.mgmt.grants_of(client_id).await?;
+    let Some(upstream) = live.iter().find(|g| g.id == grant.grant_id) else {
+        return Err(ServiceError::Conflict(
+            "The bot's access was changed outside orgdesk; grant it again first.".into(),
+        ));
+    };
+    if upstream.organization_usage.as_deref() != Some("require")
+        || upstream.allow_any_organization == Some(true)
+    {
+        return Err(ServiceError::Conflict(
+            "The bot's grant was opened up outside orgdesk; an app's grant must require an organization.".into(),
+        ));
+    }
+    let mut have: Vec<String> = upstream.scope.clone();
+    have.sort();
+    if have != scopes {
+        ctx.mgmt
+            .update_grant_scopes(&grant.grant_id, &scopes)
+            .await?;
+        sqlx::query("UPDATE bot_grants SET scopes = ? WHERE grant_id = ?")
+            .bind(scopes.join(" "))
+            .bind(&grant.grant_id)
+            .execute(ctx.db)
+            .await?;
+    }
+    let app_id = new_app_id();
+    sqlx::query(
+        "INSERT INTO apps (app_id, client_id, publisher_org, publisher_name, description, audience, grant_id, scopes, published, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+         ON CONFLICT (client_id) DO UPDATE SET description = excluded.description, audience = excluded.audience,
+           grant_id = excluded.grant_id, scopes = excluded.scopes, published = 1, publisher_name = excluded.publisher_name",
+    )
+    .bind(&app_id)
+    .bind(client_id)
+    .bind(permit.org_id())
+    .bind(publisher_name)
+    .bind(&description)
+    .bind(audience)
+    .bind(&grant.grant_id)
+    .bind(scopes.join(" "))
+    .bind(permit.user_id())
+    .bind(now())
+    .execute(ctx.db)
+    .await?;
+    let app = by_client(ctx.db, client_id)
+        .await?
+        .ok_or(ServiceError::Missing("That app"))?;
+    audit_for(ctx, permit)
+        .record(
+            "app.publish",
+            Some(&app.app_id),
+            audit::Result::Ok,
+            &format!("{} {audience} {}", bot.name, scopes.join(" ")),
+        )
+        .await;
+    Ok(app)
+}
+
+async fn own_app(ctx: &Ctx<'_>, permit: &Permit, app_id: &str) -> Result<AppRow, ServiceError> {
+    let app = by_id(ctx, app_id).await?;
+    if app.publisher_org != permit.org_id() {
+        return Err(ServiceError::Missing("That app"));
+    }
+    Ok(app)
+}
+
+/// Stops new installs; existing installs stay with their organizations.
+pub async fn unpublish(ctx: &Ctx<'_>, permit: &Permit, app_id: &str) -> Result<(), ServiceError> {
+    let app = own_app(ctx, permit, app_id).await?;
+    sqlx::query("UPDATE apps SET published = 0 WHERE app_id = ?")
+        .bind(&app.app_id)
+        .execute(ctx.db)
+        .await?;
+    audit_for(ctx, permit)
+        .record("app.unpublish", Some(&app.app_id), audit::Result::Ok, "")
+        .await;
+    Ok(())
+}
+
+/// Installs a published app for the caller's organization: its own association, nobody else's.
+pub async fn install(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    org_name: &str,
+    app_id: &str,
+) -> Result<(), ServiceError> {
+    let app = by_id(ctx, app_id).await?;
+    let refused = if !app.published {
+        Some("This app is no longer offered for new installs.")
+    } else if app.publisher_org == permit.org_id() {
+        Some("This is your own organization's app; it already works for you.")
+    } else {
+        None
+    };
+    if let Some(reason) = refused {
+        audit_for(ctx, permit)
+            .record(
+                "app.install",
+                Some(&app.app_id),
+                audit::Result::Denied,
+                reason,
+            )
+            .await;
+        return Err(ServiceError::Conflict(reason.into()));
+    }
+    let done = ctx
+        .mgmt
+        .associate(permit.org_id(), &app.grant_id)
+        .await
+        .map_err(ServiceError::from);
+    if done.is_ok() {
+        sqlx::query(
+            "INSERT INTO app_installs (app_id, org_id, org_name, installed_by, installed_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (app_id, org_id) DO NOTHING",
+        )
+        .bind(&app.app_id)
+        .bind(permit.org_id())
+        .bind(org_name)
+        .bind(permit.user_id())
+        .bind(now())
+        .execute(ctx.db)
+        .await?;
+    }
+    let result = outcome(&done);
+    audit_for(ctx, permit)
+        .record("app.install", Some(&app.app_id), result, &app.client_id)
+        .await;
+    audit_other(ctx, permit, &app.publisher_org)
+        .record(
+            "app.installed",
+            Some(&app.app_id),
+            result,
+            &format!("by {org_name}"),
+        )
+        .await;
+    done
+}
+
+/// Records that the caller's organization said no (nothing changes upstream).
+pub async fn decline(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    org_name: &str,
+    app_id: &str,
+) -> Result<(), ServiceError> {
+    let app = by_id(ctx, app_id).await?;
+    audit_for(ctx, permit)
+        .record("app.decline", Some(&app.app_id), audit::Result::Ok, "")
+        .await;
+    audit_other(ctx, permit, &app.publisher_org)
+        .record(
+            "app.declined",
+            Some(&app.app_id),
+            audit::Result::Ok,
+            &format!("by {org_name}"),
+        )
+        .await;
+    Ok(())
+}
+
+/// Removes the caller's organization's association, and only that.
+pub async fn uninstall(ctx: &Ctx<'_>, permit: &Permit, app_id: &str) -> Result<(), ServiceError> {
+    let app = by_id(ctx, app_id).await?;
+    let installed: Option<(String,)> =
+        sqlx::query_as("SELECT org_name FROM app_installs WHERE app_id = ? AND org_id = ?")
+            .bind(&app.app_id)
+            .bind(permit.org_id())
+            .fetch_optional(ctx.db)
+            .await?;
+    let Some((org_name,)) = installed else {
+        return Err(ServiceError::Missing("That installed app"));
+    };
+    let done = match ctx.mgmt.dissociate(permit.org_id(), &app.grant_id).await {
+        Ok(()) | Err(crate::server::auth0::ApiError::NotFound) => Ok(()),
+        Err(e) => Err(ServiceError::from(e)),
+    };
+    if done.is_ok() {
+        sqlx::query("DELETE FROM app_installs WHERE app_id = ? AND org_id = ?")
+            .bind(&app.app_id)
+            .bind(permit.org_id())
+            .execute(ctx.db)
+            .await?;
+    }
+    let result = outcome(&done);
+    audit_for(ctx, permit)
+        .record("app.uninstall", Some(&app.app_id), result, &app.client_id)
+        .await;
+    audit_other(ctx, permit, &app.publisher_org)
+        .record(
+            "app.uninstalled",
+            Some(&app.app_id),
+            result,
+            &format!("by {org_name}"),
+        )
+        .await;
+    done
+}
+
+/// Refuses a change to a published app's grant: installers approved exactly these scopes.
+pub async fn guard_grant(
+    ctx: &Ctx<'_>,
+    client_id: &str,
+    audience: &str,
+) -> Result<(), ServiceError> {
+    match by_client(ctx.db, client_id).await? {
+        Some(app) if app.audience == audience => Err(ServiceError::Conflict(
+            "This access is published as an app: other organizations approved exactly these scopes. Unpublish it and have them uninstall it first, or delete the bot.".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// After the bot itself is deleted: every installer is told in its own log, and the app goes.
+pub async fn bot_deleted(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    client_id: &str,
+) -> Result<(), ServiceError> {
+    let Some(app) = by_client(ctx.db, client_id).await? else {
+        return Ok(());
+    };
+    for install in installs(ctx.db, &app.app_id).await? {
+        audit_other(ctx, permit, &install.org_id)
+            .record(
+                "app.removed",
+                Some(&app.app_id),
+                audit::Result::Ok,
+                &format!("the publisher {} deleted it", app.publisher_name),
+            )
+            .await;
+    }
+    sqlx::query("DELETE FROM apps WHERE app_id = ?")
+        .bind(&app.app_id)
+        .execute(ctx.db)
+        .await?;
+    Ok(())
+}
