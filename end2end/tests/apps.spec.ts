@@ -1,23 +1,8 @@
 import { test, expect, type Page, type APIRequestContext } from '@playwright/test';
+import { botToken, signIn } from './fixtures/app';
 
 const GLOBEX = 'org_globexTours00001';
 const INITECH = 'org_initechTrips0001';
-const API = 'https://api.travel0.example/';
-
-async function signIn(page: Page, email: string, org: string) {
-  await page.goto(`/login?organization=${org}`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill('Travel0-demo!');
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page).toHaveURL(new RegExp(`/orgs/${org}$`));
-  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
-}
-
-async function botToken(request: APIRequestContext, tokenUrl: string, clientId: string, secret: string, org: string) {
-  return request.post(tokenUrl, {
-    form: { grant_type: 'client_credentials', client_id: clientId, client_secret: secret, audience: API, organization: org },
-  });
-}
 
 test('publish an app, install it in another organization, get a token, uninstall, token refused', async ({ page, browser, request }) => {
   // Initech registers a bot and publishes it.

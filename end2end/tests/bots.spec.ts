@@ -1,26 +1,8 @@
 import { test, expect, type Page, type APIRequestContext } from '@playwright/test';
-import { open } from './fixtures/app';
+import { botToken, open, signIn } from './fixtures/app';
 
 const ACME = 'org_acmeTravel000001';
 const GLOBEX = 'org_globexTours00001';
-const API = 'https://api.travel0.example/';
-
-/** Signs in through the local tenant's real login page. */
-async function signIn(page: Page, email: string, org: string) {
-  await page.goto(`/login?organization=${org}`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill('Travel0-demo!');
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page).toHaveURL(new RegExp(`/orgs/${org}$`));
-  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
-}
-
-/** The bot's own token request, as the bot would make it (straight to the tenant, not via orgdesk). */
-async function botToken(request: APIRequestContext, tokenUrl: string, clientId: string, secret: string, org: string) {
-  return request.post(tokenUrl, {
-    form: { grant_type: 'client_credentials', client_id: clientId, client_secret: secret, audience: API, organization: org },
-  });
-}
 
 function claims(jwt: string) {
   return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString());

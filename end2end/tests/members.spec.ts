@@ -1,18 +1,9 @@
 import { test, expect, type Page } from '@playwright/test';
+import { signIn } from './fixtures/app';
 
 const GLOBEX = 'org_globexTours00001';
 const INITECH = 'org_initechTrips0001';
 const SUPPORT = 'org_travel0Support01';
-
-/** Signs in through the local tenant's real login page and waits for the app to take over. */
-async function signIn(page: Page, email: string, org: string, lands: RegExp) {
-  await page.goto(`/login?organization=${org}`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill('Travel0-demo!');
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await expect(page).toHaveURL(lands);
-  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
-}
 
 async function hydrated(page: Page) {
   await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();

@@ -16,14 +16,7 @@ struct AppBot {
 }
 
 async fn register(app: &TestApp, b: &reqwest::Client, name: &str) -> AppBot {
-    let (s, body) = app
-        .call(
-            b,
-            "bots/register",
-            json!({"org_id": ACME, "name": name, "description": "", "audience": API, "scopes": ["read:bookings"], "idempotency_key": uuid::Uuid::new_v4().to_string()}),
-        )
-        .await;
-    assert_eq!(s, 200, "{body}");
+    let body = app.register_bot(b, ACME, name).await;
     AppBot {
         client_id: body["client_id"].as_str().unwrap().into(),
         secret: body["client_secret"].as_str().unwrap().into(),

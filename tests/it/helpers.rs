@@ -131,6 +131,25 @@ impl TestApp {
         )
     }
 
+    /// Registers a bot for Acme's API with `read:bookings`; answers the client id and the secret.
+    pub async fn register_bot(
+        &self,
+        browser: &reqwest::Client,
+        org: &str,
+        name: &str,
+    ) -> serde_json::Value {
+        let (status, body) = self
+            .call(
+                browser,
+                "bots/register",
+                serde_json::json!({"org_id": org, "name": name, "description": "", "audience": "https://api.travel0.example/",
+                    "scopes": ["read:bookings"], "idempotency_key": uuid::Uuid::new_v4().to_string()}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
     /// A form-encoded server function (reads).
     pub async fn read(
         &self,

@@ -2,33 +2,21 @@
 //! idle bots, drift), CSV exports, that support can change nothing, and that viewing is audited.
 
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::spawn_app;
 use crate::members::{tenant_admin, user_id, BILLING};
 use crate::tenant::{ACME, API, GLOBEX};
 
 const SUPPORT_ORG: &str = "org_travel0Support01";
-
-async fn register(app: &TestApp, b: &reqwest::Client, name: &str) -> Value {
-    let (s, body) = app
-        .call(
-            b,
-            "bots/register",
-            json!({"org_id": ACME, "name": name, "description": "", "audience": API, "scopes": ["read:bookings"], "idempotency_key": uuid::Uuid::new_v4().to_string()}),
-        )
-        .await;
-    assert_eq!(s, 200, "{body}");
-    body
-}
 
 #[tokio::test]
 async fn support_staff_read_everything_change_nothing_and_are_audited() {
     let app = spawn_app().await;
     let tenant = tenant_admin(&app).await;
     let alice = app.sign_in("alice@acme.example", ACME).await;
-    let booker = register(&app, &alice, "booker").await;
-    let idle = register(&app, &alice, "idle one").await;
+    let booker = app.register_bot(&alice, ACME, "booker").await;
+    let idle = app.register_bot(&alice, ACME, "idle one").await;
     // booker gets a token; "idle one" never does.
     let (s, _) = tenant
         .token(&[

@@ -54,6 +54,23 @@ fn audit_other<'a>(ctx: &'a Ctx<'_>, permit: &Permit, org_id: &str) -> Audit<'a>
         .with_request_id(ctx.request_id.clone())
 }
 
+/// An installer's step, in its own log and in the publisher's ("app.install" / "app.installed").
+async fn record_both(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    app: &AppRow,
+    (here, there): (&str, &str),
+    result: audit::Result,
+    org_name: &str,
+) {
+    audit_for(ctx, permit)
+        .record(here, Some(&app.app_id), result, &app.client_id)
+        .await;
+    audit_other(ctx, permit, &app.publisher_org)
+        .record(there, Some(&app.app_id), result, &format!("by {org_name}"))
+        .await;
+}
+
 pub fn validate_description(text: &str) -> Result<String, ServiceError> {
     let text = text.trim();
     let len = text.chars().count();
@@ -210,14 +227,7 @@ pub async fn publish(
     let mut have: Vec<String> = upstream.scope.clone();
     have.sort();
     if have != scopes {
-        ctx.mgmt
-            .update_grant_scopes(&grant.grant_id, &scopes)
-            .await?;
-        sqlx::query("UPDATE bot_grants SET scopes = ? WHERE grant_id = ?")
-            .bind(scopes.join(" "))
-            .bind(&grant.grant_id)
-            .execute(ctx.db)
-            .await?;
+        bots::set_scopes(ctx, &grant.grant_id, &scopes).await?;
     }
     let app_id = new_app_id();
     sqlx::query(
@@ -318,17 +328,15 @@ pub async fn install(
         .await?;
     }
     let result = outcome(&done);
-    audit_for(ctx, permit)
-        .record("app.install", Some(&app.app_id), result, &app.client_id)
-        .await;
-    audit_other(ctx, permit, &app.publisher_org)
-        .record(
-            "app.installed",
-            Some(&app.app_id),
-            result,
-            &format!("by {org_name}"),
-        )
-        .await;
+    record_both(
+        ctx,
+        permit,
+        &app,
+        ("app.install", "app.installed"),
+        result,
+        org_name,
+    )
+    .await;
     done
 }
 
@@ -340,17 +348,15 @@ pub async fn decline(
     app_id: &str,
 ) -> Result<(), ServiceError> {
     let app = by_id(ctx, app_id).await?;
-    audit_for(ctx, permit)
-        .record("app.decline", Some(&app.app_id), audit::Result::Ok, "")
-        .await;
-    audit_other(ctx, permit, &app.publisher_org)
-        .record(
-            "app.declined",
-            Some(&app.app_id),
-            audit::Result::Ok,
-            &format!("by {org_name}"),
-        )
-        .await;
+    record_both(
+        ctx,
+        permit,
+        &app,
+        ("app.decline", "app.declined"),
+        audit::Result::Ok,
+        org_name,
+    )
+    .await;
     Ok(())
 }
 
@@ -378,17 +384,15 @@ pub async fn uninstall(ctx: &Ctx<'_>, permit: &Permit, app_id: &str) -> Result<(
             .await?;
     }
     let result = outcome(&done);
-    audit_for(ctx, permit)
-        .record("app.uninstall", Some(&app.app_id), result, &app.client_id)
-        .await;
-    audit_other(ctx, permit, &app.publisher_org)
-        .record(
-            "app.uninstalled",
-            Some(&app.app_id),
-            result,
-            &format!("by {org_name}"),
-        )
-        .await;
+    record_both(
+        ctx,
+        permit,
+        &app,
+        ("app.uninstall", "app.uninstalled"),
+        result,
+        &org_name,
+    )
+    .await;
     done
 }
 

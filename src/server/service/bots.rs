@@ -485,6 +485,21 @@ async fn grant_row(
         .ok_or(ServiceError::NotFound)
 }
 
+/// Sets a grant's scopes upstream, then in orgdesk's record.
+pub async fn set_scopes(
+    ctx: &Ctx<'_>,
+    grant_id: &str,
+    scopes: &[String],
+) -> Result<(), ServiceError> {
+    ctx.mgmt.update_grant_scopes(grant_id, scopes).await?;
+    sqlx::query("UPDATE bot_grants SET scopes = ? WHERE grant_id = ?")
+        .bind(scopes.join(" "))
+        .bind(grant_id)
+        .execute(ctx.db)
+        .await?;
+    Ok(())
+}
+
 pub async fn change_scopes(
     ctx: &Ctx<'_>,
     permit: &Permit,
@@ -496,14 +511,7 @@ pub async fn change_scopes(
     owned(ctx, permit, client_id).await?;
     super::apps::guard_grant(ctx, client_id, audience).await?;
     let grant = grant_row(ctx, client_id, audience).await?;
-    ctx.mgmt
-        .update_grant_scopes(&grant.grant_id, &scopes)
-        .await?;
-    sqlx::query("UPDATE bot_grants SET scopes = ? WHERE grant_id = ?")
-        .bind(scopes.join(" "))
-        .bind(&grant.grant_id)
-        .execute(ctx.db)
-        .await?;
+    set_scopes(ctx, &grant.grant_id, &scopes).await?;
     audit_for(ctx, permit)
         .record(
             "bot.change_scopes",
