@@ -145,6 +145,10 @@ async fn a_members_page_is_one_upstream_call_with_roles_and_paging_passes_1000()
         "the vendor's allowlist, in order"
     );
     assert_eq!(page["you"], user_id(&app, "alice@acme.example"));
+    assert!(
+        page["next"].is_null(),
+        "a short page is the last one: {page}"
+    );
 
     // With role names cached, a page costs exactly one Management API call.
     let before = calls(&app);

@@ -178,7 +178,7 @@ pub fn AppsPage() -> impl IntoView {
     view! {
         <Title text="Apps"/>
         <h1>"Apps"</h1>
-        <p class="lead">"Apps are bots other organizations publish. Installing one lets it get tokens for your organization only, with the scopes you approved."</p>
+        <p class="lead">"An app is a bot one organization publishes and others install. Installing one lets it get tokens for your organization only, with the scopes you approved."</p>
         <Transition fallback=|| view! { <Loading what="apps"/> }>
             {move || Suspend::new(async move {
                 let d = match data.await {
@@ -192,9 +192,13 @@ pub fn AppsPage() -> impl IntoView {
                     let org = org.clone();
                     view! { <ul class="list">{d.installed.into_iter().map(|a| view! { <InstalledRow org=org.clone() app=a uninstall/> }).collect_view()}</ul> }.into_any()
                 };
-                let published = (!d.published.is_empty()).then(|| view! {
+                let published = if d.published.is_empty() {
+                    view! { <p class="empty" data-testid="no-published">"You publish no apps yet."</p> }.into_any()
+                } else {
+                    view! {
                     <ul class="list">{d.published.into_iter().map(|a| view! { <PublishedRow org=org.clone() app=a unpublish/> }).collect_view()}</ul>
-                });
+                }.into_any()
+                };
                 view! {
                     <section aria-labelledby="installed-title">
                         <h2 id="installed-title">"Installed apps"</h2>

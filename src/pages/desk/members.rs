@@ -63,12 +63,15 @@ fn MemberRow(
         <li class="list__item member" data-testid="member-row" data-email=member.email.clone()>
             {move || removed().then(|| view! { <p class="note note--ok" role="status">{format!("{} was removed.", email_r)}</p> })}
             <div class="member__body" hidden=removed>
-                <span class="list__title">{label.clone()} {is_you.then_some(view! { <span class="muted small">" (you)"</span> })}</span>
-                <span class="small muted">{member.email.clone()}</span>
+                <div class="member__who">
+                    <span class="list__title">{label.clone()} {is_you.then_some(view! { <span class="muted small">" (you)"</span> })}</span>
+                    <span class="small muted">{member.email.clone()}</span>
+                </div>
                 <fieldset class="roles">
                     <legend class="visually-hidden">{format!("Roles of {}", member.email)}</legend>
                     {checks}
                 </fieldset>
+                <div class="member__actions">
                 {(!is_you).then(|| {
                     let (org, user) = (org_r.clone(), user_r.clone());
                     view! {
@@ -77,6 +80,7 @@ fn MemberRow(
                             on_confirm=Callback::new(move |_| { remove.dispatch(RemoveMember { org_id: org.clone(), user_id: user.clone() }); })/>
                     }
                 })}
+                </div>
                 {move || set_role.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
                 {move || remove.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
             </div>

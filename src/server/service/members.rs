@@ -61,6 +61,8 @@ pub async fn page(
         .mgmt
         .members_page(permit.org_id(), from.as_deref(), PAGE_SIZE)
         .await?;
+    // Auth0 gives a cursor after every non-empty page; a short page is the last one.
+    let next = next.filter(|_| members.len() as u32 == PAGE_SIZE);
     if let Err(err) = directory::upsert(ctx.db, permit.org_id(), &members).await {
         tracing::warn!(error = %err, "cannot update the member directory");
     }
