@@ -83,7 +83,9 @@ async fn main() {
     );
 
     for (label, query) in [
-        ("exact email", "person054321@customer0.example"),
+        ("exact email", "person054321@customer1.example"),
+        ("few matches", "given321 family0543"),
+        ("common, rare", "gi family054321"),
         ("email prefix", "person0543"),
         ("name word", "family054321"),
         ("two words", "given321 family0"),

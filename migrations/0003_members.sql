@@ -19,6 +19,8 @@ CREATE TABLE member_terms (
     user_id TEXT NOT NULL,
     PRIMARY KEY (org_id, term, user_id)
 );
+-- Per member: replacing a member's terms, and checking a search's further words.
+CREATE INDEX member_terms_user ON member_terms (org_id, user_id, term);
 
 CREATE TABLE member_syncs (
     org_id      TEXT PRIMARY KEY,

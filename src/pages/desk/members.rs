@@ -100,6 +100,9 @@ fn search_note(found: &SearchResults) -> String {
             at.get(..16).unwrap_or(at).replace('T', " ")
         ));
     }
+    if found.members.len() >= 50 {
+        note.push_str(". Showing the first 50: type more to narrow it down");
+    }
     if found.refreshing {
         note.push_str(
             ". The member list is being refreshed; search again in a moment for the newest.",

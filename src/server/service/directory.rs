@@ -176,41 +176,56 @@ impl From<HitRow> for Hit {
     }
 }
 
-/// Members whose name or email has a word starting with every word of `query`, by email.
+/// Members whose name or email has a word starting with every word of `query`, at most `limit`,
+/// by email. The longest word drives the index range scan (a longer prefix matches fewer terms); the
+/// others are checked per candidate through the (member, term) index, so a search costs about as
+/// much as the driving word's matches up to `limit`, whatever the organization's size.
 pub async fn search(
     db: &SqlitePool,
     org_id: &str,
     query: &str,
     limit: u32,
 ) -> Result<Vec<Hit>, sqlx::Error> {
-    let words: Vec<String> = query
+    let mut words: Vec<String> = query
         .to_lowercase()
         .split_whitespace()
         .take(MAX_WORDS)
         .map(String::from)
         .collect();
-    if words.is_empty() {
+    words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    words.dedup();
+    let Some((driver, others)) = words.split_first() else {
         return Ok(Vec::new());
-    }
+    };
+    // Every term starting with `w` sorts between `w` and `w` + the highest code point.
+    let upper = |w: &str| format!("{w}\u{10FFFF}");
     let mut sql = String::from(
-        "SELECT user_id, email, name, roles FROM member_directory d WHERE d.org_id = ?",
+        "SELECT DISTINCT d.user_id, d.email, d.name, d.roles FROM member_terms t
+         JOIN member_directory d ON d.org_id = t.org_id AND d.user_id = t.user_id
+         WHERE t.org_id = ? AND t.term >= ? AND t.term < ?",
     );
-    for _ in &words {
+    for _ in others {
         sql.push_str(
-            " AND d.user_id IN (SELECT user_id FROM member_terms WHERE org_id = ? AND term >= ? AND term < ?)",
+            " AND EXISTS (SELECT 1 FROM member_terms u WHERE u.org_id = t.org_id AND u.user_id = t.user_id AND u.term >= ? AND u.term < ?)",
         );
     }
-    sql.push_str(" ORDER BY d.email LIMIT ?");
-    let mut q = sqlx::query_as::<_, HitRow>(&sql).bind(org_id);
-    for w in &words {
-        // Every term starting with `w` sorts between `w` and `w` + the highest code point.
-        q = q
-            .bind(org_id)
-            .bind(w.clone())
-            .bind(format!("{w}\u{10FFFF}"));
+    sql.push_str(" LIMIT ?");
+    let mut q = sqlx::query_as::<_, HitRow>(&sql)
+        .bind(org_id)
+        .bind(driver.clone())
+        .bind(upper(driver));
+    for w in others {
+        q = q.bind(w.clone()).bind(upper(w));
     }
-    let rows = q.bind(limit as i64).fetch_all(db).await?;
-    Ok(rows.into_iter().map(Hit::from).collect())
+    let mut hits: Vec<Hit> = q
+        .bind(limit as i64)
+        .fetch_all(db)
+        .await?
+        .into_iter()
+        .map(Hit::from)
+        .collect();
+    hits.sort_by(|a, b| a.email.cmp(&b.email));
+    Ok(hits)
 }
 
 /// Recorded members holding `role_id`, except `except` (candidates; confirm live before relying on them).
