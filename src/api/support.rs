@@ -103,6 +103,7 @@ pub async fn load_org_dossier(
         .members_page(&org_id, from.as_deref().filter(|f| !f.is_empty()), 50)
         .await
         .map_err(|e| call.fail(e.into()))?;
+    let members_len = members.len();
     let events = audit_log::query(ctx.db, Some(&org_id), &Default::default(), None, 50)
         .await
         .map_err(|e| call.fail(e))?;
@@ -125,7 +126,8 @@ pub async fn load_org_dossier(
             .into_iter()
             .map(crate::api::members::glue::member)
             .collect(),
-        next_members: next,
+        // Auth0 gives a cursor after every non-empty page; a short page is the last one.
+        next_members: next.filter(|_| members_len == 50),
         events: events
             .into_iter()
             .map(crate::api::members::glue::event)

@@ -68,6 +68,7 @@ async fn support_staff_read_everything_change_nothing_and_are_audited() {
 
     let (s, d) = app.read(&sam, "support/org", &[("org_id", ACME)]).await;
     assert_eq!(s, 200, "{d}");
+    assert!(d["next_members"].is_null(), "three members fit one page");
     assert_eq!(d["bots"].as_array().unwrap().len(), 2);
     assert!(d["grants"]
         .as_array()

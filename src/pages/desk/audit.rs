@@ -43,7 +43,7 @@ pub fn AuditTable(entries: Vec<AuditEntry>) -> impl IntoView {
                         <tr data-testid="audit-row">
                             <td class="nowrap">{e.at.get(..19).unwrap_or(&e.at).replace('T', " ")}</td>
                             <td>{e.actor}</td>
-                            <td><code>{e.action}</code></td>
+                            <td class="nowrap"><code>{e.action}</code></td>
                             <td class="small">{e.target.unwrap_or_default()}</td>
                             <td><span class=format!("badge badge--{}", e.result)>{e.result.clone()}</span></td>
                             <td class="small">{e.detail.unwrap_or_default()}
