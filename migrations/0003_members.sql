@@ -26,8 +26,7 @@ CREATE TABLE member_syncs (
     org_id      TEXT PRIMARY KEY,
     started_at  INTEGER NOT NULL,
     finished_at INTEGER,              -- NULL while a pass runs
-    completed_at INTEGER,             -- the last pass that read the whole list
-    members     INTEGER NOT NULL DEFAULT 0
+    completed_at INTEGER              -- the last pass that read the whole list
 );
 
 -- Leases that serialise work across requests (and replicas sharing this store): a holder owns the

@@ -138,7 +138,7 @@ pub async fn search_members(org_id: String, q: String) -> Result<SearchResults, 
     use crate::server::service::members;
     let call = crate::server::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::View).await?;
-    let found = members::search(&call.ctx(), &call.state.mgmt, &permit, &q)
+    let found = members::search(&call.ctx(), &permit, &q)
         .await
         .map_err(|e| call.fail(e))?;
     Ok(SearchResults {

@@ -90,7 +90,7 @@ pub async fn load_org_dossier(
     org_id: String,
     from: Option<String>,
 ) -> Result<OrgDossier, AppError> {
-    use crate::server::service::{audit_log, support};
+    use crate::server::service::{audit_log, members, support};
     let call = crate::server::web::signed_in().await?;
     let permit = call.support().await?;
     let ctx = call.ctx();
@@ -98,12 +98,12 @@ pub async fn load_org_dossier(
         .await
         .map_err(|e| call.fail(e))?;
     let org_id = view.org.id.clone();
+    let from = members::validate_cursor(from).map_err(|e| call.fail(e))?;
     let (members, next) = ctx
         .mgmt
-        .members_page(&org_id, from.as_deref().filter(|f| !f.is_empty()), 50)
+        .members_page(&org_id, from.as_deref(), members::PAGE_SIZE)
         .await
         .map_err(|e| call.fail(e.into()))?;
-    let members_len = members.len();
     let events = audit_log::query(ctx.db, Some(&org_id), &Default::default(), None, 50)
         .await
         .map_err(|e| call.fail(e))?;
@@ -126,8 +126,7 @@ pub async fn load_org_dossier(
             .into_iter()
             .map(crate::api::members::glue::member)
             .collect(),
-        // Auth0 gives a cursor after every non-empty page; a short page is the last one.
-        next_members: next.filter(|_| members_len == 50),
+        next_members: next,
         events: events
             .into_iter()
             .map(crate::api::members::glue::event)

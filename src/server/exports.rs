@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::auth::current_user;
 use super::policy::Action;
 use super::service::audit_log::{self, csv, events_csv, Filter, EXPORT_LIMIT};
 use super::service::support;
@@ -62,23 +61,9 @@ fn download(name: &str, body: String) -> Response {
 }
 
 async fn caller(state: AppState, session: &Session, headers: &HeaderMap) -> Result<Call, Response> {
-    let user = current_user(session, state.config.session_absolute_timeout)
+    Call::from_request(state, session, headers)
         .await
-        .ok_or_else(|| {
-            refuse(AppError::new(
-                crate::model::ErrorKind::Unauthenticated,
-                "Sign in first.",
-            ))
-        })?;
-    let request_id = headers
-        .get(super::http::REQUEST_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(String::from);
-    Ok(Call {
-        state,
-        user,
-        request_id,
-    })
+        .map_err(refuse)
 }
 
 /// Support staff only, confirmed live.

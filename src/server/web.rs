@@ -135,31 +135,45 @@ pub async fn signed_in() -> Result<Call, AppError> {
             "Server state is not available.",
         ))
     })?;
-    let parts = use_context::<axum::http::request::Parts>();
-    let request_id = parts
-        .as_ref()
-        .and_then(|p| p.headers.get(super::http::REQUEST_ID_HEADER))
-        .and_then(|v| v.to_str().ok())
-        .map(String::from);
+    let headers = use_context::<axum::http::request::Parts>()
+        .map(|p| p.headers)
+        .unwrap_or_default();
     let session: Session = leptos_axum::extract().await.map_err(|_| {
         reply(AppError::new(
             ErrorKind::Internal,
             "The session is not available.",
         ))
     })?;
-    let user = current_user(&session, state.config.session_absolute_timeout)
+    Call::from_request(state, &session, &headers)
         .await
-        .ok_or_else(|| {
-            reply(AppError::new(
-                ErrorKind::Unauthenticated,
-                "Your session has ended. Sign in again.",
-            ))
-        })?;
-    Ok(Call {
-        state,
-        user,
-        request_id,
-    })
+        .map_err(reply)
+}
+
+impl Call {
+    /// The signed-in user of a request (server function or plain route) and its request id.
+    pub async fn from_request(
+        state: AppState,
+        session: &Session,
+        headers: &axum::http::HeaderMap,
+    ) -> Result<Call, AppError> {
+        let user = current_user(session, state.config.session_absolute_timeout)
+            .await
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorKind::Unauthenticated,
+                    "Your session has ended. Sign in again.",
+                )
+            })?;
+        let request_id = headers
+            .get(super::http::REQUEST_ID_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(String::from);
+        Ok(Call {
+            state,
+            user,
+            request_id,
+        })
+    }
 }
 
 /// Answers with `Cache-Control: no-store` (pages and answers that carry a secret).

@@ -60,24 +60,28 @@ fn decode<T: serde::de::DeserializeOwned>(value: Option<Value>) -> Result<T, Api
 }
 
 impl ManagementClient {
-    /// One checkpoint page of members with their roles.
+    /// One checkpoint page of members with their roles, and the next page's cursor if there is one.
     pub async fn members_page(
         &self,
         org_id: &str,
         from: Option<&str>,
         take: u32,
     ) -> Result<(Vec<Member>, Option<String>), ApiError> {
-        self.checkpoint_page(
-            &format!("organizations/{}/members", seg(org_id)),
-            "members",
-            &[
-                ("fields", MEMBER_FIELDS.into()),
-                ("include_fields", "true".into()),
-            ],
-            from,
-            take,
-        )
-        .await
+        let (members, next) = self
+            .checkpoint_page(
+                &format!("organizations/{}/members", seg(org_id)),
+                "members",
+                &[
+                    ("fields", MEMBER_FIELDS.into()),
+                    ("include_fields", "true".into()),
+                ],
+                from,
+                take,
+            )
+            .await?;
+        // Auth0 gives members a cursor after every non-empty page; a short page is the last one.
+        let next = next.filter(|_| members.len() as u32 == take);
+        Ok((members, next))
     }
 
     pub async fn assign_roles(

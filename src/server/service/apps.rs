@@ -4,6 +4,8 @@
 //! only, uninstalling removes only that association. Unpublishing stops new installs and leaves
 //! existing ones to their owners (each organization consented for itself and can uninstall any time).
 
+use std::collections::HashMap;
+
 use super::bots::{self, GrantRow};
 use super::{audit_for, invalid, outcome, Ctx, ServiceError};
 use crate::server::audit::{self, Audit};
@@ -129,7 +131,7 @@ pub async fn published_by(
     list_apps(ctx.db, Some(permit.org_id())).await
 }
 
-/// Every app (support console), or one publisher's.
+/// Every app (support console), or one publisher's, with their installs: two queries in all.
 pub async fn list_apps(
     db: &sqlx::SqlitePool,
     publisher: Option<&str>,
@@ -140,15 +142,27 @@ pub async fn list_apps(
     .bind(publisher)
     .fetch_all(db)
     .await?;
-    let mut out = Vec::with_capacity(apps.len());
-    for app in apps {
-        let list = installs(db, &app.app_id).await?;
-        out.push((app, list));
+    let rows: Vec<InstallRow> = sqlx::query_as(
+        "SELECT i.app_id, i.org_id, i.org_name, i.installed_at FROM app_installs i
+         JOIN apps a ON a.app_id = i.app_id WHERE ?1 IS NULL OR a.publisher_org = ?1 ORDER BY i.org_name",
+    )
+    .bind(publisher)
+    .fetch_all(db)
+    .await?;
+    let mut installs: HashMap<String, Vec<InstallRow>> = HashMap::new();
+    for row in rows {
+        installs.entry(row.app_id.clone()).or_default().push(row);
     }
-    Ok(out)
+    Ok(apps
+        .into_iter()
+        .map(|app| {
+            let list = installs.remove(&app.app_id).unwrap_or_default();
+            (app, list)
+        })
+        .collect())
 }
 
-/// The apps this organization installed.
+/// The apps this organization installed, newest install first: two queries in all.
 pub async fn installed_in(
     ctx: &Ctx<'_>,
     permit: &Permit,
@@ -159,11 +173,18 @@ pub async fn installed_in(
     .bind(permit.org_id())
     .fetch_all(ctx.db)
     .await?;
-    let mut out = Vec::new();
-    for install in rows {
-        out.push((by_id(ctx, &install.app_id).await?, install));
-    }
-    Ok(out)
+    let apps: Vec<AppRow> = sqlx::query_as(&format!(
+        "{APP_SELECT} WHERE a.app_id IN (SELECT app_id FROM app_installs WHERE org_id = ?)"
+    ))
+    .bind(permit.org_id())
+    .fetch_all(ctx.db)
+    .await?;
+    let mut by_id: HashMap<String, AppRow> =
+        apps.into_iter().map(|a| (a.app_id.clone(), a)).collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|install| by_id.remove(&install.app_id).map(|app| (app, install)))
+        .collect())
 }
 
 /// Publishes a bot of the caller's organization: its grant for `audience` gets exactly `scopes`.

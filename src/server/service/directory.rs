@@ -300,7 +300,7 @@ pub async fn sync(
     let outcome = read_all(db, mgmt, org_id, started).await;
     let finished = now_ms();
     match &outcome {
-        Ok(count) => {
+        Ok(_) => {
             sqlx::query(
                 "DELETE FROM member_terms WHERE org_id = ?1 AND user_id IN
                    (SELECT user_id FROM member_directory WHERE org_id = ?1 AND synced_at < ?2)",
@@ -314,16 +314,17 @@ pub async fn sync(
                 .bind(started)
                 .execute(db)
                 .await?;
-            sqlx::query("UPDATE member_syncs SET finished_at = ?, completed_at = ?, members = ? WHERE org_id = ?")
-                .bind(finished)
-                .bind(finished)
-                .bind(count)
-                .bind(org_id)
-                .execute(db)
-                .await?;
+            sqlx::query(
+                "UPDATE member_syncs SET finished_at = ?, completed_at = ? WHERE org_id = ?",
+            )
+            .bind(finished)
+            .bind(finished)
+            .bind(org_id)
+            .execute(db)
+            .await?;
         }
-        Err(err) => {
-            tracing::warn!(error = %err, org_id, "member directory pass failed; the next search retries");
+        // The caller logs the error; the next search starts a new pass.
+        Err(_) => {
             sqlx::query("UPDATE member_syncs SET finished_at = ? WHERE org_id = ?")
                 .bind(finished)
                 .bind(org_id)
@@ -346,7 +347,7 @@ async fn read_all(
         let (members, next) = mgmt.members_page(org_id, from.as_deref(), 100).await?;
         if !members.is_empty() {
             let mut tx = db.begin().await?;
-            upsert_in(&mut tx, org_id, &members, started.max(now_ms())).await?;
+            upsert_in(&mut tx, org_id, &members, started).await?;
             tx.commit().await?;
         }
         count += members.len() as i64;

@@ -33,7 +33,7 @@ pub fn validate_user_id(user_id: &str) -> Result<&str, ServiceError> {
     Ok(id)
 }
 
-fn validate_cursor(from: Option<String>) -> Result<Option<String>, ServiceError> {
+pub fn validate_cursor(from: Option<String>) -> Result<Option<String>, ServiceError> {
     match from.filter(|f| !f.is_empty()) {
         Some(f)
             if f.len() > 512
@@ -61,25 +61,18 @@ pub async fn page(
         .mgmt
         .members_page(permit.org_id(), from.as_deref(), PAGE_SIZE)
         .await?;
-    // Auth0 gives a cursor after every non-empty page; a short page is the last one.
-    let next = next.filter(|_| members.len() as u32 == PAGE_SIZE);
     if let Err(err) = directory::upsert(ctx.db, permit.org_id(), &members).await {
         tracing::warn!(error = %err, "cannot update the member directory");
     }
     Ok(Page { members, next })
 }
 
-pub async fn search(
-    ctx: &Ctx<'_>,
-    mgmt: &std::sync::Arc<crate::server::auth0::ManagementClient>,
-    permit: &Permit,
-    query: &str,
-) -> Result<Found, ServiceError> {
+pub async fn search(ctx: &Ctx<'_>, permit: &Permit, query: &str) -> Result<Found, ServiceError> {
     let query = query.trim();
     if query.chars().count() > 100 {
         return Err(invalid("q", "Search for at most 100 characters."));
     }
-    let status = directory::refresh_if_stale(ctx.db, mgmt, permit.org_id()).await?;
+    let status = directory::refresh_if_stale(ctx.db, ctx.mgmt, permit.org_id()).await?;
     let hits = directory::search(ctx.db, permit.org_id(), query, 50).await?;
     Ok(Found { hits, status })
 }

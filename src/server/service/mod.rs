@@ -17,7 +17,8 @@ use super::identity::Identity;
 /// What services need: the store, the Management API, the vendor's rules, the issuer.
 pub struct Ctx<'a> {
     pub db: &'a SqlitePool,
-    pub mgmt: &'a ManagementClient,
+    /// Shared (`Arc`) so a service can hand it to background work.
+    pub mgmt: &'a std::sync::Arc<ManagementClient>,
     pub identity: &'a Identity,
     pub issuer: &'a str,
     pub catalog: &'a super::catalog::Catalog,
