@@ -1,15 +1,16 @@
 //! The test-only control API, namespaced under `/__emulator/` and mounted only when enabled: latency,
-//! fault rules, key rotation, and the rate-limit plan.
+//! fault rules, key rotation, the rate-limit plan, and the hostile identity provider's modes.
 
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{post, put};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 
 use super::faults::{FaultRule, Latency};
+use super::hostile::Mode;
 use super::ratelimit::Plan;
 use super::Emulator;
 
@@ -19,6 +20,11 @@ pub fn routes() -> Router<Arc<Emulator>> {
         .route("/__emulator/faults", post(add_fault).delete(clear))
         .route("/__emulator/rotate-keys", post(rotate_keys))
         .route("/__emulator/plan", put(set_plan))
+        .route(
+            "/__emulator/hostile",
+            put(arm_hostile).delete(disarm_hostile),
+        )
+        .route("/__emulator/issued-tokens", get(issued_tokens))
 }
 
 async fn set_latency(State(e): State<Arc<Emulator>>, Json(latency): Json<Latency>) -> StatusCode {
@@ -52,4 +58,23 @@ struct PlanBody {
 async fn set_plan(State(e): State<Arc<Emulator>>, Json(body): Json<PlanBody>) -> StatusCode {
     e.limiter.set_plan(body.plan);
     StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct HostileBody {
+    mode: Mode,
+}
+
+async fn arm_hostile(State(e): State<Arc<Emulator>>, Json(body): Json<HostileBody>) -> StatusCode {
+    e.hostile.arm(Some(body.mode));
+    StatusCode::NO_CONTENT
+}
+
+async fn disarm_hostile(State(e): State<Arc<Emulator>>) -> StatusCode {
+    e.hostile.arm(None);
+    StatusCode::NO_CONTENT
+}
+
+async fn issued_tokens(State(e): State<Arc<Emulator>>) -> Json<Vec<String>> {
+    Json(e.hostile.issued_tokens())
 }

@@ -85,10 +85,19 @@ impl SigningKey {
         json!({ "kty": "RSA", "use": "sig", "n": self.n, "e": self.e, "kid": self.kid, "alg": "RS256" })
     }
 
-    /// Signs any claims. Exposed for the hostile-provider tests that forge tokens.
+    /// Signs any claims with this key, naming it by `kid`.
     pub fn sign<T: Serialize>(&self, claims: &T) -> Result<String, jsonwebtoken::errors::Error> {
+        self.sign_naming(claims, Some(self.kid.clone()))
+    }
+
+    /// Signs with this key under any `kid` or none (the hostile provider's forgeries).
+    pub fn sign_naming<T: Serialize>(
+        &self,
+        claims: &T,
+        kid: Option<String>,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
         let mut header = Header::new(Algorithm::RS256);
-        header.kid = Some(self.kid.clone());
+        header.kid = kid;
         header.typ = Some("JWT".into());
         jsonwebtoken::encode(&header, claims, &self.encoding)
     }

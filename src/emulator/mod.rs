@@ -11,6 +11,7 @@ pub mod clock;
 pub mod control;
 pub mod errors;
 pub mod faults;
+pub mod hostile;
 pub mod ids;
 pub mod keys;
 pub mod mgmt;
@@ -108,6 +109,8 @@ pub struct Emulator {
     pub clock: Arc<dyn Clock>,
     pub limiter: RateLimiter,
     pub faults: Faults,
+    /// Test-only broken sign-ins (armed through the control API).
+    pub hostile: hostile::Hostile,
     pub control_api: bool,
     dirty: AtomicBool,
     data_path: Option<PathBuf>,
@@ -261,6 +264,7 @@ pub async fn start(config: EmulatorConfig) -> Result<Handle, EmulatorError> {
         clock: config.clock,
         limiter: RateLimiter::new(config.plan),
         faults: Faults::default(),
+        hostile: hostile::Hostile::default(),
         control_api: config.control_api,
         dirty: AtomicBool::new(config.data_path.is_some()),
         data_path: config.data_path,

@@ -4,6 +4,7 @@ mod apps;
 mod conformance;
 mod desk;
 mod helpers;
+mod hostile_idp;
 mod http;
 mod invitations;
 mod m2m_matrix;

@@ -39,5 +39,5 @@ pub async fn openid_configuration(State(e): State<Arc<Emulator>>) -> Json<Value>
 }
 
 pub async fn jwks(State(e): State<Arc<Emulator>>) -> Json<Value> {
-    Json(e.keys().jwks())
+    Json(e.hostile.jwks(&e.keys()))
 }

@@ -56,7 +56,7 @@ pub async fn userinfo(State(e): State<Arc<Emulator>>, headers: HeaderMap) -> Res
     };
     let has = |s: &str| claims.scope.split_whitespace().any(|x| x == s);
     let mut out = Map::new();
-    out.insert("sub".into(), json!(user.user_id));
+    out.insert("sub".into(), json!(e.hostile.userinfo_sub(&user.user_id)));
     if has("profile") {
         out.insert("nickname".into(), json!(user.nickname));
         out.insert("name".into(), json!(user.name));

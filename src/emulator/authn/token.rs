@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::super::errors::OAuthError;
+use super::super::hostile::Forge;
 use super::super::ids;
 use super::super::model::{Client, LogEvent};
 use super::super::store::{RefreshGrant, Tenant};
@@ -135,7 +136,16 @@ pub async fn token(
         Err(err) => Err(err),
     };
     match result {
-        Ok(body) => token_response(body),
+        Ok(body) => {
+            if e.control_api {
+                for field in ["access_token", "id_token", "refresh_token"] {
+                    if let Some(token) = body.get(field).and_then(Value::as_str) {
+                        e.hostile.issued(token);
+                    }
+                }
+            }
+            token_response(body)
+        }
         Err(err) => err.into_response(),
     }
 }
@@ -162,6 +172,12 @@ fn verify_pkce(challenge: &str, method: Option<&str>, verifier: Option<&String>)
 }
 
 fn authorization_code(e: &Emulator, headers: &HeaderMap, form: &Form) -> Result<Value, OAuthError> {
+    if e.hostile.rotates_first() {
+        for _ in 0..2 {
+            e.rotate_keys()
+                .map_err(|_| OAuthError::new(500, "server_error", "Could not rotate keys"))?;
+        }
+    }
     let mut t = e.write();
     let client = authenticate(&t, headers, form)?;
     let code = form
@@ -249,9 +265,30 @@ fn user_tokens(
         "token_type": "Bearer",
     });
     if r.scope.split_whitespace().any(|s| s == "openid") {
-        body["id_token"] = json!(sign(e, &tokens::id_token_claims(e, t, r))?);
+        body["id_token"] = json!(id_token(e, t, r)?);
     }
     Ok(body)
+}
+
+/// The ID token, signed honestly unless the test-only hostile mode is armed.
+fn id_token(e: &Emulator, t: &Tenant, r: &UserTokenRequest<'_>) -> Result<String, OAuthError> {
+    let claims = tokens::id_token_claims(e, t, r);
+    let forge = Forge {
+        client_secret: t
+            .clients
+            .get(r.client_id)
+            .map(|c| c.client_secret.as_str())
+            .unwrap_or_default(),
+        other_org: t
+            .organizations
+            .keys()
+            .find(|id| Some(id.as_str()) != r.organization_id)
+            .cloned(),
+        now: e.now_secs(),
+    };
+    e.hostile
+        .sign_id_token(claims, &e.keys().current, &forge)
+        .map_err(|_| OAuthError::new(500, "server_error", "Could not sign the token"))
 }
 
 fn refresh_token(e: &Emulator, headers: &HeaderMap, form: &Form) -> Result<Value, OAuthError> {

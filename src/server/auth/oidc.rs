@@ -7,12 +7,12 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreIdTokenVerifier, CoreJsonWebKeySet,
-    CoreJwsSigningAlgorithm, CoreProviderMetadata,
+    CoreJwsSigningAlgorithm, CoreProviderMetadata, CoreUserInfoClaims,
 };
 use openidconnect::{
     AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet,
-    EndpointSet, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
-    TokenResponse,
+    EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier,
+    RedirectUrl, Scope, TokenResponse,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -228,6 +228,14 @@ impl Oidc {
                 verified.map_err(|e| SignInError::Token(e.to_string()))?
             }
         };
+        // The userinfo answer must be about the same subject (OpenID Connect Core §5.3.2).
+        let subject = claims.subject().clone();
+        let _info: CoreUserInfoClaims = client
+            .user_info(tokens.access_token().clone(), Some(subject))
+            .map_err(|e| SignInError::Provider(e.to_string()))?
+            .request_async(&self.http)
+            .await
+            .map_err(|e| SignInError::Token(format!("userinfo refused: {e}")))?;
         // The signature is verified above; read Auth0's extra claims from the same payload.
         let raw = id_token.to_string();
         let payload = raw

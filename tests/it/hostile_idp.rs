@@ -1,0 +1,193 @@
+//! A hostile identity provider: the local tenant breaks each sign-in in one way (OpenID Foundation
+//! RP conformance, Basic and Config profiles, plus Auth0's organization claim). Every broken sign-in
+//! is refused and leaves no signed-in session; the cases the profile lets an RP accept are accepted.
+
+use super::helpers::{spawn_app, TestApp};
+
+const ACME: &str = "org_acmeTravel000001";
+
+async fn arm(app: &TestApp, mode: &str) {
+    let status = app
+        .client
+        .put(app.tenant_url("/__emulator/hostile"))
+        .json(&serde_json::json!({ "mode": mode }))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 204, "arming {mode}");
+}
+
+/// Stored sessions that hold a signed-in user (tower-sessions keeps the data MessagePack-encoded,
+/// field names included).
+async fn signed_in_sessions(app: &TestApp) -> i64 {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sessions WHERE instr(data, CAST('signed_in_at' AS BLOB)) > 0",
+    )
+    .fetch_one(&app.running.state.db)
+    .await
+    .unwrap()
+}
+
+async fn who(app: &TestApp, browser: &reqwest::Client) -> serde_json::Value {
+    let (status, me) = app.read(browser, "me", &[]).await;
+    assert_eq!(status, 200, "{me}");
+    me
+}
+
+/// Signs Alice in to Acme with `mode` armed and checks that nothing was signed in.
+async fn refused(mode: &str) {
+    let app = spawn_app().await;
+    let before = signed_in_sessions(&app).await;
+    arm(&app, mode).await;
+    let browser = app.browser();
+    let done = app
+        .sign_in_with(&browser, "alice@acme.example", Some(ACME))
+        .await;
+    let status = done.status();
+    let page = done.text().await.unwrap();
+    assert_eq!(status, 401, "{mode}: {page}");
+    assert!(page.contains("could not be verified"), "{mode}: {page}");
+    assert!(who(&app, &browser).await.is_null(), "{mode}: no session");
+    assert_eq!(
+        signed_in_sessions(&app).await,
+        before,
+        "{mode}: no session stored"
+    );
+}
+
+/// Signs Alice in with `mode` armed and checks that the sign-in was accepted.
+async fn accepted(mode: &str) {
+    let app = spawn_app().await;
+    arm(&app, mode).await;
+    let browser = app.browser();
+    let done = app
+        .sign_in_with(&browser, "alice@acme.example", Some(ACME))
+        .await;
+    let status = done.status();
+    assert_eq!(status, 303, "{mode}: {}", done.text().await.unwrap());
+    assert_eq!(
+        who(&app, &browser).await["email"],
+        "alice@acme.example",
+        "{mode}"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_signature_is_refused() {
+    refused("bad_signature").await;
+}
+
+#[tokio::test]
+async fn a_foreign_key_under_a_known_kid_is_refused() {
+    refused("foreign_key").await;
+}
+
+#[tokio::test]
+async fn alg_none_is_refused() {
+    refused("alg_none").await;
+}
+
+#[tokio::test]
+async fn hs256_signed_with_the_client_secret_is_refused() {
+    refused("hs256_client_secret").await;
+}
+
+#[tokio::test]
+async fn a_wrong_issuer_is_refused() {
+    refused("wrong_issuer").await;
+}
+
+#[tokio::test]
+async fn a_wrong_audience_is_refused() {
+    refused("wrong_audience").await;
+}
+
+#[tokio::test]
+async fn a_wrong_azp_is_refused() {
+    refused("wrong_azp").await;
+}
+
+#[tokio::test]
+async fn a_missing_exp_is_refused() {
+    refused("missing_exp").await;
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refused() {
+    refused("expired").await;
+}
+
+#[tokio::test]
+async fn iat_far_in_the_past_is_refused() {
+    refused("iat_past").await;
+}
+
+#[tokio::test]
+async fn iat_in_the_future_is_refused() {
+    refused("iat_future").await;
+}
+
+#[tokio::test]
+async fn a_missing_nonce_is_refused() {
+    refused("missing_nonce").await;
+}
+
+#[tokio::test]
+async fn a_wrong_nonce_is_refused() {
+    refused("wrong_nonce").await;
+}
+
+#[tokio::test]
+async fn a_replayed_nonce_is_refused() {
+    let app = spawn_app().await;
+    // An honest sign-in first: its nonce is the one the tenant will replay.
+    let first = app.browser();
+    let done = app
+        .sign_in_with(&first, "alice@acme.example", Some(ACME))
+        .await;
+    assert_eq!(done.status(), 303);
+    let before = signed_in_sessions(&app).await;
+    assert_eq!(before, 1);
+    arm(&app, "replayed_nonce").await;
+    let second = app.browser();
+    let done = app
+        .sign_in_with(&second, "alice@acme.example", Some(ACME))
+        .await;
+    assert_eq!(done.status(), 401);
+    assert!(who(&app, &second).await.is_null());
+    assert_eq!(signed_in_sessions(&app).await, before);
+}
+
+#[tokio::test]
+async fn a_missing_org_id_is_refused() {
+    refused("missing_org_id").await;
+}
+
+#[tokio::test]
+async fn another_organizations_org_id_is_refused() {
+    refused("other_org_id").await;
+}
+
+#[tokio::test]
+async fn keys_rotated_right_before_signing_are_accepted_after_a_jwks_refetch() {
+    // rp-key-rotation-op-sign-key: the new key is fetched from the JWKS and the sign-in succeeds.
+    accepted("rotated_keys").await;
+}
+
+#[tokio::test]
+async fn no_kid_with_a_single_published_key_is_accepted() {
+    // rp-id_token-kid-absent-single-jwks: the one key is the key.
+    accepted("no_kid_one_key").await;
+}
+
+#[tokio::test]
+async fn no_kid_with_several_published_keys_is_refused() {
+    // rp-id_token-kid-absent-multiple-jwks lets an RP refuse: without a kid the key is ambiguous.
+    refused("no_kid_two_keys").await;
+}
+
+#[tokio::test]
+async fn a_userinfo_sub_that_differs_is_refused() {
+    refused("userinfo_sub_differs").await;
+}
