@@ -14,6 +14,8 @@ use crate::pages::support::{home::SupportHome, org::SupportOrg};
 use crate::pages::{errors::NotFound, install::InstallPage, landing::Landing, rules::Rules};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -29,6 +31,24 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The page's Content-Security-Policy, naming this response's nonce (leptos puts it on its hydration
+/// and resource scripts).
+#[cfg(feature = "ssr")]
+fn page_policy() {
+    use crate::server::headers;
+    let (Some(nonce), Some(state), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<crate::server::state::AppState>(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = headers::page_policy(&nonce.to_string(), &headers::origin_of(&state.issuer));
+    if let Ok(value) = axum::http::HeaderValue::from_str(&policy) {
+        response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

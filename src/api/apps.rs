@@ -56,7 +56,7 @@ pub(crate) mod glue {
     }
 }
 
-#[server(endpoint = "apps/desk")]
+#[server(endpoint = "apps/desk", input = Json)]
 pub async fn load_apps(org_id: String) -> Result<AppsDesk, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::apps;
@@ -122,7 +122,7 @@ pub async fn unpublish_app(org_id: String, app_id: String) -> Result<(), AppErro
 }
 
 /// The install page: who publishes the app and what it asks for, for the caller's organization.
-#[server(endpoint = "apps/listing")]
+#[server(endpoint = "apps/listing", input = Json)]
 pub async fn load_app_listing(app_id: String) -> Result<AppListing, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::apps;

@@ -25,6 +25,7 @@ pub(crate) mod glue {
                 Role::Admin => "admin".into(),
                 Role::Support => "support".into(),
             },
+            csrf: user.csrf.clone(),
         }
     }
 
@@ -54,7 +55,7 @@ pub(crate) mod glue {
 }
 
 /// The signed-in user, if any (public: answers "nobody" to strangers).
-#[server(endpoint = "me")]
+#[server(endpoint = "me", input = Json)]
 pub async fn whoami() -> Result<Option<Me>, AppError> {
     match crate::server::web::signed_in().await {
         Ok(call) => Ok(Some(glue::me(&call.user))),
@@ -68,7 +69,7 @@ pub async fn whoami() -> Result<Option<Me>, AppError> {
     }
 }
 
-#[server(endpoint = "desk")]
+#[server(endpoint = "desk", input = Json)]
 pub async fn load_desk(org_id: String) -> Result<Desk, AppError> {
     use crate::server::policy::Action;
     let call = crate::server::web::signed_in().await?;
@@ -91,7 +92,7 @@ pub async fn load_desk(org_id: String) -> Result<Desk, AppError> {
     })
 }
 
-#[server(endpoint = "bots/list")]
+#[server(endpoint = "bots/list", input = Json)]
 pub async fn list_bots(org_id: String) -> Result<Vec<Bot>, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::bots;
@@ -103,7 +104,7 @@ pub async fn list_bots(org_id: String) -> Result<Vec<Bot>, AppError> {
     Ok(list.into_iter().map(glue::bot).collect())
 }
 
-#[server(endpoint = "bots/get")]
+#[server(endpoint = "bots/get", input = Json)]
 pub async fn get_bot(org_id: String, client_id: String) -> Result<Bot, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::bots;

@@ -115,7 +115,7 @@ pub(crate) mod glue {
     }
 }
 
-#[server(endpoint = "members/list")]
+#[server(endpoint = "members/list", input = Json)]
 pub async fn list_members(org_id: String, from: Option<String>) -> Result<MembersPage, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::members;
@@ -132,7 +132,7 @@ pub async fn list_members(org_id: String, from: Option<String>) -> Result<Member
     })
 }
 
-#[server(endpoint = "members/search")]
+#[server(endpoint = "members/search", input = Json)]
 pub async fn search_members(org_id: String, q: String) -> Result<SearchResults, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::members;
@@ -178,7 +178,7 @@ pub async fn remove_member(org_id: String, user_id: String) -> Result<(), AppErr
         .map_err(|e| call.fail(e))
 }
 
-#[server(endpoint = "invitations/list")]
+#[server(endpoint = "invitations/list", input = Json)]
 pub async fn list_invitations(org_id: String) -> Result<Invitations, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::invitations;
@@ -239,7 +239,7 @@ pub async fn resend_invitation(org_id: String, id: String) -> Result<InvitationV
     Ok(glue::invitation(made, &glue::assignable(&call).await?))
 }
 
-#[server(endpoint = "audit/list")]
+#[server(endpoint = "audit/list", input = Json)]
 pub async fn audit_log(
     org_id: String,
     action: String,

@@ -5,3 +5,82 @@ pub mod desk;
 pub mod members;
 pub mod status;
 pub mod support;
+
+/// Server functions that change something (at Auth0 or in orgdesk's store). The rest only read.
+/// Changes have their own, tighter rate budget; a test checks every registered function is listed
+/// here or in `READS`.
+pub const CHANGES: &[&str] = &[
+    "bots/register",
+    "bots/rotate",
+    "bots/rename",
+    "bots/delete",
+    "bots/grant",
+    "bots/scopes",
+    "bots/revoke",
+    "bots/test-token",
+    "members/role",
+    "members/remove",
+    "invitations/create",
+    "invitations/revoke",
+    "invitations/resend",
+    "apps/publish",
+    "apps/unpublish",
+    "apps/install",
+    "apps/decline",
+    "apps/uninstall",
+];
+
+pub const READS: &[&str] = &[
+    "me",
+    "desk",
+    "service_status",
+    "bots/list",
+    "bots/get",
+    "members/list",
+    "members/search",
+    "invitations/list",
+    "audit/list",
+    "apps/desk",
+    "apps/listing",
+    "support/orgs",
+    "support/org",
+    "support/reports/open-grants",
+    "support/reports/grants-per-api",
+    "support/reports/idle-bots",
+    "support/reports/drift",
+    "support/reports/apps",
+];
+
+/// Whether a request path is a change: a server function in `CHANGES`, or any other non-GET route
+/// (sign-out).
+pub fn is_change(path: &str) -> bool {
+    match path.strip_prefix("/api/") {
+        Some(name) => !READS.contains(&name),
+        None => true,
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_server_function_is_a_read_or_a_change() {
+        let mut registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+            .map(|(path, _)| path.trim_start_matches("/api/").to_string())
+            .collect();
+        registered.sort();
+        let mut listed: Vec<String> = CHANGES.iter().chain(READS).map(|s| s.to_string()).collect();
+        listed.sort();
+        assert_eq!(registered, listed);
+        assert!(CHANGES.iter().all(|c| !READS.contains(c)));
+    }
+
+    #[test]
+    fn only_reads_are_not_changes() {
+        assert!(!is_change("/api/members/list"));
+        assert!(is_change("/api/members/role"));
+        assert!(is_change("/api/anything-new"));
+        assert!(is_change("/logout"));
+    }
+}

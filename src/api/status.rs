@@ -1,11 +1,12 @@
 //! The service status check. Public on purpose: it tells no more than `/readyz` does.
 
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 
 use crate::model::status::StatusReport;
 use crate::model::AppError;
 
-#[server(endpoint = "service_status")]
+#[server(endpoint = "service_status", input = Json)]
 pub async fn service_status() -> Result<StatusReport, AppError> {
     use crate::model::ErrorKind;
     use crate::server::{db, state::AppState};

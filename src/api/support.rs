@@ -2,6 +2,7 @@
 //! and every view recorded in the audit log.
 
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 
 use crate::model::support::{ApiLine, DriftLine, GrantLine, IdleLine, OrgDossier, OrgSummary};
 use crate::model::AppError;
@@ -66,7 +67,7 @@ pub(crate) mod glue {
     }
 }
 
-#[server(endpoint = "support/orgs")]
+#[server(endpoint = "support/orgs", input = Json)]
 pub async fn find_orgs(q: String) -> Result<Vec<OrgSummary>, AppError> {
     use crate::server::service::support;
     let call = crate::server::web::signed_in().await?;
@@ -85,7 +86,7 @@ pub async fn find_orgs(q: String) -> Result<Vec<OrgSummary>, AppError> {
     Ok(orgs.into_iter().map(glue::org).collect())
 }
 
-#[server(endpoint = "support/org")]
+#[server(endpoint = "support/org", input = Json)]
 pub async fn load_org_dossier(
     org_id: String,
     from: Option<String>,
@@ -134,7 +135,7 @@ pub async fn load_org_dossier(
     })
 }
 
-#[server(endpoint = "support/reports/open-grants")]
+#[server(endpoint = "support/reports/open-grants", input = Json)]
 pub async fn report_open_grants() -> Result<Vec<GrantLine>, AppError> {
     use crate::server::service::support;
     let call = crate::server::web::signed_in().await?;
@@ -151,7 +152,7 @@ pub async fn report_open_grants() -> Result<Vec<GrantLine>, AppError> {
     Ok(list.into_iter().map(glue::grant).collect())
 }
 
-#[server(endpoint = "support/reports/grants-per-api")]
+#[server(endpoint = "support/reports/grants-per-api", input = Json)]
 pub async fn report_grants_per_api() -> Result<Vec<ApiLine>, AppError> {
     use crate::server::service::support;
     let call = crate::server::web::signed_in().await?;
@@ -164,7 +165,7 @@ pub async fn report_grants_per_api() -> Result<Vec<ApiLine>, AppError> {
     Ok(list.into_iter().map(glue::api).collect())
 }
 
-#[server(endpoint = "support/reports/idle-bots")]
+#[server(endpoint = "support/reports/idle-bots", input = Json)]
 pub async fn report_idle_bots(days: u32) -> Result<Vec<IdleLine>, AppError> {
     use crate::server::service::support;
     let call = crate::server::web::signed_in().await?;
@@ -189,7 +190,7 @@ pub async fn report_idle_bots(days: u32) -> Result<Vec<IdleLine>, AppError> {
     Ok(list.into_iter().map(glue::idle).collect())
 }
 
-#[server(endpoint = "support/reports/drift")]
+#[server(endpoint = "support/reports/drift", input = Json)]
 pub async fn report_drift() -> Result<Vec<DriftLine>, AppError> {
     use crate::server::service::support;
     let call = crate::server::web::signed_in().await?;
@@ -206,7 +207,7 @@ pub async fn report_drift() -> Result<Vec<DriftLine>, AppError> {
     Ok(list.into_iter().map(glue::drift).collect())
 }
 
-#[server(endpoint = "support/reports/apps")]
+#[server(endpoint = "support/reports/apps", input = Json)]
 pub async fn report_apps() -> Result<Vec<crate::model::apps::PublishedApp>, AppError> {
     use crate::server::service::{apps, support};
     let call = crate::server::web::signed_in().await?;

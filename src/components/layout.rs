@@ -17,6 +17,7 @@ fn Account(me: Option<Me>) -> impl IntoView {
                     <span class="small" data-testid="signed-in-as">{me.email.clone()} " · " {org}</span>
                     <a class="small" href="/login" rel="external">"Switch organization"</a>
                     <form method="post" action="/logout">
+                        <input type="hidden" name="csrf" value=me.csrf.clone()/>
                         <button type="submit" class="btn btn--quiet">"Sign out"</button>
                     </form>
                 </div>

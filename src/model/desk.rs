@@ -10,6 +10,8 @@ pub struct Me {
     pub org_name: Option<String>,
     /// "admin" or "support".
     pub role: String,
+    /// The session's token for the sign-out form.
+    pub csrf: String,
 }
 
 /// A vendor API a bot may be granted, with the scopes an admin may choose.

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::identity::{self, Identity};
+use super::limits::{self, Limits};
 
 /// Every variable orgdesk reads. Kept in one list so unknown ones can be reported.
 pub const VARIABLES: &[&str] = &[
@@ -17,6 +18,13 @@ pub const VARIABLES: &[&str] = &[
     "ORGDESK_SESSION_IDLE_MINUTES",
     "ORGDESK_SESSION_ABSOLUTE_HOURS",
     "DATABASE_URL",
+    "ORGDESK_RATE_LIMIT_IP",
+    "ORGDESK_RATE_LIMIT_SESSION",
+    "ORGDESK_RATE_LIMIT_WRITES",
+    "ORGDESK_TRUSTED_PROXIES",
+    "ORGDESK_MAX_BOTS",
+    "ORGDESK_MAX_INSTALLS",
+    "ORGDESK_MAX_PENDING_INVITATIONS",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +52,8 @@ pub struct Config {
     pub session_absolute_timeout: Duration,
     /// The Auth0 tenant (or the embedded local one) and what customers may do there.
     pub identity: Identity,
+    /// Request rates and per-organization caps.
+    pub limits: Limits,
     /// Test-only: mount the local tenant's fault-injection API. Not settable from the environment.
     pub local_tenant_control_api: bool,
 }
@@ -146,9 +156,25 @@ impl Config {
         }
 
         let identity = identity::from_vars(&|name: &str| get(name))?;
+        let defaults = Limits::default();
+        let rate = |name: &str, default: u64| parse_bounded(get(name), name, default, 0, 1_000_000);
+        let cap = |name: &str, default: u64| parse_bounded(get(name), name, default, 1, 10_000);
+        let limits = Limits {
+            ip_per_min: rate("ORGDESK_RATE_LIMIT_IP", defaults.ip_per_min)?,
+            session_per_min: rate("ORGDESK_RATE_LIMIT_SESSION", defaults.session_per_min)?,
+            writes_per_min: rate("ORGDESK_RATE_LIMIT_WRITES", defaults.writes_per_min)?,
+            trusted_proxies: limits::parse_proxies(get("ORGDESK_TRUSTED_PROXIES").as_deref())?,
+            max_bots: cap("ORGDESK_MAX_BOTS", defaults.max_bots)?,
+            max_installs: cap("ORGDESK_MAX_INSTALLS", defaults.max_installs)?,
+            max_pending_invitations: cap(
+                "ORGDESK_MAX_PENDING_INVITATIONS",
+                defaults.max_pending_invitations,
+            )?,
+        };
         Ok(Config {
             public_url_explicit: get("ORGDESK_PUBLIC_URL").is_some(),
             identity,
+            limits,
             local_tenant_control_api: false,
             bind,
             public_url,

@@ -3,15 +3,13 @@
 
 use std::time::Duration;
 
-use axum::extract::State;
 use axum::http::{HeaderName, Request, StatusCode};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
 use tower::ServiceBuilder;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{
     MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -22,8 +20,9 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
 use super::auth::routes as auth_routes;
+use super::sessions::HashedIds;
 use super::state::AppState;
-use super::{exports, health};
+use super::{csrf, exports, headers, health, limits};
 use crate::app::{shell, App};
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
@@ -37,7 +36,7 @@ pub fn session_cookie_name(https: bool) -> &'static str {
     }
 }
 
-pub fn router(state: AppState, sessions: SqliteStore) -> Router {
+pub fn router(state: AppState, sessions: HashedIds<SqliteStore>) -> Router {
     let config = &state.config;
     let idle = time::Duration::seconds(config.session_idle_timeout.as_secs() as i64);
     let session_layer = SessionManagerLayer::new(sessions)
@@ -76,9 +75,18 @@ pub fn router(state: AppState, sessions: SqliteStore) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            same_origin_writes,
+            csrf::guard,
         ))
         .layer(session_layer)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::limit,
+        ))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::secure,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
@@ -107,38 +115,8 @@ fn request_span<B>(request: &Request<B>) -> tracing::Span {
     )
 }
 
+/// The largest request body orgdesk reads: its forms are small (a description is 140 characters).
+pub const MAX_BODY: usize = 64 * 1024;
+
 /// How long one request may take before orgdesk answers 408 on its behalf.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// Refuses state-changing requests that a browser says come from another site: a cross-site `Origin`,
-/// or `Sec-Fetch-Site` other than same-origin. (Mutating server functions also take JSON only.)
-async fn same_origin_writes(
-    State(state): State<AppState>,
-    request: Request<axum::body::Body>,
-    next: Next,
-) -> Response {
-    let safe = matches!(
-        *request.method(),
-        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
-    );
-    if !safe {
-        let headers = request.headers();
-        let origin_ok = headers
-            .get(axum::http::header::ORIGIN)
-            .and_then(|v| v.to_str().ok())
-            .is_none_or(|origin| origin == state.config.public_url);
-        let site_ok = headers
-            .get("sec-fetch-site")
-            .and_then(|v| v.to_str().ok())
-            .is_none_or(|site| matches!(site, "same-origin" | "none"));
-        if !origin_ok || !site_ok {
-            tracing::warn!(path = %request.uri().path(), "refused a cross-site write");
-            return (
-                StatusCode::FORBIDDEN,
-                "Cross-site requests are not accepted.",
-            )
-                .into_response();
-        }
-    }
-    next.run(request).await
-}

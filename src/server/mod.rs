@@ -5,15 +5,20 @@ pub mod auth;
 pub mod auth0;
 pub mod catalog;
 pub mod config;
+pub mod csrf;
 pub mod db;
 pub mod exports;
+pub mod headers;
 pub mod health;
 pub mod html;
 pub mod http;
 pub mod identity;
+pub mod limits;
 pub mod lock;
 pub mod policy;
+pub mod refusal;
 pub mod service;
+pub mod sessions;
 pub mod state;
 pub mod telemetry;
 pub mod web;
@@ -106,13 +111,14 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         return Err(StartError::SiteMissing(pkg_js.display().to_string()));
     }
     let pool = db::connect(&config.database_url).await?;
-    let sessions = SqliteStore::new(pool.clone())
+    let sqlite_sessions = SqliteStore::new(pool.clone())
         .with_table_name("sessions")
         .map_err(StartError::Sessions)?;
-    sessions
+    sqlite_sessions
         .migrate()
         .await
         .map_err(|e| StartError::Sessions(e.to_string()))?;
+    let sessions = sessions::HashedIds(sqlite_sessions);
     tokio::spawn(
         sessions
             .clone()
@@ -168,6 +174,7 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         mgmt: Arc::new(mgmt),
         oidc: Arc::new(oidc),
         catalog: Arc::new(catalog::Catalog::default()),
+        limiter: Arc::new(limits::Limiter::default()),
     };
     let app = http::router(state.clone(), sessions);
 

@@ -188,6 +188,7 @@ mod tests {
             org_name: None,
             role: Role::Admin,
             signed_in_at: 0,
+            csrf: String::new(),
         };
         assert_eq!(
             authorize(&mgmt, "rol_admin", &actor, "org_b", Action::ManageBots)

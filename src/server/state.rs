@@ -19,6 +19,8 @@ pub struct AppState {
     pub mgmt: Arc<ManagementClient>,
     pub oidc: Arc<super::auth::oidc::Oidc>,
     pub catalog: Arc<super::catalog::Catalog>,
+    /// Request-rate buckets (per replica).
+    pub limiter: Arc<super::limits::Limiter>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -25,6 +25,7 @@ impl Call {
             identity: &self.state.config.identity,
             issuer: &self.state.issuer,
             catalog: &self.state.catalog,
+            limits: &self.state.config.limits,
             request_id: self.request_id.clone(),
         }
     }

@@ -65,9 +65,11 @@ async fn admins_get_the_desk_and_members_do_not() {
     assert_eq!(denied, 1);
 
     // Signing out deletes the session and ends the tenant session too.
+    let (_, me) = app.read(&alice, "me", &[]).await;
     let out = alice
         .post(app.url("/logout"))
         .header("origin", &app.running.base_url)
+        .form(&[("csrf", me["csrf"].as_str().unwrap())])
         .send()
         .await
         .unwrap();

@@ -150,31 +150,32 @@ impl TestApp {
         body
     }
 
-    /// A form-encoded server function (reads).
+    /// A read server function, its arguments given as pairs (whole numbers are sent as numbers).
     pub async fn read(
         &self,
         browser: &reqwest::Client,
         endpoint: &str,
         form: &[(&str, &str)],
     ) -> (u16, serde_json::Value) {
-        let response = browser
-            .post(self.url(&format!("/api/{endpoint}")))
-            .form(form)
-            .send()
+        let body: serde_json::Map<String, serde_json::Value> = form
+            .iter()
+            .map(|(k, v)| {
+                let value = match v.parse::<u64>() {
+                    Ok(n) => serde_json::json!(n),
+                    Err(_) => serde_json::json!(v),
+                };
+                (k.to_string(), value)
+            })
+            .collect();
+        self.call(browser, endpoint, serde_json::Value::Object(body))
             .await
-            .unwrap();
-        let status = response.status().as_u16();
-        (
-            status,
-            response.json().await.unwrap_or(serde_json::Value::Null),
-        )
     }
 
     pub async fn call_server_fn(&self, name: &str) -> reqwest::Response {
         self.client
             .post(self.url(&format!("/api/{name}")))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body("")
+            .header("content-type", "application/json")
+            .body("{}")
             .send()
             .await
             .expect("server fn request")
@@ -200,6 +201,10 @@ pub fn test_config(dir: &TempDir, extra: &[(&str, &str)]) -> Config {
         ),
         ("ORGDESK_SITE_ROOT".into(), site.display().to_string()),
         ("ORGDESK_LOCAL_TENANT_BIND".into(), "127.0.0.1:0".into()),
+        // Rate limits are off unless a test is about them: tests act faster than any admin.
+        ("ORGDESK_RATE_LIMIT_IP".into(), "0".into()),
+        ("ORGDESK_RATE_LIMIT_SESSION".into(), "0".into()),
+        ("ORGDESK_RATE_LIMIT_WRITES".into(), "0".into()),
     ];
     for (key, value) in extra {
         vars.retain(|(k, _)| k != key);
@@ -209,8 +214,13 @@ pub fn test_config(dir: &TempDir, extra: &[(&str, &str)]) -> Config {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// A test server with extra configuration variables.
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let mut config = test_config(&dir, &[]);
+    let mut config = test_config(&dir, extra);
     config.local_tenant_control_api = true;
     let running = start(config).await.expect("start orgdesk");
     let client = reqwest::Client::builder()

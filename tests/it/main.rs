@@ -4,6 +4,7 @@ mod apps;
 mod conformance;
 mod desk;
 mod helpers;
+mod hardening;
 mod hostile_idp;
 mod http;
 mod invitations;

@@ -1,6 +1,6 @@
 //! `GET /login`, `GET /auth/callback`, `POST /logout`.
 
-use axum::extract::{Query, State};
+use axum::extract::{Form, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -208,6 +208,7 @@ pub async fn callback(
         org_name: display_name.or(identity.org_name),
         role,
         signed_in_at: session::now_secs(),
+        csrf: crate::server::csrf::new_token(),
     };
     if let Err(err) = session::sign_in(&session, &user).await {
         tracing::error!(error = %err, "cannot store the session");
@@ -226,10 +227,28 @@ pub async fn callback(
     Redirect::to(&pending.return_to.unwrap_or(home)).into_response()
 }
 
-/// Ends the session here and at the identity provider.
-pub async fn logout(State(state): State<AppState>, session: Session) -> Response {
+#[derive(Deserialize)]
+pub struct LogoutForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Ends the session here and at the identity provider. The form's token must match the session's:
+/// a forged sign-out would otherwise be a nuisance a hostile page could inflict.
+pub async fn logout(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<LogoutForm>,
+) -> Response {
     if let Some(user) = session::current_user(&session, state.config.session_absolute_timeout).await
     {
+        if !crate::server::csrf::token_matches(&user.csrf, &form.csrf) {
+            tracing::warn!("refused a sign-out without the session's token");
+            return problem(
+                StatusCode::FORBIDDEN,
+                "That sign-out request did not come from orgdesk's own page. Use the Sign out button.",
+            );
+        }
         Audit::new(&state.db, &user.org_id, &user.user_id, Some(&user.email))
             .record("session.sign_out", None, audit::Result::Ok, "")
             .await;

@@ -28,6 +28,9 @@ pub struct SessionUser {
     pub role: Role,
     /// Unix seconds; the absolute session timeout counts from here.
     pub signed_in_at: i64,
+    /// The token the sign-out form must carry (it is the one plain HTML form that changes state).
+    #[serde(default)]
+    pub csrf: String,
 }
 
 pub fn now_secs() -> i64 {

@@ -113,15 +113,17 @@ impl ManagementClient {
     }
 
     /// 204 also when already gone, so a retried delete succeeds.
+    /// Deletes a client; one already gone counts as deleted (a retry after a lost answer).
     pub async fn delete_client(&self, client_id: &str) -> Result<(), ApiError> {
-        self.send(
-            Method::DELETE,
-            &format!("clients/{}", seg(client_id)),
-            &[],
-            None,
+        gone_is_done(
+            self.send(
+                Method::DELETE,
+                &format!("clients/{}", seg(client_id)),
+                &[],
+                None,
+            )
+            .await,
         )
-        .await
-        .map(|_| ())
     }
 
     pub async fn grants_of(&self, client_id: &str) -> Result<Vec<ClientGrant>, ApiError> {
@@ -170,15 +172,17 @@ impl ManagementClient {
             .map_err(|e| ApiError::Decode(e.to_string()))
     }
 
+    /// Deletes a client grant; one already gone counts as deleted.
     pub async fn delete_grant(&self, grant_id: &str) -> Result<(), ApiError> {
-        self.send(
-            Method::DELETE,
-            &format!("client-grants/{}", seg(grant_id)),
-            &[],
-            None,
+        gone_is_done(
+            self.send(
+                Method::DELETE,
+                &format!("client-grants/{}", seg(grant_id)),
+                &[],
+                None,
+            )
+            .await,
         )
-        .await
-        .map(|_| ())
     }
 
     /// Associates a grant with an organization; an existing association counts as success.
@@ -198,15 +202,14 @@ impl ManagementClient {
         }
     }
 
+    /// Removes an association; one already gone counts as removed.
     pub async fn dissociate(&self, org_id: &str, grant_id: &str) -> Result<(), ApiError> {
         let path = format!(
             "organizations/{}/client-grants/{}",
             seg(org_id),
             seg(grant_id)
         );
-        self.send(Method::DELETE, &path, &[], None)
-            .await
-            .map(|_| ())
+        gone_is_done(self.send(Method::DELETE, &path, &[], None).await)
     }
 
     /// The organization's associated grants among `grant_ids` (at most 10 per call, as Auth0 allows).
@@ -242,5 +245,13 @@ impl ManagementClient {
             Err(ApiError::NotFound) => Ok(Vec::new()),
             other => other,
         }
+    }
+}
+
+/// A delete whose object is already gone has done its job.
+fn gone_is_done<T>(result: Result<T, ApiError>) -> Result<(), ApiError> {
+    match result {
+        Ok(_) | Err(ApiError::NotFound) => Ok(()),
+        Err(e) => Err(e),
     }
 }

@@ -319,6 +319,16 @@ pub async fn install(
     } else {
         None
     };
+    let installed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM app_installs WHERE org_id = ?")
+        .bind(permit.org_id())
+        .fetch_one(ctx.db)
+        .await?;
+    super::within_cap(
+        installed,
+        ctx.limits.max_installs,
+        "apps installed",
+        "Uninstall an app you no longer use first.",
+    )?;
     if let Some(reason) = refused {
         audit_for(ctx, permit)
             .record(

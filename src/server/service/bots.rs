@@ -222,6 +222,16 @@ pub async fn register(
     if idempotency_key.len() < 16 || idempotency_key.len() > 64 {
         return Err(invalid("form", "The form is out of date; reload the page."));
     }
+    let bots: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bots WHERE org_id = ?")
+        .bind(permit.org_id())
+        .fetch_one(ctx.db)
+        .await?;
+    super::within_cap(
+        bots,
+        ctx.limits.max_bots,
+        "bots",
+        "Delete a bot you no longer use first.",
+    )?;
     let op_id = match journal::begin(ctx.db, idempotency_key, permit.org_id(), "bot.register").await? {
         Begun::New(id) => id,
         Begun::Seen { state, .. } if state == "done" => {

@@ -134,6 +134,13 @@ pub async fn create(
             "{email} already has a pending invitation. Resend it instead."
         )));
     }
+    let open = pending.iter().filter(|i| !is_expired(i)).count() as i64;
+    super::within_cap(
+        open,
+        ctx.limits.max_pending_invitations,
+        "pending invitations",
+        "Revoke invitations that are no longer needed first.",
+    )?;
     let made = send(ctx, permit, &email, &roles, days).await;
     let result = outcome(&made);
     audit_for(ctx, permit)

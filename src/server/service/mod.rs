@@ -22,7 +22,19 @@ pub struct Ctx<'a> {
     pub identity: &'a Identity,
     pub issuer: &'a str,
     pub catalog: &'a super::catalog::Catalog,
+    /// Per-organization caps (bots, installs, pending invitations).
+    pub limits: &'a super::limits::Limits,
     pub request_id: Option<String>,
+}
+
+/// Refuses when an organization already has `count` of something capped at `cap`.
+pub fn within_cap(count: i64, cap: u64, what: &str, remedy: &str) -> Result<(), ServiceError> {
+    if count >= cap as i64 {
+        return Err(ServiceError::Conflict(format!(
+            "Your organization has {count} {what}, the most orgdesk allows. {remedy}"
+        )));
+    }
+    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]
