@@ -1,5 +1,6 @@
 //! Test-only fault injection, behind `/__emulator/*` (off unless the config enables it): latency, failing
-//! the next N calls to a route with a status, a timeout or a dropped connection, and key rotation.
+//! the next N calls to a route with a status, a timeout or a dropped connection (before or after the
+//! call took effect), and key rotation.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -8,7 +9,7 @@ use rand::Rng;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum FaultKind {
     /// Answer with `status` and an Auth0-style error body.
     Status,
@@ -16,6 +17,17 @@ pub enum FaultKind {
     Timeout,
     /// Send the status line, then drop the connection mid-body.
     Reset,
+    /// Do the call, then drop the connection mid-answer: the change happened, the caller never learns.
+    ResetAfter,
+    /// Do the call, then hold the answer for `hold_ms` (to kill the caller while its change is done).
+    HoldAfter,
+}
+
+impl FaultKind {
+    /// Whether the call itself runs before the fault strikes.
+    pub fn after(self) -> bool {
+        matches!(self, FaultKind::ResetAfter | FaultKind::HoldAfter)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -332,7 +332,18 @@ async fn gate(State(emulator): State<Arc<Emulator>>, request: Request, next: Nex
     let path = request.uri().path().to_string();
     let is_mgmt = path.starts_with("/api/v2/");
     if let Some(fault) = emulator.faults.take(method.as_str(), &path) {
-        return inject(fault, is_mgmt).await;
+        if !fault.kind.after() {
+            return inject(fault, is_mgmt).await;
+        }
+        let done = next.run(request).await;
+        return match fault.kind {
+            FaultKind::HoldAfter => {
+                tokio::time::sleep(Duration::from_millis(fault.hold_ms.unwrap_or(30_000))).await;
+                done
+            }
+            // 200 whatever the real status: a 204 would carry no body to break.
+            _ => reset(),
+        };
     }
     let verdict = emulator
         .limiter
@@ -383,18 +394,25 @@ async fn inject(fault: faults::FaultRule, is_mgmt: bool) -> Response {
             tokio::time::sleep(Duration::from_millis(fault.hold_ms.unwrap_or(30_000))).await;
             StatusCode::GATEWAY_TIMEOUT.into_response()
         }
-        FaultKind::Reset => {
-            let stream = futures_util::stream::once(async {
-                Err::<axum::body::Bytes, std::io::Error>(std::io::Error::new(
-                    std::io::ErrorKind::ConnectionReset,
-                    "injected reset",
-                ))
-            });
-            Response::builder()
-                .status(StatusCode::OK)
-                .header("content-type", "application/json")
-                .body(Body::from_stream(stream))
-                .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        FaultKind::Reset => reset(),
+        // Handled in `gate`: the call runs first.
+        FaultKind::ResetAfter | FaultKind::HoldAfter => {
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
+}
+
+/// A status line, then a connection dropped mid-body.
+fn reset() -> Response {
+    let stream = futures_util::stream::once(async {
+        Err::<axum::body::Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "injected reset",
+        ))
+    });
+    Response::builder()
+        .status(StatusCode::OK)
+        .header("content-type", "application/json")
+        .body(Body::from_stream(stream))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }

@@ -56,6 +56,13 @@ pub struct Config {
     pub limits: Limits,
     /// Test-only: mount the local tenant's fault-injection API. Not settable from the environment.
     pub local_tenant_control_api: bool,
+    /// Test-only: use this already running local tenant (its issuer URL) instead of starting one.
+    pub local_tenant_issuer: Option<String>,
+    /// How long one Management API call may take (10 s; tests shorten it).
+    pub upstream_timeout: Duration,
+    /// How long an operation may stay open before the recovery pass settles it: longer than any
+    /// request takes, so a pass on one replica never undoes another replica's work in progress.
+    pub recovery_grace: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -176,6 +183,9 @@ impl Config {
             identity,
             limits,
             local_tenant_control_api: false,
+            local_tenant_issuer: None,
+            upstream_timeout: Duration::from_secs(10),
+            recovery_grace: Duration::from_secs(120),
             bind,
             public_url,
             data_dir,

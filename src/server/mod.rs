@@ -87,6 +87,9 @@ impl Running {
 async fn identity_provider(
     config: &Config,
 ) -> Result<(String, Option<crate::emulator::Handle>), StartError> {
+    if let Some(issuer) = &config.local_tenant_issuer {
+        return Ok((issuer.clone(), None));
+    }
     match &config.identity.tenant {
         identity::Tenant::Auth0 { domain } => Ok((format!("https://{domain}/"), None)),
         identity::Tenant::Local { bind } => {
@@ -144,7 +147,7 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         issuer: issuer.clone(),
         client_id: config.identity.mgmt_client_id.clone(),
         client_secret: config.identity.mgmt_client_secret.clone(),
-        timeout: Duration::from_secs(10),
+        timeout: config.upstream_timeout,
         retry: auth0::RetryPolicy::default(),
     })?;
     let oidc = auth::oidc::Oidc::discover(
@@ -154,11 +157,6 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         &format!("{}/auth/callback", config.public_url),
     )
     .await?;
-    match service::journal::recover(&pool, &mgmt).await {
-        Ok(0) => {}
-        Ok(n) => tracing::warn!(undone = n, "recovery pass undid unfinished operations"),
-        Err(err) => tracing::error!(error = %err, "recovery pass could not read the journal"),
-    }
 
     let leptos_options = LeptosOptions::builder()
         .output_name("orgdesk")
@@ -177,6 +175,7 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         limiter: Arc::new(limits::Limiter::default()),
     };
     let app = http::router(state.clone(), sessions);
+    tokio::spawn(recovery_passes(state.clone()));
 
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -230,5 +229,21 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = term => {},
+    }
+}
+
+/// The recovery pass: at start and then every half minute, settles operations left open past the
+/// grace period (a killed process, a lost answer, a compensation that failed). Claims in the store keep
+/// replicas sharing it from settling the same operation twice.
+async fn recovery_passes(state: AppState) {
+    let grace = state.config.recovery_grace;
+    let mut every = tokio::time::interval(Duration::from_secs(30));
+    loop {
+        every.tick().await;
+        match service::journal::recover(&state.db, &state.mgmt, grace).await {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(settled = n, "recovery pass settled interrupted operations"),
+            Err(err) => tracing::error!(error = %err, "recovery pass could not read the journal"),
+        }
     }
 }

@@ -6,9 +6,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::{spawn_app, TestApp};
 use crate::members::tenant_admin;
-use crate::tenant::{TenantApi, ACME, API, GLOBEX};
-
-const INITECH: &str = "org_initechTrips0001";
+use crate::tenant::{TenantApi, ACME, API, GLOBEX, INITECH};
 
 struct AppBot {
     client_id: String,

@@ -596,9 +596,13 @@ async fn the_recovery_pass_undoes_what_a_killed_process_left_behind() {
         .await;
     assert_eq!(s, 201);
 
-    let undone = orgdesk::server::service::journal::recover(db, &app.running.state.mgmt)
-        .await
-        .unwrap();
+    let undone = orgdesk::server::service::journal::recover(
+        db,
+        &app.running.state.mgmt,
+        std::time::Duration::ZERO,
+    )
+    .await
+    .unwrap();
     assert_eq!(undone, 1);
     let (s, _) = tenant
         .mgmt(reqwest::Method::GET, &format!("clients/{orphan_id}"), None)
@@ -627,9 +631,13 @@ async fn the_recovery_pass_undoes_what_a_killed_process_left_behind() {
         .unwrap();
     assert_eq!(state, "compensated");
     assert_eq!(
-        orgdesk::server::service::journal::recover(db, &app.running.state.mgmt)
-            .await
-            .unwrap(),
+        orgdesk::server::service::journal::recover(
+            db,
+            &app.running.state.mgmt,
+            std::time::Duration::ZERO
+        )
+        .await
+        .unwrap(),
         0,
         "runs once"
     );

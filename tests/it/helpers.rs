@@ -217,10 +217,20 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
 
+/// A test server with settings that have no environment variable (test-only knobs).
+pub async fn spawn_app_config(change: impl FnOnce(&mut Config)) -> TestApp {
+    spawn(&[], change).await
+}
+
 /// A test server with extra configuration variables.
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+    spawn(extra, |_| {}).await
+}
+
+async fn spawn(extra: &[(&str, &str)], change: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let mut config = test_config(&dir, extra);
+    change(&mut config);
     config.local_tenant_control_api = true;
     let running = start(config).await.expect("start orgdesk");
     let client = reqwest::Client::builder()

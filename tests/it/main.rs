@@ -3,8 +3,9 @@
 mod apps;
 mod conformance;
 mod desk;
-mod helpers;
+mod faults;
 mod hardening;
+mod helpers;
 mod hostile_idp;
 mod http;
 mod invitations;

@@ -14,6 +14,7 @@ pub const LOGIN_SECRET: &str = "demo-login-secret-000000000000000000000000000000
 pub const API: &str = "https://api.travel0.example/";
 pub const ACME: &str = "org_acmeTravel000001";
 pub const GLOBEX: &str = "org_globexTours00001";
+pub const INITECH: &str = "org_initechTrips0001";
 pub const PASSWORD: &str = "Travel0-demo!";
 
 /// Calls to a tenant over HTTP: the local one a test started, or the one orgdesk embeds.

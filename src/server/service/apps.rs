@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use super::bots::{self, GrantRow};
+use super::journal::{self, Plan};
 use super::{audit_for, invalid, outcome, Ctx, ServiceError};
 use crate::server::audit::{self, Audit};
 use crate::server::policy::Permit;
@@ -340,12 +341,19 @@ pub async fn install(
             .await;
         return Err(ServiceError::Conflict(reason.into()));
     }
-    let done = ctx
-        .mgmt
-        .associate(permit.org_id(), &app.grant_id)
-        .await
-        .map_err(ServiceError::from);
-    if done.is_ok() {
+    let op_id = journal::open(
+        ctx.db,
+        Plan {
+            kind: "app.install",
+            org_id: permit.org_id(),
+            grant_id: Some(&app.grant_id),
+            target: Some(&app.app_id),
+            ..Plan::default()
+        },
+    )
+    .await?;
+    let steps = async {
+        ctx.mgmt.associate(permit.org_id(), &app.grant_id).await?;
         sqlx::query(
             "INSERT INTO app_installs (app_id, org_id, org_name, installed_by, installed_at) VALUES (?, ?, ?, ?, ?)
              ON CONFLICT (app_id, org_id) DO NOTHING",
@@ -357,6 +365,13 @@ pub async fn install(
         .bind(now())
         .execute(ctx.db)
         .await?;
+        journal::close(ctx.db, &op_id, "done").await?;
+        Ok::<(), ServiceError>(())
+    };
+    let done = steps.await;
+    if done.is_err() {
+        // An association whose answer was lost would otherwise grant access nobody sees.
+        super::settle_now(ctx, &op_id).await;
     }
     let result = outcome(&done);
     record_both(
@@ -403,17 +418,29 @@ pub async fn uninstall(ctx: &Ctx<'_>, permit: &Permit, app_id: &str) -> Result<(
     let Some((org_name,)) = installed else {
         return Err(ServiceError::Missing("That installed app"));
     };
-    let done = match ctx.mgmt.dissociate(permit.org_id(), &app.grant_id).await {
-        Ok(()) | Err(crate::server::auth0::ApiError::NotFound) => Ok(()),
-        Err(e) => Err(ServiceError::from(e)),
-    };
-    if done.is_ok() {
+    let op_id = journal::open(
+        ctx.db,
+        Plan {
+            kind: "app.uninstall",
+            org_id: permit.org_id(),
+            grant_id: Some(&app.grant_id),
+            target: Some(&app.app_id),
+            ..Plan::default()
+        },
+    )
+    .await?;
+    // On failure the operation stays open: a retry or the recovery pass finishes the uninstall.
+    let steps = async {
+        ctx.mgmt.dissociate(permit.org_id(), &app.grant_id).await?;
         sqlx::query("DELETE FROM app_installs WHERE app_id = ? AND org_id = ?")
             .bind(&app.app_id)
             .bind(permit.org_id())
             .execute(ctx.db)
             .await?;
-    }
+        journal::close(ctx.db, &op_id, "done").await?;
+        Ok::<(), ServiceError>(())
+    };
+    let done = steps.await;
     let result = outcome(&done);
     record_both(
         ctx,

@@ -6,7 +6,7 @@
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 
-use super::journal::{self, Begun, Operation};
+use super::journal::{self, Begun, Plan};
 use super::{audit_for, invalid, Ctx, ServiceError};
 use crate::server::audit;
 use crate::server::auth0::resources::Client;
@@ -265,16 +265,9 @@ pub async fn register(
             Ok(secret)
         }
         Err(err) => {
-            let op: Option<Operation> = sqlx::query_as(
-                "SELECT id, org_id, kind, state, client_id, grant_id FROM operations WHERE id = ?",
-            )
-            .bind(&op_id)
-            .fetch_optional(ctx.db)
-            .await
-            .ok()
-            .flatten();
+            let op = journal::get(ctx.db, &op_id).await.ok().flatten();
             if let Some(op) = op {
-                if let Err(undo) = journal::compensate(ctx.db, ctx.mgmt, &op).await {
+                if let Err(undo) = journal::settle(ctx.db, ctx.mgmt, &op).await {
                     tracing::error!(operation = %op_id, error = %undo, "compensation failed; the recovery pass will retry");
                 }
             }
@@ -398,15 +391,19 @@ pub async fn rename(
 /// Deletes a bot: its grants (and their associations) first, then the client, then orgdesk's record.
 pub async fn delete(ctx: &Ctx<'_>, permit: &Permit, client_id: &str) -> Result<(), ServiceError> {
     owned(ctx, permit, client_id).await?;
-    let outcome = async {
-        for grant in ctx.mgmt.grants_of(client_id).await? {
-            ctx.mgmt.dissociate(permit.org_id(), &grant.id).await?;
-            ctx.mgmt.delete_grant(&grant.id).await?;
-        }
-        ctx.mgmt.delete_client(client_id).await
-    }
-    .await;
+    let op_id = journal::open(
+        ctx.db,
+        Plan {
+            kind: "bot.delete",
+            org_id: permit.org_id(),
+            client_id: Some(client_id),
+            ..Plan::default()
+        },
+    )
+    .await?;
+    let outcome = journal::remove_client(ctx.mgmt, permit.org_id(), client_id).await;
     if let Err(err) = outcome {
+        // The deletion stays open in the journal: the recovery pass finishes it if no retry does.
         audit_for(ctx, permit)
             .record(
                 "bot.delete",
@@ -418,10 +415,15 @@ pub async fn delete(ctx: &Ctx<'_>, permit: &Permit, client_id: &str) -> Result<(
         return Err(err.into());
     }
     super::apps::bot_deleted(ctx, permit, client_id).await?;
+    sqlx::query("DELETE FROM bot_grants WHERE client_id = ?")
+        .bind(client_id)
+        .execute(ctx.db)
+        .await?;
     sqlx::query("DELETE FROM bots WHERE client_id = ?")
         .bind(client_id)
         .execute(ctx.db)
         .await?;
+    journal::close(ctx.db, &op_id, "done").await?;
     audit_for(ctx, permit)
         .record("bot.delete", Some(client_id), audit::Result::Ok, "")
         .await;
@@ -447,12 +449,36 @@ pub async fn grant_access(
             "The bot already has access to this API; change its scopes instead.".into(),
         ));
     }
-    let grant = ctx.mgmt.create_grant(client_id, audience, &scopes).await?;
-    if let Err(err) = ctx.mgmt.associate(permit.org_id(), &grant.id).await {
+    let op_id = journal::open(
+        ctx.db,
+        Plan {
+            kind: "bot.grant",
+            org_id: permit.org_id(),
+            client_id: Some(client_id),
+            target: Some(audience),
+            ..Plan::default()
+        },
+    )
+    .await?;
+    let steps = async {
+        let grant = ctx.mgmt.create_grant(client_id, audience, &scopes).await?;
+        journal::step(ctx.db, &op_id, "grant_created", None, Some(&grant.id)).await?;
+        ctx.mgmt.associate(permit.org_id(), &grant.id).await?;
+        sqlx::query(
+            "INSERT INTO bot_grants (grant_id, client_id, audience, scopes) VALUES (?, ?, ?, ?)",
+        )
+        .bind(&grant.id)
+        .bind(client_id)
+        .bind(audience)
+        .bind(scopes.join(" "))
+        .execute(ctx.db)
+        .await?;
+        journal::close(ctx.db, &op_id, "done").await?;
+        Ok::<(), ServiceError>(())
+    };
+    if let Err(err) = steps.await {
         // Leave no grant behind that the organization cannot see.
-        if let Err(undo) = ctx.mgmt.delete_grant(&grant.id).await {
-            tracing::error!(grant = %grant.id, error = %undo, "could not undo a grant after a failed association");
-        }
+        super::settle_now(ctx, &op_id).await;
         audit_for(ctx, permit)
             .record(
                 "bot.grant_access",
@@ -461,17 +487,8 @@ pub async fn grant_access(
                 &err.to_string(),
             )
             .await;
-        return Err(err.into());
+        return Err(err);
     }
-    sqlx::query(
-        "INSERT INTO bot_grants (grant_id, client_id, audience, scopes) VALUES (?, ?, ?, ?)",
-    )
-    .bind(&grant.id)
-    .bind(client_id)
-    .bind(audience)
-    .bind(scopes.join(" "))
-    .execute(ctx.db)
-    .await?;
     audit_for(ctx, permit)
         .record(
             "bot.grant_access",
@@ -542,14 +559,41 @@ pub async fn revoke(
     owned(ctx, permit, client_id).await?;
     super::apps::guard_grant(ctx, client_id, audience).await?;
     let grant = grant_row(ctx, client_id, audience).await?;
-    ctx.mgmt
-        .dissociate(permit.org_id(), &grant.grant_id)
-        .await?;
-    ctx.mgmt.delete_grant(&grant.grant_id).await?;
-    sqlx::query("DELETE FROM bot_grants WHERE grant_id = ?")
-        .bind(&grant.grant_id)
-        .execute(ctx.db)
-        .await?;
+    let op_id = journal::open(
+        ctx.db,
+        Plan {
+            kind: "bot.revoke",
+            org_id: permit.org_id(),
+            client_id: Some(client_id),
+            grant_id: Some(&grant.grant_id),
+            target: Some(audience),
+        },
+    )
+    .await?;
+    let steps = async {
+        ctx.mgmt
+            .dissociate(permit.org_id(), &grant.grant_id)
+            .await?;
+        ctx.mgmt.delete_grant(&grant.grant_id).await?;
+        sqlx::query("DELETE FROM bot_grants WHERE grant_id = ?")
+            .bind(&grant.grant_id)
+            .execute(ctx.db)
+            .await?;
+        journal::close(ctx.db, &op_id, "done").await?;
+        Ok::<(), ServiceError>(())
+    };
+    if let Err(err) = steps.await {
+        // Left open: a retry or the recovery pass finishes the revocation.
+        audit_for(ctx, permit)
+            .record(
+                "bot.revoke_access",
+                Some(client_id),
+                audit::Result::Failed,
+                &err.to_string(),
+            )
+            .await;
+        return Err(err);
+    }
     audit_for(ctx, permit)
         .record(
             "bot.revoke_access",

@@ -2,6 +2,7 @@
 //! maximum (30 days). Every call names the caller's organization in the path, and revoking or
 //! resending first reads the invitation under that path, so another organization's id is "not found".
 
+use super::journal::{self, Plan};
 use super::{audit_for, invalid, outcome, Ctx, ServiceError};
 use crate::server::audit;
 use crate::server::auth0::members::{Invitation, NewInvitation};
@@ -201,6 +202,16 @@ pub async fn resend(ctx: &Ctx<'_>, permit: &Permit, id: &str) -> Result<Invitati
         (Ok(c), Ok(e)) => clamp_days(((e - c).whole_hours() as f64 / 24.0).round() as u32),
         _ => DEFAULT_DAYS,
     };
+    let op_id = journal::open(
+        ctx.db,
+        Plan {
+            kind: "invitation.resend",
+            org_id: permit.org_id(),
+            target: Some(&old.id),
+            ..Plan::default()
+        },
+    )
+    .await?;
     let made = send(ctx, permit, &old.invitee.email, &roles, days).await;
     let result = outcome(&made);
     audit_for(ctx, permit)
@@ -211,13 +222,21 @@ pub async fn resend(ctx: &Ctx<'_>, permit: &Permit, id: &str) -> Result<Invitati
             &format!("replaces {}", old.id),
         )
         .await;
-    let new = made?;
+    let new = match made {
+        Ok(new) => new,
+        Err(err) => {
+            // Its answer may have been lost after Auth0 created it: settling looks.
+            super::settle_now(ctx, &op_id).await;
+            return Err(err);
+        }
+    };
+    journal::created(ctx.db, &op_id, &new.id).await?;
     if let Err(err) = ctx.mgmt.delete_invitation(permit.org_id(), &old.id).await {
-        tracing::warn!(error = %err, "the replaced invitation could not be deleted");
-        return Err(ServiceError::Conflict(
-            "The new invitation was sent, but the old one could not be withdrawn. Revoke it from the list.".into(),
-        ));
+        // The new invitation is out; the old one is withdrawn by the recovery pass.
+        tracing::warn!(error = %err, "the replaced invitation could not be deleted yet");
+        return Ok(new);
     }
+    journal::close(ctx.db, &op_id, "done").await?;
     Ok(new)
 }
 

@@ -101,3 +101,12 @@ impl From<crate::server::lock::LockError> for ServiceError {
         }
     }
 }
+
+/// Settles an operation that failed part-way, now; if that fails too, the recovery pass retries.
+pub async fn settle_now(ctx: &Ctx<'_>, op_id: &str) {
+    if let Ok(Some(op)) = journal::get(ctx.db, op_id).await {
+        if let Err(err) = journal::settle(ctx.db, ctx.mgmt, &op).await {
+            tracing::error!(operation = op_id, error = %err, "could not settle now; the recovery pass will retry");
+        }
+    }
+}
