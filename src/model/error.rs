@@ -81,6 +81,15 @@ impl AppError {
     }
 }
 
+/// A request orgdesk cannot read: 400, not the 500 the framework would answer.
+fn malformed() -> AppError {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::BAD_REQUEST);
+    }
+    AppError::new(ErrorKind::Invalid, "The request was malformed.")
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
@@ -90,9 +99,9 @@ impl FromServerFnError for AppError {
                 ErrorKind::Network,
                 "orgdesk could not be reached. Check your connection and try again.",
             ),
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
-                AppError::new(ErrorKind::Invalid, "The request was malformed.")
-            }
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => malformed(),
+            // On the server, the only thing decoded is the request: a body that does not fit.
+            ServerFnErrorErr::Deserialization(_) if cfg!(feature = "ssr") => malformed(),
             ServerFnErrorErr::Registration(_)
             | ServerFnErrorErr::UnsupportedRequestMethod(_)
             | ServerFnErrorErr::ServerError(_)

@@ -435,3 +435,27 @@ async fn organizations_have_a_cap_on_installed_apps() {
         .unwrap();
     assert_eq!(installed, 1);
 }
+
+#[tokio::test]
+async fn malformed_server_calls_get_a_clear_400() {
+    let app = spawn_app().await;
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    for body in [
+        "{}".to_string(),
+        "not json".to_string(),
+        json!({"org_id": ACME, "name": 7}).to_string(),
+        json!({"org_id": [ACME]}).to_string(),
+    ] {
+        let r = alice
+            .post(app.url("/api/bots/register"))
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{body}");
+        let err: Value = r.json().await.unwrap();
+        assert_eq!(err["kind"], "Invalid", "{body}");
+    }
+    assert!(bot_names(&app, &alice).await.is_empty());
+}
