@@ -179,6 +179,13 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
 
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
+        use axum::serve::ListenerExt;
+        // Pages stream in several writes: without TCP_NODELAY, Nagle and delayed ACKs add ~40 ms.
+        let listener = listener.tap_io(|tcp| {
+            if let Err(err) = tcp.set_nodelay(true) {
+                tracing::warn!(error = %err, "cannot set TCP_NODELAY");
+            }
+        });
         let serve = axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
