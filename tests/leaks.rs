@@ -80,32 +80,14 @@ async fn no_secret_token_code_or_session_id_appears_anywhere() {
     for id in cookies(&to_tenant) {
         secrets.push(("pre-login session id".into(), id));
     }
-    let authorize = to_tenant.headers()["location"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    let page = browser
-        .get(&authorize)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let marker = "name=\"tx\" value=\"";
-    let start = page.find(marker).unwrap() + marker.len();
-    let tx = page[start..].split('"').next().unwrap().to_string();
-    let back = browser
-        .post(app.tenant_url("/u/login"))
-        .form(&[
-            ("tx", tx.as_str()),
-            ("email", "alice@acme.example"),
-            ("password", "Travel0-demo!"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let callback = back.headers()["location"].to_str().unwrap().to_string();
+    let callback = helpers::tenant_login(
+        &browser,
+        &app.tenant_url(""),
+        to_tenant,
+        "alice@acme.example",
+        "Travel0-demo!",
+    )
+    .await;
     secrets.push((
         "authorization code".into(),
         query(&callback, "code").unwrap(),

@@ -10,7 +10,7 @@ use reqwest::{Client, Method};
 use serde_json::{json, Value};
 use sqlx::SqlitePool;
 
-use crate::helpers::{spawn_app_config, test_config, TestApp};
+use crate::helpers::{spawn_app_config, tenant_login, test_config, TestApp};
 use crate::tenant::{TenantApi, ACME, API, GLOBEX, INITECH};
 
 /// What an operation needs from wherever orgdesk runs.
@@ -448,32 +448,7 @@ async fn sign_in(base: &str, tenant: &str, email: &str, org: &str) -> Client {
         .send()
         .await
         .unwrap();
-    let authorize = to_tenant.headers()["location"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    let page = browser
-        .get(&authorize)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let marker = "name=\"tx\" value=\"";
-    let start = page.find(marker).unwrap() + marker.len();
-    let tx = page[start..].split('"').next().unwrap().to_string();
-    let back = browser
-        .post(format!("{tenant}/u/login"))
-        .form(&[
-            ("tx", tx.as_str()),
-            ("email", email),
-            ("password", "Travel0-demo!"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let callback = back.headers()["location"].to_str().unwrap().to_string();
+    let callback = tenant_login(&browser, tenant, to_tenant, email, crate::tenant::PASSWORD).await;
     let done = browser.get(&callback).send().await.unwrap();
     assert_eq!(done.status(), 303, "signed in");
     browser

@@ -65,34 +65,8 @@ impl TestApp {
         email: &str,
         password: &str,
     ) -> reqwest::Response {
-        assert_eq!(to_tenant.status(), 303, "orgdesk redirects to the tenant");
-        let authorize = to_tenant.headers()["location"]
-            .to_str()
-            .unwrap()
-            .to_string();
-        let page = browser
-            .get(&authorize)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let marker = "name=\"tx\" value=\"";
-        let start = page.find(marker).expect("login page") + marker.len();
-        let tx = page[start..].split('"').next().unwrap().to_string();
-        let back = browser
-            .post(self.tenant_url("/u/login"))
-            .form(&[
-                ("tx", tx.as_str()),
-                ("email", email),
-                ("password", password),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(back.status(), 302, "the tenant sends the browser back");
-        let callback = back.headers()["location"].to_str().unwrap().to_string();
+        let callback =
+            tenant_login(browser, &self.tenant_url(""), to_tenant, email, password).await;
         assert!(callback.starts_with(&self.running.base_url), "{callback}");
         browser.get(&callback).send().await.unwrap()
     }
@@ -243,4 +217,43 @@ async fn spawn(extra: &[(&str, &str)], change: impl FnOnce(&mut Config)) -> Test
         client,
         _dir: dir,
     }
+}
+
+/// From orgdesk's redirect to the tenant (`tenant` is its base URL): the login (or sign-up) page, the
+/// credentials, and the tenant's redirect back. Answers the callback URL (it carries the code).
+pub async fn tenant_login(
+    browser: &reqwest::Client,
+    tenant: &str,
+    to_tenant: reqwest::Response,
+    email: &str,
+    password: &str,
+) -> String {
+    assert_eq!(to_tenant.status(), 303, "orgdesk redirects to the tenant");
+    let authorize = to_tenant.headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let page = browser
+        .get(&authorize)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let marker = "name=\"tx\" value=\"";
+    let start = page.find(marker).expect("login page") + marker.len();
+    let tx = page[start..].split('"').next().unwrap().to_string();
+    let back = browser
+        .post(format!("{tenant}/u/login"))
+        .form(&[
+            ("tx", tx.as_str()),
+            ("email", email),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.status(), 302, "the tenant sends the browser back");
+    back.headers()["location"].to_str().unwrap().to_string()
 }
