@@ -20,9 +20,11 @@ impl Catalog {
         let mut cached = self.roles.lock().await;
         if let Some((at, roles)) = cached.as_ref() {
             if at.elapsed() < FRESH_FOR {
+                super::metrics::METRICS.cache("role_names", true);
                 return Ok(roles.clone());
             }
         }
+        super::metrics::METRICS.cache("role_names", false);
         let roles = mgmt.roles().await?;
         *cached = Some((Instant::now(), roles.clone()));
         Ok(roles)

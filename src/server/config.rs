@@ -25,6 +25,7 @@ pub const VARIABLES: &[&str] = &[
     "ORGDESK_MAX_BOTS",
     "ORGDESK_MAX_INSTALLS",
     "ORGDESK_MAX_PENDING_INVITATIONS",
+    "ORGDESK_METRICS_ALLOW",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +55,8 @@ pub struct Config {
     pub identity: Identity,
     /// Request rates and per-organization caps.
     pub limits: Limits,
+    /// Who besides loopback may read `/metrics`.
+    pub metrics_allow: Vec<limits::Cidr>,
     /// Test-only: mount the local tenant's fault-injection API. Not settable from the environment.
     pub local_tenant_control_api: bool,
     /// Test-only: use this already running local tenant (its issuer URL) instead of starting one.
@@ -166,6 +169,10 @@ impl Config {
         let defaults = Limits::default();
         let rate = |name: &str, default: u64| parse_bounded(get(name), name, default, 0, 1_000_000);
         let cap = |name: &str, default: u64| parse_bounded(get(name), name, default, 1, 10_000);
+        let metrics_allow = limits::parse_cidrs(
+            "ORGDESK_METRICS_ALLOW",
+            get("ORGDESK_METRICS_ALLOW").as_deref(),
+        )?;
         let limits = Limits {
             ip_per_min: rate("ORGDESK_RATE_LIMIT_IP", defaults.ip_per_min)?,
             session_per_min: rate("ORGDESK_RATE_LIMIT_SESSION", defaults.session_per_min)?,
@@ -182,6 +189,7 @@ impl Config {
             public_url_explicit: get("ORGDESK_PUBLIC_URL").is_some(),
             identity,
             limits,
+            metrics_allow,
             local_tenant_control_api: false,
             local_tenant_issuer: None,
             upstream_timeout: Duration::from_secs(10),

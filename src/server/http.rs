@@ -22,7 +22,7 @@ use tower_sessions_sqlx_store::SqliteStore;
 use super::auth::routes as auth_routes;
 use super::sessions::HashedIds;
 use super::state::AppState;
-use super::{csrf, exports, headers, health, limits};
+use super::{csrf, exports, headers, health, limits, metrics};
 use crate::app::{shell, App};
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
@@ -69,10 +69,12 @@ pub fn router(state: AppState, sessions: HashedIds<SqliteStore>) -> Router {
             get(exports::support_org_audit),
         )
         .route("/support/reports/{file}", get(exports::support_report))
+        .route("/metrics", get(metrics::serve))
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::guard,

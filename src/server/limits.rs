@@ -81,6 +81,11 @@ impl Cidr {
 }
 
 pub fn parse_proxies(value: Option<&str>) -> Result<Vec<Cidr>, ConfigError> {
+    parse_cidrs("ORGDESK_TRUSTED_PROXIES", value)
+}
+
+/// A comma-separated list of addresses or blocks from the variable `name`.
+pub fn parse_cidrs(name: &str, value: Option<&str>) -> Result<Vec<Cidr>, ConfigError> {
     let Some(value) = value else {
         return Ok(Vec::new());
     };
@@ -90,7 +95,7 @@ pub fn parse_proxies(value: Option<&str>) -> Result<Vec<Cidr>, ConfigError> {
         .filter(|s| !s.is_empty())
         .map(|s| {
             Cidr::parse(s).ok_or_else(|| ConfigError {
-                variable: "ORGDESK_TRUSTED_PROXIES".into(),
+                variable: name.into(),
                 message: format!("`{s}` is not an address or an address/prefix"),
             })
         })

@@ -15,6 +15,7 @@ pub mod http;
 pub mod identity;
 pub mod limits;
 pub mod lock;
+pub mod metrics;
 pub mod policy;
 pub mod refusal;
 pub mod service;

@@ -440,3 +440,35 @@ async fn malformed_server_calls_get_a_clear_400() {
     }
     assert!(bot_names(&app, &alice).await.is_empty());
 }
+
+#[tokio::test]
+async fn metrics_count_requests_and_upstream_calls_by_template_never_by_id() {
+    let app = spawn_app().await;
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    let page = alice
+        .get(app.url(&format!("/orgs/{ACME}/members")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let r = app.get("/metrics").await;
+    assert_eq!(r.status(), 200);
+    assert!(header(&r, "content-type").starts_with("text/plain; version=0.0.4"));
+    let text = r.text().await.unwrap();
+    assert!(
+        text.contains("orgdesk_requests_total{route=\"/orgs/{org}/members\",method=\"GET\",status=\"200\"}"),
+        "{text}"
+    );
+    assert!(text.contains("orgdesk_request_duration_seconds_bucket{route=\"/orgs/{org}/members\",le=\"+Inf\"}"));
+    assert!(text.contains(
+        "orgdesk_upstream_calls_total{method=\"GET\",endpoint=\"organizations/{id}/members\",status=\"200\"}"
+    ));
+    assert!(text.contains("orgdesk_cache_requests_total{cache=\"role_names\""));
+    assert!(text.contains("orgdesk_rate_limit_waits_total"));
+    assert!(!text.contains(ACME) && !text.contains("auth0|"), "no ids in labels");
+    let bad = orgdesk::server::config::Config::from_vars(&[(
+        "ORGDESK_METRICS_ALLOW".to_string(),
+        "10.0.0.0/99".to_string(),
+    )]);
+    assert_eq!(bad.unwrap_err().variable, "ORGDESK_METRICS_ALLOW");
+}

@@ -182,9 +182,11 @@ impl ManagementClient {
                 request = request.json(b);
             }
             let outcome = request.send().await;
+            let metrics = &crate::server::metrics::METRICS;
             let retry_in = match outcome {
                 Ok(response) => {
                     let status = response.status();
+                    metrics.upstream(method.as_str(), path, status.as_u16());
                     if status == StatusCode::UNAUTHORIZED && !refreshed {
                         // The cached token was revoked or expired early: one fresh token, one more try.
                         refreshed = true;
@@ -199,6 +201,7 @@ impl ManagementClient {
                                 retry_after: Some(wait),
                             });
                         }
+                        metrics.rate_limit_wait(wait);
                         Some(wait + Duration::from_millis(rand::thread_rng().gen_range(0..100)))
                     } else if status.is_server_error() {
                         if !idempotent(&method) || attempt >= self.retry.max_retries {
@@ -212,6 +215,7 @@ impl ManagementClient {
                     }
                 }
                 Err(err) => {
+                    metrics.upstream(method.as_str(), path, 0);
                     let failure = if err.is_timeout() {
                         ApiError::Timeout
                     } else {

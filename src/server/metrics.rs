@@ -1,0 +1,276 @@
+//! Prometheus metrics at `GET /metrics`: requests by route and status with latency histograms,
+//! Management API calls by endpoint and status, rate-limit waits, and cache hits. Process-wide
+//! counters; labels are route templates (`/orgs/{org}/bots`), never ids. Only loopback (or addresses in
+//! `ORGDESK_METRICS_ALLOW`) may read them.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::net::SocketAddr;
+use std::sync::{LazyLock, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, MatchedPath, State};
+use axum::http::{header, Request, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::state::AppState;
+
+/// Latency buckets, in seconds.
+const BUCKETS: [f64; 11] = [
+    0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
+
+#[derive(Default)]
+struct Histogram {
+    counts: [u64; BUCKETS.len()],
+    count: u64,
+    sum: f64,
+}
+
+impl Histogram {
+    fn observe(&mut self, seconds: f64) {
+        for (i, bound) in BUCKETS.iter().enumerate() {
+            if seconds <= *bound {
+                self.counts[i] += 1;
+            }
+        }
+        self.count += 1;
+        self.sum += seconds;
+    }
+}
+
+#[derive(Default)]
+struct Inner {
+    requests: BTreeMap<(String, String, u16), u64>,
+    latency: BTreeMap<String, Histogram>,
+    upstream: BTreeMap<(String, String, u16), u64>,
+    rate_limit_waits: u64,
+    rate_limit_wait_seconds: f64,
+    cache: BTreeMap<(&'static str, &'static str), u64>,
+}
+
+#[derive(Default)]
+pub struct Metrics {
+    inner: Mutex<Inner>,
+}
+
+pub static METRICS: LazyLock<Metrics> = LazyLock::new(Metrics::default);
+
+/// A Management API path as a template: resource words stay, ids become `{id}`.
+pub fn endpoint_template(path: &str) -> String {
+    path.split('?')
+        .next()
+        .unwrap_or_default()
+        .split('/')
+        .map(|seg| {
+            if !seg.is_empty()
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c == '_')
+            {
+                seg
+            } else {
+                "{id}"
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+impl Metrics {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn request(&self, route: &str, method: &str, status: u16, took: Duration) {
+        let mut m = self.lock();
+        *m.requests
+            .entry((route.to_string(), method.to_string(), status))
+            .or_default() += 1;
+        m.latency
+            .entry(route.to_string())
+            .or_default()
+            .observe(took.as_secs_f64());
+    }
+
+    /// One attempt of a Management API call; status 0 for a timeout or a broken connection.
+    pub fn upstream(&self, method: &str, path: &str, status: u16) {
+        *self
+            .lock()
+            .upstream
+            .entry((method.to_string(), endpoint_template(path), status))
+            .or_default() += 1;
+    }
+
+    pub fn rate_limit_wait(&self, wait: Duration) {
+        let mut m = self.lock();
+        m.rate_limit_waits += 1;
+        m.rate_limit_wait_seconds += wait.as_secs_f64();
+    }
+
+    pub fn cache(&self, cache: &'static str, hit: bool) {
+        *self
+            .lock()
+            .cache
+            .entry((cache, if hit { "hit" } else { "miss" }))
+            .or_default() += 1;
+    }
+
+    /// The Prometheus text exposition format.
+    pub fn render(&self) -> String {
+        let m = self.lock();
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# HELP orgdesk_requests_total HTTP requests by route template, method and status."
+        );
+        let _ = writeln!(out, "# TYPE orgdesk_requests_total counter");
+        for ((route, method, status), n) in &m.requests {
+            let _ = writeln!(out, "orgdesk_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {n}");
+        }
+        let _ = writeln!(
+            out,
+            "# HELP orgdesk_request_duration_seconds Time to answer, by route template."
+        );
+        let _ = writeln!(out, "# TYPE orgdesk_request_duration_seconds histogram");
+        for (route, h) in &m.latency {
+            for (bound, n) in BUCKETS.iter().zip(h.counts) {
+                let _ = writeln!(out, "orgdesk_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {n}");
+            }
+            let _ = writeln!(
+                out,
+                "orgdesk_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+                h.count
+            );
+            let _ = writeln!(
+                out,
+                "orgdesk_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+                h.sum
+            );
+            let _ = writeln!(
+                out,
+                "orgdesk_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                h.count
+            );
+        }
+        let _ = writeln!(out, "# HELP orgdesk_upstream_calls_total Management API call attempts by endpoint template and status (0: no answer).");
+        let _ = writeln!(out, "# TYPE orgdesk_upstream_calls_total counter");
+        for ((method, endpoint, status), n) in &m.upstream {
+            let _ = writeln!(out, "orgdesk_upstream_calls_total{{method=\"{method}\",endpoint=\"{endpoint}\",status=\"{status}\"}} {n}");
+        }
+        let _ = writeln!(
+            out,
+            "# HELP orgdesk_rate_limit_waits_total Waits for Auth0's rate limit to reset."
+        );
+        let _ = writeln!(out, "# TYPE orgdesk_rate_limit_waits_total counter");
+        let _ = writeln!(out, "orgdesk_rate_limit_waits_total {}", m.rate_limit_waits);
+        let _ = writeln!(out, "# HELP orgdesk_rate_limit_wait_seconds_total Time spent waiting for Auth0's rate limit.");
+        let _ = writeln!(out, "# TYPE orgdesk_rate_limit_wait_seconds_total counter");
+        let _ = writeln!(
+            out,
+            "orgdesk_rate_limit_wait_seconds_total {}",
+            m.rate_limit_wait_seconds
+        );
+        let _ = writeln!(
+            out,
+            "# HELP orgdesk_cache_requests_total Cache lookups by cache and result."
+        );
+        let _ = writeln!(out, "# TYPE orgdesk_cache_requests_total counter");
+        for ((cache, result), n) in &m.cache {
+            let _ = writeln!(
+                out,
+                "orgdesk_cache_requests_total{{cache=\"{cache}\",result=\"{result}\"}} {n}"
+            );
+        }
+        out
+    }
+}
+
+/// Counts every request under its route template (unmatched paths count as `other`).
+pub async fn track(request: Request<axum::body::Body>, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| {
+            if request.uri().path().starts_with("/pkg/") {
+                "/pkg/*".into()
+            } else {
+                "other".into()
+            }
+        });
+    let method = request.method().to_string();
+    let started = Instant::now();
+    let response = next.run(request).await;
+    METRICS.request(
+        &route,
+        &method,
+        response.status().as_u16(),
+        started.elapsed(),
+    );
+    response
+}
+
+/// `GET /metrics`, for loopback and the configured scrapers only.
+pub async fn serve(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+) -> Response {
+    let ip = peer.ip();
+    let allowed = ip.is_loopback() || state.config.metrics_allow.iter().any(|c| c.contains(ip));
+    if !allowed {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        METRICS.render(),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_lose_their_ids() {
+        assert_eq!(
+            endpoint_template("organizations/org_acme0001/members"),
+            "organizations/{id}/members"
+        );
+        assert_eq!(
+            endpoint_template("clients/AbC123xyz/rotate-secret"),
+            "clients/{id}/rotate-secret"
+        );
+        assert_eq!(
+            endpoint_template("users/auth0%7Cabc/organizations"),
+            "users/{id}/organizations"
+        );
+        assert_eq!(
+            endpoint_template("client-grants?client_id=x"),
+            "client-grants"
+        );
+    }
+
+    #[test]
+    fn histograms_are_cumulative() {
+        let m = Metrics::default();
+        m.request("/x", "GET", 200, Duration::from_millis(3));
+        m.request("/x", "GET", 200, Duration::from_millis(30));
+        let text = m.render();
+        assert!(
+            text.contains("orgdesk_request_duration_seconds_bucket{route=\"/x\",le=\"0.005\"} 1")
+        );
+        assert!(
+            text.contains("orgdesk_request_duration_seconds_bucket{route=\"/x\",le=\"0.05\"} 2")
+        );
+        assert!(text.contains("orgdesk_request_duration_seconds_count{route=\"/x\"} 2"));
+        assert!(
+            text.contains("orgdesk_requests_total{route=\"/x\",method=\"GET\",status=\"200\"} 2")
+        );
+    }
+}
