@@ -31,22 +31,20 @@ pub fn token_matches(expected: &str, given: &str) -> bool {
         && subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), given.as_bytes()).into()
 }
 
-fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
-    let text = |name| {
-        headers
-            .get(name)
-            .and_then(|v: &header::HeaderValue| v.to_str().ok())
+pub fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
+    // A header that is present must be readable and right: an unreadable one fails closed (found by
+    // the `headers` fuzz target: a Sec-Fetch-Site of non-ASCII bytes used to count as absent).
+    let absent_or = |name, ok: &dyn Fn(&str) -> bool| match headers.get(name) {
+        None => true,
+        Some(v) => v.to_str().is_ok_and(ok),
     };
     // Browsers send Origin on every cross-origin POST; "null" (sandboxed frames, data: URLs) is refused.
-    let origin_ok = match headers.get(header::ORIGIN) {
-        None => true,
-        Some(v) => v.to_str().is_ok_and(|o| o == public_url),
-    };
-    let site_ok = text("sec-fetch-site").is_none_or(|s| matches!(s, "same-origin" | "none"));
+    let origin_ok = absent_or(header::ORIGIN.as_str(), &|o| o == public_url);
+    let site_ok = absent_or("sec-fetch-site", &|s| matches!(s, "same-origin" | "none"));
     origin_ok && site_ok
 }
 
-fn is_json(headers: &HeaderMap) -> bool {
+pub fn is_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -115,6 +113,12 @@ mod tests {
             let h = headers(&[("origin", other)]);
             assert!(!same_origin(&h, url), "{other}");
         }
+        let mut unreadable = HeaderMap::new();
+        unreadable.insert(
+            "sec-fetch-site",
+            header::HeaderValue::from_bytes(b"same-origin\xa0").unwrap(),
+        );
+        assert!(!same_origin(&unreadable, url));
         let sibling = headers(&[("sec-fetch-site", "same-site")]);
         assert!(!same_origin(&sibling, url));
         assert!(!same_origin(

@@ -19,13 +19,13 @@ pub struct LoginQuery {
 }
 
 /// Only local paths, so the callback can never send a user off-site.
-fn safe_return_to(value: Option<String>) -> Option<String> {
+pub fn safe_return_to(value: Option<String>) -> Option<String> {
     value.filter(|v| {
         v.starts_with('/') && !v.starts_with("//") && !v.contains('\\') && v.len() < 512
     })
 }
 
-fn valid_org(value: &str) -> bool {
+pub fn valid_org(value: &str) -> bool {
     value.len() <= 64
         && value
             .chars()

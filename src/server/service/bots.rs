@@ -83,9 +83,16 @@ pub fn validate_access(
     audience: &str,
     scopes: &[String],
 ) -> Result<Vec<String>, ServiceError> {
-    let api = ctx
-        .identity
-        .apis
+    check_access(&ctx.identity.apis, audience, scopes)
+}
+
+/// `validate_access` against a given allowlist; answers the scopes sorted, without repeats.
+pub fn check_access(
+    apis: &[crate::server::identity::ApiPolicy],
+    audience: &str,
+    scopes: &[String],
+) -> Result<Vec<String>, ServiceError> {
+    let api = apis
         .iter()
         .find(|a| a.audience == audience)
         .ok_or_else(|| invalid("api", "Choose one of the APIs offered."))?;
