@@ -456,16 +456,23 @@ async fn metrics_count_requests_and_upstream_calls_by_template_never_by_id() {
     assert!(header(&r, "content-type").starts_with("text/plain; version=0.0.4"));
     let text = r.text().await.unwrap();
     assert!(
-        text.contains("orgdesk_requests_total{route=\"/orgs/{org}/members\",method=\"GET\",status=\"200\"}"),
+        text.contains(
+            "orgdesk_requests_total{route=\"/orgs/{org}/members\",method=\"GET\",status=\"200\"}"
+        ),
         "{text}"
     );
-    assert!(text.contains("orgdesk_request_duration_seconds_bucket{route=\"/orgs/{org}/members\",le=\"+Inf\"}"));
+    assert!(text.contains(
+        "orgdesk_request_duration_seconds_bucket{route=\"/orgs/{org}/members\",le=\"+Inf\"}"
+    ));
     assert!(text.contains(
         "orgdesk_upstream_calls_total{method=\"GET\",endpoint=\"organizations/{id}/members\",status=\"200\"}"
     ));
     assert!(text.contains("orgdesk_cache_requests_total{cache=\"role_names\""));
     assert!(text.contains("orgdesk_rate_limit_waits_total"));
-    assert!(!text.contains(ACME) && !text.contains("auth0|"), "no ids in labels");
+    assert!(
+        !text.contains(ACME) && !text.contains("auth0|"),
+        "no ids in labels"
+    );
     let bad = orgdesk::server::config::Config::from_vars(&[(
         "ORGDESK_METRICS_ALLOW".to_string(),
         "10.0.0.0/99".to_string(),
