@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::client::ManagementClient;
 use super::error::ApiError;
-use super::resources::{seg, Role};
+use super::resources::{gone_is_done, seg, Role};
 
 /// Every field orgdesk shows, roles included, so one page is one call.
 const MEMBER_FIELDS: &str = "user_id,email,name,picture,roles";
@@ -169,10 +169,7 @@ impl ManagementClient {
     /// 404 counts as done, so a retried revoke succeeds.
     pub async fn delete_invitation(&self, org_id: &str, id: &str) -> Result<(), ApiError> {
         let path = format!("organizations/{}/invitations/{}", seg(org_id), seg(id));
-        match self.send(Method::DELETE, &path, &[], None).await {
-            Ok(_) | Err(ApiError::NotFound) => Ok(()),
-            Err(e) => Err(e),
-        }
+        gone_is_done(self.send(Method::DELETE, &path, &[], None).await)
     }
 
     /// Whether the user is a member of the organization, asked from the user's side (reliable for

@@ -249,7 +249,7 @@ impl ManagementClient {
 }
 
 /// A delete whose object is already gone has done its job.
-fn gone_is_done<T>(result: Result<T, ApiError>) -> Result<(), ApiError> {
+pub(super) fn gone_is_done<T>(result: Result<T, ApiError>) -> Result<(), ApiError> {
     match result {
         Ok(_) | Err(ApiError::NotFound) => Ok(()),
         Err(e) => Err(e),
