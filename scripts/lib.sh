@@ -104,22 +104,66 @@ setup_all() {
   ensure_cargo_deny
 }
 
+# ensure_postgres: the store tests' second backend. Uses the server TEST_POSTGRES_URL names, or
+# the machine's own on 127.0.0.1:5432 (started with the system's service scripts if it is installed
+# but stopped; installed from Debian's packages if missing). Exports TEST_POSTGRES_URL.
+ensure_postgres() {
+  step "PostgreSQL for the store tests"
+  export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
+  local host=127.0.0.1 port=5432
+  if [[ "$TEST_POSTGRES_URL" =~ @([^:/]+):([0-9]+)/ ]]; then host="${BASH_REMATCH[1]}"; port="${BASH_REMATCH[2]}"; fi
+  if pg_ready "$host" "$port"; then
+    info "found: a server on $host:$port (TEST_POSTGRES_URL=$TEST_POSTGRES_URL)"
+    return
+  fi
+  if ! command -v pg_ctlcluster >/dev/null && [ ! -x /usr/local/bin/pg_ctl ]; then
+    info "installing Debian's postgresql"
+    APT_PACKAGES=(postgresql) ensure_apt_packages
+  fi
+  info "starting the installed server"
+  service postgresql start >/dev/null 2>&1 || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start >/dev/null 2>&1 || true
+  for _ in $(seq 1 30); do
+    if pg_ready "$host" "$port"; then
+      # Debian's default is password auth over TCP; the tests connect as postgres without one.
+      info "started on $host:$port"
+      return
+    fi
+    sleep 1
+  done
+  info "PostgreSQL is not answering on $host:$port: the store tests on PostgreSQL will fail (set TEST_POSTGRES_URL to a server you run)."
+}
+
+pg_ready() {
+  if command -v pg_isready >/dev/null; then
+    pg_isready -q -h "$1" -p "$2"
+  else
+    (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+  fi
+}
+
 # build_site PROFILE: the wasm bundle + css + public/ into target/site, then the server binary.
 # PROFILE is "dev" (tests) or "release" (scripts/start).
 build_site() {
-  local profile="$1" wasm_profile server_flag wasm_dir
+  local server_flag=
+  [ "$1" = release ] && server_flag=--release
+  build_bundle "$1" || return 1
+  step "Building the server (ssr, $1)"
+  cargo build --bin orgdesk --features ssr $server_flag
+}
+
+# build_bundle PROFILE: only what the browser downloads, into target/site.
+build_bundle() {
+  local profile="$1" wasm_profile wasm_dir
   if [ "$profile" = release ]; then
     wasm_profile=wasm-release
-    server_flag=--release
     wasm_dir=target/wasm32-unknown-unknown/wasm-release
   else
     wasm_profile=dev
-    server_flag=
     wasm_dir=target/wasm32-unknown-unknown/debug
   fi
   step "Building the browser bundle (hydrate, wasm32, profile $wasm_profile)"
   cargo build --lib --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort \
-    --no-default-features --features hydrate --profile "$wasm_profile"
+    --no-default-features --features hydrate --profile "$wasm_profile" || return 1
   local pkg=target/site/pkg
   rm -rf "$pkg" && mkdir -p "$pkg"
   wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name orgdesk "$wasm_dir/orgdesk.wasm"
@@ -130,6 +174,4 @@ build_site() {
   fi
   cp style/main.css "$pkg/orgdesk.css"
   cp -r public/. target/site/
-  step "Building the server (ssr, $profile)"
-  cargo build --bin orgdesk --features ssr $server_flag
 }

@@ -9,8 +9,10 @@ use orgdesk::server::{run, telemetry};
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("tenant") {
-        return run_tenant(&args[1..]).await;
+    match args.first().map(String::as_str) {
+        Some("tenant") => return run_tenant(&args[1..]).await,
+        Some("healthcheck") => return healthcheck(),
+        _ => {}
     }
     let config = match Config::from_env() {
         Ok(config) => config,
@@ -27,6 +29,30 @@ async fn main() -> ExitCode {
             eprintln!("orgdesk: {err}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `orgdesk healthcheck`: exit 0 when the server on `ORGDESK_BIND` answers `/healthz` (for container
+/// health checks: the slim image has no curl).
+fn healthcheck() -> ExitCode {
+    use std::io::{Read, Write};
+    let bind = std::env::var("ORGDESK_BIND").unwrap_or_else(|_| "127.0.0.1:3000".into());
+    let port = bind.rsplit(':').next().unwrap_or("3000");
+    let answer = (|| -> std::io::Result<String> {
+        let addr = format!("127.0.0.1:{port}")
+            .parse()
+            .map_err(std::io::Error::other)?;
+        let timeout = std::time::Duration::from_secs(2);
+        let mut tcp = std::net::TcpStream::connect_timeout(&addr, timeout)?;
+        tcp.set_read_timeout(Some(timeout))?;
+        tcp.write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+        let mut head = [0u8; 16];
+        let n = tcp.read(&mut head)?;
+        Ok(String::from_utf8_lossy(&head[..n]).into_owned())
+    })();
+    match answer {
+        Ok(head) if head.split_whitespace().nth(1) == Some("200") => ExitCode::SUCCESS,
+        _ => ExitCode::FAILURE,
     }
 }
 

@@ -7,6 +7,6 @@ test('the status check is a server-function round trip', async ({ page }) => {
   await page.getByRole('button', { name: 'Check service status' }).click();
   const response = await call;
   expect(response.status()).toBe(200);
-  expect(await response.json()).toMatchObject({ database_reachable: true, schema_version: 5 });
-  await expect(page.getByTestId('status-result')).toHaveText(/^All systems normal · database reachable \(schema 5\)/);
+  expect(await response.json()).toMatchObject({ database_reachable: true, schema_version: 6 });
+  await expect(page.getByTestId('status-result')).toHaveText(/^All systems normal · database reachable \(schema 6\)/);
 });

@@ -36,7 +36,7 @@ pub(crate) mod glue {
             description: app.description,
             publisher: app.publisher_name,
             audience: app.audience,
-            published: app.published,
+            published: app.published != 0,
         }
     }
 
@@ -144,7 +144,7 @@ pub async fn load_app_listing(app_id: String) -> Result<AppListing, AppError> {
         description: app.description,
         publisher: app.publisher_name,
         audience: app.audience,
-        published: app.published,
+        published: app.published != 0,
         org_name: glue::org_name(&call.user),
         org_id,
         installed,

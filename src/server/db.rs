@@ -1,15 +1,38 @@
-//! orgdesk's own store: the SQLite pool, with `migrations/` applied at start-up.
+//! orgdesk's own store: SQLite (the default) or PostgreSQL, chosen by `DATABASE_URL`, behind one
+//! `sqlx::AnyPool`. Queries are written once in the SQL both understand (`$1` parameters, `ON CONFLICT`,
+//! `RETURNING`); each backend has its own migrations (`migrations/sqlite`, `migrations/postgres`).
 
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::any::AnyPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
+
+pub type Db = AnyPool;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("invalid database URL: {0}")]
-    Url(#[source] sqlx::Error),
+    Url(String),
     #[error("cannot create the data directory {path}: {source}")]
     DataDir {
         path: String,
@@ -23,13 +46,47 @@ pub enum DbError {
 }
 
 /// Opens (creating if needed) the database and applies pending migrations.
-pub async fn connect(url: &str) -> Result<SqlitePool, DbError> {
+pub async fn connect(url: &str) -> Result<Db, DbError> {
+    sqlx::any::install_default_drivers();
+    let backend = Backend::of(url)
+        .ok_or_else(|| DbError::Url("only sqlite: and postgres: URLs are supported".into()))?;
+    if backend == Backend::Sqlite {
+        prepare_sqlite(url).await?;
+    }
+    let pool = AnyPoolOptions::new()
+        .max_connections(match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        })
+        .acquire_timeout(Duration::from_secs(5))
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // Per connection: the journal mode is in the file, these two are not.
+                    conn.execute("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000")
+                        .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await
+        .map_err(DbError::Connect)?;
+    match backend {
+        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
+        Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
+    }
+    Ok(pool)
+}
+
+/// Creates the SQLite file (and its directory) and switches it to write-ahead logging, which the file
+/// remembers: readers then never wait for the writer.
+async fn prepare_sqlite(url: &str) -> Result<(), DbError> {
     let options = SqliteConnectOptions::from_str(url)
-        .map_err(DbError::Url)?
+        .map_err(|e| DbError::Url(e.to_string()))?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
     if let Some(dir) = options
         .get_filename()
@@ -43,19 +100,63 @@ pub async fn connect(url: &str) -> Result<SqlitePool, DbError> {
                 source,
             })?;
     }
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .acquire_timeout(Duration::from_secs(5))
-        .connect_with(options)
-        .await
-        .map_err(DbError::Connect)?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
-    Ok(pool)
+    let conn = options.connect().await.map_err(DbError::Connect)?;
+    conn.close().await.map_err(DbError::Connect)
 }
 
 /// The newest applied migration, or 0.
-pub async fn schema_version(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success = 1")
+pub async fn schema_version(pool: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success")
         .fetch_one(pool)
         .await
+}
+
+/// `$start, $start+1, …` (`count` of them): numbered parameters for an `IN (…)` list.
+pub fn params(start: usize, count: usize) -> String {
+    (start..start + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `($1, $2), ($3, $4), …`: `rows` rows of `columns` numbered parameters for a multi-row insert.
+pub fn value_rows(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|r| format!("({})", params(1 + r * columns, columns)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A `LIKE … ESCAPE '!'` pattern matching values that contain `needle` literally (SQLite's `instr` and
+/// PostgreSQL's `strpos` have no common spelling).
+pub fn contains_pattern(needle: &str) -> String {
+    let mut out = String::from("%");
+    for c in needle.chars() {
+        if matches!(c, '%' | '_' | '!') {
+            out.push('!');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_parameters() {
+        assert_eq!(params(2, 3), "$2, $3, $4");
+        assert_eq!(value_rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(contains_pattern("\"rol_a%!\""), "%\"rol!_a!%!!\"%");
+    }
+
+    #[test]
+    fn backends_by_url() {
+        assert_eq!(Backend::of("sqlite://x.db"), Some(Backend::Sqlite));
+        assert_eq!(Backend::of("postgres://h/db"), Some(Backend::Postgres));
+        assert_eq!(Backend::of("postgresql://h/db"), Some(Backend::Postgres));
+        assert_eq!(Backend::of("mysql://h/db"), None);
+    }
 }

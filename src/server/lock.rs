@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use sqlx::SqlitePool;
+use crate::server::db::Db;
 
 pub struct Lease {
     name: String,
@@ -25,7 +25,7 @@ pub fn now_ms() -> i64 {
 
 /// Takes the lease `name` for `ttl`, waiting up to `wait` for its holder to let go.
 pub async fn acquire(
-    db: &SqlitePool,
+    db: &Db,
     name: &str,
     ttl: Duration,
     wait: Duration,
@@ -34,13 +34,13 @@ pub async fn acquire(
     let deadline = tokio::time::Instant::now() + wait;
     loop {
         let now = now_ms();
-        sqlx::query("DELETE FROM locks WHERE name = ? AND expires_at < ?")
+        sqlx::query("DELETE FROM locks WHERE name = $1 AND expires_at < $2")
             .bind(name)
             .bind(now)
             .execute(db)
             .await?;
         let taken = sqlx::query(
-            "INSERT INTO locks (name, holder, expires_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
+            "INSERT INTO locks (name, holder, expires_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
         )
         .bind(name)
         .bind(&holder)
@@ -63,8 +63,8 @@ pub async fn acquire(
 }
 
 impl Lease {
-    pub async fn release(self, db: &SqlitePool) {
-        let done = sqlx::query("DELETE FROM locks WHERE name = ? AND holder = ?")
+    pub async fn release(self, db: &Db) {
+        let done = sqlx::query("DELETE FROM locks WHERE name = $1 AND holder = $2")
             .bind(&self.name)
             .bind(&self.holder)
             .execute(db)

@@ -6,6 +6,8 @@ use sha2::{Digest, Sha256};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
+use super::db::Db;
+
 /// Wraps a store so that every id is hashed on the way in and restored on the way out.
 #[derive(Debug, Clone)]
 pub struct HashedIds<S>(pub S);
@@ -55,6 +57,97 @@ impl<S: SessionStore> SessionStore for HashedIds<S> {
 impl<S: SessionStore + ExpiredDeletion> ExpiredDeletion for HashedIds<S> {
     async fn delete_expired(&self) -> session_store::Result<()> {
         self.0.delete_expired().await
+    }
+}
+
+/// Sessions in orgdesk's own store (SQLite or PostgreSQL), so every replica sees every session.
+#[derive(Debug, Clone)]
+pub struct DbStore {
+    db: Db,
+}
+
+impl DbStore {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+}
+
+fn backend(err: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(err.to_string())
+}
+
+#[async_trait]
+impl SessionStore for DbStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        loop {
+            let inserted = sqlx::query(
+                "INSERT INTO user_sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(record.id.to_string())
+            .bind(serde_json::to_string(&record.data).map_err(backend)?)
+            .bind(record.expiry_date.unix_timestamp())
+            .execute(&self.db)
+            .await
+            .map_err(backend)?;
+            if inserted.rows_affected() == 1 {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        sqlx::query(
+            "INSERT INTO user_sessions (id, data, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+        )
+        .bind(record.id.to_string())
+        .bind(serde_json::to_string(&record.data).map_err(backend)?)
+        .bind(record.expiry_date.unix_timestamp())
+        .execute(&self.db)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "SELECT data, expires_at FROM user_sessions WHERE id = $1 AND expires_at > $2",
+        )
+        .bind(id.to_string())
+        .bind(time::OffsetDateTime::now_utc().unix_timestamp())
+        .fetch_optional(&self.db)
+        .await
+        .map_err(backend)?;
+        let Some((data, expires_at)) = row else {
+            return Ok(None);
+        };
+        Ok(Some(Record {
+            id: *id,
+            data: serde_json::from_str(&data).map_err(backend)?,
+            expiry_date: time::OffsetDateTime::from_unix_timestamp(expires_at).map_err(backend)?,
+        }))
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        sqlx::query("DELETE FROM user_sessions WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl ExpiredDeletion for DbStore {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        sqlx::query("DELETE FROM user_sessions WHERE expires_at <= $1")
+            .bind(time::OffsetDateTime::now_utc().unix_timestamp())
+            .execute(&self.db)
+            .await
+            .map_err(backend)?;
+        Ok(())
     }
 }
 

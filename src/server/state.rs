@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
+use crate::server::db::Db;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use sqlx::SqlitePool;
 
 use super::auth0::ManagementClient;
 use super::config::Config;
@@ -12,13 +12,15 @@ use super::config::Config;
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub db: SqlitePool,
+    pub db: Db,
     pub config: Arc<Config>,
     /// The Auth0 (or local tenant) issuer, `https://host/` with the trailing slash.
     pub issuer: String,
     pub mgmt: Arc<ManagementClient>,
     pub oidc: Arc<super::auth::oidc::Oidc>,
     pub catalog: Arc<super::catalog::Catalog>,
+    /// Brief caching of Management API reads (see `cache`).
+    pub cache: Arc<super::cache::ReadCache>,
     /// Request-rate buckets (per replica).
     pub limiter: Arc<super::limits::Limiter>,
 }

@@ -6,9 +6,9 @@
 
 use std::time::Duration;
 
+use orgdesk::server::db::Db;
 use reqwest::{Client, Method};
 use serde_json::{json, Value};
-use sqlx::SqlitePool;
 
 use crate::helpers::{spawn_app_config, tenant_login, test_config, TestApp};
 use crate::tenant::{TenantApi, ACME, API, GLOBEX, INITECH};
@@ -17,7 +17,7 @@ use crate::tenant::{TenantApi, ACME, API, GLOBEX, INITECH};
 struct Env {
     base: String,
     tenant: TenantApi,
-    db: SqlitePool,
+    db: Db,
     alice: Client,
     grace: Client,
 }
@@ -215,7 +215,7 @@ impl Op {
     }
 }
 
-async fn audit_count(db: &SqlitePool, org: &str, action: &str) -> i64 {
+async fn audit_count(db: &Db, org: &str, action: &str) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE org_id = ? AND action = ?")
         .bind(org)
         .bind(action)
@@ -224,7 +224,7 @@ async fn audit_count(db: &SqlitePool, org: &str, action: &str) -> i64 {
         .unwrap()
 }
 
-async fn column(db: &SqlitePool, sql: &str) -> Vec<String> {
+async fn column(db: &Db, sql: &str) -> Vec<String> {
     sqlx::query_scalar(sql).fetch_all(db).await.unwrap()
 }
 
@@ -497,7 +497,7 @@ async fn a_process_killed_at_any_step_is_settled_by_the_next_start() {
             let env = Env {
                 base: process.base.clone(),
                 tenant: TenantApi::attach(&tenant.base_url).await,
-                db: SqlitePool::connect(&format!(
+                db: orgdesk::server::db::connect(&format!(
                     "sqlite://{}",
                     dir.path().join("data/orgdesk.db").display()
                 ))

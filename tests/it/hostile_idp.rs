@@ -18,15 +18,12 @@ async fn arm(app: &TestApp, mode: &str) {
     assert_eq!(status, 204, "arming {mode}");
 }
 
-/// Stored sessions that hold a signed-in user (tower-sessions keeps the data MessagePack-encoded,
-/// field names included).
+/// Stored sessions that hold a signed-in user (the store keeps each session's data as JSON).
 async fn signed_in_sessions(app: &TestApp) -> i64 {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM sessions WHERE instr(data, CAST('signed_in_at' AS BLOB)) > 0",
-    )
-    .fetch_one(&app.running.state.db)
-    .await
-    .unwrap()
+    sqlx::query_scalar("SELECT COUNT(*) FROM user_sessions WHERE data LIKE '%signed_in_at%'")
+        .fetch_one(&app.running.state.db)
+        .await
+        .unwrap()
 }
 
 async fn who(app: &TestApp, browser: &reqwest::Client) -> serde_json::Value {

@@ -85,7 +85,7 @@ async fn status_server_function_round_trips_through_the_database() {
     assert_eq!(response.status(), 200);
     let report: orgdesk::model::status::StatusReport = response.json().await.unwrap();
     assert!(report.database_reachable);
-    assert_eq!(report.schema_version, 5);
+    assert_eq!(report.schema_version, 6);
     assert_eq!(report.version, env!("CARGO_PKG_VERSION"));
 }
 
@@ -97,7 +97,12 @@ async fn start_up_applies_migrations_and_prepares_the_session_table() {
             .fetch_all(&app.running.state.db)
             .await
             .unwrap();
-    for table in ["_sqlx_migrations", "audit_events", "sessions"] {
+    for table in [
+        "_sqlx_migrations",
+        "audit_events",
+        "user_sessions",
+        "org_versions",
+    ] {
         assert!(
             tables.iter().any(|t| t == table),
             "{table} missing from {tables:?}"

@@ -135,6 +135,7 @@ async fn invite_resend_revoke_and_accept() {
     let mut ids = roles_at_tenant(&tenant, ACME, &dana).await;
     ids.sort();
     assert_eq!(ids, [BILLING, MEMBER]);
+    // The acceptance came back through orgdesk's sign-in: the cached list ended with it.
     assert!(
         pending(&app, &alice, ACME).await.is_empty(),
         "an accepted invitation is used up"

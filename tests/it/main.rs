@@ -15,6 +15,8 @@ mod mgmt_api;
 mod mgmt_client;
 mod oas;
 mod oidc_login;
+mod replicas;
+mod store;
 mod support;
 mod tenant;
 mod tenant_ops;

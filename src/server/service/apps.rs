@@ -22,9 +22,16 @@ pub struct AppRow {
     pub audience: String,
     pub grant_id: String,
     pub scopes: String,
-    pub published: bool,
+    /// 1 while new installs are allowed (an integer: both stores answer one).
+    pub published: i64,
     pub created_at: String,
     pub name: String,
+}
+
+impl AppRow {
+    pub fn is_published(&self) -> bool {
+        self.published != 0
+    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -100,7 +107,7 @@ pub async fn by_id(ctx: &Ctx<'_>, app_id: &str) -> Result<AppRow, ServiceError> 
     {
         return Err(ServiceError::Missing("That app"));
     }
-    sqlx::query_as(&format!("{APP_SELECT} WHERE a.app_id = ?"))
+    sqlx::query_as(&format!("{APP_SELECT} WHERE a.app_id = $1"))
         .bind(app_id)
         .fetch_optional(ctx.db)
         .await?
@@ -108,17 +115,20 @@ pub async fn by_id(ctx: &Ctx<'_>, app_id: &str) -> Result<AppRow, ServiceError> 
 }
 
 pub async fn by_client(
-    db: &sqlx::SqlitePool,
+    db: &crate::server::db::Db,
     client_id: &str,
 ) -> Result<Option<AppRow>, sqlx::Error> {
-    sqlx::query_as(&format!("{APP_SELECT} WHERE a.client_id = ?"))
+    sqlx::query_as(&format!("{APP_SELECT} WHERE a.client_id = $1"))
         .bind(client_id)
         .fetch_optional(db)
         .await
 }
 
-pub async fn installs(db: &sqlx::SqlitePool, app_id: &str) -> Result<Vec<InstallRow>, sqlx::Error> {
-    sqlx::query_as("SELECT app_id, org_id, org_name, installed_at FROM app_installs WHERE app_id = ? ORDER BY org_name")
+pub async fn installs(
+    db: &crate::server::db::Db,
+    app_id: &str,
+) -> Result<Vec<InstallRow>, sqlx::Error> {
+    sqlx::query_as("SELECT app_id, org_id, org_name, installed_at FROM app_installs WHERE app_id = $1 ORDER BY org_name")
         .bind(app_id)
         .fetch_all(db)
         .await
@@ -134,18 +144,18 @@ pub async fn published_by(
 
 /// Every app (support console), or one publisher's, with their installs: two queries in all.
 pub async fn list_apps(
-    db: &sqlx::SqlitePool,
+    db: &crate::server::db::Db,
     publisher: Option<&str>,
 ) -> Result<Vec<(AppRow, Vec<InstallRow>)>, ServiceError> {
     let apps: Vec<AppRow> = sqlx::query_as(&format!(
-        "{APP_SELECT} WHERE ?1 IS NULL OR a.publisher_org = ?1 ORDER BY a.created_at DESC"
+        "{APP_SELECT} WHERE $1 IS NULL OR a.publisher_org = $1 ORDER BY a.created_at DESC"
     ))
     .bind(publisher)
     .fetch_all(db)
     .await?;
     let rows: Vec<InstallRow> = sqlx::query_as(
         "SELECT i.app_id, i.org_id, i.org_name, i.installed_at FROM app_installs i
-         JOIN apps a ON a.app_id = i.app_id WHERE ?1 IS NULL OR a.publisher_org = ?1 ORDER BY i.org_name",
+         JOIN apps a ON a.app_id = i.app_id WHERE $1 IS NULL OR a.publisher_org = $1 ORDER BY i.org_name",
     )
     .bind(publisher)
     .fetch_all(db)
@@ -169,13 +179,13 @@ pub async fn installed_in(
     permit: &Permit,
 ) -> Result<Vec<(AppRow, InstallRow)>, ServiceError> {
     let rows: Vec<InstallRow> = sqlx::query_as(
-        "SELECT app_id, org_id, org_name, installed_at FROM app_installs WHERE org_id = ? ORDER BY installed_at DESC",
+        "SELECT app_id, org_id, org_name, installed_at FROM app_installs WHERE org_id = $1 ORDER BY installed_at DESC",
     )
     .bind(permit.org_id())
     .fetch_all(ctx.db)
     .await?;
     let apps: Vec<AppRow> = sqlx::query_as(&format!(
-        "{APP_SELECT} WHERE a.app_id IN (SELECT app_id FROM app_installs WHERE org_id = ?)"
+        "{APP_SELECT} WHERE a.app_id IN (SELECT app_id FROM app_installs WHERE org_id = $1)"
     ))
     .bind(permit.org_id())
     .fetch_all(ctx.db)
@@ -215,7 +225,7 @@ pub async fn publish(
     };
     let (bot, _) = bots::owned(ctx, permit, client_id).await?;
     if let Some(existing) = by_client(ctx.db, client_id).await? {
-        if existing.published {
+        if existing.is_published() {
             return Err(ServiceError::Conflict(
                 "This bot is already published as an app.".into(),
             ));
@@ -254,7 +264,7 @@ pub async fn publish(
     let app_id = new_app_id();
     sqlx::query(
         "INSERT INTO apps (app_id, client_id, publisher_org, publisher_name, description, audience, grant_id, scopes, published, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10)
          ON CONFLICT (client_id) DO UPDATE SET description = excluded.description, audience = excluded.audience,
            grant_id = excluded.grant_id, scopes = excluded.scopes, published = 1, publisher_name = excluded.publisher_name",
     )
@@ -295,7 +305,7 @@ async fn own_app(ctx: &Ctx<'_>, permit: &Permit, app_id: &str) -> Result<AppRow,
 /// Stops new installs; existing installs stay with their organizations.
 pub async fn unpublish(ctx: &Ctx<'_>, permit: &Permit, app_id: &str) -> Result<(), ServiceError> {
     let app = own_app(ctx, permit, app_id).await?;
-    sqlx::query("UPDATE apps SET published = 0 WHERE app_id = ?")
+    sqlx::query("UPDATE apps SET published = 0 WHERE app_id = $1")
         .bind(&app.app_id)
         .execute(ctx.db)
         .await?;
@@ -313,14 +323,14 @@ pub async fn install(
     app_id: &str,
 ) -> Result<(), ServiceError> {
     let app = by_id(ctx, app_id).await?;
-    let refused = if !app.published {
+    let refused = if !app.is_published() {
         Some("This app is no longer offered for new installs.")
     } else if app.publisher_org == permit.org_id() {
         Some("This is your own organization's app; it already works for you.")
     } else {
         None
     };
-    let installed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM app_installs WHERE org_id = ?")
+    let installed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM app_installs WHERE org_id = $1")
         .bind(permit.org_id())
         .fetch_one(ctx.db)
         .await?;
@@ -355,7 +365,7 @@ pub async fn install(
     let steps = async {
         ctx.mgmt.associate(permit.org_id(), &app.grant_id).await?;
         sqlx::query(
-            "INSERT INTO app_installs (app_id, org_id, org_name, installed_by, installed_at) VALUES (?, ?, ?, ?, ?)
+            "INSERT INTO app_installs (app_id, org_id, org_name, installed_by, installed_at) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (app_id, org_id) DO NOTHING",
         )
         .bind(&app.app_id)
@@ -410,7 +420,7 @@ pub async fn decline(
 pub async fn uninstall(ctx: &Ctx<'_>, permit: &Permit, app_id: &str) -> Result<(), ServiceError> {
     let app = by_id(ctx, app_id).await?;
     let installed: Option<(String,)> =
-        sqlx::query_as("SELECT org_name FROM app_installs WHERE app_id = ? AND org_id = ?")
+        sqlx::query_as("SELECT org_name FROM app_installs WHERE app_id = $1 AND org_id = $2")
             .bind(&app.app_id)
             .bind(permit.org_id())
             .fetch_optional(ctx.db)
@@ -432,7 +442,7 @@ pub async fn uninstall(ctx: &Ctx<'_>, permit: &Permit, app_id: &str) -> Result<(
     // On failure the operation stays open: a retry or the recovery pass finishes the uninstall.
     let steps = async {
         ctx.mgmt.dissociate(permit.org_id(), &app.grant_id).await?;
-        sqlx::query("DELETE FROM app_installs WHERE app_id = ? AND org_id = ?")
+        sqlx::query("DELETE FROM app_installs WHERE app_id = $1 AND org_id = $2")
             .bind(&app.app_id)
             .bind(permit.org_id())
             .execute(ctx.db)
@@ -487,7 +497,7 @@ pub async fn bot_deleted(
             )
             .await;
     }
-    sqlx::query("DELETE FROM apps WHERE app_id = ?")
+    sqlx::query("DELETE FROM apps WHERE app_id = $1")
         .bind(&app.app_id)
         .execute(ctx.db)
         .await?;

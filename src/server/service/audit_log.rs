@@ -1,6 +1,6 @@
 //! Reading the audit log: filters (action, actor, time), keyset pages (newest first), CSV export.
 
-use sqlx::SqlitePool;
+use crate::server::db::{self, Db};
 
 use super::{invalid, ServiceError};
 
@@ -79,7 +79,7 @@ impl Filter {
 
 /// Events of `org_id` (None: tenant-wide support events) newest first, older than `before`.
 pub async fn query(
-    db: &SqlitePool,
+    db: &Db,
     org_id: Option<&str>,
     filter: &Filter,
     before: Option<i64>,
@@ -90,40 +90,54 @@ pub async fn query(
         "SELECT id, occurred_at, org_id, actor_id, actor_name, action, target, result, request_id, detail
          FROM audit_events WHERE 1 = 1",
     );
+    // Text values in order; `$n` numbers them (the id bound and the limit are numbers, bound last).
     let mut binds: Vec<String> = Vec::new();
+    let next = |binds: &mut Vec<String>, value: String| {
+        binds.push(value);
+        format!("${}", binds.len())
+    };
     match org_id {
         Some(org) => {
-            sql.push_str(" AND org_id = ?");
-            binds.push(org.into());
+            let p = next(&mut binds, org.into());
+            sql.push_str(&format!(" AND org_id = {p}"));
         }
         None => sql.push_str(" AND org_id IS NULL"),
     }
     if let Some(a) = &f.action {
-        sql.push_str(" AND (action = ? OR substr(action, 1, ?) = ?)");
-        binds.push(a.clone());
-        binds.push((a.len() + 1).to_string());
-        binds.push(format!("{a}."));
+        let exact = next(&mut binds, a.clone());
+        let family = next(&mut binds, format!("{a}."));
+        sql.push_str(&format!(
+            " AND (action = {exact} OR substr(action, 1, length({family})) = {family})"
+        ));
     }
     if let Some(a) = &f.actor {
-        sql.push_str(" AND (instr(lower(COALESCE(actor_name, '')), ?) > 0 OR actor_id = ?)");
-        binds.push(a.to_lowercase());
-        binds.push(a.clone());
+        let name = next(&mut binds, db::contains_pattern(&a.to_lowercase()));
+        let id = next(&mut binds, a.clone());
+        sql.push_str(&format!(
+            " AND (lower(COALESCE(actor_name, '')) LIKE {name} ESCAPE '!' OR actor_id = {id})"
+        ));
     }
     if let Some(s) = &f.since {
-        sql.push_str(" AND occurred_at >= ?");
-        binds.push(s.clone());
+        let p = next(&mut binds, s.clone());
+        sql.push_str(&format!(" AND occurred_at >= {p}"));
     }
     if let Some(u) = &f.until {
-        sql.push_str(" AND occurred_at <= ?");
-        binds.push(u.clone());
+        let p = next(&mut binds, u.clone());
+        sql.push_str(&format!(" AND occurred_at <= {p}"));
     }
-    if let Some(b) = before {
-        sql.push_str(" AND id < ?");
-        binds.push(b.to_string());
+    let n = binds.len();
+    if before.is_some() {
+        sql.push_str(&format!(" AND id < ${}", n + 1));
     }
-    sql.push_str(" ORDER BY id DESC LIMIT ?");
+    sql.push_str(&format!(
+        " ORDER BY id DESC LIMIT ${}",
+        n + 1 + usize::from(before.is_some())
+    ));
     let mut q = sqlx::query_as::<_, Event>(&sql);
     for b in binds {
+        q = q.bind(b);
+    }
+    if let Some(b) = before {
         q = q.bind(b);
     }
     Ok(q.bind(limit).fetch_all(db).await?)

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use sqlx::SqlitePool;
+use crate::server::db::{self, Db};
 
 use super::ServiceError;
 use crate::server::auth0::members::Member;
@@ -64,37 +64,39 @@ pub fn terms(email: &str, name: &str) -> Vec<String> {
 
 /// Writes a batch of members (one page) in three statements, whatever the batch size.
 async fn upsert_in(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     org_id: &str,
     members: &[Member],
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    // SQLite allows 32,766 bound values per statement; a page of 100 stays far below.
+    // SQLite allows 32,766 bound values per statement, PostgreSQL 65,535; a page of 100 stays far below.
     for chunk in members.chunks(200) {
-        let mut rows = sqlx::QueryBuilder::new(
-            "INSERT INTO member_directory (org_id, user_id, email, name, roles, synced_at) ",
+        let sql = format!(
+            "INSERT INTO member_directory (org_id, user_id, email, name, roles, synced_at) VALUES {} \
+             ON CONFLICT (org_id, user_id) DO UPDATE SET email = excluded.email, name = excluded.name, \
+             roles = excluded.roles, synced_at = excluded.synced_at",
+            db::value_rows(chunk.len(), 6)
         );
-        rows.push_values(chunk, |mut b, m| {
-            b.push_bind(org_id)
-                .push_bind(&m.user_id)
-                .push_bind(&m.email)
-                .push_bind(&m.name)
-                .push_bind(serde_json::to_string(&m.roles).unwrap_or_else(|_| "[]".into()))
-                .push_bind(now);
-        });
-        rows.push(
-            " ON CONFLICT (org_id, user_id) DO UPDATE SET email = excluded.email, name = excluded.name,
-              roles = excluded.roles, synced_at = excluded.synced_at",
-        );
-        rows.build().execute(&mut *tx).await?;
-        let mut gone = sqlx::QueryBuilder::new("DELETE FROM member_terms WHERE org_id = ");
-        gone.push_bind(org_id).push(" AND user_id IN (");
-        let mut ids = gone.separated(", ");
+        let mut rows = sqlx::query(&sql);
         for m in chunk {
-            ids.push_bind(&m.user_id);
+            rows = rows
+                .bind(org_id)
+                .bind(&m.user_id)
+                .bind(&m.email)
+                .bind(&m.name)
+                .bind(serde_json::to_string(&m.roles).unwrap_or_else(|_| "[]".into()))
+                .bind(now);
         }
-        ids.push_unseparated(")");
-        gone.build().execute(&mut *tx).await?;
+        rows.execute(&mut *tx).await?;
+        let sql = format!(
+            "DELETE FROM member_terms WHERE org_id = $1 AND user_id IN ({})",
+            db::params(2, chunk.len())
+        );
+        let mut gone = sqlx::query(&sql).bind(org_id);
+        for m in chunk {
+            gone = gone.bind(&m.user_id);
+        }
+        gone.execute(&mut *tx).await?;
         let pairs: Vec<(String, &str)> = chunk
             .iter()
             .flat_map(|m| {
@@ -104,20 +106,22 @@ async fn upsert_in(
             })
             .collect();
         for part in pairs.chunks(5000) {
-            let mut add =
-                sqlx::QueryBuilder::new("INSERT INTO member_terms (org_id, term, user_id) ");
-            add.push_values(part, |mut b, (term, user)| {
-                b.push_bind(org_id).push_bind(term.clone()).push_bind(*user);
-            });
-            add.push(" ON CONFLICT DO NOTHING");
-            add.build().execute(&mut *tx).await?;
+            let sql = format!(
+                "INSERT INTO member_terms (org_id, term, user_id) VALUES {} ON CONFLICT DO NOTHING",
+                db::value_rows(part.len(), 3)
+            );
+            let mut add = sqlx::query(&sql);
+            for (term, user) in part {
+                add = add.bind(org_id).bind(term.clone()).bind(*user);
+            }
+            add.execute(&mut *tx).await?;
         }
     }
     Ok(())
 }
 
 /// Records members as just read from Auth0 (a page view, a change orgdesk made).
-pub async fn upsert(db: &SqlitePool, org_id: &str, members: &[Member]) -> Result<(), sqlx::Error> {
+pub async fn upsert(db: &Db, org_id: &str, members: &[Member]) -> Result<(), sqlx::Error> {
     let now = now_ms();
     if members.is_empty() {
         return Ok(());
@@ -129,12 +133,12 @@ pub async fn upsert(db: &SqlitePool, org_id: &str, members: &[Member]) -> Result
 
 /// Changes the recorded roles of one member, if recorded.
 pub async fn set_roles(
-    db: &SqlitePool,
+    db: &Db,
     org_id: &str,
     user_id: &str,
     roles: &[Role],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE member_directory SET roles = ? WHERE org_id = ? AND user_id = ?")
+    sqlx::query("UPDATE member_directory SET roles = $1 WHERE org_id = $2 AND user_id = $3")
         .bind(serde_json::to_string(roles).unwrap_or_else(|_| "[]".into()))
         .bind(org_id)
         .bind(user_id)
@@ -143,11 +147,11 @@ pub async fn set_roles(
         .map(|_| ())
 }
 
-pub async fn remove(db: &SqlitePool, org_id: &str, user_id: &str) -> Result<(), sqlx::Error> {
+pub async fn remove(db: &Db, org_id: &str, user_id: &str) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     for table in ["member_directory", "member_terms"] {
         sqlx::query(&format!(
-            "DELETE FROM {table} WHERE org_id = ? AND user_id = ?"
+            "DELETE FROM {table} WHERE org_id = $1 AND user_id = $2"
         ))
         .bind(org_id)
         .bind(user_id)
@@ -181,7 +185,7 @@ impl From<HitRow> for Hit {
 /// others are checked per candidate through the (member, term) index, so a search costs about as
 /// much as the driving word's matches up to `limit`, whatever the organization's size.
 pub async fn search(
-    db: &SqlitePool,
+    db: &Db,
     org_id: &str,
     query: &str,
     limit: u32,
@@ -202,14 +206,18 @@ pub async fn search(
     let mut sql = String::from(
         "SELECT DISTINCT d.user_id, d.email, d.name, d.roles FROM member_terms t
          JOIN member_directory d ON d.org_id = t.org_id AND d.user_id = t.user_id
-         WHERE t.org_id = ? AND t.term >= ? AND t.term < ?",
+         WHERE t.org_id = $1 AND t.term >= $2 AND t.term < $3",
     );
+    let mut n = 3;
     for _ in others {
-        sql.push_str(
-            " AND EXISTS (SELECT 1 FROM member_terms u WHERE u.org_id = t.org_id AND u.user_id = t.user_id AND u.term >= ? AND u.term < ?)",
-        );
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM member_terms u WHERE u.org_id = t.org_id AND u.user_id = t.user_id AND u.term >= ${} AND u.term < ${})",
+            n + 1,
+            n + 2
+        ));
+        n += 2;
     }
-    sql.push_str(" LIMIT ?");
+    sql.push_str(&format!(" LIMIT ${}", n + 1));
     let mut q = sqlx::query_as::<_, HitRow>(&sql)
         .bind(org_id)
         .bind(driver.clone())
@@ -230,28 +238,29 @@ pub async fn search(
 
 /// Recorded members holding `role_id`, except `except` (candidates; confirm live before relying on them).
 pub async fn holders(
-    db: &SqlitePool,
+    db: &Db,
     org_id: &str,
     role_id: &str,
     except: &str,
 ) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT user_id FROM member_directory WHERE org_id = ? AND user_id <> ? AND instr(roles, ?) > 0 LIMIT 20",
+        "SELECT user_id FROM member_directory WHERE org_id = $1 AND user_id <> $2 AND roles LIKE $3 ESCAPE '!' LIMIT 20",
     )
     .bind(org_id)
     .bind(except)
-    .bind(format!("\"{role_id}\""))
+    .bind(db::contains_pattern(&format!("\"{role_id}\"")))
     .fetch_all(db)
     .await
 }
 
-pub async fn status(db: &SqlitePool, org_id: &str) -> Result<Status, sqlx::Error> {
-    let indexed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM member_directory WHERE org_id = ?")
-        .bind(org_id)
-        .fetch_one(db)
-        .await?;
+pub async fn status(db: &Db, org_id: &str) -> Result<Status, sqlx::Error> {
+    let indexed: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM member_directory WHERE org_id = $1")
+            .bind(org_id)
+            .fetch_one(db)
+            .await?;
     let row: Option<(i64, Option<i64>, Option<i64>)> = sqlx::query_as(
-        "SELECT started_at, finished_at, completed_at FROM member_syncs WHERE org_id = ?",
+        "SELECT started_at, finished_at, completed_at FROM member_syncs WHERE org_id = $1",
     )
     .bind(org_id)
     .fetch_optional(db)
@@ -271,11 +280,11 @@ pub async fn status(db: &SqlitePool, org_id: &str) -> Result<Status, sqlx::Error
 }
 
 /// Claims the organization's next pass; false when another request or replica is running one.
-async fn claim(db: &SqlitePool, org_id: &str, now: i64) -> Result<bool, sqlx::Error> {
+async fn claim(db: &Db, org_id: &str, now: i64) -> Result<bool, sqlx::Error> {
     let claimed = sqlx::query(
-        "INSERT INTO member_syncs (org_id, started_at) VALUES (?, ?)
+        "INSERT INTO member_syncs (org_id, started_at) VALUES ($1, $2)
          ON CONFLICT (org_id) DO UPDATE SET started_at = excluded.started_at, finished_at = NULL
-         WHERE member_syncs.finished_at IS NOT NULL OR member_syncs.started_at < ?",
+         WHERE member_syncs.finished_at IS NOT NULL OR member_syncs.started_at < $3",
     )
     .bind(org_id)
     .bind(now)
@@ -289,7 +298,7 @@ async fn claim(db: &SqlitePool, org_id: &str, now: i64) -> Result<bool, sqlx::Er
 /// Reads the whole member list into the mirror; members no longer in Auth0 are dropped.
 /// Returns the number of members, or None if a pass was already running.
 pub async fn sync(
-    db: &SqlitePool,
+    db: &Db,
     mgmt: &ManagementClient,
     org_id: &str,
 ) -> Result<Option<i64>, ServiceError> {
@@ -302,20 +311,20 @@ pub async fn sync(
     match &outcome {
         Ok(_) => {
             sqlx::query(
-                "DELETE FROM member_terms WHERE org_id = ?1 AND user_id IN
-                   (SELECT user_id FROM member_directory WHERE org_id = ?1 AND synced_at < ?2)",
+                "DELETE FROM member_terms WHERE org_id = $1 AND user_id IN
+                   (SELECT user_id FROM member_directory WHERE org_id = $1 AND synced_at < $2)",
             )
             .bind(org_id)
             .bind(started)
             .execute(db)
             .await?;
-            sqlx::query("DELETE FROM member_directory WHERE org_id = ? AND synced_at < ?")
+            sqlx::query("DELETE FROM member_directory WHERE org_id = $1 AND synced_at < $2")
                 .bind(org_id)
                 .bind(started)
                 .execute(db)
                 .await?;
             sqlx::query(
-                "UPDATE member_syncs SET finished_at = ?, completed_at = ? WHERE org_id = ?",
+                "UPDATE member_syncs SET finished_at = $1, completed_at = $2 WHERE org_id = $3",
             )
             .bind(finished)
             .bind(finished)
@@ -325,7 +334,7 @@ pub async fn sync(
         }
         // The caller logs the error; the next search starts a new pass.
         Err(_) => {
-            sqlx::query("UPDATE member_syncs SET finished_at = ? WHERE org_id = ?")
+            sqlx::query("UPDATE member_syncs SET finished_at = $1 WHERE org_id = $2")
                 .bind(finished)
                 .bind(org_id)
                 .execute(db)
@@ -336,7 +345,7 @@ pub async fn sync(
 }
 
 async fn read_all(
-    db: &SqlitePool,
+    db: &Db,
     mgmt: &ManagementClient,
     org_id: &str,
     started: i64,
@@ -360,7 +369,7 @@ async fn read_all(
 
 /// Starts a background pass when the mirror is missing or stale (and none is running).
 pub async fn refresh_if_stale(
-    db: &SqlitePool,
+    db: &Db,
     mgmt: &Arc<ManagementClient>,
     org_id: &str,
 ) -> Result<Status, sqlx::Error> {

@@ -1,7 +1,7 @@
 //! The operations journal: a multi-step upstream change is written down before its first step, each
 //! step is recorded as it lands, and a failure (or a restart) undoes what was done.
 
-use sqlx::SqlitePool;
+use crate::server::db::Db;
 
 use super::super::auth0::{ApiError, ManagementClient};
 
@@ -47,16 +47,11 @@ pub enum Begun {
     },
 }
 
-pub async fn begin(
-    db: &SqlitePool,
-    key: &str,
-    org_id: &str,
-    kind: &str,
-) -> Result<Begun, sqlx::Error> {
+pub async fn begin(db: &Db, key: &str, org_id: &str, kind: &str) -> Result<Begun, sqlx::Error> {
     let id = uuid::Uuid::new_v4().to_string();
     let inserted = sqlx::query(
         "INSERT INTO operations (id, idempotency_key, org_id, kind, state, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'started', ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+         VALUES ($1, $2, $3, $4, 'started', $5, $6) ON CONFLICT (idempotency_key) DO NOTHING",
     )
     .bind(&id)
     .bind(key)
@@ -71,7 +66,7 @@ pub async fn begin(
     }
     // A submission that failed and was undone may be sent again from the same form.
     let freed = sqlx::query(
-        "UPDATE operations SET idempotency_key = id WHERE idempotency_key = ? AND state = 'compensated'",
+        "UPDATE operations SET idempotency_key = id WHERE idempotency_key = $1 AND state = 'compensated'",
     )
     .bind(key)
     .execute(db)
@@ -80,7 +75,7 @@ pub async fn begin(
         return Box::pin(begin(db, key, org_id, kind)).await;
     }
     let (state, client_id): (String, Option<String>) =
-        sqlx::query_as("SELECT state, client_id FROM operations WHERE idempotency_key = ?")
+        sqlx::query_as("SELECT state, client_id FROM operations WHERE idempotency_key = $1")
             .bind(key)
             .fetch_one(db)
             .await?;
@@ -88,11 +83,11 @@ pub async fn begin(
 }
 
 /// Writes an operation down before its first upstream step (one that needs no idempotency key).
-pub async fn open(db: &SqlitePool, plan: Plan<'_>) -> Result<String, sqlx::Error> {
+pub async fn open(db: &Db, plan: Plan<'_>) -> Result<String, sqlx::Error> {
     let id = uuid::Uuid::new_v4().to_string();
     sqlx::query(
         "INSERT INTO operations (id, idempotency_key, org_id, kind, state, client_id, grant_id, target, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'started', ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, 'started', $5, $6, $7, $8, $9)",
     )
     .bind(&id)
     .bind(&id)
@@ -109,9 +104,9 @@ pub async fn open(db: &SqlitePool, plan: Plan<'_>) -> Result<String, sqlx::Error
 }
 
 /// Records something the operation created that is neither a client nor a grant.
-pub async fn created(db: &SqlitePool, id: &str, reference: &str) -> Result<(), sqlx::Error> {
+pub async fn created(db: &Db, id: &str, reference: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE operations SET state = 'created', created_ref = ?, updated_at = ? WHERE id = ?",
+        "UPDATE operations SET state = 'created', created_ref = $1, updated_at = $2 WHERE id = $3",
     )
     .bind(reference)
     .bind(now())
@@ -122,8 +117,8 @@ pub async fn created(db: &SqlitePool, id: &str, reference: &str) -> Result<(), s
 }
 
 /// The operation is at rest: `done` (it happened) or `compensated` (it was undone).
-pub async fn close(db: &SqlitePool, id: &str, state: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE operations SET state = ?, updated_at = ? WHERE id = ?")
+pub async fn close(db: &Db, id: &str, state: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE operations SET state = $1, updated_at = $2 WHERE id = $3")
         .bind(state)
         .bind(now())
         .bind(id)
@@ -132,23 +127,23 @@ pub async fn close(db: &SqlitePool, id: &str, state: &str) -> Result<(), sqlx::E
     Ok(())
 }
 
-pub async fn get(db: &SqlitePool, id: &str) -> Result<Option<Operation>, sqlx::Error> {
-    sqlx::query_as(&format!("{SELECT} WHERE id = ?"))
+pub async fn get(db: &Db, id: &str) -> Result<Option<Operation>, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} WHERE id = $1"))
         .bind(id)
         .fetch_optional(db)
         .await
 }
 
 pub async fn step(
-    db: &SqlitePool,
+    db: &Db,
     id: &str,
     state: &str,
     client_id: Option<&str>,
     grant_id: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE operations SET state = ?, client_id = COALESCE(?, client_id), grant_id = COALESCE(?, grant_id), updated_at = ?
-         WHERE id = ?",
+        "UPDATE operations SET state = $1, client_id = COALESCE($2, client_id), grant_id = COALESCE($3, grant_id), updated_at = $4
+         WHERE id = $5",
     )
     .bind(state)
     .bind(client_id)
@@ -213,16 +208,12 @@ fn store(e: sqlx::Error) -> ApiError {
 
 /// Undoes a grant that was being added: the one written down, or — killed before its id was written
 /// down — any grant of the bot for that API that orgdesk's record does not know.
-async fn undo_grant(
-    db: &SqlitePool,
-    mgmt: &ManagementClient,
-    op: &Operation,
-) -> Result<(), ApiError> {
+async fn undo_grant(db: &Db, mgmt: &ManagementClient, op: &Operation) -> Result<(), ApiError> {
     let mut grants: Vec<String> = op.grant_id.iter().cloned().collect();
     if let (None, Some(client), Some(audience)) = (&op.grant_id, &op.client_id, &op.target) {
         for g in mgmt.grants_of(client).await? {
             let known: Option<(String,)> =
-                sqlx::query_as("SELECT grant_id FROM bot_grants WHERE grant_id = ?")
+                sqlx::query_as("SELECT grant_id FROM bot_grants WHERE grant_id = $1")
                     .bind(&g.id)
                     .fetch_optional(db)
                     .await
@@ -240,11 +231,7 @@ async fn undo_grant(
 }
 
 /// Finishes a bot's deletion: upstream, then orgdesk's record, telling every installer of its app.
-async fn finish_delete(
-    db: &SqlitePool,
-    mgmt: &ManagementClient,
-    op: &Operation,
-) -> Result<(), ApiError> {
+async fn finish_delete(db: &Db, mgmt: &ManagementClient, op: &Operation) -> Result<(), ApiError> {
     let Some(client) = &op.client_id else {
         return Ok(());
     };
@@ -263,18 +250,18 @@ async fn finish_delete(
                 )
                 .await;
         }
-        sqlx::query("DELETE FROM apps WHERE app_id = ?")
+        sqlx::query("DELETE FROM apps WHERE app_id = $1")
             .bind(&app.app_id)
             .execute(db)
             .await
             .map_err(store)?;
     }
-    sqlx::query("DELETE FROM bot_grants WHERE client_id = ?")
+    sqlx::query("DELETE FROM bot_grants WHERE client_id = $1")
         .bind(client)
         .execute(db)
         .await
         .map_err(store)?;
-    sqlx::query("DELETE FROM bots WHERE client_id = ?")
+    sqlx::query("DELETE FROM bots WHERE client_id = $1")
         .bind(client)
         .execute(db)
         .await
@@ -305,7 +292,7 @@ async fn finish_resend(mgmt: &ManagementClient, op: &Operation) -> Result<(), Ap
 /// (`compensated`: the user saw an error, or nothing), a removal is finished (`done`: the user asked
 /// for it). Every step is idempotent, so settling twice is harmless.
 pub async fn settle(
-    db: &SqlitePool,
+    db: &Db,
     mgmt: &ManagementClient,
     op: &Operation,
 ) -> Result<&'static str, ApiError> {
@@ -322,7 +309,7 @@ pub async fn settle(
         "bot.revoke" => {
             mgmt.dissociate(&op.org_id, &grant()).await?;
             mgmt.delete_grant(&grant()).await?;
-            sqlx::query("DELETE FROM bot_grants WHERE grant_id = ?")
+            sqlx::query("DELETE FROM bot_grants WHERE grant_id = $1")
                 .bind(grant())
                 .execute(db)
                 .await
@@ -335,7 +322,7 @@ pub async fn settle(
         }
         "app.install" => {
             let installed: Option<(String,)> =
-                sqlx::query_as("SELECT org_id FROM app_installs WHERE app_id = ? AND org_id = ?")
+                sqlx::query_as("SELECT org_id FROM app_installs WHERE app_id = $1 AND org_id = $2")
                     .bind(&op.target)
                     .bind(&op.org_id)
                     .fetch_optional(db)
@@ -350,7 +337,7 @@ pub async fn settle(
         }
         "app.uninstall" => {
             mgmt.dissociate(&op.org_id, &grant()).await?;
-            sqlx::query("DELETE FROM app_installs WHERE app_id = ? AND org_id = ?")
+            sqlx::query("DELETE FROM app_installs WHERE app_id = $1 AND org_id = $2")
                 .bind(&op.target)
                 .bind(&op.org_id)
                 .execute(db)
@@ -375,15 +362,15 @@ pub async fn settle(
 }
 
 /// The recovery pass's own voice in an organization's audit log.
-fn recovery_audit<'a>(db: &'a SqlitePool, org_id: &str) -> super::super::audit::Audit<'a> {
+fn recovery_audit<'a>(db: &'a Db, org_id: &str) -> super::super::audit::Audit<'a> {
     super::super::audit::Audit::new(db, org_id, "orgdesk", Some("orgdesk (recovery)"))
 }
 
 /// Claims an open operation for one settler: a compare-and-set on its last update, so one pass on one
 /// replica settles it while others skip it.
-async fn claim(db: &SqlitePool, op: &Operation) -> Result<bool, sqlx::Error> {
+pub async fn claim(db: &Db, op: &Operation) -> Result<bool, sqlx::Error> {
     let claimed = sqlx::query(
-        "UPDATE operations SET updated_at = ? WHERE id = ? AND updated_at = ? AND state NOT IN ('done', 'compensated')",
+        "UPDATE operations SET updated_at = $1 WHERE id = $2 AND updated_at = $3 AND state NOT IN ('done', 'compensated')",
     )
     .bind(now())
     .bind(&op.id)
@@ -397,7 +384,7 @@ async fn claim(db: &SqlitePool, op: &Operation) -> Result<bool, sqlx::Error> {
 /// a compensation that itself failed). Runs at start-up and then periodically; answers how many it
 /// settled. Each settled operation is recorded in its organization's audit log.
 pub async fn recover(
-    db: &SqlitePool,
+    db: &Db,
     mgmt: &ManagementClient,
     grace: std::time::Duration,
 ) -> Result<usize, sqlx::Error> {
@@ -405,7 +392,7 @@ pub async fn recover(
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
     let open: Vec<Operation> = sqlx::query_as(&format!(
-        "{SELECT} WHERE state NOT IN ('done', 'compensated') AND updated_at <= ?"
+        "{SELECT} WHERE state NOT IN ('done', 'compensated') AND updated_at <= $1"
     ))
     .bind(&cutoff)
     .fetch_all(db)

@@ -1,0 +1,427 @@
+//! orgdesk's store, the same suite on both backends: SQLite (a temp file) and PostgreSQL (a fresh
+//! database per test on the server `TEST_POSTGRES_URL` names — `scripts/test` starts or finds it;
+//! default `postgres://postgres@127.0.0.1:5432/test`). Nothing here is skipped when PostgreSQL is
+//! missing: the suite fails and says how to start it.
+
+use std::time::Duration;
+
+use orgdesk::server::auth0::members::Member;
+use orgdesk::server::auth0::resources::Role;
+use orgdesk::server::db::{self, Db};
+use orgdesk::server::service::{audit_log, directory, journal};
+use orgdesk::server::{audit, cache, lock, sessions};
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{ExpiredDeletion, SessionStore};
+
+/// A store on one backend, dropped with the test.
+pub struct TestStore {
+    pub db: Db,
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// A new, empty PostgreSQL database on the test server; its URL. Names carry the process id, and the
+/// first call of a process drops what earlier runs left (their processes are gone).
+pub async fn fresh_postgres() -> String {
+    static SWEPT: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    sqlx::any::install_default_drivers();
+    let admin = postgres_admin_url();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
+        .await
+        .unwrap_or_else(|e| {
+            panic!("PostgreSQL at {admin} is not reachable ({e}); `bash scripts/test` starts it, or set TEST_POSTGRES_URL")
+        });
+    let run = format!("orgdesk_t{}_", std::process::id());
+    SWEPT
+        .get_or_init(|| async {
+            let old: Vec<String> = sqlx::query_scalar(
+                "SELECT datname::text FROM pg_database WHERE datname LIKE 'orgdesk!_t%' ESCAPE '!' AND datname NOT LIKE $1",
+            )
+            .bind(format!("{run}%"))
+            .fetch_all(&mut conn)
+            .await
+            .expect("list the test databases");
+            for name in old {
+                let drop = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                let _ = sqlx::Executor::execute(&mut conn, drop.as_str()).await;
+            }
+        })
+        .await;
+    let name = format!("{run}{}", uuid::Uuid::new_v4().simple());
+    sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create the test database");
+    let (base, _) = admin.rsplit_once('/').expect("a database in the URL");
+    format!("{base}/{name}")
+}
+
+impl TestStore {
+    pub async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("store.db").display());
+        let db = db::connect(&url).await.expect("sqlite store");
+        Self {
+            db,
+            url,
+            _dir: Some(dir),
+        }
+    }
+
+    pub async fn postgres() -> Self {
+        let url = fresh_postgres().await;
+        let db = db::connect(&url).await.expect("postgres store");
+        Self {
+            db,
+            url,
+            _dir: None,
+        }
+    }
+}
+
+/// Each test body runs once per backend.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $name() { super::$name(super::TestStore::sqlite().await).await })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $name() { super::$name(super::TestStore::postgres().await).await })*
+        }
+    };
+}
+
+on_both!(
+    migrations_apply_and_report_the_schema,
+    audit_records_filter_and_page,
+    journal_begins_once_per_key_and_claims_once,
+    directory_finds_by_word_prefix_and_role,
+    leases_exclude_each_other_and_expire,
+    sessions_round_trip_and_expire,
+    cache_versions_count_every_change,
+);
+
+async fn migrations_apply_and_report_the_schema(store: TestStore) {
+    assert_eq!(db::schema_version(&store.db).await.unwrap(), 6);
+    // Opening again applies nothing and keeps the data.
+    audit::Audit::new(&store.db, "org_a", "auth0|a", None)
+        .record("bot.create", Some("c1"), audit::Result::Ok, "")
+        .await;
+    let again = db::connect(&store.url).await.unwrap();
+    assert_eq!(db::schema_version(&again).await.unwrap(), 6);
+    let f = audit_log::Filter::default();
+    assert_eq!(
+        audit_log::query(&again, Some("org_a"), &f, None, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+async fn audit_records_filter_and_page(store: TestStore) {
+    let db = &store.db;
+    let carol = audit::Audit::new(db, "org_a", "auth0|carol", Some("Carol Smith"));
+    for (action, result) in [
+        ("bot.create", audit::Result::Ok),
+        ("bot.rename", audit::Result::Ok),
+        ("bots.other", audit::Result::Ok),
+        ("member.remove", audit::Result::Failed),
+        ("bot_create", audit::Result::Ok),
+    ] {
+        carol.record(action, Some("t"), result, "detail").await;
+    }
+    audit::Audit::new(db, "org_b", "auth0|x", Some("Xavier"))
+        .record("bot.create", None, audit::Result::Ok, "")
+        .await;
+    let all = audit_log::query(db, Some("org_a"), &Default::default(), None, 100)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 5, "only org_a's");
+    assert!(all.windows(2).all(|w| w[0].id > w[1].id), "newest first");
+
+    let family = audit_log::Filter {
+        action: Some("bot".into()),
+        ..Default::default()
+    };
+    let bots: Vec<String> = audit_log::query(db, Some("org_a"), &family, None, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        bots,
+        ["bot.rename", "bot.create"],
+        "the family, not look-alikes"
+    );
+
+    let by_name = audit_log::Filter {
+        actor: Some("SMITH".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        audit_log::query(db, Some("org_a"), &by_name, None, 100)
+            .await
+            .unwrap()
+            .len(),
+        5
+    );
+    let wildcard = audit_log::Filter {
+        actor: Some("%".into()),
+        ..Default::default()
+    };
+    assert!(
+        audit_log::query(db, Some("org_a"), &wildcard, None, 100)
+            .await
+            .unwrap()
+            .is_empty(),
+        "% is a character, not a wildcard"
+    );
+
+    let first = audit_log::query(db, Some("org_a"), &Default::default(), None, 2)
+        .await
+        .unwrap();
+    let next = audit_log::query(db, Some("org_a"), &Default::default(), Some(first[1].id), 2)
+        .await
+        .unwrap();
+    assert_eq!(next.len(), 2);
+    assert!(next[0].id < first[1].id, "the next page continues");
+}
+
+async fn journal_begins_once_per_key_and_claims_once(store: TestStore) {
+    let db = &store.db;
+    let key = "k-0123456789abcdef";
+    let first = journal::begin(db, key, "org_a", "bot.register")
+        .await
+        .unwrap();
+    let journal::Begun::New(id) = first else {
+        panic!("a new operation")
+    };
+    assert!(matches!(
+        journal::begin(db, key, "org_a", "bot.register")
+            .await
+            .unwrap(),
+        journal::Begun::Seen { .. }
+    ));
+    journal::close(db, &id, "compensated").await.unwrap();
+    assert!(
+        matches!(
+            journal::begin(db, key, "org_a", "bot.register")
+                .await
+                .unwrap(),
+            journal::Begun::New(_)
+        ),
+        "a compensated key may be used again"
+    );
+
+    let op = journal::open(
+        db,
+        journal::Plan {
+            kind: "bot.delete",
+            org_id: "org_a",
+            client_id: Some("c1"),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    journal::created(db, &op, "ref-1").await.unwrap();
+    let read = journal::get(db, &op).await.unwrap().unwrap();
+    assert_eq!(read.state, "created");
+    assert_eq!(read.created_ref.as_deref(), Some("ref-1"));
+    // Two settlers race for the same operation: exactly one claim succeeds.
+    let (a, b) = tokio::join!(journal::claim(db, &read), journal::claim(db, &read));
+    assert_eq!(
+        [a.unwrap(), b.unwrap()].iter().filter(|c| **c).count(),
+        1,
+        "one claim wins"
+    );
+}
+
+fn member(id: &str, email: &str, name: &str, roles: &[&str]) -> Member {
+    Member {
+        user_id: id.into(),
+        email: email.into(),
+        name: name.into(),
+        roles: roles
+            .iter()
+            .map(|r| Role {
+                id: r.to_string(),
+                name: r.to_string(),
+            })
+            .collect(),
+    }
+}
+
+async fn directory_finds_by_word_prefix_and_role(store: TestStore) {
+    let db = &store.db;
+    let members = vec![
+        member("u1", "carol@consult.example", "Carol Smith", &["rol_admin"]),
+        member("u2", "carl@acme.example", "Carl Smithers", &["rol_member"]),
+        member("u3", "zoë@acme.example", "Zoë Ärger", &["rolxadmin"]),
+    ];
+    directory::upsert(db, "org_a", &members).await.unwrap();
+    directory::upsert(db, "org_b", &members[..1]).await.unwrap();
+    let emails =
+        |hits: Vec<directory::Hit>| -> Vec<String> { hits.into_iter().map(|h| h.email).collect() };
+    assert_eq!(
+        emails(directory::search(db, "org_a", "car", 10).await.unwrap()),
+        ["carl@acme.example", "carol@consult.example"]
+    );
+    assert_eq!(
+        emails(
+            directory::search(db, "org_a", "smith car", 10)
+                .await
+                .unwrap()
+        ),
+        ["carl@acme.example", "carol@consult.example"]
+    );
+    assert_eq!(
+        emails(directory::search(db, "org_a", "smithe", 10).await.unwrap()),
+        ["carl@acme.example"]
+    );
+    assert_eq!(
+        emails(directory::search(db, "org_a", "är", 10).await.unwrap()),
+        ["zoë@acme.example"],
+        "non-ASCII prefixes"
+    );
+    assert_eq!(
+        emails(
+            directory::search(db, "org_a", "acme.example", 10)
+                .await
+                .unwrap()
+        ),
+        ["carl@acme.example", "zoë@acme.example"]
+    );
+    assert!(directory::search(db, "org_a", "nobody", 10)
+        .await
+        .unwrap()
+        .is_empty());
+    // `_` in a role id is a character, not LIKE's wildcard.
+    assert_eq!(
+        directory::holders(db, "org_a", "rol_admin", "nobody")
+            .await
+            .unwrap(),
+        ["u1"]
+    );
+    directory::set_roles(db, "org_a", "u2", &members[0].roles)
+        .await
+        .unwrap();
+    let mut holders = directory::holders(db, "org_a", "rol_admin", "u1")
+        .await
+        .unwrap();
+    holders.sort();
+    assert_eq!(holders, ["u2"]);
+    directory::remove(db, "org_a", "u1").await.unwrap();
+    assert_eq!(directory::status(db, "org_a").await.unwrap().indexed, 2);
+    assert_eq!(directory::status(db, "org_b").await.unwrap().indexed, 1);
+}
+
+async fn leases_exclude_each_other_and_expire(store: TestStore) {
+    let db = &store.db;
+    let ttl = Duration::from_millis(300);
+    let held = lock::acquire(db, "org_a:admins", ttl, Duration::ZERO)
+        .await
+        .unwrap();
+    assert!(
+        lock::acquire(db, "org_a:admins", ttl, Duration::from_millis(50))
+            .await
+            .is_err(),
+        "held"
+    );
+    let other = lock::acquire(db, "org_b:admins", ttl, Duration::ZERO).await;
+    assert!(other.is_ok(), "another name is free");
+    held.release(db).await;
+    let again = lock::acquire(db, "org_a:admins", ttl, Duration::ZERO)
+        .await
+        .unwrap();
+    // Not released: it expires.
+    drop(again);
+    assert!(
+        lock::acquire(db, "org_a:admins", ttl, Duration::from_secs(2))
+            .await
+            .is_ok(),
+        "an expired lease is taken over"
+    );
+}
+
+async fn sessions_round_trip_and_expire(store: TestStore) {
+    let db = &store.db;
+    let stored = sessions::DbStore::new(db.clone());
+    let store = sessions::HashedIds(stored.clone());
+    let now = time::OffsetDateTime::now_utc();
+    let mut record = Record {
+        id: Id::default(),
+        data: [("user".to_string(), serde_json::json!({"name": "Zoë"}))]
+            .into_iter()
+            .collect(),
+        expiry_date: now + time::Duration::minutes(30),
+    };
+    store.create(&mut record).await.unwrap();
+    let loaded = store.load(&record.id).await.unwrap().expect("found");
+    assert_eq!(loaded.data, record.data);
+    assert_eq!(
+        loaded.expiry_date.unix_timestamp(),
+        record.expiry_date.unix_timestamp()
+    );
+    assert!(
+        stored.load(&record.id).await.unwrap().is_none(),
+        "not stored under the real id"
+    );
+    record.data.insert("seen".into(), serde_json::json!(1));
+    store.save(&record).await.unwrap();
+    assert_eq!(store.load(&record.id).await.unwrap().unwrap().data.len(), 2);
+
+    let mut old = Record {
+        id: Id::default(),
+        data: Default::default(),
+        expiry_date: now - time::Duration::seconds(1),
+    };
+    store.create(&mut old).await.unwrap();
+    assert!(
+        store.load(&old.id).await.unwrap().is_none(),
+        "expired is gone"
+    );
+    store.delete_expired().await.unwrap();
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM user_sessions")
+        .fetch_one(db)
+        .await
+        .unwrap();
+    assert_eq!(rows, 1);
+    store.delete(&record.id).await.unwrap();
+    assert!(store.load(&record.id).await.unwrap().is_none());
+}
+
+async fn cache_versions_count_every_change(store: TestStore) {
+    let db = &store.db;
+    assert_eq!(cache::version(db, "org_a").await.unwrap(), 0);
+    let bumps = (0..20).map(|_| cache::changed(db, "org_a"));
+    futures_util::future::join_all(bumps).await;
+    assert_eq!(
+        cache::version(db, "org_a").await.unwrap(),
+        20,
+        "no lost update"
+    );
+    assert_eq!(cache::version(db, cache::TENANT).await.unwrap(), 20);
+    // An audited change bumps; a view, a sign-in or a refusal does not.
+    let audit = audit::Audit::new(db, "org_b", "auth0|b", None);
+    audit
+        .record("support.view", None, audit::Result::Ok, "")
+        .await;
+    audit
+        .record("session.sign_in", None, audit::Result::Ok, "")
+        .await;
+    audit
+        .record("bot.create", None, audit::Result::Denied, "")
+        .await;
+    assert_eq!(cache::version(db, "org_b").await.unwrap(), 0);
+    audit
+        .record("bot.create", Some("c"), audit::Result::Ok, "")
+        .await;
+    assert_eq!(cache::version(db, "org_b").await.unwrap(), 1);
+}
