@@ -1,7 +1,7 @@
 //! The organization audit log: every change and every denied attempt — who, organization, action,
 //! target, result, request id, time. Never a secret: callers pass ids and short texts only.
 
-use sqlx::SqlitePool;
+use crate::server::db::Db;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Result {
@@ -20,8 +20,16 @@ impl Result {
     }
 }
 
+/// Views, sign-ins and refusals change nothing upstream.
+fn changes_anything(action: &str, result: Result) -> bool {
+    result != Result::Denied
+        && action != "access"
+        && !action.starts_with("support.")
+        && !action.starts_with("session.")
+}
+
 pub struct Audit<'a> {
-    db: &'a SqlitePool,
+    db: &'a Db,
     org_id: Option<String>,
     actor_id: String,
     actor_name: Option<String>,
@@ -29,7 +37,7 @@ pub struct Audit<'a> {
 }
 
 impl<'a> Audit<'a> {
-    pub fn new(db: &'a SqlitePool, org_id: &str, actor_id: &str, actor_name: Option<&str>) -> Self {
+    pub fn new(db: &'a Db, org_id: &str, actor_id: &str, actor_name: Option<&str>) -> Self {
         Self {
             db,
             org_id: Some(org_id.to_string()),
@@ -57,7 +65,7 @@ impl<'a> Audit<'a> {
             .unwrap_or_default();
         let written = sqlx::query(
             "INSERT INTO audit_events (occurred_at, org_id, actor_id, actor_name, action, target, result, request_id, detail)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(now)
         .bind(&self.org_id)
@@ -72,6 +80,16 @@ impl<'a> Audit<'a> {
         .await;
         if let Err(err) = written {
             tracing::error!(error = %err, action, org_id = self.org_id.as_deref().unwrap_or("-"), "AUDIT RECORD LOST");
+        }
+        // Every change is recorded once it reached Auth0 (or failed part-way): the one place that
+        // sees them all ends every replica's cached reads of the organization.
+        if let Some(org) = &self.org_id {
+            if changes_anything(action, result) {
+                super::cache::changed(self.db, org).await;
+                if action.starts_with("member.") {
+                    super::cache::bump(self.db, &[&super::cache::roles_scope(org)]).await;
+                }
+            }
         }
     }
 }

@@ -11,6 +11,13 @@ use super::service::{Ctx, ServiceError};
 use super::state::AppState;
 use crate::model::{AppError, ErrorKind};
 
+/// How long a view trusts the viewer's roles as last read.
+pub const VIEWER_ROLES_FOR: std::time::Duration = std::time::Duration::from_secs(30);
+
+pub fn viewer_roles_key(user_id: &str) -> String {
+    format!("viewer-roles\u{0}{user_id}")
+}
+
 pub struct Call {
     pub state: AppState,
     pub user: SessionUser,
@@ -25,6 +32,7 @@ impl Call {
             identity: &self.state.config.identity,
             issuer: &self.state.issuer,
             catalog: &self.state.catalog,
+            cache: &self.state.cache,
             limits: &self.state.config.limits,
             request_id: self.request_id.clone(),
         }
@@ -41,9 +49,41 @@ impl Call {
     /// The policy check; a denial is audited and answered without detail.
     pub async fn authorize(&self, org_id: &str, action: Action) -> Result<Permit, AppError> {
         let admin_role = &self.state.config.identity.admin_role;
-        match policy::authorize(&self.state.mgmt, admin_role, &self.user, org_id, action).await {
+        let checked =
+            match policy::authorize(&self.state.mgmt, admin_role, &self.user, org_id, action).await
+            {
+                Ok(permit) if action == Action::View => self.still_admin(permit).await,
+                other => other,
+            };
+        match checked {
             Ok(permit) => Ok(permit),
             Err(denied) => Err(self.denied(org_id, denied).await),
+        }
+    }
+
+    /// Views re-read the viewer's roles too, but at most every half minute per replica (and at once
+    /// after orgdesk changed the organization): an admin removed in Auth0 stops seeing the desk within
+    /// 30 s. Changes never use this — `policy::authorize` reads their roles live every time.
+    async fn still_admin(&self, permit: Permit) -> Result<Permit, Denied> {
+        let state = &self.state;
+        let key = viewer_roles_key(&self.user.user_id);
+        let roles = state
+            .cache
+            .get_or_load(
+                &state.db,
+                "viewer_roles",
+                &super::cache::roles_scope(permit.org_id()),
+                &key,
+                VIEWER_ROLES_FOR,
+                state.mgmt.member_roles(permit.org_id(), &self.user.user_id),
+            )
+            .await
+            .map_err(Denied::Unchecked)?;
+        let admin_role = &state.config.identity.admin_role;
+        if roles.iter().any(|r| &r.id == admin_role) {
+            Ok(permit)
+        } else {
+            Err(Denied::NotAdmin)
         }
     }
 

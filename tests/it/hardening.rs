@@ -451,6 +451,8 @@ async fn metrics_count_requests_and_upstream_calls_by_template_never_by_id() {
         .await
         .unwrap();
     assert_eq!(page.status(), 200);
+    // The page streams: its upstream read is done once the whole body has arrived.
+    let _ = page.text().await.unwrap();
     let r = app.get("/metrics").await;
     assert_eq!(r.status(), 200);
     assert!(header(&r, "content-type").starts_with("text/plain; version=0.0.4"));

@@ -141,6 +141,17 @@ pub async fn callback(
             );
         }
     };
+    // The desk's first views need not read them again.
+    state
+        .cache
+        .prime(
+            &state.db,
+            &crate::server::cache::roles_scope(&identity.org_id),
+            &crate::server::web::viewer_roles_key(&identity.user_id),
+            crate::server::web::VIEWER_ROLES_FOR,
+            roles.clone(),
+        )
+        .await;
     let ids = &state.config.identity;
     let has = |role: &str| roles.iter().any(|r| r.id == role);
     let role = if has(&ids.admin_role) {
@@ -152,6 +163,11 @@ pub async fn callback(
     } else {
         None
     };
+    if pending.invited {
+        // A member joined (and an invitation was used up) at Auth0: the desk's cached lists of this
+        // organization end now, on every replica.
+        crate::server::cache::changed(&state.db, &identity.org_id).await;
+    }
     let audit = Audit::new(
         &state.db,
         &identity.org_id,

@@ -9,6 +9,10 @@ use super::oidc::PendingLogin;
 
 const USER: &str = "user";
 const PENDING: &str = "pending_login";
+/// Unix seconds of the last request that extended the idle timeout.
+const SEEN: &str = "seen";
+/// The idle timeout is extended at most this often: not a store write per request.
+const TOUCH_EVERY: i64 = 60;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Role {
@@ -40,9 +44,15 @@ pub fn now_secs() -> i64 {
 /// The signed-in user, or None. A session past its absolute timeout is ended here.
 pub async fn current_user(session: &Session, absolute: Duration) -> Option<SessionUser> {
     let user: SessionUser = session.get(USER).await.ok().flatten()?;
-    if now_secs() - user.signed_in_at > absolute.as_secs() as i64 {
+    let now = now_secs();
+    if now - user.signed_in_at > absolute.as_secs() as i64 {
         let _ = session.flush().await;
         return None;
+    }
+    // A change to the session is what makes the store save it with a new idle expiry.
+    let seen: i64 = session.get(SEEN).await.ok().flatten().unwrap_or(0);
+    if now - seen >= TOUCH_EVERY {
+        let _ = session.insert(SEEN, now).await;
     }
     Some(user)
 }

@@ -120,12 +120,12 @@ pub async fn list(
 
 /// The bots orgdesk registered, with their grants: one organization's, or all (support console).
 pub async fn stored(
-    db: &sqlx::SqlitePool,
+    db: &crate::server::db::Db,
     org_id: Option<&str>,
 ) -> Result<Vec<(BotRow, Vec<GrantRow>)>, sqlx::Error> {
     let bots: Vec<BotRow> = sqlx::query_as(
         "SELECT client_id, org_id, name, description, created_at FROM bots
-         WHERE ?1 IS NULL OR org_id = ?1 ORDER BY created_at DESC, name",
+         WHERE $1 IS NULL OR org_id = $1 ORDER BY created_at DESC, name",
     )
     .bind(org_id)
     .fetch_all(db)
@@ -133,7 +133,7 @@ pub async fn stored(
     // All the grants in one query, not one per bot.
     let rows: Vec<(String, String, String, String)> = sqlx::query_as(
         "SELECT g.client_id, g.grant_id, g.audience, g.scopes FROM bot_grants g
-         JOIN bots b ON b.client_id = g.client_id WHERE ?1 IS NULL OR b.org_id = ?1 ORDER BY g.audience",
+         JOIN bots b ON b.client_id = g.client_id WHERE $1 IS NULL OR b.org_id = $1 ORDER BY g.audience",
     )
     .bind(org_id)
     .fetch_all(db)
@@ -158,7 +158,7 @@ pub async fn stored(
 
 async fn grants_of(ctx: &Ctx<'_>, client_id: &str) -> Result<Vec<GrantRow>, ServiceError> {
     Ok(sqlx::query_as(
-        "SELECT grant_id, audience, scopes FROM bot_grants WHERE client_id = ? ORDER BY audience",
+        "SELECT grant_id, audience, scopes FROM bot_grants WHERE client_id = $1 ORDER BY audience",
     )
     .bind(client_id)
     .fetch_all(ctx.db)
@@ -173,7 +173,7 @@ pub async fn owned(
     client_id: &str,
 ) -> Result<(BotRow, Client), ServiceError> {
     let row: Option<BotRow> = sqlx::query_as(
-        "SELECT client_id, org_id, name, description, created_at FROM bots WHERE client_id = ? AND org_id = ?",
+        "SELECT client_id, org_id, name, description, created_at FROM bots WHERE client_id = $1 AND org_id = $2",
     )
     .bind(client_id)
     .bind(permit.org_id())
@@ -190,7 +190,24 @@ pub async fn owned(
             .await;
         return Err(ServiceError::NotFound);
     };
-    let client = match ctx.mgmt.get_client(client_id).await {
+    // A view may show what was read moments ago; a change decides on a live read.
+    let read = async { ctx.mgmt.get_client(client_id).await };
+    let read = if permit.action() == crate::server::policy::Action::View {
+        let key = format!("client\u{0}{client_id}");
+        ctx.cache
+            .get_or_load(
+                ctx.db,
+                "client",
+                permit.org_id(),
+                &key,
+                super::READS_FOR,
+                read,
+            )
+            .await
+    } else {
+        read.await
+    };
+    let client = match read {
         Ok(c) => c,
         Err(crate::server::auth0::ApiError::NotFound) => return Err(ServiceError::NotFound),
         Err(e) => return Err(e.into()),
@@ -229,7 +246,7 @@ pub async fn register(
     if idempotency_key.len() < 16 || idempotency_key.len() > 64 {
         return Err(invalid("form", "The form is out of date; reload the page."));
     }
-    let bots: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bots WHERE org_id = ?")
+    let bots: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bots WHERE org_id = $1")
         .bind(permit.org_id())
         .fetch_one(ctx.db)
         .await?;
@@ -321,7 +338,7 @@ async fn register_steps(
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
     let mut tx = ctx.db.begin().await?;
-    sqlx::query("INSERT INTO bots (client_id, org_id, name, description, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+    sqlx::query("INSERT INTO bots (client_id, org_id, name, description, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(&client_id)
         .bind(permit.org_id())
         .bind(name)
@@ -331,7 +348,7 @@ async fn register_steps(
         .execute(&mut *tx)
         .await?;
     sqlx::query(
-        "INSERT INTO bot_grants (grant_id, client_id, audience, scopes) VALUES (?, ?, ?, ?)",
+        "INSERT INTO bot_grants (grant_id, client_id, audience, scopes) VALUES ($1, $2, $3, $4)",
     )
     .bind(&grant.id)
     .bind(&client_id)
@@ -339,7 +356,7 @@ async fn register_steps(
     .bind(scopes.join(" "))
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE operations SET state = 'done', updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE operations SET state = 'done', updated_at = $1 WHERE id = $2")
         .bind(&now)
         .bind(op_id)
         .execute(&mut *tx)
@@ -384,7 +401,7 @@ pub async fn rename(
     ctx.mgmt
         .update_client(client_id, &json!({ "name": name }))
         .await?;
-    sqlx::query("UPDATE bots SET name = ? WHERE client_id = ?")
+    sqlx::query("UPDATE bots SET name = $1 WHERE client_id = $2")
         .bind(&name)
         .bind(client_id)
         .execute(ctx.db)
@@ -422,11 +439,11 @@ pub async fn delete(ctx: &Ctx<'_>, permit: &Permit, client_id: &str) -> Result<(
         return Err(err.into());
     }
     super::apps::bot_deleted(ctx, permit, client_id).await?;
-    sqlx::query("DELETE FROM bot_grants WHERE client_id = ?")
+    sqlx::query("DELETE FROM bot_grants WHERE client_id = $1")
         .bind(client_id)
         .execute(ctx.db)
         .await?;
-    sqlx::query("DELETE FROM bots WHERE client_id = ?")
+    sqlx::query("DELETE FROM bots WHERE client_id = $1")
         .bind(client_id)
         .execute(ctx.db)
         .await?;
@@ -472,7 +489,7 @@ pub async fn grant_access(
         journal::step(ctx.db, &op_id, "grant_created", None, Some(&grant.id)).await?;
         ctx.mgmt.associate(permit.org_id(), &grant.id).await?;
         sqlx::query(
-            "INSERT INTO bot_grants (grant_id, client_id, audience, scopes) VALUES (?, ?, ?, ?)",
+            "INSERT INTO bot_grants (grant_id, client_id, audience, scopes) VALUES ($1, $2, $3, $4)",
         )
         .bind(&grant.id)
         .bind(client_id)
@@ -526,7 +543,7 @@ pub async fn set_scopes(
     scopes: &[String],
 ) -> Result<(), ServiceError> {
     ctx.mgmt.update_grant_scopes(grant_id, scopes).await?;
-    sqlx::query("UPDATE bot_grants SET scopes = ? WHERE grant_id = ?")
+    sqlx::query("UPDATE bot_grants SET scopes = $1 WHERE grant_id = $2")
         .bind(scopes.join(" "))
         .bind(grant_id)
         .execute(ctx.db)
@@ -582,7 +599,7 @@ pub async fn revoke(
             .dissociate(permit.org_id(), &grant.grant_id)
             .await?;
         ctx.mgmt.delete_grant(&grant.grant_id).await?;
-        sqlx::query("DELETE FROM bot_grants WHERE grant_id = ?")
+        sqlx::query("DELETE FROM bot_grants WHERE grant_id = $1")
             .bind(&grant.grant_id)
             .execute(ctx.db)
             .await?;

@@ -78,7 +78,18 @@ pub fn is_expired(inv: &Invitation) -> bool {
 
 /// Newest first.
 pub async fn list(ctx: &Ctx<'_>, permit: &Permit) -> Result<Vec<Invitation>, ServiceError> {
-    let mut list = ctx.mgmt.invitations(permit.org_id()).await?;
+    let org_id = permit.org_id();
+    let mut list = ctx
+        .cache
+        .get_or_load(
+            ctx.db,
+            "invitations",
+            org_id,
+            "invitations",
+            super::READS_FOR,
+            async { ctx.mgmt.invitations(org_id).await },
+        )
+        .await?;
     list.sort_by(|a, b| b.created_at.cmp(&a.created_at));
     Ok(list)
 }

@@ -57,13 +57,28 @@ pub async fn page(
     from: Option<String>,
 ) -> Result<Page, ServiceError> {
     let from = validate_cursor(from)?;
+    let org_id = permit.org_id();
+    let key = format!("members\u{0}{}", from.as_deref().unwrap_or(""));
     let (members, next) = ctx
-        .mgmt
-        .members_page(permit.org_id(), from.as_deref(), PAGE_SIZE)
+        .cache
+        .get_or_load(
+            ctx.db,
+            "members_page",
+            org_id,
+            &key,
+            super::READS_FOR,
+            async {
+                let (members, next) = ctx
+                    .mgmt
+                    .members_page(org_id, from.as_deref(), PAGE_SIZE)
+                    .await?;
+                if let Err(err) = directory::upsert(ctx.db, org_id, &members).await {
+                    tracing::warn!(error = %err, "cannot update the member directory");
+                }
+                Ok::<_, ServiceError>((members, next))
+            },
+        )
         .await?;
-    if let Err(err) = directory::upsert(ctx.db, permit.org_id(), &members).await {
-        tracing::warn!(error = %err, "cannot update the member directory");
-    }
     Ok(Page { members, next })
 }
 

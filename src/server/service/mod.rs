@@ -9,23 +9,28 @@ pub mod journal;
 pub mod members;
 pub mod support;
 
-use sqlx::SqlitePool;
+use crate::server::db::Db;
 
 use super::auth0::{ApiError, ManagementClient};
 use super::identity::Identity;
 
 /// What services need: the store, the Management API, the vendor's rules, the issuer.
 pub struct Ctx<'a> {
-    pub db: &'a SqlitePool,
+    pub db: &'a Db,
     /// Shared (`Arc`) so a service can hand it to background work.
     pub mgmt: &'a std::sync::Arc<ManagementClient>,
     pub identity: &'a Identity,
     pub issuer: &'a str,
     pub catalog: &'a super::catalog::Catalog,
+    /// Brief caching of views' upstream reads (never of what a change decides on).
+    pub cache: &'a super::cache::ReadCache,
     /// Per-organization caps (bots, installs, pending invitations).
     pub limits: &'a super::limits::Limits,
     pub request_id: Option<String>,
 }
+
+/// How long a view's upstream read is served again (orgdesk's own changes end it at once).
+pub const READS_FOR: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Refuses when an organization already has `count` of something capped at `cap`.
 pub fn within_cap(count: i64, cap: u64, what: &str, remedy: &str) -> Result<(), ServiceError> {

@@ -9,6 +9,7 @@ use super::{Ctx, ServiceError};
 use crate::server::audit::{self, Audit};
 use crate::server::auth0::resources::ClientGrant;
 use crate::server::auth0::tenant::{ClientSummary, Organization};
+use crate::server::auth0::ApiError;
 use crate::server::policy::SupportPermit;
 
 /// Records what support staff looked at: `org_id` None for tenant-wide reports.
@@ -23,6 +24,24 @@ pub async fn record_view(ctx: &Ctx<'_>, permit: &SupportPermit, org_id: Option<&
         .await;
 }
 
+/// The console reads tenant-wide lists; any change orgdesk makes anywhere ends these entries.
+async fn cached<T, F>(ctx: &Ctx<'_>, key: &str, load: F) -> Result<T, ApiError>
+where
+    T: Clone + Send + Sync + 'static,
+    F: std::future::Future<Output = Result<T, ApiError>>,
+{
+    ctx.cache
+        .get_or_load(
+            ctx.db,
+            "support",
+            crate::server::cache::TENANT,
+            key,
+            super::READS_FOR,
+            load,
+        )
+        .await
+}
+
 pub async fn find_organizations(
     ctx: &Ctx<'_>,
     query: &str,
@@ -31,7 +50,10 @@ pub async fn find_organizations(
     if q.chars().count() > 100 {
         return Err(super::invalid("q", "Search for at most 100 characters."));
     }
-    let mut orgs = ctx.mgmt.organizations().await?;
+    let mut orgs = cached(ctx, "organizations", async {
+        ctx.mgmt.organizations().await
+    })
+    .await?;
     orgs.retain(|o| {
         q.is_empty()
             || o.id.to_lowercase().contains(&q)
@@ -86,7 +108,11 @@ pub struct OrgView {
 }
 
 pub async fn organization(ctx: &Ctx<'_>, org_id: &str) -> Result<OrgView, ServiceError> {
-    let org = match ctx.mgmt.organization(org_id).await {
+    let org = match cached(ctx, &format!("organization\u{0}{org_id}"), async {
+        ctx.mgmt.organization(org_id).await
+    })
+    .await
+    {
         Ok(o) => o,
         Err(crate::server::auth0::ApiError::NotFound) => {
             return Err(ServiceError::Missing("That organization"))
@@ -94,8 +120,11 @@ pub async fn organization(ctx: &Ctx<'_>, org_id: &str) -> Result<OrgView, Servic
         Err(e) => return Err(e.into()),
     };
     let bots = bots::stored(ctx.db, Some(&org.id)).await?;
-    let grants = ctx.mgmt.organization_grants(&org.id).await?;
-    let clients = ctx.mgmt.clients_summary().await?;
+    let grants = cached(ctx, &format!("organization-grants\u{0}{}", org.id), async {
+        ctx.mgmt.organization_grants(&org.id).await
+    })
+    .await?;
+    let clients = cached(ctx, "clients", async { ctx.mgmt.clients_summary().await }).await?;
     Ok(OrgView {
         grants: views(grants, &clients),
         org,
@@ -104,8 +133,11 @@ pub async fn organization(ctx: &Ctx<'_>, org_id: &str) -> Result<OrgView, Servic
 }
 
 pub async fn open_grants(ctx: &Ctx<'_>) -> Result<Vec<GrantView>, ServiceError> {
-    let grants = ctx.mgmt.all_grants(true).await?;
-    let clients = ctx.mgmt.clients_summary().await?;
+    let grants = cached(ctx, "grants-open", async {
+        ctx.mgmt.all_grants(true).await
+    })
+    .await?;
+    let clients = cached(ctx, "clients", async { ctx.mgmt.clients_summary().await }).await?;
     Ok(views(grants, &clients))
 }
 
@@ -119,7 +151,9 @@ pub struct ApiSummary {
 }
 
 pub async fn grants_per_api(ctx: &Ctx<'_>) -> Result<Vec<ApiSummary>, ServiceError> {
-    Ok(summarize(&ctx.mgmt.all_grants(false).await?))
+    Ok(summarize(
+        &cached(ctx, "grants", async { ctx.mgmt.all_grants(false).await }).await?,
+    ))
 }
 
 pub fn summarize(grants: &[ClientGrant]) -> Vec<ApiSummary> {
@@ -160,7 +194,11 @@ pub async fn idle_bots(ctx: &Ctx<'_>, days: u32) -> Result<Vec<IdleBot>, Service
     let bots = bots::stored(ctx.db, None).await?;
     // The newest 1,000 exchanges in one sweep; only bots not seen there are asked about one by one.
     let mut last: HashMap<String, String> = HashMap::new();
-    for e in ctx.mgmt.token_logs(None, 1000).await? {
+    for e in cached(ctx, "token-logs", async {
+        ctx.mgmt.token_logs(None, 1000).await
+    })
+    .await?
+    {
         if let Some(c) = e.client_id {
             last.entry(c).or_insert(e.date);
         }
@@ -199,9 +237,9 @@ pub struct Drift {
 /// grants deleted, widened or re-scoped outside orgdesk, associations removed, grants orgdesk never made.
 pub async fn drift(ctx: &Ctx<'_>) -> Result<Vec<Drift>, ServiceError> {
     let bots = bots::stored(ctx.db, None).await?;
-    let clients = ctx.mgmt.clients_summary().await?;
+    let clients = cached(ctx, "clients", async { ctx.mgmt.clients_summary().await }).await?;
     let by_id = names(&clients);
-    let grants = ctx.mgmt.all_grants(false).await?;
+    let grants = cached(ctx, "grants", async { ctx.mgmt.all_grants(false).await }).await?;
     let mut upstream: HashMap<&str, Vec<&ClientGrant>> = HashMap::new();
     for g in &grants {
         upstream.entry(g.client_id.as_str()).or_default().push(g);
