@@ -34,6 +34,7 @@ pub const READS: &[&str] = &[
     "me",
     "desk",
     "service_status",
+    "queue",
     "bots/list",
     "bots/get",
     "members/list",

@@ -27,3 +27,15 @@ pub async fn service_status() -> Result<StatusReport, AppError> {
         },
     })
 }
+
+/// How busy the Management API queue is, for the desk's notice while a change waits its turn.
+#[server(endpoint = "queue", input = Json)]
+pub async fn auth0_queue() -> Result<crate::model::status::QueueReport, AppError> {
+    let call = crate::server::web::signed_in().await?;
+    let queue = call.state.mgmt.queue();
+    Ok(crate::model::status::QueueReport {
+        waiting: queue.waiting,
+        seconds: queue.wait.as_secs() + u64::from(queue.wait.subsec_nanos() > 0),
+        per_second: queue.per_second,
+    })
+}

@@ -34,6 +34,7 @@ fn Account(me: Option<Me>) -> impl IntoView {
 pub fn Layout(children: Children) -> impl IntoView {
     // Effects run only in the browser: the marker says the wasm bundle has taken over the page.
     let hydrated = RwSignal::new(false);
+    super::queue::provide_busy();
     let account = Resource::new(|| (), |_| whoami());
     Effect::new(move |_| hydrated.set(true));
     view! {
@@ -79,6 +80,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             tabindex="-1"
             data-hydrated=move || hydrated.get().then_some("true")
         >
+            <super::queue::QueueNotice/>
             {children()}
         </main>
         <footer class="site-footer">

@@ -3,5 +3,6 @@
 pub mod feedback;
 pub mod get_form;
 pub mod layout;
+pub mod queue;
 pub mod secret;
 pub mod status_check;

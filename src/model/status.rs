@@ -11,3 +11,14 @@ pub struct StatusReport {
     /// "local tenant" or "Auth0".
     pub identity_provider: String,
 }
+
+/// The Management API queue of the replica serving the desk (see `server::auth0::pacer`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueReport {
+    /// Calls waiting for their turn.
+    pub waiting: u64,
+    /// How long a call made now would wait, in whole seconds (rounded up).
+    pub seconds: u64,
+    /// The pace orgdesk keeps to, when the tenant's rate limit is configured.
+    pub per_second: Option<f64>,
+}

@@ -13,7 +13,9 @@ use crate::pages::desk::api_label;
 #[component]
 fn Decision(app: AppListing) -> impl IntoView {
     let install = ServerAction::<InstallApp>::new();
+    crate::components::queue::track(install.pending());
     let decline = ServerAction::<DeclineApp>::new();
+    crate::components::queue::track(decline.pending());
     let (o1, a1) = (app.org_id.clone(), app.app_id.clone());
     let (o2, a2) = (app.org_id.clone(), app.app_id.clone());
     let apps_href = format!("/orgs/{}/apps", app.org_id);

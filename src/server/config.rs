@@ -26,6 +26,7 @@ pub const VARIABLES: &[&str] = &[
     "ORGDESK_MAX_INSTALLS",
     "ORGDESK_MAX_PENDING_INVITATIONS",
     "ORGDESK_METRICS_ALLOW",
+    "ORGDESK_AUTH0_RATE_LIMIT",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +56,8 @@ pub struct Config {
     pub identity: Identity,
     /// Request rates and per-organization caps.
     pub limits: Limits,
+    /// The tenant's Management API rate limit, to pace calls to (None: only react to 429s).
+    pub auth0_budget: Option<super::auth0::Budget>,
     /// Who besides loopback may read `/metrics`.
     pub metrics_allow: Vec<limits::Cidr>,
     /// Test-only: mount the local tenant's fault-injection API. Not settable from the environment.
@@ -123,11 +126,14 @@ impl Config {
         };
         let data_dir = PathBuf::from(get("ORGDESK_DATA_DIR").unwrap_or_else(|| "data".into()));
         let database_url = match get("DATABASE_URL") {
-            Some(v) if v.starts_with("sqlite:") => v,
+            Some(v) if super::db::Backend::of(&v).is_some() => v,
             Some(v) => {
                 return Err(invalid(
                     "DATABASE_URL",
-                    format!("`{}` is not a sqlite: URL", scheme_of(&v)),
+                    format!(
+                        "`{}` is neither a sqlite: nor a postgres: URL",
+                        scheme_of(&v)
+                    ),
                 ))
             }
             None => format!("sqlite://{}", data_dir.join("orgdesk.db").display()),
@@ -185,7 +191,13 @@ impl Config {
                 defaults.max_pending_invitations,
             )?,
         };
+        let auth0_budget = match get("ORGDESK_AUTH0_RATE_LIMIT") {
+            Some(v) => super::auth0::Budget::parse(&v)
+                .map_err(|m| invalid("ORGDESK_AUTH0_RATE_LIMIT", m))?,
+            None => None,
+        };
         Ok(Config {
+            auth0_budget,
             public_url_explicit: get("ORGDESK_PUBLIC_URL").is_some(),
             identity,
             limits,

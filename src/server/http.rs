@@ -17,10 +17,9 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
 
 use super::auth::routes as auth_routes;
-use super::sessions::HashedIds;
+use super::sessions::{DbStore, HashedIds};
 use super::state::AppState;
 use super::{csrf, exports, headers, health, limits, metrics};
 use crate::app::{shell, App};
@@ -36,7 +35,7 @@ pub fn session_cookie_name(https: bool) -> &'static str {
     }
 }
 
-pub fn router(state: AppState, sessions: HashedIds<SqliteStore>) -> Router {
+pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
     let config = &state.config;
     let idle = time::Duration::seconds(config.session_idle_timeout.as_secs() as i64);
     let session_layer = SessionManagerLayer::new(sessions)
@@ -75,6 +74,11 @@ pub fn router(state: AppState, sessions: HashedIds<SqliteStore>) -> Router {
             context, shell,
         ))
         .layer(axum::middleware::from_fn(metrics::track))
+        .layer(axum::middleware::from_fn(
+            |request: Request<axum::body::Body>, next: axum::middleware::Next| {
+                super::auth0::pacer::request_scope(next.run(request))
+            },
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::guard,

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod auth0;
+pub mod cache;
 pub mod catalog;
 pub mod config;
 pub mod csrf;
@@ -33,7 +34,6 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tower_sessions::ExpiredDeletion;
-use tower_sessions_sqlx_store::SqliteStore;
 
 use config::Config;
 use state::AppState;
@@ -44,8 +44,6 @@ pub enum StartError {
     Config(#[from] config::ConfigError),
     #[error(transparent)]
     Database(#[from] db::DbError),
-    #[error("cannot prepare the session store: {0}")]
-    Sessions(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -115,19 +113,8 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         return Err(StartError::SiteMissing(pkg_js.display().to_string()));
     }
     let pool = db::connect(&config.database_url).await?;
-    let sqlite_sessions = SqliteStore::new(pool.clone())
-        .with_table_name("sessions")
-        .map_err(StartError::Sessions)?;
-    sqlite_sessions
-        .migrate()
-        .await
-        .map_err(|e| StartError::Sessions(e.to_string()))?;
-    let sessions = sessions::HashedIds(sqlite_sessions);
-    tokio::spawn(
-        sessions
-            .clone()
-            .continuously_delete_expired(Duration::from_secs(300)),
-    );
+    let sessions = sessions::HashedIds(sessions::DbStore::new(pool.clone()));
+    tokio::spawn(delete_expired_sessions(sessions.clone()));
 
     let listener = TcpListener::bind(config.bind)
         .await
@@ -150,7 +137,8 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         client_secret: config.identity.mgmt_client_secret.clone(),
         timeout: config.upstream_timeout,
         retry: auth0::RetryPolicy::default(),
-    })?;
+    })?
+    .with_budget(config.auth0_budget, auth0::client::DEFAULT_MAX_QUEUE);
     let oidc = auth::oidc::Oidc::discover(
         &issuer,
         &config.identity.login_client_id,
@@ -173,6 +161,7 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         mgmt: Arc::new(mgmt),
         oidc: Arc::new(oidc),
         catalog: Arc::new(catalog::Catalog::default()),
+        cache: Arc::new(cache::ReadCache::default()),
         limiter: Arc::new(limits::Limiter::default()),
     };
     let app = http::router(state.clone(), sessions);
@@ -206,6 +195,17 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         stop,
         task,
     })
+}
+
+/// Every five minutes: expired sessions leave the store (a failed pass is retried at the next).
+async fn delete_expired_sessions(store: sessions::HashedIds<sessions::DbStore>) {
+    let mut every = tokio::time::interval(Duration::from_secs(300));
+    loop {
+        every.tick().await;
+        if let Err(err) = store.delete_expired().await {
+            tracing::warn!(error = %err, "could not delete expired sessions");
+        }
+    }
 }
 
 /// Runs until Ctrl-C or SIGTERM.

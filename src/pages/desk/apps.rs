@@ -156,8 +156,11 @@ fn PublishForm(
 pub fn AppsPage() -> impl IntoView {
     let org = org_param();
     let publish = ServerAction::<PublishApp>::new();
+    crate::components::queue::track(publish.pending());
     let unpublish = ServerAction::<UnpublishApp>::new();
+    crate::components::queue::track(unpublish.pending());
     let uninstall = ServerAction::<UninstallApp>::new();
+    crate::components::queue::track(uninstall.pending());
     let data = Resource::new(
         move || {
             (

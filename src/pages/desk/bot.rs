@@ -36,7 +36,9 @@ fn AccessRow(
 ) -> impl IntoView {
     let chosen = RwSignal::new(access.scopes.clone());
     let save = ServerAction::<ChangeBotScopes>::new();
+    crate::components::queue::track(save.pending());
     let revoke = ServerAction::<RevokeBotAccess>::new();
+    crate::components::queue::track(revoke.pending());
     Effect::new(move |_| {
         if matches!(revoke.value().get(), Some(Ok(()))) {
             done.run(());
@@ -81,6 +83,7 @@ fn GrantForm(org: String, bot: Bot, desk: Desk, done: Callback<()>) -> impl Into
     let audience = RwSignal::new(available[0].audience.clone());
     let chosen = RwSignal::new(Vec::<String>::new());
     let grant = ServerAction::<GrantBotAccess>::new();
+    crate::components::queue::track(grant.pending());
     Effect::new(move |_| {
         if matches!(grant.value().get(), Some(Ok(()))) {
             done.run(());
@@ -120,6 +123,7 @@ fn TestToken(org: String, bot: Bot) -> impl IntoView {
             .unwrap_or_default(),
     );
     let test = ServerAction::<TestBotToken>::new();
+    crate::components::queue::track(test.pending());
     let client_id = bot.client_id.clone();
     let apis = bot.access.clone();
     view! {
@@ -172,8 +176,11 @@ pub fn BotPage() -> impl IntoView {
         },
     );
     let rotate = ServerAction::<RotateBotSecret>::new();
+    crate::components::queue::track(rotate.pending());
     let rename = ServerAction::<RenameBot>::new();
+    crate::components::queue::track(rename.pending());
     let delete = ServerAction::<DeleteBot>::new();
+    crate::components::queue::track(delete.pending());
     let navigate = use_navigate();
     Effect::new(move |_| {
         if matches!(delete.value().get(), Some(Ok(()))) {

@@ -153,6 +153,7 @@ fn RegisterForm(
 pub fn BotsPage() -> impl IntoView {
     let org = org_param();
     let register = ServerAction::<RegisterBot>::new();
+    crate::components::queue::track(register.pending());
     let sent_audience = RwSignal::new(String::new());
     let desk_res = Resource::new(move || org.get(), load_desk);
     let bots = Resource::new(

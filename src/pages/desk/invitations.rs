@@ -135,8 +135,11 @@ fn PendingRow(
 pub fn InvitationsSection() -> impl IntoView {
     let org = org_param();
     let invite = ServerAction::<InviteMember>::new();
+    crate::components::queue::track(invite.pending());
     let resend = ServerAction::<ResendInvitation>::new();
+    crate::components::queue::track(resend.pending());
     let revoke = ServerAction::<RevokeInvitation>::new();
+    crate::components::queue::track(revoke.pending());
     let data = Resource::new(
         move || {
             (

@@ -20,7 +20,9 @@ fn MemberRow(
 ) -> impl IntoView {
     let roles = RwSignal::new(member.roles.clone());
     let set_role = ServerAction::<SetMemberRole>::new();
+    crate::components::queue::track(set_role.pending());
     let remove = ServerAction::<RemoveMember>::new();
+    crate::components::queue::track(remove.pending());
     Effect::new(move |_| match set_role.value().get() {
         Some(Ok(now)) => roles.set(now),
         // Puts the checkbox back where the server says it is.

@@ -3,6 +3,7 @@
 //! idempotent calls.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use oauth2::basic::BasicClient;
@@ -15,6 +16,10 @@ use serde_json::Value;
 use tokio::sync::Mutex;
 
 use super::error::ApiError;
+use super::pacer::{Budget, Pacer, Queue};
+
+/// How long a change may wait for the budget before it is refused (well inside a request's 30 s).
+pub const DEFAULT_MAX_QUEUE: Duration = Duration::from_secs(20);
 
 /// How the client retries; tests shrink the waits.
 #[derive(Debug, Clone)]
@@ -65,6 +70,13 @@ pub struct ManagementClient {
     /// Calls that reached Auth0, token requests included (for benchmarks and metrics).
     pub calls: AtomicU64,
     pub token_fetches: AtomicU64,
+    /// Calls by kind and the time spent waiting for Auth0's answers (benchmarks).
+    pub reads: AtomicU64,
+    pub writes: AtomicU64,
+    pub upstream_micros: AtomicU64,
+    /// Answers that were 429 (the budget should keep this at zero).
+    pub throttled: AtomicU64,
+    pacer: Arc<Pacer>,
 }
 
 fn idempotent(method: &Method) -> bool {
@@ -72,6 +84,14 @@ fn idempotent(method: &Method) -> bool {
         *method,
         Method::GET | Method::HEAD | Method::PUT | Method::DELETE
     )
+}
+
+/// Whether Auth0 said no request remains in the bucket until the reset.
+fn exhausted(headers: &reqwest::header::HeaderMap) -> bool {
+    headers
+        .get("x-ratelimit-remaining")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim() == "0")
 }
 
 /// Seconds until `x-ratelimit-reset` (Unix seconds), if the header is there.
@@ -114,7 +134,24 @@ impl ManagementClient {
             retry: config.retry,
             calls: AtomicU64::new(0),
             token_fetches: AtomicU64::new(0),
+            reads: AtomicU64::new(0),
+            writes: AtomicU64::new(0),
+            upstream_micros: AtomicU64::new(0),
+            throttled: AtomicU64::new(0),
+            pacer: Arc::new(Pacer::new(None, DEFAULT_MAX_QUEUE)),
         })
+    }
+
+    /// Paces calls to `budget` (the tenant's Management API rate limit); a change that would wait
+    /// longer than `max_queue` to start is refused before it does anything.
+    pub fn with_budget(mut self, budget: Option<Budget>, max_queue: Duration) -> Self {
+        self.pacer = Arc::new(Pacer::new(budget, max_queue));
+        self
+    }
+
+    /// The Management API queue as the desk shows it.
+    pub fn queue(&self) -> Queue {
+        self.pacer.queue()
     }
 
     /// The cached token, or a new one. Concurrent callers wait for one fetch instead of each fetching.
@@ -172,7 +209,24 @@ impl ManagementClient {
         let mut refreshed = false;
         let mut attempt = 0;
         loop {
+            let queued = Instant::now();
+            self.pacer
+                .acquire()
+                .await
+                .map_err(|wait| ApiError::RateLimited {
+                    retry_after: Some(wait),
+                })?;
+            let waited = queued.elapsed();
+            if waited >= Duration::from_millis(1) {
+                crate::server::metrics::METRICS.rate_limit_wait(waited);
+            }
             self.calls.fetch_add(1, Ordering::Relaxed);
+            if method == Method::GET {
+                self.reads.fetch_add(1, Ordering::Relaxed);
+            } else {
+                self.writes.fetch_add(1, Ordering::Relaxed);
+            }
+            let sent = Instant::now();
             let mut request = self
                 .http
                 .request(method.clone(), &url)
@@ -182,10 +236,18 @@ impl ManagementClient {
                 request = request.json(b);
             }
             let outcome = request.send().await;
+            self.upstream_micros
+                .fetch_add(sent.elapsed().as_micros() as u64, Ordering::Relaxed);
             let metrics = &crate::server::metrics::METRICS;
             let retry_in = match outcome {
                 Ok(response) => {
                     let status = response.status();
+                    if exhausted(response.headers()) || status == StatusCode::TOO_MANY_REQUESTS {
+                        // Every queued call waits for the reset, not only this one.
+                        if let Some(wait) = reset_wait(response.headers()) {
+                            self.pacer.hold((Instant::now() + wait).into());
+                        }
+                    }
                     metrics.upstream(method.as_str(), path, status.as_u16());
                     if status == StatusCode::UNAUTHORIZED && !refreshed {
                         // The cached token was revoked or expired early: one fresh token, one more try.
@@ -194,6 +256,7 @@ impl ManagementClient {
                         continue;
                     }
                     if status == StatusCode::TOO_MANY_REQUESTS {
+                        self.throttled.fetch_add(1, Ordering::Relaxed);
                         let wait =
                             reset_wait(response.headers()).unwrap_or_else(|| self.backoff(attempt));
                         if attempt >= self.retry.max_retries || wait > self.retry.max_wait {

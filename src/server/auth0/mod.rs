@@ -3,9 +3,11 @@
 pub mod client;
 pub mod error;
 pub mod members;
+pub mod pacer;
 pub mod paging;
 pub mod resources;
 pub mod tenant;
 
 pub use client::{ClientConfig, ManagementClient, RetryPolicy};
 pub use error::ApiError;
+pub use pacer::Budget;
