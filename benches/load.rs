@@ -9,65 +9,16 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
 
+#[path = "common/mod.rs"]
+mod common;
+use common::{ms, percentile, sign_in};
+
 const ADMINS: &[(&str, &str)] = &[
     ("alice@acme.example", "org_acmeTravel000001"),
     ("grace@globex.example", "org_globexTours00001"),
     ("ivan@initech.example", "org_initechTrips0001"),
     ("carol@consult.example", "org_globexTours00001"),
 ];
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-async fn sign_in(base: &str, tenant: &str, email: &str, org: &str) -> reqwest::Client {
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let to_tenant = browser
-        .get(format!("{base}/login?organization={org}"))
-        .send()
-        .await
-        .expect("login");
-    let authorize = to_tenant.headers()["location"]
-        .to_str()
-        .expect("location")
-        .to_string();
-    let page = browser
-        .get(&authorize)
-        .send()
-        .await
-        .expect("authorize")
-        .text()
-        .await
-        .expect("page");
-    let marker = "name=\"tx\" value=\"";
-    let start = page.find(marker).expect("login form") + marker.len();
-    let tx = page[start..]
-        .split('"')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let back = browser
-        .post(format!("{tenant}/u/login"))
-        .form(&[
-            ("tx", tx.as_str()),
-            ("email", email),
-            ("password", "Travel0-demo!"),
-        ])
-        .send()
-        .await
-        .expect("credentials");
-    let callback = back.headers()["location"]
-        .to_str()
-        .expect("callback")
-        .to_string();
-    let done = browser.get(&callback).send().await.expect("callback");
-    assert_eq!(done.status(), 303, "signed in");
-    browser
-}
 
 #[derive(Default)]
 struct Tally {
@@ -82,31 +33,7 @@ async fn main() {
     let sessions: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(64);
 
     let dir = tempfile::tempdir().expect("temp dir");
-    let site = dir.path().join("site");
-    std::fs::create_dir_all(site.join("pkg")).expect("site");
-    std::fs::write(
-        site.join("pkg/orgdesk.js"),
-        "export default function init() {}",
-    )
-    .expect("js");
-    let vars: Vec<(String, String)> = [
-        ("ORGDESK_BIND", "127.0.0.1:0".to_string()),
-        (
-            "ORGDESK_DATA_DIR",
-            dir.path().join("data").display().to_string(),
-        ),
-        ("ORGDESK_SITE_ROOT", site.display().to_string()),
-        ("ORGDESK_LOCAL_TENANT_BIND", "127.0.0.1:0".to_string()),
-        ("ORGDESK_LOG_FORMAT", "human".to_string()),
-        // One client address for every session: rate limits would measure themselves, not orgdesk.
-        ("ORGDESK_RATE_LIMIT_IP", "0".to_string()),
-        ("ORGDESK_RATE_LIMIT_SESSION", "0".to_string()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    let config = orgdesk::server::config::Config::from_vars(&vars).expect("config");
-    let running = orgdesk::server::start(config).await.expect("start orgdesk");
+    let running = common::start(dir.path(), &[], |_| {}).await;
     let base = running.base_url.clone();
     let tenant = running
         .local_tenant
@@ -213,8 +140,8 @@ async fn main() {
         println!(
             "{kind:<28} {:>8} {:>10.2} {:>10.2}",
             v.len(),
-            percentile(&v, 0.5).as_secs_f64() * 1000.0,
-            percentile(&v, 0.99).as_secs_f64() * 1000.0
+            ms(percentile(&v, 0.5)),
+            ms(percentile(&v, 0.99))
         );
         everything.extend(v);
     }
@@ -223,8 +150,8 @@ async fn main() {
         "{:<28} {:>8} {:>10.2} {:>10.2}",
         "all",
         everything.len(),
-        percentile(&everything, 0.5).as_secs_f64() * 1000.0,
-        percentile(&everything, 0.99).as_secs_f64() * 1000.0
+        ms(percentile(&everything, 0.5)),
+        ms(percentile(&everything, 0.99))
     );
     println!(
         "throughput: {:.0} requests/s over {elapsed:.1} s",

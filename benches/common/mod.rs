@@ -1,0 +1,101 @@
+//! What the benchmarks share: starting orgdesk with its local tenant, and signing in as a browser does.
+
+use std::time::Duration;
+
+pub const PASSWORD: &str = "Travel0-demo!";
+
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+pub fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// orgdesk on port 0 with its embedded local tenant, in a temp dir, request-rate limits off (one
+/// client address for every session), plus `extra` variables; `change` sets test-only knobs.
+pub async fn start(
+    dir: &std::path::Path,
+    extra: &[(&str, &str)],
+    change: impl FnOnce(&mut orgdesk::server::config::Config),
+) -> orgdesk::server::Running {
+    let site = dir.join("site");
+    std::fs::create_dir_all(site.join("pkg")).expect("site");
+    std::fs::write(
+        site.join("pkg/orgdesk.js"),
+        "export default function init() {}",
+    )
+    .expect("js");
+    let mut vars: Vec<(String, String)> = vec![
+        ("ORGDESK_BIND".into(), "127.0.0.1:0".into()),
+        (
+            "ORGDESK_DATA_DIR".into(),
+            dir.join("data").display().to_string(),
+        ),
+        ("ORGDESK_SITE_ROOT".into(), site.display().to_string()),
+        ("ORGDESK_LOCAL_TENANT_BIND".into(), "127.0.0.1:0".into()),
+        ("ORGDESK_LOG_FORMAT".into(), "human".into()),
+        ("ORGDESK_RATE_LIMIT_IP".into(), "0".into()),
+        ("ORGDESK_RATE_LIMIT_SESSION".into(), "0".into()),
+        ("ORGDESK_RATE_LIMIT_WRITES".into(), "0".into()),
+    ];
+    for (k, v) in extra {
+        vars.retain(|(name, _)| name != k);
+        vars.push((k.to_string(), v.to_string()));
+    }
+    let mut config = orgdesk::server::config::Config::from_vars(&vars).expect("config");
+    change(&mut config);
+    orgdesk::server::start(config).await.expect("start orgdesk")
+}
+
+pub async fn sign_in(base: &str, tenant: &str, email: &str, org: &str) -> reqwest::Client {
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let to_tenant = browser
+        .get(format!("{base}/login?organization={org}"))
+        .send()
+        .await
+        .expect("login");
+    let authorize = to_tenant.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    let page = browser
+        .get(&authorize)
+        .send()
+        .await
+        .expect("authorize")
+        .text()
+        .await
+        .expect("page");
+    let marker = "name=\"tx\" value=\"";
+    let start = page.find(marker).expect("login form") + marker.len();
+    let tx = page[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let back = browser
+        .post(format!("{tenant}/u/login"))
+        .form(&[
+            ("tx", tx.as_str()),
+            ("email", email),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("credentials");
+    let callback = back.headers()["location"]
+        .to_str()
+        .expect("callback")
+        .to_string();
+    let done = browser.get(&callback).send().await.expect("callback");
+    assert_eq!(done.status(), 303, "signed in");
+    browser
+}
