@@ -7,8 +7,8 @@ use leptos_router::path;
 
 use crate::components::layout::Layout;
 use crate::pages::desk::{
-    apps::AppsPage, audit::AuditLogPage, bot::BotPage, bots::BotsPage, members::MembersPage,
-    overview::Overview,
+    apps::AppsPage, audit::AuditLogPage, bot::BotPage, bots::BotsPage,
+    invitations::InvitationsPage, members::MembersPage, overview::Overview,
 };
 use crate::pages::support::{home::SupportHome, org::SupportOrg};
 use crate::pages::{errors::NotFound, install::InstallPage, landing::Landing, rules::Rules};
@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orgs/:org/bots") view=BotsPage/>
                     <Route path=path!("/orgs/:org/bots/:client_id") view=BotPage/>
                     <Route path=path!("/orgs/:org/members") view=MembersPage/>
+                    <Route path=path!("/orgs/:org/invitations") view=InvitationsPage/>
                     <Route path=path!("/orgs/:org/audit") view=AuditLogPage/>
                     <Route path=path!("/orgs/:org/apps") view=AppsPage/>
                     <Route path=path!("/apps/:app_id") view=InstallPage/>

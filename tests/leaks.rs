@@ -164,6 +164,7 @@ async fn no_secret_token_code_or_session_id_appears_anywhere() {
         format!("/orgs/{ACME}/bots"),
         format!("/orgs/{ACME}/bots/{client_id}"),
         format!("/orgs/{ACME}/members"),
+        format!("/orgs/{ACME}/invitations"),
         format!("/orgs/{ACME}/apps"),
         format!("/orgs/{ACME}/audit"),
         format!("/orgs/{ACME}/audit.csv"),

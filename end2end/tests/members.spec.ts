@@ -18,6 +18,8 @@ test('an invitee accepts through the tenant login and appears with the invited r
   await signIn(page, 'ivan@initech.example', INITECH, new RegExp(`/orgs/${INITECH}$`));
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' }).click();
   await expect(row(page, 'ivan@initech.example')).toBeVisible();
+  await page.getByRole('link', { name: 'Invite someone' }).click();
+  await expect(page).toHaveURL(new RegExp(`/orgs/${INITECH}/invitations$`));
   await expect(page.getByTestId('no-invitations')).toBeVisible();
 
   await page.getByLabel('Email', { exact: true }).fill(email);
@@ -43,14 +45,17 @@ test('an invitee accepts through the tenant login and appears with the invited r
   await expect(invitee.getByTestId('joined')).toBeVisible();
   await invitee.close();
 
+  // Accepted: no longer pending, and a member with the invited roles.
   await page.reload();
+  await hydrated(page);
+  await expect(page.locator(`[data-testid="invitation-row"][data-email="${email}"]`)).toHaveCount(0);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' }).click();
   await hydrated(page);
   const newcomer = row(page, email);
   await expect(newcomer).toBeVisible();
   await expect(newcomer.getByRole('checkbox', { name: 'member' })).toBeChecked();
   await expect(newcomer.getByRole('checkbox', { name: 'billing' })).toBeChecked();
   await expect(newcomer.getByRole('checkbox', { name: 'admin' })).not.toBeChecked();
-  await expect(page.locator(`[data-testid="invitation-row"][data-email="${email}"]`)).toHaveCount(0);
 
   // Ivan is Initech's only admin: stepping down is refused and the box stays ticked.
   const me = row(page, 'ivan@initech.example');

@@ -19,7 +19,7 @@ test('pages hydrate under the Content-Security-Policy without a single violation
     });
   });
   await signIn(page, 'grace@globex.example', GLOBEX);
-  for (const path of ['bots', 'members', 'apps', 'audit']) {
+  for (const path of ['bots', 'members', 'invitations', 'apps', 'audit']) {
     const response = await open(page, `/orgs/${GLOBEX}/${path}`);
     const csp = response?.headers()['content-security-policy'] ?? '';
     expect(csp).toContain("'wasm-unsafe-eval'");

@@ -59,6 +59,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                             <li><A href=home.clone() exact=true>"Overview"</A></li>
                                             <li><A href=format!("{home}/bots")>"Bots"</A></li>
                                             <li><A href=format!("{home}/members")>"Members"</A></li>
+                                            <li><A href=format!("{home}/invitations")>"Invitations"</A></li>
                                             <li><A href=format!("{home}/apps")>"Apps"</A></li>
                                             <li><A href=format!("{home}/audit")>"Audit log"</A></li>
                                         }.into_any(),

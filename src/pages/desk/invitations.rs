@@ -1,7 +1,9 @@
-//! The invitations part of the members page: invite by email with roles and a validity period;
-//! pending invitations with their expiry, resend in one click, revoke after confirmation.
+//! The invitations page (as in Auth0's own dashboard, a tab beside Members): invite by email with
+//! roles and a validity period; pending invitations with their expiry, resend in one click, revoke
+//! after confirmation. One Management API read, the members page another.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 use super::org_param;
 use crate::api::members::{list_invitations, InviteMember, ResendInvitation, RevokeInvitation};
@@ -132,7 +134,21 @@ fn PendingRow(
 }
 
 #[component]
-pub fn InvitationsSection() -> impl IntoView {
+pub fn InvitationsPage() -> impl IntoView {
+    let org = org_param();
+    view! {
+        <Title text="Invitations"/>
+        <h1>"Invitations"</h1>
+        <p class="lead">
+            "Invite people to your organization with the roles they need. They join when they follow the link. "
+            <a href=move || format!("/orgs/{}/members", org.get())>"Members"</a>
+        </p>
+        <InvitationsSection/>
+    }
+}
+
+#[component]
+fn InvitationsSection() -> impl IntoView {
     let org = org_param();
     let invite = ServerAction::<InviteMember>::new();
     crate::components::queue::track(invite.pending());

@@ -4,7 +4,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::invitations::InvitationsSection;
 use super::org_param;
 use crate::api::members::{list_members, search_members, RemoveMember, SetMemberRole};
 use crate::components::feedback::{ConfirmButton, ErrorNote, Loading};
@@ -137,6 +136,9 @@ pub fn MembersPage() -> impl IntoView {
         <Title text="Members"/>
         <h1>"Members"</h1>
         <p class="lead">"People in your organization and their roles. Role changes apply at their next sign-in or token."</p>
+        <p class="actions">
+            <a class="btn" href=move || format!("/orgs/{}/invitations", org.get())>"Invite someone"</a>
+        </p>
         <GetForm action=Signal::derive(move || format!("/orgs/{}/members", org.get()))>
             <div class="form form--inline" role="search">
                 <label for="member-search">"Search by name or email"</label>
@@ -181,6 +183,5 @@ pub fn MembersPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
-        <InvitationsSection/>
     }
 }
