@@ -99,12 +99,9 @@ pub async fn load_org_dossier(
         .await
         .map_err(|e| call.fail(e))?;
     let org_id = view.org.id.clone();
-    let from = members::validate_cursor(from).map_err(|e| call.fail(e))?;
-    let (members, next) = ctx
-        .mgmt
-        .members_page(&org_id, from.as_deref(), members::PAGE_SIZE)
+    let members::Page { members, next } = members::read_page(&ctx, &org_id, from)
         .await
-        .map_err(|e| call.fail(e.into()))?;
+        .map_err(|e| call.fail(e))?;
     let events = audit_log::query(ctx.db, Some(&org_id), &Default::default(), None, 50)
         .await
         .map_err(|e| call.fail(e))?;

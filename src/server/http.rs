@@ -49,7 +49,10 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            provide_context(super::web::ConfirmedViewer::default());
+        }
     };
     let app_shell = {
         let options = state.leptos_options.clone();

@@ -116,7 +116,7 @@ pub async fn authorize(
     })
 }
 
-/// Proof that the caller is vendor support staff, confirmed live. Support can only read.
+/// Proof that the caller is vendor support staff (role read from Auth0 at most 30 s ago). Support can only read.
 #[derive(Debug, Clone)]
 pub struct SupportPermit {
     pub user_id: String,
@@ -124,21 +124,25 @@ pub struct SupportPermit {
     pub support_org: String,
 }
 
-pub async fn authorize_support(
-    mgmt: &ManagementClient,
+/// The session's claim to the support console, before any upstream read: the support organization
+/// and role, when the session is a support session of that organization.
+pub fn support_claim<'a>(
+    support: Option<(&'a str, &'a str)>,
+    actor: &SessionUser,
+) -> Result<(&'a str, &'a str), Denied> {
+    match support {
+        Some((org, role)) if actor.role == Role::Support && actor.org_id == org => Ok((org, role)),
+        _ => Err(Denied::NotSupport),
+    }
+}
+
+/// The permit, given the actor's roles in the support organization as read from Auth0.
+pub fn support_permit(
     support: Option<(&str, &str)>,
     actor: &SessionUser,
+    roles: &[super::auth0::resources::Role],
 ) -> Result<SupportPermit, Denied> {
-    let Some((support_org, support_role)) = support else {
-        return Err(Denied::NotSupport);
-    };
-    if actor.role != Role::Support || actor.org_id != support_org {
-        return Err(Denied::NotSupport);
-    }
-    let roles = mgmt
-        .member_roles(support_org, &actor.user_id)
-        .await
-        .map_err(Denied::Unchecked)?;
+    let (support_org, support_role) = support_claim(support, actor)?;
     if !roles.iter().any(|r| r.id == support_role) {
         return Err(Denied::NotSupport);
     }

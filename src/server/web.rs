@@ -18,6 +18,26 @@ pub fn viewer_roles_key(user_id: &str) -> String {
     format!("viewer-roles\u{0}{user_id}")
 }
 
+/// One request's memory of the organization whose admin the viewer was confirmed to be: a page's
+/// resources (several server functions rendered in one request) check the role once, not each.
+#[derive(Clone, Default)]
+pub struct ConfirmedViewer(std::sync::Arc<std::sync::Mutex<Option<String>>>);
+
+impl ConfirmedViewer {
+    fn holds(&self, org_id: &str) -> bool {
+        self.0
+            .lock()
+            .map(|o| o.as_deref() == Some(org_id))
+            .unwrap_or(false)
+    }
+
+    fn set(&self, org_id: &str) {
+        if let Ok(mut o) = self.0.lock() {
+            *o = Some(org_id.to_string());
+        }
+    }
+}
+
 pub struct Call {
     pub state: AppState,
     pub user: SessionUser,
@@ -65,6 +85,10 @@ impl Call {
     /// after orgdesk changed the organization): an admin removed in Auth0 stops seeing the desk within
     /// 30 s. Changes never use this — `policy::authorize` reads their roles live every time.
     async fn still_admin(&self, permit: Permit) -> Result<Permit, Denied> {
+        let confirmed = use_context::<ConfirmedViewer>();
+        if confirmed.as_ref().is_some_and(|c| c.holds(permit.org_id())) {
+            return Ok(permit);
+        }
         let state = &self.state;
         let key = viewer_roles_key(&self.user.user_id);
         let roles = state
@@ -81,17 +105,40 @@ impl Call {
             .map_err(Denied::Unchecked)?;
         let admin_role = &state.config.identity.admin_role;
         if roles.iter().any(|r| &r.id == admin_role) {
+            if let Some(c) = confirmed {
+                c.set(permit.org_id());
+            }
             Ok(permit)
         } else {
             Err(Denied::NotAdmin)
         }
     }
 
-    /// Vendor support staff, confirmed live; anyone else is refused (and the attempt audited).
+    /// Vendor support staff: the support role is read from Auth0 at most every half minute per
+    /// replica (the console only reads); anyone else is refused (and the attempt audited).
     pub async fn support(&self) -> Result<SupportPermit, AppError> {
         let ids = &self.state.config.identity;
         let support = ids.support_org.as_deref().zip(ids.support_role.as_deref());
-        match policy::authorize_support(&self.state.mgmt, support, &self.user).await {
+        let checked = match policy::support_claim(support, &self.user) {
+            Err(denied) => Err(denied),
+            Ok((org, _)) => {
+                let state = &self.state;
+                state
+                    .cache
+                    .get_or_load(
+                        &state.db,
+                        "viewer_roles",
+                        &super::cache::roles_scope(org),
+                        &viewer_roles_key(&self.user.user_id),
+                        VIEWER_ROLES_FOR,
+                        state.mgmt.member_roles(org, &self.user.user_id),
+                    )
+                    .await
+                    .map_err(Denied::Unchecked)
+                    .and_then(|roles| policy::support_permit(support, &self.user, &roles))
+            }
+        };
+        match checked {
             Ok(permit) => Ok(permit),
             Err(denied) => Err(self.denied("support", denied).await),
         }

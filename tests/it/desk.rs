@@ -449,6 +449,19 @@ async fn a_revoked_admin_is_locked_out_at_the_next_change() {
         .unwrap()
         .iter()
         .any(|c| c["name"] == "Too late"));
+
+    // Views trust the role as read at sign-in for up to 30 s (a change never does): once that read
+    // ends — a membership change through orgdesk ends it at once; here a stand-in for the 30 s —
+    // the desk is closed to her too.
+    let (s, _) = app.read(&alice, "bots/list", &[("org_id", ACME)]).await;
+    assert_eq!(s, 200, "within the 30 s");
+    orgdesk::server::cache::bump(
+        &app.running.state.db,
+        &[&orgdesk::server::cache::roles_scope(ACME)],
+    )
+    .await;
+    let (s, err) = app.read(&alice, "bots/list", &[("org_id", ACME)]).await;
+    assert_eq!(s, 403, "{err}");
 }
 
 #[tokio::test]

@@ -243,3 +243,53 @@ async fn support_staff_read_everything_change_nothing_and_are_audited() {
     assert_eq!(log["entries"].as_array().unwrap().len(), 2);
     let _ = GLOBEX;
 }
+
+#[tokio::test]
+async fn support_staff_whose_role_is_taken_away_lose_the_console() {
+    let app = spawn_app().await;
+    let tenant = tenant_admin(&app).await;
+    let sam = app.browser();
+    let done = app
+        .sign_in_with(&sam, "sam@travel0.example", Some(SUPPORT_ORG))
+        .await;
+    assert_eq!(done.status(), 303);
+    let (s, _) = app.read(&sam, "support/orgs", &[("q", "acme")]).await;
+    assert_eq!(s, 200);
+    let calls = || {
+        app.running
+            .state
+            .mgmt
+            .calls
+            .load(std::sync::atomic::Ordering::Relaxed)
+    };
+    let before = calls();
+    let (s, _) = app.read(&sam, "support/orgs", &[("q", "acme")]).await;
+    assert_eq!(s, 200);
+    assert_eq!(calls(), before, "role and organizations read moments ago");
+
+    let sam_id = user_id(&app, "sam@travel0.example").replace('|', "%7C");
+    let (_, roles) = tenant
+        .mgmt(
+            Method::GET,
+            &format!("organizations/{SUPPORT_ORG}/members/{sam_id}/roles"),
+            None,
+        )
+        .await;
+    let role = roles[0]["id"].as_str().unwrap().to_string();
+    let (s, _) = tenant
+        .mgmt(
+            Method::DELETE,
+            &format!("organizations/{SUPPORT_ORG}/members/{sam_id}/roles"),
+            Some(json!({ "roles": [role] })),
+        )
+        .await;
+    assert_eq!(s, 204);
+    // The role read lives 30 s; this stands in for its end.
+    orgdesk::server::cache::bump(
+        &app.running.state.db,
+        &[&orgdesk::server::cache::roles_scope(SUPPORT_ORG)],
+    )
+    .await;
+    let (s, err) = app.read(&sam, "support/orgs", &[("q", "acme")]).await;
+    assert_eq!(s, 403, "{err}");
+}

@@ -56,8 +56,16 @@ pub async fn page(
     permit: &Permit,
     from: Option<String>,
 ) -> Result<Page, ServiceError> {
+    read_page(ctx, permit.org_id(), from).await
+}
+
+/// `page` for a caller already authorized to read `org_id` (the support console's dossier).
+pub async fn read_page(
+    ctx: &Ctx<'_>,
+    org_id: &str,
+    from: Option<String>,
+) -> Result<Page, ServiceError> {
     let from = validate_cursor(from)?;
-    let org_id = permit.org_id();
     let key = format!("members\u{0}{}", from.as_deref().unwrap_or(""));
     let (members, next) = ctx
         .cache
