@@ -13,6 +13,11 @@ pub mod emulator;
 #[cfg(feature = "ssr")]
 pub mod server;
 
+/// Every binary built with the server (orgdesk, its tests and benchmarks) allocates with mimalloc.
+#[cfg(feature = "ssr")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The browser bundle's entry point: attach to the server-rendered page.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
