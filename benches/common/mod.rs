@@ -1,4 +1,6 @@
 //! What the benchmarks share: starting orgdesk with its local tenant, and signing in as a browser does.
+// Included by every benchmark; each uses a part of it.
+#![allow(dead_code)]
 
 use std::time::Duration;
 
@@ -52,8 +54,28 @@ pub async fn start(
 }
 
 pub async fn sign_in(base: &str, tenant: &str, email: &str, org: &str) -> reqwest::Client {
+    sign_in_with_jar(base, tenant, email, org).await.0
+}
+
+/// Signs in; the session's `Cookie` header, for a load generator outside this process.
+pub async fn session_cookie(base: &str, tenant: &str, email: &str, org: &str) -> String {
+    use reqwest::cookie::CookieStore;
+    let (_, jar) = sign_in_with_jar(base, tenant, email, org).await;
+    let url = base.parse().expect("base URL");
+    jar.cookies(&url)
+        .and_then(|v| v.to_str().ok().map(String::from))
+        .expect("a session cookie")
+}
+
+async fn sign_in_with_jar(
+    base: &str,
+    tenant: &str,
+    email: &str,
+    org: &str,
+) -> (reqwest::Client, std::sync::Arc<reqwest::cookie::Jar>) {
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
     let browser = reqwest::Client::builder()
-        .cookie_store(true)
+        .cookie_provider(jar.clone())
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
@@ -97,5 +119,5 @@ pub async fn sign_in(base: &str, tenant: &str, email: &str, org: &str) -> reqwes
         .to_string();
     let done = browser.get(&callback).send().await.expect("callback");
     assert_eq!(done.status(), 303, "signed in");
-    browser
+    (browser, jar)
 }
