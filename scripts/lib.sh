@@ -106,26 +106,33 @@ setup_all() {
 
 # ensure_postgres: the store tests' second backend. Uses the server TEST_POSTGRES_URL names, or
 # the machine's own on 127.0.0.1:5432 (started with the system's service scripts if it is installed
-# but stopped; installed from Debian's packages if missing). Exports TEST_POSTGRES_URL.
+# but stopped; installed from Debian's packages if missing). Exports TEST_POSTGRES_URL. The tests
+# create (and later drop) databases named orgdesk_t*; they connect to the `postgres` database.
+TEST_POSTGRES_PASSWORD=orgdesk-tests
 ensure_postgres() {
   step "PostgreSQL for the store tests"
-  export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
-  local host=127.0.0.1 port=5432
+  export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres:$TEST_POSTGRES_PASSWORD@127.0.0.1:5432/postgres}"
+  local host=127.0.0.1 port=5432 installed=
   if [[ "$TEST_POSTGRES_URL" =~ @([^:/]+):([0-9]+)/ ]]; then host="${BASH_REMATCH[1]}"; port="${BASH_REMATCH[2]}"; fi
   if pg_ready "$host" "$port"; then
-    info "found: a server on $host:$port (TEST_POSTGRES_URL=$TEST_POSTGRES_URL)"
+    info "found: a server on $host:$port (set TEST_POSTGRES_URL for another)"
     return
   fi
-  if ! command -v pg_ctlcluster >/dev/null && [ ! -x /usr/local/bin/pg_ctl ]; then
+  if ! command -v pg_ctlcluster >/dev/null; then
     info "installing Debian's postgresql"
     APT_PACKAGES=(postgresql) ensure_apt_packages
+    installed=yes
   fi
-  info "starting the installed server"
-  service postgresql start >/dev/null 2>&1 || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start >/dev/null 2>&1 || true
+  info "starting the installed server: pg_ctlcluster <version> main start"
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start >/dev/null 2>&1 || true
   for _ in $(seq 1 30); do
     if pg_ready "$host" "$port"; then
-      # Debian's default is password auth over TCP; the tests connect as postgres without one.
       info "started on $host:$port"
+      if [ -n "$installed" ]; then
+        # Debian's server asks for a password over TCP: give the fresh install's superuser the tests' one.
+        runuser -u postgres -- psql -q -c "ALTER USER postgres PASSWORD '$TEST_POSTGRES_PASSWORD'" \
+          || info "could not set the postgres user's password: the PostgreSQL store tests will fail"
+      fi
       return
     fi
     sleep 1

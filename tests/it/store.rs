@@ -1,6 +1,6 @@
 //! orgdesk's store, the same suite on both backends: SQLite (a temp file) and PostgreSQL (a fresh
 //! database per test on the server `TEST_POSTGRES_URL` names — `scripts/test` starts or finds it;
-//! default `postgres://postgres@127.0.0.1:5432/test`). Nothing here is skipped when PostgreSQL is
+//! default `postgres://postgres:orgdesk-tests@127.0.0.1:5432/postgres`). Nothing here is skipped when PostgreSQL is
 //! missing: the suite fails and says how to start it.
 
 use std::time::Duration;
@@ -22,7 +22,7 @@ pub struct TestStore {
 
 pub fn postgres_admin_url() -> String {
     std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+        .unwrap_or_else(|_| "postgres://postgres:orgdesk-tests@127.0.0.1:5432/postgres".into())
 }
 
 /// A new, empty PostgreSQL database on the test server; its URL. Names carry the process id, and the
