@@ -35,12 +35,7 @@ async fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let running = common::start(dir.path(), &[], |_| {}).await;
     let base = running.base_url.clone();
-    let tenant = running
-        .local_tenant
-        .as_ref()
-        .expect("local tenant")
-        .base_url
-        .clone();
+    let tenant = common::tenant_url(&running);
 
     let mut clients = Vec::new();
     for i in 0..sessions {

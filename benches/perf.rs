@@ -154,12 +154,7 @@ async fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let running = common::start(dir.path(), &[], |c| c.local_tenant_control_api = true).await;
     let base = running.base_url.clone();
-    let tenant = running
-        .local_tenant
-        .as_ref()
-        .expect("local tenant")
-        .base_url
-        .clone();
+    let tenant = common::tenant_url(&running);
     let bench = Bench { running, base };
     let alice = sign_in(&bench.base, &tenant, "alice@acme.example", ACME).await;
     let sam = sign_in(

@@ -53,6 +53,16 @@ pub async fn start(
     orgdesk::server::start(config).await.expect("start orgdesk")
 }
 
+/// The embedded local tenant's base URL.
+pub fn tenant_url(running: &orgdesk::server::Running) -> String {
+    running
+        .local_tenant
+        .as_ref()
+        .expect("local tenant")
+        .base_url
+        .clone()
+}
+
 pub async fn sign_in(base: &str, tenant: &str, email: &str, org: &str) -> reqwest::Client {
     sign_in_with_jar(base, tenant, email, org).await.0
 }

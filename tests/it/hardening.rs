@@ -18,11 +18,7 @@ fn register_body(name: &str) -> Value {
 async fn bot_names(app: &TestApp, browser: &reqwest::Client) -> Vec<String> {
     let (s, bots) = app.read(browser, "bots/list", &[("org_id", ACME)]).await;
     assert_eq!(s, 200, "{bots}");
-    bots.as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["name"].as_str().unwrap().to_string())
-        .collect()
+    crate::helpers::bot_names_in(&bots)
 }
 
 #[tokio::test]

@@ -257,3 +257,12 @@ pub async fn tenant_login(
     assert_eq!(back.status(), 302, "the tenant sends the browser back");
     back.headers()["location"].to_str().unwrap().to_string()
 }
+
+/// The names in a `bots/list` answer.
+pub fn bot_names_in(list: &serde_json::Value) -> Vec<String> {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .map(|b| b["name"].as_str().unwrap_or_default().to_string())
+        .collect()
+}

@@ -123,11 +123,7 @@ async fn bot_names(r: &Replicas, replica: &Running, browser: &reqwest::Client) -
     )
     .await;
     assert_eq!(s, 200, "{bots}");
-    bots.as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["name"].as_str().unwrap().to_string())
-        .collect()
+    crate::helpers::bot_names_in(&bots)
 }
 
 #[tokio::test]
