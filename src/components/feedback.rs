@@ -4,6 +4,20 @@ use leptos::prelude::*;
 
 use crate::model::AppError;
 
+/// Reads an action's `pending()` for a view. Call it while the view is built; the closure it answers
+/// says `false`, instead of panicking, once the page's reactive owner is gone — Leptos can still walk a
+/// page's views on the server after the browser abandoned the load.
+pub fn flag(pending: Memo<bool>) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
+    move || pending.try_get().unwrap_or(false)
+}
+
+/// Reads an action's `value()` for a view, like `flag`: `None` once the page is gone.
+pub fn latest<O: Clone + Send + Sync + 'static>(
+    value: MappedSignal<Option<O>>,
+) -> impl Fn() -> Option<O> + Copy + Send + Sync + 'static {
+    move || value.try_get().flatten()
+}
+
 /// A readable error with the request id to quote to support.
 #[component]
 pub fn ErrorNote(error: AppError) -> impl IntoView {
@@ -63,7 +77,7 @@ pub fn ConfirmButton(
                 <button
                     type="button"
                     class="btn btn--danger"
-                    disabled=move || pending.get()
+                    disabled=move || pending.try_get().unwrap_or(false)
                     on:click=move |_| {
                         asking.set(false);
                         on_confirm.run(());

@@ -7,8 +7,8 @@ use crate::api::status::ServiceStatus;
 #[component]
 pub fn StatusCheck() -> impl IntoView {
     let check = ServerAction::<ServiceStatus>::new();
-    let pending = check.pending();
-    let result = check.value();
+    let pending = super::feedback::flag(check.pending());
+    let result = super::feedback::latest(check.value());
     view! {
         <div class="status-check">
             <button
@@ -17,14 +17,13 @@ pub fn StatusCheck() -> impl IntoView {
                 on:click=move |_| {
                     check.dispatch(ServiceStatus {});
                 }
-                disabled=move || pending.get()
+                disabled=pending
             >
-                {move || if pending.get() { "Checking…" } else { "Check service status" }}
+                {move || if pending() { "Checking…" } else { "Check service status" }}
             </button>
             <span role="status" class="status-check__result" data-testid="status-result">
                 {move || {
-                    result
-                        .get()
+                    result()
                         .map(|outcome| match outcome {
                             Ok(report) if report.database_reachable => {
                                 format!(

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::apps::{load_app_listing, DeclineApp, InstallApp};
-use crate::components::feedback::{ErrorNote, Loading};
+use crate::components::feedback::{flag, latest, ErrorNote, Loading};
 use crate::model::apps::AppListing;
 use crate::pages::desk::api_label;
 
@@ -20,12 +20,11 @@ fn Decision(app: AppListing) -> impl IntoView {
     let (o2, a2) = (app.org_id.clone(), app.app_id.clone());
     let apps_href = format!("/orgs/{}/apps", app.org_id);
     let org_name = app.org_name.clone();
-    let decided = move || {
-        install.value().get().is_some_and(|r| r.is_ok())
-            || decline.value().get().is_some_and(|r| r.is_ok())
-    };
+    let (installed, declined) = (latest(install.value()), latest(decline.value()));
+    let decided =
+        move || installed().is_some_and(|r| r.is_ok()) || declined().is_some_and(|r| r.is_ok());
     view! {
-        {move || match install.value().get() {
+        {let now = latest(install.value()); move || match now() {
             Some(Ok(())) => Some(view! {
                 <div class="note note--ok" role="status" data-testid="installed">
                     <p>{format!("Installed for {org_name}. It can now get tokens for {org_name} with the scopes above.")}</p>
@@ -35,17 +34,17 @@ fn Decision(app: AppListing) -> impl IntoView {
             Some(Err(e)) => Some(view! { <ErrorNote error=e/> }.into_any()),
             None => None,
         }}
-        {move || match decline.value().get() {
+        {let now = latest(decline.value()); move || match now() {
             Some(Ok(())) => Some(view! { <p class="note note--ok" role="status" data-testid="declined">"Declined. Nothing was changed."</p> }.into_any()),
             Some(Err(e)) => Some(view! { <ErrorNote error=e/> }.into_any()),
             None => None,
         }}
         <div class="actions" hidden=decided>
-            <button type="button" class="btn btn--primary" disabled=move || install.pending().get()
+            <button type="button" class="btn btn--primary" disabled=flag(install.pending())
                 on:click=move |_| { install.dispatch(InstallApp { org_id: o1.clone(), app_id: a1.clone() }); }>
                 {format!("Approve for {}", app.org_name)}
             </button>
-            <button type="button" class="btn" disabled=move || decline.pending().get()
+            <button type="button" class="btn" disabled=flag(decline.pending())
                 on:click=move |_| { decline.dispatch(DeclineApp { org_id: o2.clone(), app_id: a2.clone() }); }>
                 "Decline"
             </button>

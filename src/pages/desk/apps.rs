@@ -8,7 +8,7 @@ use super::bots::ScopePicker;
 use super::{api_label, org_param};
 use crate::api::apps::{load_apps, PublishApp, UninstallApp, UnpublishApp};
 use crate::api::desk::{list_bots, load_desk};
-use crate::components::feedback::{ConfirmButton, ErrorNote, Loading};
+use crate::components::feedback::{flag, latest, ConfirmButton, ErrorNote, Loading};
 use crate::model::apps::{InstalledApp, PublishedApp};
 use crate::model::desk::{Bot, Desk};
 
@@ -146,7 +146,7 @@ fn PublishForm(
                 <p class="small muted">"Shown to other organizations' admins when they decide whether to install it."</p>
             </div>
             <p class="small muted">"Installing organizations approve exactly these scopes. Each install lets the bot get tokens for that organization only."</p>
-            <button type="submit" class="btn btn--primary" disabled=move || publish.pending().get()>"Publish app"</button>
+            <button type="submit" class="btn btn--primary" disabled=flag(publish.pending())>"Publish app"</button>
         </form>
     }
     .into_any()
@@ -205,7 +205,7 @@ pub fn AppsPage() -> impl IntoView {
                 view! {
                     <section aria-labelledby="installed-title">
                         <h2 id="installed-title">"Installed apps"</h2>
-                        {move || uninstall.value().get().map(|r| match r {
+                        {let now = latest(uninstall.value()); move || now().map(|r| match r {
                             Ok(()) => view! { <p class="note note--ok" role="status">"Uninstalled. It gets no new tokens for your organization."</p> }.into_any(),
                             Err(e) => view! { <ErrorNote error=e/> }.into_any(),
                         })}
@@ -213,7 +213,7 @@ pub fn AppsPage() -> impl IntoView {
                     </section>
                     <section aria-labelledby="published-title">
                         <h2 id="published-title">"Apps you publish"</h2>
-                        {move || unpublish.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+                        {let now = latest(unpublish.value()); move || now().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
                         {published}
                     </section>
                 }
@@ -222,7 +222,7 @@ pub fn AppsPage() -> impl IntoView {
         </Transition>
         <section class="panel" aria-labelledby="publish-title">
             <h2 id="publish-title">"Publish a bot as an app"</h2>
-            {move || publish.value().get().map(|r| match r {
+            {let now = latest(publish.value()); move || now().map(|r| match r {
                 Ok(app) => view! { <p class="note note--ok" role="status" data-testid="published">{format!("Published. Share the install link: {}", app.install_url)}</p> }.into_any(),
                 Err(e) => view! { <ErrorNote error=e/> }.into_any(),
             })}

@@ -11,7 +11,7 @@ use crate::api::desk::{
     get_bot, load_desk, ChangeBotScopes, DeleteBot, GrantBotAccess, RenameBot, RevokeBotAccess,
     RotateBotSecret, TestBotToken,
 };
-use crate::components::feedback::{ConfirmButton, ErrorNote, Loading};
+use crate::components::feedback::{flag, latest, ConfirmButton, ErrorNote, Loading};
 use crate::components::secret::SecretPanel;
 use crate::model::desk::{Access, Bot, Desk};
 use crate::model::AppError;
@@ -55,7 +55,7 @@ fn AccessRow(
             <h3>{api_label(&access.audience)}</h3>
             <ScopePicker scopes=scopes_allowed chosen id/>
             <div class="actions">
-                <button type="button" class="btn" disabled=move || save.pending().get()
+                <button type="button" class="btn" disabled=flag(save.pending())
                     on:click=move |_| { save.dispatch(ChangeBotScopes { org_id: o1.clone(), client_id: c1.clone(), audience: a1.clone(), scopes: chosen.get() }); }>
                     "Save scopes"
                 </button>
@@ -63,8 +63,8 @@ fn AccessRow(
                     pending=revoke.pending()
                     on_confirm=Callback::new(move |_| { revoke.dispatch(RevokeBotAccess { org_id: o2.clone(), client_id: c2.clone(), audience: a2.clone() }); })/>
             </div>
-            {move || outcome(save.value().get(), "Scopes saved.")}
-            {move || revoke.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+            {let now = latest(save.value()); move || outcome(now(), "Scopes saved.")}
+            {let now = latest(revoke.value()); move || now().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
         </li>
     }
 }
@@ -106,8 +106,8 @@ fn GrantForm(org: String, bot: Bot, desk: Desk, done: Callback<()>) -> impl Into
                 let scopes = available.iter().find(|a| a.audience == audience.get()).map(|a| a.scopes.clone()).unwrap_or_default();
                 view! { <ScopePicker scopes chosen id="grant-scope"/> }
             }}
-            <button type="submit" class="btn btn--primary" disabled=move || grant.pending().get()>"Grant access"</button>
-            {move || grant.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+            <button type="submit" class="btn btn--primary" disabled=flag(grant.pending())>"Grant access"</button>
+            {let now = latest(grant.value()); move || now().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
         </form>
     }
     .into_any()
@@ -145,8 +145,8 @@ fn TestToken(org: String, bot: Bot) -> impl IntoView {
                 <input id="test-secret" type="password" autocomplete="off" required prop:value=move || secret.get()
                     on:input=move |ev| secret.set(event_target_value(&ev))/>
             </div>
-            <button type="submit" class="btn" disabled=move || test.pending().get()>"Get a test token"</button>
-            {move || test.value().get().map(|r| match r {
+            <button type="submit" class="btn" disabled=flag(test.pending())>"Get a test token"</button>
+            {let now = latest(test.value()); move || now().map(|r| match r {
                 Ok(c) => view! {
                     <dl class="facts" data-testid="token-claims">
                         <dt>"org_id"</dt><dd><code>{c.org_id.unwrap_or_else(|| "(none)".into())}</code></dd>
@@ -240,7 +240,7 @@ pub fn BotPage() -> impl IntoView {
                                 <ConfirmButton label="Rotate secret" question="Programs using the old secret will stop getting tokens." confirm="Rotate now"
                                     pending=rotate.pending()
                                     on_confirm=Callback::new(move |_| { rotate.dispatch(RotateBotSecret { org_id: o_rotate.clone(), client_id: c_rotate.clone() }); })/>
-                                {move || rotate.value().get().map(|r| match r {
+                                {let now = latest(rotate.value()); move || now().map(|r| match r {
                                     Ok(secret) => view! { <SecretPanel secret token_url=token_url.clone() audience=first_api.clone() org_id=o_delete.clone()/> }.into_any(),
                                     Err(e) => view! { <ErrorNote error=e/> }.into_any(),
                                 })}
@@ -256,15 +256,15 @@ pub fn BotPage() -> impl IntoView {
                                         <label for="rename">"Name"</label>
                                         <input id="rename" required maxlength="100" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
                                     </div>
-                                    <button type="submit" class="btn" disabled=move || rename.pending().get()>"Rename"</button>
+                                    <button type="submit" class="btn" disabled=flag(rename.pending())>"Rename"</button>
                                 </form>
-                                {move || rename.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+                                {let now = latest(rename.value()); move || now().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
                                 <h3>"Delete"</h3>
                                 <p class="small muted">"Removes the bot's API access, then the bot itself. Programs using it stop at once."</p>
                                 <ConfirmButton label="Delete bot" question="Delete this bot for good?" confirm="Delete"
                                     pending=delete.pending()
                                     on_confirm=Callback::new(move |_| { delete.dispatch(DeleteBot { org_id: org_id.clone(), client_id: c_delete.clone() }); })/>
-                                {move || delete.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+                                {let now = latest(delete.value()); move || now().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
                             </section>
                         }
                             .into_any()

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use super::{api_label, org_param};
 use crate::api::desk::{list_bots, load_desk, RegisterBot};
-use crate::components::feedback::{ErrorNote, Loading};
+use crate::components::feedback::{flag, latest, ErrorNote, Loading};
 use crate::components::secret::SecretPanel;
 use crate::model::desk::{ApiOption, Bot, Desk};
 
@@ -92,7 +92,7 @@ fn RegisterForm(
     let token = RwSignal::new(desk.form_token.clone());
     let apis = desk.apis.clone();
     let apis_for_scopes = desk.apis.clone();
-    let pending = register.pending();
+    let pending = flag(register.pending());
     // After a registration the next one needs a new idempotency key; the secret panel stays up.
     Effect::new(move |_| {
         if let Some(Ok(_)) = register.value().get() {
@@ -142,8 +142,8 @@ fn RegisterForm(
             <p class="small muted">
                 "The bot gets tokens for this organization only: its access requires an organization and is granted for yours alone."
             </p>
-            <button type="submit" class="btn btn--primary" disabled=move || pending.get()>
-                {move || if pending.get() { "Registering…" } else { "Register bot" }}
+            <button type="submit" class="btn btn--primary" disabled=pending>
+                {move || if pending() { "Registering…" } else { "Register bot" }}
             </button>
         </form>
     }
@@ -175,7 +175,7 @@ pub fn BotsPage() -> impl IntoView {
                             <section class="panel" id="register">
                                 <h2 id="register-title">"Register a bot"</h2>
                                 <RegisterForm org=org_id.clone() desk=d.clone() register sent_audience/>
-                                {move || register.value().get().map(|outcome| match outcome {
+                                {let now = latest(register.value()); move || now().map(|outcome| match outcome {
                                     Ok(secret) => view! {
                                         <SecretPanel secret token_url=token_url.clone() audience=sent_audience.get() org_id=org_id.clone()/>
                                     }

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 
 use super::org_param;
 use crate::api::members::{list_invitations, InviteMember, ResendInvitation, RevokeInvitation};
-use crate::components::feedback::{ConfirmButton, ErrorNote, Loading};
+use crate::components::feedback::{flag, latest, ConfirmButton, ErrorNote, Loading};
 use crate::model::members::{InvitationView, Invitations, RoleRef};
 
 fn day(ts: &str) -> String {
@@ -87,8 +87,8 @@ fn InviteForm(org: String, data: Invitations, invite: ServerAction<InviteMember>
                     prop:value=move || days.get() on:input=move |ev| days.set(event_target_value(&ev))/>
                 <p class="small muted">{format!("Auth0 keeps an invitation open for at most {max} days; a longer period is shortened to {max}.")}</p>
             </div>
-            <button type="submit" class="btn btn--primary" disabled=move || invite.pending().get()>
-                {move || if invite.pending().get() { "Inviting…" } else { "Send invitation" }}
+            <button type="submit" class="btn btn--primary" disabled=flag(invite.pending())>
+                {let busy = flag(invite.pending()); move || if busy() { "Inviting…" } else { "Send invitation" }}
             </button>
         </form>
     }
@@ -121,7 +121,7 @@ fn PendingRow(
             <span class="small" class:muted=!invitation.expired>{expiry}</span>
             <span class="small muted">{format!("invited by {}", invitation.inviter)}</span>
             <div class="actions">
-                <button type="button" class="btn" disabled=move || resend.pending().get()
+                <button type="button" class="btn" disabled=flag(resend.pending())
                     on:click=move |_| { resend.dispatch(ResendInvitation { org_id: o1.clone(), id: i1.clone() }); }>
                     "Resend"
                 </button>
@@ -178,18 +178,18 @@ fn InvitationsSection() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            {move || invite.value().get().map(|r| match r {
+            {let now = latest(invite.value()); move || now().map(|r| match r {
                 Ok(i) => view! { <SentNote invitation=i/> }.into_any(),
                 Err(e) => view! { <ErrorNote error=e/> }.into_any(),
             })}
         </section>
         <section aria-labelledby="pending-title">
             <h2 id="pending-title">"Pending invitations"</h2>
-            {move || resend.value().get().map(|r| match r {
+            {let now = latest(resend.value()); move || now().map(|r| match r {
                 Ok(i) => view! { <SentNote invitation=i/> }.into_any(),
                 Err(e) => view! { <ErrorNote error=e/> }.into_any(),
             })}
-            {move || match revoke.value().get() {
+            {let now = latest(revoke.value()); move || match now() {
                 Some(Ok(())) => Some(view! { <p class="note note--ok" role="status">"Invitation withdrawn."</p> }.into_any()),
                 Some(Err(e)) => Some(view! { <ErrorNote error=e/> }.into_any()),
                 None => None,

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::org_param;
 use crate::api::members::{list_members, search_members, RemoveMember, SetMemberRole};
-use crate::components::feedback::{ConfirmButton, ErrorNote, Loading};
+use crate::components::feedback::{flag, latest, ConfirmButton, ErrorNote, Loading};
 use crate::components::get_form::GetForm;
 use crate::model::members::{encode, MemberView, RoleRef, SearchResults};
 
@@ -28,7 +28,8 @@ fn MemberRow(
         Some(Err(_)) => roles.update(|_| ()),
         None => {}
     });
-    let removed = move || matches!(remove.value().get(), Some(Ok(())));
+    let removal = latest(remove.value());
+    let removed = move || matches!(removal(), Some(Ok(())));
     let is_you = member.user_id == you;
     let label = if member.name.is_empty() {
         member.email.clone()
@@ -50,7 +51,7 @@ fn MemberRow(
                 <label class="check" for=for_id>
                     <input id=input_id type="checkbox"
                         prop:checked=move || roles.read().iter().any(|r| r.id == checked_id)
-                        disabled=move || set_role.pending().get()
+                        disabled=flag(set_role.pending())
                         on:change=move |ev| {
                             set_role.dispatch(SetMemberRole { org_id: org.clone(), user_id: user_id.clone(), role_id: id.clone(), on: event_target_checked(&ev) });
                         }/>
@@ -82,8 +83,8 @@ fn MemberRow(
                     }
                 })}
                 </div>
-                {move || set_role.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
-                {move || remove.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+                {let now = latest(set_role.value()); move || now().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+                {let now = latest(remove.value()); move || now().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
             </div>
         </li>
     }
