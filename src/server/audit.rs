@@ -85,10 +85,7 @@ impl<'a> Audit<'a> {
         // sees them all ends every replica's cached reads of the organization.
         if let Some(org) = &self.org_id {
             if changes_anything(action, result) {
-                super::cache::changed(self.db, org).await;
-                if action.starts_with("member.") {
-                    super::cache::bump(self.db, &[&super::cache::roles_scope(org)]).await;
-                }
+                super::cache::changed_by(self.db, org, action).await;
             }
         }
     }

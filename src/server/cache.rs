@@ -38,31 +38,80 @@ pub async fn version(db: &Db, scope: &str) -> Result<i64, sqlx::Error> {
     Ok(v.unwrap_or(0))
 }
 
-/// Records that orgdesk changed `org_id` (call it after the change reached Auth0, also when it failed
-/// part-way): every replica's cached reads of it, and of the whole tenant, stop being served.
+/// Records that orgdesk changed something about `org_id` it cannot narrow down (a member joined through
+/// an invitation): every replica's cached reads of the organization, its members, its invitations and
+/// the whole tenant stop being served. Call it after the change reached Auth0, also when it failed part-way.
 pub async fn changed(db: &Db, org_id: &str) {
-    bump(db, &[org_id, TENANT]).await;
+    bump(
+        db,
+        &[
+            org_id,
+            &members_scope(org_id),
+            &invitations_scope(org_id),
+            TENANT,
+        ],
+    )
+    .await;
 }
 
-/// Where members' roles are cached: only membership changes end it, not every change.
+/// After an audited change (`action` as the audit log names it): ends the cached reads it can have
+/// made wrong. Every change ends the organization's and the tenant's; only member changes end the
+/// member list and the roles read for views, only invitation changes the invitation list — renaming
+/// a bot does not make anyone read the member list again.
+pub async fn changed_by(db: &Db, org_id: &str, action: &str) {
+    let family = action.split('.').next().unwrap_or(action);
+    let (members, roles, invitations);
+    let mut scopes: Vec<&str> = vec![org_id, TENANT];
+    match family {
+        "member" => {
+            members = members_scope(org_id);
+            roles = roles_scope(org_id);
+            scopes.extend([members.as_str(), roles.as_str()]);
+        }
+        "invitation" => {
+            invitations = invitations_scope(org_id);
+            scopes.push(invitations.as_str());
+        }
+        _ => {}
+    }
+    bump(db, &scopes).await;
+}
+
+/// Where members' roles are cached for views' role checks.
 pub fn roles_scope(org_id: &str) -> String {
     format!("{org_id}/roles")
 }
 
-/// Bumps each scope's version.
+/// Where pages of the member list are cached.
+pub fn members_scope(org_id: &str) -> String {
+    format!("{org_id}/members")
+}
+
+/// Where the list of pending invitations is cached.
+pub fn invitations_scope(org_id: &str) -> String {
+    format!("{org_id}/invitations")
+}
+
+/// Bumps each scope's version, in one statement.
 pub async fn bump(db: &Db, scopes: &[&str]) {
-    for &scope in scopes {
-        let bumped = sqlx::query(
-            "INSERT INTO org_versions (org_id, version) VALUES ($1, 1) \
-             ON CONFLICT (org_id) DO UPDATE SET version = org_versions.version + 1",
-        )
-        .bind(scope)
-        .execute(db)
-        .await;
-        if let Err(err) = bumped {
-            // The entries expire on their own within seconds; say so loudly all the same.
-            tracing::error!(error = %err, scope, "could not invalidate cached reads");
-        }
+    if scopes.is_empty() {
+        return;
+    }
+    let rows = (1..=scopes.len())
+        .map(|i| format!("(${i}, 1)"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "INSERT INTO org_versions (org_id, version) VALUES {rows} \
+         ON CONFLICT (org_id) DO UPDATE SET version = org_versions.version + 1"
+    );
+    let mut query = sqlx::query(&sql);
+    for scope in scopes {
+        query = query.bind(*scope);
+    }
+    if let Err(err) = query.execute(db).await {
+        // The entries expire on their own within seconds; say so loudly all the same.
+        tracing::error!(error = %err, ?scopes, "could not invalidate cached reads");
     }
 }
 

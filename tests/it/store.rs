@@ -424,4 +424,27 @@ async fn cache_versions_count_every_change(store: TestStore) {
         .record("bot.create", Some("c"), audit::Result::Ok, "")
         .await;
     assert_eq!(cache::version(db, "org_b").await.unwrap(), 1);
+    // Each change ends only the reads it can have made wrong.
+    let members = cache::members_scope("org_b");
+    let roles = cache::roles_scope("org_b");
+    let invitations = cache::invitations_scope("org_b");
+    let versions = || async {
+        let mut v = Vec::new();
+        for scope in [members.as_str(), roles.as_str(), invitations.as_str()] {
+            v.push(cache::version(db, scope).await.unwrap());
+        }
+        v
+    };
+    assert_eq!(versions().await, [0, 0, 0], "a bot change");
+    audit
+        .record("member.role.add", Some("u"), audit::Result::Ok, "")
+        .await;
+    assert_eq!(versions().await, [1, 1, 0], "a member change");
+    audit
+        .record("invitation.create", Some("i"), audit::Result::Ok, "")
+        .await;
+    assert_eq!(versions().await, [1, 1, 1], "an invitation");
+    cache::changed(db, "org_b").await;
+    assert_eq!(versions().await, [2, 1, 2], "a member joined at Auth0");
+    assert_eq!(cache::version(db, "org_b").await.unwrap(), 4);
 }

@@ -84,7 +84,7 @@ pub async fn list(ctx: &Ctx<'_>, permit: &Permit) -> Result<Vec<Invitation>, Ser
         .get_or_load(
             ctx.db,
             "invitations",
-            org_id,
+            &crate::server::cache::invitations_scope(org_id),
             "invitations",
             super::READS_FOR,
             async { ctx.mgmt.invitations(org_id).await },

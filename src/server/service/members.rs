@@ -72,7 +72,7 @@ pub async fn read_page(
         .get_or_load(
             ctx.db,
             "members_page",
-            org_id,
+            &crate::server::cache::members_scope(org_id),
             &key,
             super::READS_FOR,
             async {
