@@ -13,7 +13,6 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{
     MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -101,10 +100,7 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
                 .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
-                .layer(TimeoutLayer::with_status_code(
-                    StatusCode::REQUEST_TIMEOUT,
-                    REQUEST_TIMEOUT,
-                )),
+                .layer(axum::middleware::from_fn(deadline)),
         )
         .with_state(state)
 }
@@ -129,3 +125,21 @@ pub const MAX_BODY: usize = 64 * 1024;
 
 /// How long one request may take before orgdesk answers 408 on its behalf.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a server call may take: a change may first wait its turn for Auth0's rate limit (the
+/// budget admits none that it expects to wait longer than 20 s), then make its calls.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(60);
+
+async fn deadline(
+    request: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let call =
+        request.method() == axum::http::Method::POST && request.uri().path().starts_with("/api/");
+    let limit = if call { CALL_TIMEOUT } else { REQUEST_TIMEOUT };
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
+}

@@ -67,8 +67,9 @@ struct State {
     tat: Instant,
     /// No call before this (a 429 or an empty remaining count said so).
     hold_until: Instant,
-    urgent: VecDeque<oneshot::Sender<()>>,
-    normal: VecDeque<oneshot::Sender<()>>,
+    /// Waiting calls, each with whether it starts a request.
+    urgent: VecDeque<(oneshot::Sender<()>, bool)>,
+    normal: VecDeque<(oneshot::Sender<()>, bool)>,
     dispatching: bool,
 }
 
@@ -77,6 +78,11 @@ pub struct Pacer {
     state: Mutex<State>,
     /// Calls waiting now (for the desk's queue notice and metrics).
     waiting: AtomicU64,
+    /// Of those, calls that start a request; each stands for a whole request's calls.
+    starting: AtomicU64,
+    /// Requests that called, and the calls they made: how many calls a request makes on average.
+    requests: AtomicU64,
+    calls: AtomicU64,
     /// A new change is refused (nothing done yet) rather than queued past this.
     max_queue: Duration,
 }
@@ -102,6 +108,9 @@ impl Pacer {
                 dispatching: false,
             }),
             waiting: AtomicU64::new(0),
+            starting: AtomicU64::new(0),
+            requests: AtomicU64::new(0),
+            calls: AtomicU64::new(0),
             max_queue,
         }
     }
@@ -111,13 +120,13 @@ impl Pacer {
             .map(|b| Duration::from_secs_f64(1.0 / b.per_second))
     }
 
-    /// How long a call arriving now would wait.
+    /// How long a request starting now would wait for all its calls.
     pub fn queue(&self) -> Queue {
         let waiting = self.waiting.load(Ordering::Relaxed);
         let wait = self
             .state
             .lock()
-            .map(|s| self.wait(&s, waiting, Instant::now()))
+            .map(|s| self.wait(&s, Instant::now()))
             .unwrap_or_default();
         Queue {
             waiting,
@@ -126,12 +135,26 @@ impl Pacer {
         }
     }
 
-    /// How long a call arriving at `now` behind `waiting` others would wait.
-    fn wait(&self, s: &State, waiting: u64, now: Instant) -> Duration {
+    /// Calls a request makes on average (2 until there is something to go by).
+    fn calls_per_request(&self) -> f64 {
+        let requests = self.requests.load(Ordering::Relaxed);
+        if requests < 20 {
+            return 2.0;
+        }
+        (self.calls.load(Ordering::Relaxed) as f64 / requests as f64).max(1.0)
+    }
+
+    /// How long a request starting at `now` would wait for all its calls: every request already
+    /// waiting to start goes first with all its calls (later calls of a started request jump the
+    /// queue), then the calls continuing started requests, then this request's own.
+    fn wait(&self, s: &State, now: Instant) -> Duration {
         let paced = match self.interval() {
             Some(t) => {
-                let behind = t.saturating_mul(u32::try_from(waiting).unwrap_or(u32::MAX));
-                (self.next_slot(s, now) + behind).saturating_duration_since(now)
+                let per_request = self.calls_per_request();
+                let starting = self.starting.load(Ordering::Relaxed) as f64;
+                let continuing = s.urgent.len() as f64;
+                let calls = starting * per_request + continuing + (per_request - 1.0);
+                (self.next_slot(s, now) + t.mul_f64(calls)).saturating_duration_since(now)
             }
             None => Duration::ZERO,
         };
@@ -156,6 +179,10 @@ impl Pacer {
     /// the queue is longer than the desk can wait; a call continuing a request always waits.
     pub async fn acquire(self: &std::sync::Arc<Self>) -> Result<(), Duration> {
         let urgent = continues_request();
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        if !urgent {
+            self.requests.fetch_add(1, Ordering::Relaxed);
+        }
         let receiver = {
             let Ok(mut s) = self.state.lock() else {
                 return Ok(());
@@ -167,16 +194,20 @@ impl Pacer {
                 return Ok(());
             }
             if !urgent {
-                let wait = self.wait(&s, self.waiting.load(Ordering::Relaxed), now);
+                let wait = self.wait(&s, now);
                 if wait > self.max_queue {
+                    // Refused before it did anything: it is not a request that called.
+                    self.requests.fetch_sub(1, Ordering::Relaxed);
+                    self.calls.fetch_sub(1, Ordering::Relaxed);
                     return Err(wait);
                 }
             }
             let (tx, rx) = oneshot::channel();
             if urgent {
-                s.urgent.push_back(tx);
+                s.urgent.push_back((tx, false));
             } else {
-                s.normal.push_back(tx);
+                s.normal.push_back((tx, true));
+                self.starting.fetch_add(1, Ordering::Relaxed);
             }
             self.waiting.fetch_add(1, Ordering::Relaxed);
             if !s.dispatching {
@@ -213,8 +244,11 @@ impl Pacer {
                 continue; // held meanwhile
             }
             // A waiter whose request was dropped does not use the slot.
-            while let Some(tx) = s.urgent.pop_front().or_else(|| s.normal.pop_front()) {
+            while let Some((tx, starts)) = s.urgent.pop_front().or_else(|| s.normal.pop_front()) {
                 self.waiting.fetch_sub(1, Ordering::Relaxed);
+                if starts {
+                    self.starting.fetch_sub(1, Ordering::Relaxed);
+                }
                 if tx.send(()).is_ok() {
                     self.take_slot(&mut s, now);
                     break;
@@ -309,8 +343,10 @@ mod tests {
                 per_second: 1.0,
                 burst: 1,
             }),
-            Duration::from_secs(3),
+            Duration::from_secs(6),
         ));
+        // Each request is reckoned at two calls until there is a history: the fourth waits up to
+        // 6 s (three requests' calls and its own second), a fifth would wait 8 s.
         let mut queued = Vec::new();
         for _ in 0..4 {
             let pacer = pacer.clone();
@@ -320,7 +356,7 @@ mod tests {
             tokio::task::yield_now().await;
         }
         let refused = request_scope(pacer.acquire()).await;
-        assert!(refused.is_err(), "about 4 s of queue: refused");
+        assert_eq!(refused, Err(Duration::from_secs(8)), "refused");
         assert!(pacer.queue().waiting >= 1);
         for q in queued {
             assert!(q.await.unwrap().is_ok());
