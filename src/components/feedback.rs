@@ -4,9 +4,9 @@ use leptos::prelude::*;
 
 use crate::model::AppError;
 
-/// Reads an action's `pending()` for a view. Call it while the view is built; the closure it answers
-/// says `false`, instead of panicking, once the page's reactive owner is gone — Leptos can still walk a
-/// page's views on the server after the browser abandoned the load.
+/// Reads an action's `pending()` for a view: one memo per view, made while the view is built (calling
+/// `pending()` inside the closure made a new memo at every run), and `false` rather than a panic once
+/// the page's reactive owner is gone.
 pub fn flag(pending: Memo<bool>) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
     move || pending.try_get().unwrap_or(false)
 }
