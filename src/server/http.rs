@@ -127,7 +127,7 @@ pub const MAX_BODY: usize = 64 * 1024;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How long a server call may take: a change may first wait its turn for Auth0's rate limit (the
-/// budget admits none that it expects to wait longer than 20 s), then make its calls.
+/// budget admits none that it expects to wait longer than 40 s), then make its calls.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(60);
 
 async fn deadline(

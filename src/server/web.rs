@@ -164,6 +164,7 @@ impl Call {
             Denied::OtherOrganization => self.error(ErrorKind::NotFound, "There is no such organization here."),
             Denied::NotAdmin => self.error(ErrorKind::Forbidden, "Only your organization's admins can do this. Your admin role may have been removed."),
             Denied::NotSupport => self.error(ErrorKind::Forbidden, "This is for the vendor's support staff."),
+            Denied::Unchecked(ApiError::RateLimited { .. }) => self.error(ErrorKind::RateLimited, "Auth0's rate limit is taken up by other changes right now. Nothing was done; try again in a minute."),
             Denied::Unchecked(_) => self.error(ErrorKind::Unavailable, "orgdesk could not confirm your role with Auth0. Try again in a moment."),
         }
     }

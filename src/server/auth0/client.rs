@@ -18,8 +18,10 @@ use tokio::sync::Mutex;
 use super::error::ApiError;
 use super::pacer::{Budget, Pacer, Queue};
 
-/// How long a change may wait for the budget before it is refused (well inside a request's 30 s).
-pub const DEFAULT_MAX_QUEUE: Duration = Duration::from_secs(20);
+/// How long a request may expect to wait for the budget before it is refused, nothing done (inside a
+/// server call's 60 s, with room for its own calls). Twenty admins acting at once on the free plan wait
+/// about 15–25 s each: the rate limit itself, not something to fail them over.
+pub const DEFAULT_MAX_QUEUE: Duration = Duration::from_secs(40);
 
 /// How the client retries; tests shrink the waits.
 #[derive(Debug, Clone)]
