@@ -76,38 +76,36 @@ fn backend(err: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(err.to_string())
 }
 
-#[async_trait]
-impl SessionStore for DbStore {
-    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        loop {
-            let inserted = sqlx::query(
-                "INSERT INTO user_sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
-            )
+impl DbStore {
+    /// Writes `record`; `on_conflict` says what a row with the same id does. Answers the rows written.
+    async fn write(&self, record: &Record, on_conflict: &str) -> session_store::Result<u64> {
+        let sql = format!(
+            "INSERT INTO user_sessions (id, data, expires_at) VALUES ($1, $2, $3) ON CONFLICT (id) {on_conflict}"
+        );
+        let written = sqlx::query(&sql)
             .bind(record.id.to_string())
             .bind(serde_json::to_string(&record.data).map_err(backend)?)
             .bind(record.expiry_date.unix_timestamp())
             .execute(&self.db)
             .await
             .map_err(backend)?;
-            if inserted.rows_affected() == 1 {
-                return Ok(());
-            }
+        Ok(written.rows_affected())
+    }
+}
+
+#[async_trait]
+impl SessionStore for DbStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        // A new id that happens to be taken gets another.
+        while self.write(record, "DO NOTHING").await? != 1 {
             record.id = Id::default();
         }
+        Ok(())
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        sqlx::query(
-            "INSERT INTO user_sessions (id, data, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
-        )
-        .bind(record.id.to_string())
-        .bind(serde_json::to_string(&record.data).map_err(backend)?)
-        .bind(record.expiry_date.unix_timestamp())
-        .execute(&self.db)
-        .await
-        .map_err(backend)?;
-        Ok(())
+        let upsert = "DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at";
+        self.write(record, upsert).await.map(|_| ())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
