@@ -4,7 +4,7 @@
 //! actions at once: renaming a bot (a change: live role check, live ownership read, the write), opening
 //! the members list and a bot's page (views). Prints failed actions (the target is none), the wall
 //! time against the time the rate limit itself imposes on the calls made (target ≤ 1.2×), 429s seen,
-//! and latency per kind of action. Run: scripts/bench-budget [admins=20] [actions=100]
+//! and latency per kind of action. Run: scripts/budget [admins=20] [actions=100]
 
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
