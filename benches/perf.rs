@@ -84,7 +84,7 @@ impl Bench {
         let (r0, w0, u0) = (
             m.reads.load(Ordering::Relaxed),
             m.writes.load(Ordering::Relaxed),
-            m.upstream_micros.load(Ordering::Relaxed),
+            m.upstream.micros(),
         );
         let started = Instant::now();
         let (status, body) = request.await;
@@ -93,7 +93,7 @@ impl Bench {
         (
             Probe {
                 elapsed,
-                upstream: Duration::from_micros(m.upstream_micros.load(Ordering::Relaxed) - u0),
+                upstream: Duration::from_micros(m.upstream.micros() - u0),
                 reads: m.reads.load(Ordering::Relaxed) - r0,
                 writes: m.writes.load(Ordering::Relaxed) - w0,
             },

@@ -91,17 +91,14 @@ pub async fn load_org_dossier(
     org_id: String,
     from: Option<String>,
 ) -> Result<OrgDossier, AppError> {
-    use crate::server::service::{audit_log, members, support};
+    use crate::server::service::{audit_log, support};
     let call = crate::server::web::signed_in().await?;
     let permit = call.support().await?;
     let ctx = call.ctx();
-    let view = support::organization(&ctx, &org_id)
+    let view = support::organization(&ctx, &org_id, from)
         .await
         .map_err(|e| call.fail(e))?;
     let org_id = view.org.id.clone();
-    let members::Page { members, next } = members::read_page(&ctx, &org_id, from)
-        .await
-        .map_err(|e| call.fail(e))?;
     let events = audit_log::query(ctx.db, Some(&org_id), &Default::default(), None, 50)
         .await
         .map_err(|e| call.fail(e))?;
@@ -120,11 +117,13 @@ pub async fn load_org_dossier(
             .map(crate::api::desk::glue::bot)
             .collect(),
         grants: view.grants.into_iter().map(glue::grant).collect(),
-        members: members
+        members: view
+            .members
+            .members
             .into_iter()
             .map(crate::api::members::glue::member)
             .collect(),
-        next_members: next,
+        next_members: view.members.next,
         events: events
             .into_iter()
             .map(crate::api::members::glue::event)

@@ -89,6 +89,24 @@ async fn support_staff_read_everything_change_nothing_and_are_audited() {
         .read(&sam, "support/org", &[("org_id", "org_doesNotExist0001")])
         .await;
     assert_eq!(s, 404);
+    // A bad page link is refused before any read reaches Auth0.
+    let calls = || {
+        app.running
+            .state
+            .mgmt
+            .calls
+            .load(std::sync::atomic::Ordering::Relaxed)
+    };
+    let before = calls();
+    let (s, bad) = app
+        .read(
+            &sam,
+            "support/org",
+            &[("org_id", ACME), ("from", "not a cursor!")],
+        )
+        .await;
+    assert_eq!(s, 400, "{bad}");
+    assert_eq!(calls(), before);
 
     let (_, open_grants) = app.read(&sam, "support/reports/open-grants", &[]).await;
     assert!(open_grants

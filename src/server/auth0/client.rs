@@ -17,6 +17,7 @@ use tokio::sync::Mutex;
 
 use super::error::ApiError;
 use super::pacer::{Budget, Pacer, Queue};
+use super::waiting::Waiting;
 
 /// How long a request may expect to wait for the budget before it is refused, nothing done (inside a
 /// server call's 60 s, with room for its own calls). Twenty admins acting at once on the free plan wait
@@ -75,7 +76,7 @@ pub struct ManagementClient {
     /// Calls by kind and the time spent waiting for Auth0's answers (benchmarks).
     pub reads: AtomicU64,
     pub writes: AtomicU64,
-    pub upstream_micros: AtomicU64,
+    pub upstream: Waiting,
     /// Answers that were 429 (the budget should keep this at zero).
     pub throttled: AtomicU64,
     pacer: Arc<Pacer>,
@@ -138,7 +139,7 @@ impl ManagementClient {
             token_fetches: AtomicU64::new(0),
             reads: AtomicU64::new(0),
             writes: AtomicU64::new(0),
-            upstream_micros: AtomicU64::new(0),
+            upstream: Waiting::default(),
             throttled: AtomicU64::new(0),
             pacer: Arc::new(Pacer::new(None, DEFAULT_MAX_QUEUE)),
         })
@@ -228,7 +229,7 @@ impl ManagementClient {
             } else {
                 self.writes.fetch_add(1, Ordering::Relaxed);
             }
-            let sent = Instant::now();
+            let waiting = self.upstream.start();
             let mut request = self
                 .http
                 .request(method.clone(), &url)
@@ -238,8 +239,7 @@ impl ManagementClient {
                 request = request.json(b);
             }
             let outcome = request.send().await;
-            self.upstream_micros
-                .fetch_add(sent.elapsed().as_micros() as u64, Ordering::Relaxed);
+            drop(waiting);
             let metrics = &crate::server::metrics::METRICS;
             let retry_in = match outcome {
                 Ok(response) => {

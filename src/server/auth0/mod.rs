@@ -7,6 +7,7 @@ pub mod pacer;
 pub mod paging;
 pub mod resources;
 pub mod tenant;
+pub mod waiting;
 
 pub use client::{ClientConfig, ManagementClient, RetryPolicy};
 pub use error::ApiError;
