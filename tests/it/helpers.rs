@@ -10,6 +10,15 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// Calls that reached the tenant's Management API so far (token requests included).
+    pub fn mgmt_calls(&self) -> u64 {
+        self.running
+            .state
+            .mgmt
+            .calls
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.running.base_url, path)
     }

@@ -85,14 +85,6 @@ async fn admins(tenant: &TenantApi, users: &[String]) -> usize {
     n
 }
 
-fn calls(app: &TestApp) -> u64 {
-    app.running
-        .state
-        .mgmt
-        .calls
-        .load(std::sync::atomic::Ordering::Relaxed)
-}
-
 async fn set_role(
     app: &TestApp,
     b: &reqwest::Client,
@@ -153,13 +145,13 @@ async fn a_members_page_is_one_upstream_call_with_roles_and_paging_passes_1000()
     // With role names cached, a page costs exactly one Management API call when it is not cached
     // itself (right after a change to the organization), and none while it is.
     orgdesk::server::cache::changed(&app.running.state.db, ACME).await;
-    let before = calls(&app);
+    let before = app.mgmt_calls();
     let (s, _) = app.read(&alice, "members/list", &[("org_id", ACME)]).await;
     assert_eq!(s, 200);
-    assert_eq!(calls(&app) - before, 1);
+    assert_eq!(app.mgmt_calls() - before, 1);
     let (s, again) = app.read(&alice, "members/list", &[("org_id", ACME)]).await;
     assert_eq!(s, 200);
-    assert_eq!(calls(&app) - before, 1, "served from the cache");
+    assert_eq!(app.mgmt_calls() - before, 1, "served from the cache");
     assert_eq!(again["members"], page["members"]);
 
     // 1,200 more members: checkpoint pages of 50 reach every one (offset paging stops at 1,000).

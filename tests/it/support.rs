@@ -90,14 +90,7 @@ async fn support_staff_read_everything_change_nothing_and_are_audited() {
         .await;
     assert_eq!(s, 404);
     // A bad page link is refused before any read reaches Auth0.
-    let calls = || {
-        app.running
-            .state
-            .mgmt
-            .calls
-            .load(std::sync::atomic::Ordering::Relaxed)
-    };
-    let before = calls();
+    let before = app.mgmt_calls();
     let (s, bad) = app
         .read(
             &sam,
@@ -106,7 +99,7 @@ async fn support_staff_read_everything_change_nothing_and_are_audited() {
         )
         .await;
     assert_eq!(s, 400, "{bad}");
-    assert_eq!(calls(), before);
+    assert_eq!(app.mgmt_calls(), before);
 
     let (_, open_grants) = app.read(&sam, "support/reports/open-grants", &[]).await;
     assert!(open_grants
@@ -273,17 +266,14 @@ async fn support_staff_whose_role_is_taken_away_lose_the_console() {
     assert_eq!(done.status(), 303);
     let (s, _) = app.read(&sam, "support/orgs", &[("q", "acme")]).await;
     assert_eq!(s, 200);
-    let calls = || {
-        app.running
-            .state
-            .mgmt
-            .calls
-            .load(std::sync::atomic::Ordering::Relaxed)
-    };
-    let before = calls();
+    let before = app.mgmt_calls();
     let (s, _) = app.read(&sam, "support/orgs", &[("q", "acme")]).await;
     assert_eq!(s, 200);
-    assert_eq!(calls(), before, "role and organizations read moments ago");
+    assert_eq!(
+        app.mgmt_calls(),
+        before,
+        "role and organizations read moments ago"
+    );
 
     let sam_id = user_id(&app, "sam@travel0.example").replace('|', "%7C");
     let (_, roles) = tenant
