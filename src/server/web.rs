@@ -164,7 +164,7 @@ impl Call {
             Denied::OtherOrganization => self.error(ErrorKind::NotFound, "There is no such organization here."),
             Denied::NotAdmin => self.error(ErrorKind::Forbidden, "Only your organization's admins can do this. Your admin role may have been removed."),
             Denied::NotSupport => self.error(ErrorKind::Forbidden, "This is for the vendor's support staff."),
-            Denied::Unchecked(ApiError::RateLimited { .. }) => self.error(ErrorKind::RateLimited, "Auth0's rate limit is taken up by other changes right now. Nothing was done; try again in a minute."),
+            Denied::Unchecked(err @ ApiError::RateLimited { .. }) => self.fail(ServiceError::Upstream(err)),
             Denied::Unchecked(_) => self.error(ErrorKind::Unavailable, "orgdesk could not confirm your role with Auth0. Try again in a moment."),
         }
     }
@@ -179,11 +179,9 @@ impl Call {
                 "Another change to this organization's admins is in progress. Try again in a moment.".into(),
             ),
             ServiceError::Conflict(m) => (ErrorKind::Conflict, m.clone()),
-            ServiceError::Upstream(ApiError::RateLimited { .. }) => (
-                ErrorKind::RateLimited,
-                "Auth0 is busy right now. Nothing was left half-done; try again in a few seconds."
-                    .into(),
-            ),
+            ServiceError::Upstream(ApiError::RateLimited { retry_after }) => {
+                (ErrorKind::RateLimited, rate_limited(*retry_after))
+            }
             ServiceError::Upstream(
                 ApiError::Upstream { .. } | ApiError::Timeout | ApiError::Transport(_),
             ) => (
@@ -204,6 +202,18 @@ impl Call {
         }
         self.error(kind, &message)
     }
+}
+
+/// Auth0's rate limit refused the call (orgdesk's budget foresaw too long a wait, or Auth0 kept
+/// answering 429): says when trying again makes sense, if known.
+fn rate_limited(retry_after: Option<std::time::Duration>) -> String {
+    let when = match retry_after {
+        Some(d) if d.as_secs() < 60 => format!("in about {} s", d.as_secs().max(1)),
+        _ => "in a minute".to_string(),
+    };
+    format!(
+        "Auth0's rate limit is taken up right now. Nothing was left half-done; try again {when}."
+    )
 }
 
 /// Gives the server-function response the error's real HTTP status (else every error is a 500).
@@ -272,5 +282,20 @@ pub fn no_store() {
             axum::http::header::CACHE_CONTROL,
             axum::http::HeaderValue::from_static("no-store"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rate_limited;
+    use std::time::Duration;
+
+    #[test]
+    fn a_rate_limit_refusal_says_when_to_try_again() {
+        assert!(rate_limited(Some(Duration::from_millis(2_400))).ends_with("in about 2 s."));
+        assert!(rate_limited(Some(Duration::from_millis(10))).ends_with("in about 1 s."));
+        // The budget refuses a change it expects to wait over 40 s; a wait that long is "a minute".
+        assert!(rate_limited(Some(Duration::from_secs(75))).ends_with("in a minute."));
+        assert!(rate_limited(None).ends_with("in a minute."));
     }
 }
