@@ -14,13 +14,30 @@ fuzz_target!(|text: &str| {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'));
     }
     if let Ok(id) = validate_user_id(text) {
-        assert!(!id.is_empty() && id.len() <= 200 && !id.chars().any(char::is_control));
+        assert!(!id.is_empty() && id.len() <= 255 && !id.chars().any(char::is_control));
+        // Whatever it holds, it cannot be a path step once escaped into a segment.
+        let segment = orgdesk::server::auth0::resources::seg(id);
+        assert!(!orgdesk::server::ids::traverses(&segment) && !segment.contains('/'));
     }
     if let Ok(Some(cursor)) = validate_cursor(Some(text.to_string())) {
         assert!(cursor.len() <= 512);
         assert!(cursor
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_=".contains(c)));
+    }
+    for (ok, name) in [
+        (orgdesk::server::ids::org(text), "org"),
+        (orgdesk::server::ids::client(text), "client"),
+        (orgdesk::server::ids::invitation(text), "invitation"),
+        (orgdesk::server::ids::app(text), "app"),
+    ] {
+        if ok {
+            assert!(
+                text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'),
+                "{name}: {text:?}"
+            );
+            assert!(!orgdesk::server::ids::traverses(text));
+        }
     }
     if let Some(cidr) = Cidr::parse(text) {
         let _ = cidr.contains("127.0.0.1".parse().unwrap());

@@ -8,8 +8,12 @@ use orgdesk::server::identity::parse_apis;
 
 fuzz_target!(|text: &str| {
     // Never off-site: a local path only.
-    if let Some(path) = safe_return_to(Some(text.to_string())) {
+    if let Some(path) = safe_return_to(Some(text.to_string()), "https://desk.example.com") {
         assert!(path.starts_with('/') && !path.starts_with("//") && !path.contains('\\'));
+        assert!(!path.chars().any(|c| c.is_control() || c.is_whitespace()));
+        // Where a browser would really go from orgdesk's page: still orgdesk.
+        let base = url::Url::parse("https://desk.example.com/orgs/x").unwrap();
+        assert_eq!(base.join(&path).unwrap().origin(), base.origin());
     }
     let vars = vec![("ORGDESK_PUBLIC_URL".to_string(), text.to_string())];
     if let Ok(config) = Config::from_vars(&vars) {

@@ -207,6 +207,19 @@ impl ManagementClient {
         query: &[(&str, String)],
         body: Option<&Value>,
     ) -> Result<Option<Value>, ApiError> {
+        // Ids are checked where they enter and escaped into segments; this is the last line: no
+        // segment may be one a URL parser would resolve away (`..` would turn
+        // `users/../organizations` into `GET /organizations`).
+        if path
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .split('/')
+            .any(crate::server::ids::traverses)
+        {
+            tracing::warn!(path = %crate::server::text::escaped(path), "refused a Management API path with a dot or empty segment");
+            return Err(ApiError::InvalidId);
+        }
         let url = format!("{}{}", self.base, path);
         let mut token = self.token(None).await?;
         let mut refreshed = false;

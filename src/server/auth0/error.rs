@@ -30,6 +30,9 @@ pub enum ApiError {
     Credentials(String),
     #[error("unexpected answer from Auth0: {0}")]
     Decode(String),
+    /// An id that would change the path it is put in; nothing was sent.
+    #[error("an id that is not valid for a Management API path")]
+    InvalidId,
 }
 
 impl ApiError {

@@ -130,7 +130,7 @@ pub async fn create(
                     "invitation.create",
                     Some(&email),
                     audit::Result::Denied,
-                    &e.to_string(),
+                    &e.audit_text(),
                 )
                 .await;
             return Err(e);
@@ -168,8 +168,7 @@ pub async fn create(
 
 async fn owned(ctx: &Ctx<'_>, permit: &Permit, id: &str) -> Result<Invitation, ServiceError> {
     let id = id.trim();
-    if id.is_empty() || id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    {
+    if !crate::server::ids::invitation(id) {
         return Err(ServiceError::Missing("That invitation"));
     }
     match ctx.mgmt.invitation(permit.org_id(), id).await {

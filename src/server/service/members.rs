@@ -25,27 +25,21 @@ pub struct Found {
     pub status: Status,
 }
 
+/// A user id in Auth0's `provider|id` form (`crate::server::ids::user`), checked before any call.
 pub fn validate_user_id(user_id: &str) -> Result<&str, ServiceError> {
     let id = user_id.trim();
-    if id.is_empty() || id.len() > 200 || id.chars().any(char::is_control) {
+    if !crate::server::ids::user(id) {
         return Err(invalid("user_id", "That is not a member id."));
     }
     Ok(id)
 }
 
+const BAD_CURSOR: &str = "That page link is not valid; start from the first page.";
+
+/// A page link must be a cursor Auth0 handed out; a hand-made one is refused before any call.
 pub fn validate_cursor(from: Option<String>) -> Result<Option<String>, ServiceError> {
     match from.filter(|f| !f.is_empty()) {
-        Some(f)
-            if f.len() > 512
-                || !f
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_=".contains(c)) =>
-        {
-            Err(invalid(
-                "from",
-                "That page link is not valid; start from the first page.",
-            ))
-        }
+        Some(f) if !crate::server::ids::cursor(&f) => Err(invalid("from", BAD_CURSOR)),
         other => Ok(other),
     }
 }
@@ -76,10 +70,20 @@ pub async fn read_page(
             &key,
             super::READS_FOR,
             async {
-                let (members, next) = ctx
+                let (members, next) = match ctx
                     .mgmt
                     .members_page(org_id, from.as_deref(), PAGE_SIZE)
-                    .await?;
+                    .await
+                {
+                    // A cursor of the right shape that Auth0 does not know (expired, edited): the
+                    // link is the user's to fix, not an error on our side.
+                    Err(crate::server::auth0::ApiError::Refused { status: 400, .. })
+                        if from.is_some() =>
+                    {
+                        return Err(invalid("from", BAD_CURSOR));
+                    }
+                    other => other?,
+                };
                 if let Err(err) = directory::upsert(ctx.db, org_id, &members).await {
                     tracing::warn!(error = %err, "cannot update the member directory");
                 }

@@ -116,8 +116,11 @@ pub async fn organization(
     org_id: &str,
     from: Option<String>,
 ) -> Result<OrgView, ServiceError> {
-    // A bad page link is refused before anything is read.
+    // A bad page link or organization id is refused before anything is read.
     let from = members::validate_cursor(from)?;
+    if !crate::server::ids::org(org_id) {
+        return Err(ServiceError::Missing("That organization"));
+    }
     let org = match cached(ctx, &format!("organization\u{0}{org_id}"), async {
         ctx.mgmt.organization(org_id).await
     })
