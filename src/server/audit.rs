@@ -28,6 +28,20 @@ fn changes_anything(action: &str, result: Result) -> bool {
         && !action.starts_with("session.")
 }
 
+const MAX_TARGET: usize = 200;
+const MAX_DETAIL: usize = 1000;
+
+/// `text` escaped (no control or format character survives) and cut to `max` characters.
+fn bounded(text: &str, max: usize) -> String {
+    let escaped = crate::server::text::escaped(text);
+    if escaped.chars().count() <= max {
+        return escaped.into_owned();
+    }
+    let mut cut: String = escaped.chars().take(max).collect();
+    cut.push('…');
+    cut
+}
+
 pub struct Audit<'a> {
     db: &'a Db,
     org_id: Option<String>,
@@ -59,7 +73,12 @@ impl<'a> Audit<'a> {
     }
 
     /// Appends a record. A failure to write is logged loudly but does not undo what already happened.
+    /// Target, detail and actor name may hold text from outside (an id from a URL, a name): they are
+    /// escaped and cut to a bounded length here, once for every caller.
     pub async fn record(&self, action: &str, target: Option<&str>, result: Result, detail: &str) {
+        let target = target.map(|t| bounded(t, MAX_TARGET));
+        let detail = bounded(detail, MAX_DETAIL);
+        let actor_name = self.actor_name.as_deref().map(|n| bounded(n, MAX_TARGET));
         let now = time::OffsetDateTime::now_utc()
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
@@ -70,7 +89,7 @@ impl<'a> Audit<'a> {
         .bind(now)
         .bind(&self.org_id)
         .bind(&self.actor_id)
-        .bind(&self.actor_name)
+        .bind(actor_name)
         .bind(action)
         .bind(target)
         .bind(result.as_str())

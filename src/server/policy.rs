@@ -81,6 +81,19 @@ pub enum Denied {
     Unchecked(ApiError),
 }
 
+impl Denied {
+    /// The refusal in the audit log's words (no upstream error text).
+    pub fn audit_text(&self) -> String {
+        match self {
+            Denied::Unchecked(err) => format!(
+                "the role could not be checked: {}",
+                crate::server::service::upstream_text(err)
+            ),
+            other => other.to_string(),
+        }
+    }
+}
+
 pub async fn authorize(
     mgmt: &ManagementClient,
     admin_role: &str,

@@ -9,6 +9,7 @@ use super::auth0::ApiError;
 use super::policy::{self, Action, Denied, Permit, SupportPermit};
 use super::service::{Ctx, ServiceError};
 use super::state::AppState;
+use super::text::escaped;
 use crate::model::{AppError, ErrorKind};
 
 /// How long a view trusts the viewer's roles as last read.
@@ -157,7 +158,7 @@ impl Call {
                 "access",
                 Some(org_id),
                 super::audit::Result::Denied,
-                &denied.to_string(),
+                &denied.audit_text(),
             )
             .await;
         match denied {
@@ -192,13 +193,37 @@ impl Call {
                 ErrorKind::NotFound,
                 "That no longer exists at Auth0.".into(),
             ),
-            ServiceError::Upstream(_) | ServiceError::Store(_) => (
+            ServiceError::Upstream(ApiError::InvalidId) => {
+                (ErrorKind::Invalid, "That id is not valid.".into())
+            }
+            // A 400 from Auth0 is about what was sent, and what was sent came from the user.
+            ServiceError::Upstream(ApiError::Refused { status: 400, .. }) => (
+                ErrorKind::Invalid,
+                "Auth0 did not accept that. Check what you entered and try again.".into(),
+            ),
+            ServiceError::Upstream(ApiError::Conflict { .. }) => (
+                ErrorKind::Conflict,
+                "Auth0 says that already exists or collides with something there.".into(),
+            ),
+            ServiceError::Upstream(
+                ApiError::Refused { .. } | ApiError::Credentials(_) | ApiError::Decode(_),
+            )
+            | ServiceError::Store(_) => (
                 ErrorKind::Internal,
                 "Something went wrong on our side.".into(),
             ),
         };
-        if matches!(kind, ErrorKind::Internal | ErrorKind::Unavailable) {
-            tracing::error!(error = %err, request_id = self.request_id.as_deref().unwrap_or("-"), "request failed");
+        let request_id = self.request_id.as_deref().unwrap_or("-");
+        match kind {
+            ErrorKind::Internal | ErrorKind::Unavailable => {
+                tracing::error!(error = %escaped(&err.to_string()), request_id, "request failed");
+            }
+            ErrorKind::Invalid | ErrorKind::Conflict
+                if matches!(err, ServiceError::Upstream(_)) =>
+            {
+                tracing::warn!(error = %escaped(&err.to_string()), request_id, "Auth0 refused what the user sent");
+            }
+            _ => {}
         }
         self.error(kind, &message)
     }

@@ -45,8 +45,10 @@ pub struct Secret {
     pub secret: SecretString,
 }
 
+/// A bot's name, as every organization that installs its app and the vendor's support staff will read
+/// it: normalised (`crate::server::text::clean_name`), 1–100 characters, no `<` `>`.
 pub fn validate_name(name: &str) -> Result<String, ServiceError> {
-    let name = name.trim();
+    let name = crate::server::text::clean_name(name).map_err(|m| invalid("name", m))?;
     let len = name.chars().count();
     if len == 0 {
         return Err(invalid("name", "Give the bot a name."));
@@ -54,27 +56,49 @@ pub fn validate_name(name: &str) -> Result<String, ServiceError> {
     if len > 100 {
         return Err(invalid("name", "Use at most 100 characters."));
     }
-    if name.chars().any(|c| c == '<' || c == '>' || c.is_control()) {
-        return Err(invalid(
-            "name",
-            "Names cannot contain < > or control characters.",
-        ));
+    if name.chars().any(|c| c == '<' || c == '>') {
+        return Err(invalid("name", "Names cannot contain < or >."));
     }
-    Ok(name.to_string())
+    Ok(name)
 }
 
 pub fn validate_description(description: &str) -> Result<Option<String>, ServiceError> {
-    let d = description.trim();
+    let d = crate::server::text::clean_text(description, false)
+        .map_err(|m| invalid("description", m))?;
     if d.chars().count() > 140 {
         return Err(invalid("description", "Use at most 140 characters."));
     }
-    if d.chars().any(|c| c.is_control()) {
-        return Err(invalid(
-            "description",
-            "Descriptions cannot contain control characters.",
-        ));
+    Ok((!d.is_empty()).then_some(d))
+}
+
+/// Refuses a name that looks like another bot's in the organization (the same name, or one that only
+/// differs by look-alike letters): two bots nobody can tell apart in a list or a CSV.
+async fn distinct_name(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    name: &str,
+    except: Option<&str>,
+) -> Result<(), ServiceError> {
+    let others: Vec<(String, String)> =
+        sqlx::query_as("SELECT client_id, name FROM bots WHERE org_id = $1")
+            .bind(permit.org_id())
+            .fetch_all(ctx.db)
+            .await?;
+    let names = others
+        .iter()
+        .filter(|(id, _)| Some(id.as_str()) != except)
+        .map(|(_, n)| n.as_str());
+    match crate::server::text::look_alike(name, names) {
+        Some(same) if same == name => Err(invalid(
+            "name",
+            format!("Your organization already has a bot named “{same}”. Choose another name."),
+        )),
+        Some(similar) => Err(invalid(
+            "name",
+            format!("“{name}” looks like your bot “{similar}”. Choose a name that is clearly different."),
+        )),
+        None => Ok(()),
     }
-    Ok((!d.is_empty()).then(|| d.to_string()))
 }
 
 /// The API must be one the vendor offers, the scopes a non-empty subset of its allowlist.
@@ -246,6 +270,7 @@ pub async fn register(
     if idempotency_key.len() < 16 || idempotency_key.len() > 64 {
         return Err(invalid("form", "The form is out of date; reload the page."));
     }
+    distinct_name(ctx, permit, &name, None).await?;
     let bots: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bots WHERE org_id = $1")
         .bind(permit.org_id())
         .fetch_one(ctx.db)
@@ -299,7 +324,7 @@ pub async fn register(
                 "bot.register",
                 None,
                 audit::Result::Failed,
-                &err.to_string(),
+                &err.audit_text(),
             )
             .await;
             Err(err)
@@ -398,6 +423,7 @@ pub async fn rename(
 ) -> Result<(), ServiceError> {
     let name = validate_name(name)?;
     owned(ctx, permit, client_id).await?;
+    distinct_name(ctx, permit, &name, Some(client_id)).await?;
     ctx.mgmt
         .update_client(client_id, &json!({ "name": name }))
         .await?;
@@ -433,7 +459,7 @@ pub async fn delete(ctx: &Ctx<'_>, permit: &Permit, client_id: &str) -> Result<(
                 "bot.delete",
                 Some(client_id),
                 audit::Result::Failed,
-                &err.to_string(),
+                super::upstream_text(&err),
             )
             .await;
         return Err(err.into());
@@ -508,7 +534,7 @@ pub async fn grant_access(
                 "bot.grant_access",
                 Some(client_id),
                 audit::Result::Failed,
-                &err.to_string(),
+                &err.audit_text(),
             )
             .await;
         return Err(err);
@@ -536,9 +562,11 @@ async fn grant_row(
         .ok_or(ServiceError::NotFound)
 }
 
-/// Sets a grant's scopes upstream, then in orgdesk's record.
+/// Sets a grant's scopes upstream, then in orgdesk's record. The caller checked that the grant is one
+/// of the permit's organization's bots'.
 pub async fn set_scopes(
     ctx: &Ctx<'_>,
+    _permit: &Permit,
     grant_id: &str,
     scopes: &[String],
 ) -> Result<(), ServiceError> {
@@ -562,7 +590,7 @@ pub async fn change_scopes(
     owned(ctx, permit, client_id).await?;
     super::apps::guard_grant(ctx, client_id, audience).await?;
     let grant = grant_row(ctx, client_id, audience).await?;
-    set_scopes(ctx, &grant.grant_id, &scopes).await?;
+    set_scopes(ctx, permit, &grant.grant_id, &scopes).await?;
     audit_for(ctx, permit)
         .record(
             "bot.change_scopes",
@@ -613,7 +641,7 @@ pub async fn revoke(
                 "bot.revoke_access",
                 Some(client_id),
                 audit::Result::Failed,
-                &err.to_string(),
+                &err.audit_text(),
             )
             .await;
         return Err(err);

@@ -66,6 +66,45 @@ pub enum ServiceError {
     Store(#[from] sqlx::Error),
 }
 
+impl ServiceError {
+    /// What the organization's audit log says about a failure: the customer's words, never Auth0's
+    /// raw error (which can name orgdesk's own scopes or internals). The detail stays in the server
+    /// log under the request id.
+    pub fn audit_text(&self) -> String {
+        match self {
+            ServiceError::Invalid { message, .. } => message.clone(),
+            ServiceError::NotFound => "not found".into(),
+            ServiceError::Missing(what) => format!("{what} does not exist here"),
+            ServiceError::Busy => {
+                "another change to the organization's admins was in progress".into()
+            }
+            ServiceError::Conflict(message) => message.clone(),
+            ServiceError::Upstream(err) => upstream_text(err).into(),
+            ServiceError::Store(_) => {
+                "orgdesk could not save it (see the server log for this request)".into()
+            }
+        }
+    }
+}
+
+/// An Auth0 failure in the customer's words.
+pub fn upstream_text(err: &ApiError) -> &'static str {
+    match err {
+        ApiError::NotFound => "it no longer exists at Auth0",
+        ApiError::Conflict { .. } => "it collides with something that exists at Auth0",
+        ApiError::Refused { status: 400, .. } | ApiError::InvalidId => {
+            "Auth0 did not accept what was sent"
+        }
+        ApiError::RateLimited { .. } => "Auth0's rate limit was reached",
+        ApiError::Upstream { .. } | ApiError::Timeout | ApiError::Transport(_) => {
+            "Auth0 was unavailable or did not answer in time"
+        }
+        ApiError::Refused { .. } | ApiError::Credentials(_) | ApiError::Decode(_) => {
+            "orgdesk could not complete it with Auth0 (see the server log for this request)"
+        }
+    }
+}
+
 /// The audit writer for an admin's change.
 pub fn audit_for<'a>(ctx: &'a Ctx<'_>, permit: &super::policy::Permit) -> super::audit::Audit<'a> {
     super::audit::Audit::new(
