@@ -86,6 +86,9 @@ pub async fn publish_app(
     description: String,
     audience: String,
     scopes: Vec<String>,
+    /// The publisher accepted that the bot's own access changes to these scopes.
+    #[server(default)]
+    change_access: bool,
 ) -> Result<PublishedApp, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::apps;
@@ -93,17 +96,17 @@ pub async fn publish_app(
     let permit = call.authorize(&org_id, Action::ManageApps).await?;
     let ctx = call.ctx();
     let publisher = glue::org_name(&call.user);
-    let app = apps::publish(
-        &ctx,
-        &permit,
-        &publisher,
-        &client_id,
-        &description,
-        &audience,
-        &scopes,
-    )
-    .await
-    .map_err(|e| call.fail(e))?;
+    let offer = apps::Offer {
+        publisher_name: &publisher,
+        client_id: &client_id,
+        description: &description,
+        audience: &audience,
+        scopes: &scopes,
+        change_access,
+    };
+    let app = apps::publish(&ctx, &permit, offer)
+        .await
+        .map_err(|e| call.fail(e))?;
     Ok(glue::published(
         &call.state.config.public_url,
         (app, Vec::new()),
@@ -130,13 +133,14 @@ pub async fn load_app_listing(app_id: String) -> Result<AppListing, AppError> {
     let org_id = call.user.org_id.clone();
     let permit = call.authorize(&org_id, Action::View).await?;
     let ctx = call.ctx();
-    let app = apps::by_id(&ctx, &app_id).await.map_err(|e| call.fail(e))?;
-    let installed = apps::installs(ctx.db, &app.app_id)
+    let (app, install) = apps::visible(&ctx, &permit, &app_id)
         .await
-        .map_err(|e| call.fail(e.into()))?
-        .iter()
-        .any(|i| i.org_id == permit.org_id());
+        .map_err(|e| call.fail(e))?;
+    let declined_at = apps::declined_at(&ctx, &app.app_id, permit.org_id())
+        .await
+        .map_err(|e| call.fail(e))?;
     Ok(AppListing {
+        declined_at,
         own: app.publisher_org == permit.org_id(),
         scopes: app.scopes.split_whitespace().map(String::from).collect(),
         app_id: app.app_id,
@@ -147,7 +151,7 @@ pub async fn load_app_listing(app_id: String) -> Result<AppListing, AppError> {
         published: app.published != 0,
         org_name: glue::org_name(&call.user),
         org_id,
-        installed,
+        installed: install.is_some(),
     })
 }
 

@@ -18,6 +18,8 @@ pub struct AppListing {
     pub org_name: String,
     pub installed: bool,
     pub own: bool,
+    /// When the caller's organization declined it (RFC 3339), if it did and has not installed it since.
+    pub declined_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

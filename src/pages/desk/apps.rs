@@ -105,14 +105,31 @@ fn PublishForm(
     };
     let apis = desk.apis.clone();
     let bots_for_api = candidates.clone();
+    let change_access = RwSignal::new(false);
+    // The app uses the bot's own grant: scopes other than the bot's change what the bot can do.
+    let bots_for_change = candidates.clone();
+    let access_change = Memo::new(move |_| {
+        let have = bots_for_change
+            .iter()
+            .find(|b| b.client_id == client_id.get())
+            .and_then(|b| b.access.iter().find(|a| a.audience == audience.get()))
+            .map(|a| a.scopes.clone())
+            .unwrap_or_default();
+        let want = chosen.get();
+        let added: Vec<String> = want.iter().filter(|s| !have.contains(s)).cloned().collect();
+        let removed: Vec<String> = have.iter().filter(|s| !want.contains(s)).cloned().collect();
+        (added, removed)
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        let (added, removed) = access_change.get_untracked();
         publish.dispatch(PublishApp {
             org_id: org.clone(),
             client_id: client_id.get(),
             description: description.get(),
             audience: audience.get(),
             scopes: chosen.get(),
+            change_access: (added.is_empty() && removed.is_empty()) || change_access.get(),
         });
     };
     view! {
@@ -145,6 +162,23 @@ fn PublishForm(
                     prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))></textarea>
                 <p class="small muted">"Shown to other organizations' admins when they decide whether to install it."</p>
             </div>
+            {move || {
+                let (added, removed) = access_change.get();
+                (!added.is_empty() || !removed.is_empty()).then(|| {
+                    let mut what = Vec::new();
+                    if !added.is_empty() { what.push(format!("gives it {}", added.join(", "))); }
+                    if !removed.is_empty() { what.push(format!("takes away {}", removed.join(", "))); }
+                    view! {
+                        <div class="note note--warn" data-testid="access-change">
+                            <p>{format!("The app uses this bot's own access, so publishing with these scopes also changes what the bot can do in your organization: it {}.", what.join(" and "))}</p>
+                            <label class="check">
+                                <input type="checkbox" prop:checked=move || change_access.get() on:change=move |ev| change_access.set(event_target_checked(&ev))/>
+                                " Change the bot's access too"
+                            </label>
+                        </div>
+                    }
+                })
+            }}
             <p class="small muted">"Installing organizations approve exactly these scopes. Each install lets the bot get tokens for that organization only."</p>
             <button type="submit" class="btn btn--primary" disabled=flag(publish.pending())>"Publish app"</button>
         </form>
