@@ -25,6 +25,15 @@ pub fn routes() -> Router<Arc<Emulator>> {
             put(arm_hostile).delete(disarm_hostile),
         )
         .route("/__emulator/issued-tokens", get(issued_tokens))
+        .route("/__emulator/jwks-served", get(jwks_served))
+        .route(
+            "/__emulator/jwks",
+            get(super::authn::discovery::redirected_jwks),
+        )
+}
+
+async fn jwks_served(State(e): State<Arc<Emulator>>) -> Json<u64> {
+    Json(e.hostile.jwks_served())
 }
 
 async fn set_latency(State(e): State<Arc<Emulator>>, Json(latency): Json<Latency>) -> StatusCode {

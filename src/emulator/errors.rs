@@ -6,6 +6,27 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Map, Value};
 
+/// Auth0's `errorCode`s the tenant uses, by name (an injected fault names one).
+pub fn known_code(code: &str) -> Option<&'static str> {
+    const CODES: &[&str] = &[
+        "conflict",
+        "inexistent_client",
+        "inexistent_client_grant",
+        "inexistent_invitation",
+        "inexistent_resource_server",
+        "inexistent_user",
+        "insufficient_scope",
+        "invalid_body",
+        "invalid_paging",
+        "invalid_query_string",
+        "operation_not_supported",
+        "organization_conflict",
+        "too_many_entities",
+        "too_many_requests",
+    ];
+    CODES.iter().find(|c| **c == code).copied()
+}
+
 /// A Management API error response.
 #[derive(Debug, Clone)]
 pub struct MgmtError {

@@ -42,6 +42,12 @@ pub struct FaultRule {
     pub status: u16,
     #[serde(default)]
     pub hold_ms: Option<u64>,
+    /// For `status`: the error body's `message` and `errorCode` (Auth0's own wording of a real
+    /// refusal, e.g. `insufficient_scope`); the status's reason otherwise.
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub error_code: Option<String>,
 }
 
 fn one() -> u32 {
@@ -144,6 +150,8 @@ mod tests {
             kind: FaultKind::Status,
             status: 503,
             hold_ms: None,
+            message: None,
+            error_code: None,
         });
         assert!(faults
             .take("GET", "/api/v2/organizations/org_1/client-grants")

@@ -44,11 +44,39 @@ pub enum Mode {
     NoKidTwoKeys,
     /// `/userinfo` answers with another user's `sub`.
     UserinfoSubDiffers,
+    /// No `iss` claim at all.
+    MissingIss,
+    /// The issuer without its trailing slash (`http://host` for `http://host/`).
+    IssuerWithoutSlash,
+    /// No `aud` claim at all.
+    MissingAud,
+    /// `aud` lists the client and another, untrusted audience (`azp` still the client).
+    ExtraAudience,
+    /// HS256 with the tenant's public key (PEM) as the HMAC secret: RS/HS key confusion.
+    Hs256PublicKey,
+    /// Signed with the right RSA key, but RSASSA-PSS (PS256) instead of RS256.
+    Ps256,
+    /// Signed with an EC P-256 key (ES256) under the current `kid`.
+    Es256,
+    /// No `iat` claim.
+    MissingIat,
+    /// `exp` ten years ahead.
+    ExpFarFuture,
+    /// A random `kid` the JWKS has never published, every time (a flood of them makes an RP that
+    /// refetches on every unknown `kid` hammer the JWKS).
+    RandomKid,
+    /// Discovery names another issuer than the one asked for.
+    DiscoveryIssuerMismatch,
+    /// The tenant rotates its keys before signing and its JWKS URL answers with a redirect to the
+    /// keys: only an RP that follows redirects for keys would accept the token.
+    JwksRedirect,
 }
 
 #[derive(Default)]
 pub struct Hostile {
     mode: Mutex<Option<Mode>>,
+    /// How many times the JWKS was asked for (the refetch-flood case counts them).
+    jwks_served: std::sync::atomic::AtomicU64,
     /// The nonce of the most recent ID token, for `ReplayedNonce`.
     last_nonce: Mutex<Option<String>>,
     /// Every token the token endpoint issued (with the control API on), for the leak test's search.
@@ -84,6 +112,25 @@ impl Hostile {
         *lock(&self.mode)
     }
 
+    /// Counts a JWKS request; answers whether it must be answered with a redirect.
+    pub fn jwks_requested(&self) -> bool {
+        self.jwks_served
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.mode() == Some(Mode::JwksRedirect)
+    }
+
+    pub fn jwks_served(&self) -> u64 {
+        self.jwks_served.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The issuer discovery names, for the issuer the tenant is.
+    pub fn discovered_issuer(&self, issuer: &str) -> String {
+        match self.mode() {
+            Some(Mode::DiscoveryIssuerMismatch) => "https://someone-else.example/".to_string(),
+            _ => issuer.to_string(),
+        }
+    }
+
     /// The JWKS as published under the armed mode.
     pub fn jwks(&self, keys: &KeySet) -> Value {
         match self.mode() {
@@ -102,7 +149,7 @@ impl Hostile {
 
     /// Whether the keys must rotate (twice) before the next ID token is signed.
     pub fn rotates_first(&self) -> bool {
-        self.mode() == Some(Mode::RotatedKeys)
+        matches!(self.mode(), Some(Mode::RotatedKeys | Mode::JwksRedirect))
     }
 
     /// Signs an ID token with the tenant's current key, broken as the armed mode says.
@@ -166,6 +213,28 @@ impl Hostile {
                 );
                 c.remove("org_name");
             }
+            Mode::MissingIss => {
+                c.remove("iss");
+            }
+            Mode::IssuerWithoutSlash => {
+                let iss = c.get("iss").and_then(Value::as_str).unwrap_or_default();
+                let trimmed = iss.trim_end_matches('/').to_string();
+                c.insert("iss".into(), json!(trimmed));
+            }
+            Mode::MissingAud => {
+                c.remove("aud");
+            }
+            Mode::ExtraAudience => {
+                let aud = c.get("aud").cloned().unwrap_or(Value::Null);
+                c.insert("aud".into(), json!([aud, "https://untrusted.example/"]));
+                c.insert("azp".into(), aud);
+            }
+            Mode::MissingIat => {
+                c.remove("iat");
+            }
+            Mode::ExpFarFuture => {
+                c.insert("exp".into(), json!(now + 10 * 365 * 86_400));
+            }
             _ => {}
         }
         let sign = |key: &SigningKey, kid: Option<String>| {
@@ -195,6 +264,27 @@ impl Hostile {
                 let key = jsonwebtoken::EncodingKey::from_secret(forge.client_secret.as_bytes());
                 jsonwebtoken::encode(&header, &claims, &key).map_err(|e| e.to_string())
             }
+            Mode::Hs256PublicKey => {
+                let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+                header.kid = Some(keys.kid.clone());
+                let pem = keys.public_pem().map_err(|e| e.to_string())?;
+                let key = jsonwebtoken::EncodingKey::from_secret(pem.as_bytes());
+                jsonwebtoken::encode(&header, &claims, &key).map_err(|e| e.to_string())
+            }
+            Mode::Ps256 => keys
+                .sign_with(&claims, jsonwebtoken::Algorithm::PS256)
+                .map_err(|e| e.to_string()),
+            Mode::Es256 => {
+                use ring::signature::{EcdsaKeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
+                let rng = ring::rand::SystemRandom::new();
+                let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
+                    .map_err(|e| e.to_string())?;
+                let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256);
+                header.kid = Some(keys.kid.clone());
+                let key = jsonwebtoken::EncodingKey::from_ec_der(pkcs8.as_ref());
+                jsonwebtoken::encode(&header, &claims, &key).map_err(|e| e.to_string())
+            }
+            Mode::RandomKid => sign(keys, Some(super::ids::key_id())),
             Mode::NoKidOneKey | Mode::NoKidTwoKeys => sign(keys, None),
             _ => sign(keys, Some(keys.kid.clone())),
         }

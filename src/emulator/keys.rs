@@ -90,6 +90,29 @@ impl SigningKey {
         self.sign_naming(claims, Some(self.kid.clone()))
     }
 
+    /// Signs with this key and its `kid` under another RSA algorithm (the hostile provider's PS256).
+    pub fn sign_with<T: Serialize>(
+        &self,
+        claims: &T,
+        alg: Algorithm,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
+        let mut header = Header::new(alg);
+        header.kid = Some(self.kid.clone());
+        header.typ = Some("JWT".into());
+        jsonwebtoken::encode(&header, claims, &self.encoding)
+    }
+
+    /// The public half as PEM (SubjectPublicKeyInfo): what a key-confusion attacker uses as an
+    /// HMAC secret.
+    pub fn public_pem(&self) -> Result<String, KeyError> {
+        use rsa::pkcs8::EncodePublicKey;
+        let key = RsaPrivateKey::from_pkcs1_der(&self.der)
+            .map_err(|e| KeyError::Stored(e.to_string()))?;
+        key.to_public_key()
+            .to_public_key_pem(rsa::pkcs8::LineEnding::LF)
+            .map_err(|e| KeyError::Stored(e.to_string()))
+    }
+
     /// Signs with this key under any `kid` or none (the hostile provider's forgeries).
     pub fn sign_naming<T: Serialize>(
         &self,

@@ -380,6 +380,12 @@ async fn inject(fault: faults::FaultRule, is_mgmt: bool) -> Response {
                 } else {
                     status.canonical_reason().unwrap_or("Error").to_string()
                 };
+                let message = fault.message.clone().unwrap_or(message);
+                let code = fault
+                    .error_code
+                    .as_deref()
+                    .and_then(errors::known_code)
+                    .or(code);
                 MgmtError::new(status, message, code).into_response()
             } else {
                 OAuthError {

@@ -18,8 +18,37 @@ pub struct ApiPolicy {
 pub enum Tenant {
     /// The embedded local tenant, listening here (port 0 picks one).
     Local { bind: SocketAddr },
-    /// A real Auth0 tenant: `https://<domain>/`.
-    Auth0 { domain: String },
+    /// A real Auth0 tenant: `https://<domain>/`. `insecure_http` is only ever true for a tenant on
+    /// a loopback address that the operator explicitly allowed (a separately run local tenant).
+    Auth0 { domain: String, insecure_http: bool },
+}
+
+impl Tenant {
+    /// The issuer URL of a configured (not embedded) tenant.
+    pub fn issuer(&self) -> Option<String> {
+        match self {
+            Tenant::Local { .. } => None,
+            Tenant::Auth0 {
+                domain,
+                insecure_http,
+            } => Some(format!(
+                "{}://{domain}/",
+                if *insecure_http { "http" } else { "https" }
+            )),
+        }
+    }
+}
+
+/// Whether `host[:port]` names this machine only (127.0.0.0/8, ::1, localhost).
+fn is_loopback(domain: &str) -> bool {
+    let host = match domain.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => domain.rsplit_once(':').map_or(domain, |(h, _)| h),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[derive(Clone)]
@@ -94,6 +123,7 @@ pub const VARIABLES: &[&str] = &[
     "ORGDESK_SUPPORT_ORG",
     "ORGDESK_SUPPORT_ROLE",
     "ORGDESK_LOCAL_TENANT_BIND",
+    "ORGDESK_AUTH0_ALLOW_HTTP",
 ];
 
 fn invalid(variable: &str, message: impl Into<String>) -> ConfigError {
@@ -179,10 +209,40 @@ pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Identity, Confi
             support_role: Some(demo::SUPPORT_ROLE.into()),
         });
     };
+    // A plain-http tenant only on this machine, and only when asked for by name: it is for running
+    // orgdesk against a separately started local tenant (`orgdesk tenant`), never a real one.
+    let allow_http = match get("ORGDESK_AUTH0_ALLOW_HTTP").as_deref() {
+        None => false,
+        Some("loopback") => true,
+        Some(other) => {
+            return Err(invalid(
+                "ORGDESK_AUTH0_ALLOW_HTTP",
+                format!("`{other}` is not `loopback` (the only value)"),
+            ))
+        }
+    };
+    let insecure_http = domain.starts_with("http://");
     let domain = domain
         .trim_start_matches("https://")
+        .trim_start_matches("http://")
         .trim_end_matches('/')
         .to_string();
+    if insecure_http && !(allow_http && is_loopback(&domain)) {
+        return Err(invalid(
+            "ORGDESK_AUTH0_DOMAIN",
+            if allow_http {
+                format!("`http://{domain}` is not on a loopback address; plain http is allowed only for a tenant on this machine")
+            } else {
+                format!("`http://{domain}`: a tenant is reached over https (set ORGDESK_AUTH0_ALLOW_HTTP=loopback for a local tenant on this machine)")
+            },
+        ));
+    }
+    if allow_http && !insecure_http {
+        return Err(invalid(
+            "ORGDESK_AUTH0_ALLOW_HTTP",
+            "is set, but ORGDESK_AUTH0_DOMAIN is not an http:// address",
+        ));
+    }
     if domain.is_empty() || domain.contains(['/', ' ', '?', '#']) {
         return Err(invalid(
             "ORGDESK_AUTH0_DOMAIN",
@@ -207,7 +267,10 @@ pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Identity, Confi
         ));
     }
     Ok(Identity {
-        tenant: Tenant::Auth0 { domain },
+        tenant: Tenant::Auth0 {
+            domain,
+            insecure_http,
+        },
         login_client_id: required("ORGDESK_AUTH0_CLIENT_ID")?,
         login_client_secret: SecretString::from(required("ORGDESK_AUTH0_CLIENT_SECRET")?),
         mgmt_client_id: required("ORGDESK_AUTH0_MGMT_CLIENT_ID")?,
@@ -304,7 +367,7 @@ mod tests {
         ];
         let identity = from_vars(&vars(&full)).unwrap();
         assert!(
-            matches!(&identity.tenant, Tenant::Auth0 { domain } if domain == "travel0.eu.auth0.com")
+            matches!(&identity.tenant, Tenant::Auth0 { domain, insecure_http: false } if domain == "travel0.eu.auth0.com")
         );
         assert_eq!(identity.apis.len(), 2);
         assert_eq!(identity.apis[0].scopes, ["read:bookings", "write:bookings"]);
@@ -322,5 +385,39 @@ mod tests {
             assert_eq!(from_vars(&vars(&partial)).unwrap_err().variable, missing);
         }
         assert!(parse_apis("https://api.example.com/").is_err());
+
+        // Plain http: only for a tenant on this machine, and only when asked for by name.
+        let with = |domain: &'static str, allow: Option<&'static str>| {
+            let mut v: Vec<(&str, &str)> = full
+                .iter()
+                .copied()
+                .filter(|(k, _)| *k != "ORGDESK_AUTH0_DOMAIN")
+                .collect();
+            v.push(("ORGDESK_AUTH0_DOMAIN", domain));
+            if let Some(a) = allow {
+                v.push(("ORGDESK_AUTH0_ALLOW_HTTP", a));
+            }
+            #[allow(clippy::let_and_return)] // the borrow of `v` must end inside the block
+            let found = from_vars(&vars(&v));
+            found
+        };
+        let err = with("http://127.0.0.1:4000", None).unwrap_err();
+        assert_eq!(err.variable, "ORGDESK_AUTH0_DOMAIN");
+        let local = with("http://127.0.0.1:4000/", Some("loopback")).unwrap();
+        assert_eq!(
+            local.tenant.issuer().as_deref(),
+            Some("http://127.0.0.1:4000/")
+        );
+        assert!(with("http://localhost:4000", Some("loopback")).is_ok());
+        assert!(with("http://[::1]:4000", Some("loopback")).is_ok());
+        for remote in [
+            "http://travel0.eu.auth0.com",
+            "http://10.0.0.5:4000",
+            "http://127.0.0.1.evil.example",
+        ] {
+            assert!(with(remote, Some("loopback")).is_err(), "{remote}");
+        }
+        assert!(with("https://travel0.eu.auth0.com", Some("loopback")).is_err());
+        assert!(with("http://127.0.0.1:4000", Some("yes")).is_err());
     }
 }

@@ -11,7 +11,7 @@ use super::super::Emulator;
 pub async fn openid_configuration(State(e): State<Arc<Emulator>>) -> Json<Value> {
     let iss = &e.issuer;
     Json(json!({
-        "issuer": iss,
+        "issuer": e.hostile.discovered_issuer(iss),
         "authorization_endpoint": format!("{iss}authorize"),
         "token_endpoint": format!("{iss}oauth/token"),
         "device_authorization_endpoint": format!("{iss}oauth/device/code"),
@@ -38,6 +38,16 @@ pub async fn openid_configuration(State(e): State<Arc<Emulator>>) -> Json<Value>
     }))
 }
 
-pub async fn jwks(State(e): State<Arc<Emulator>>) -> Json<Value> {
-    Json(e.hostile.jwks(&e.keys()))
+pub async fn jwks(State(e): State<Arc<Emulator>>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if e.hostile.jwks_requested() {
+        // Test-only: the keys are one redirect away.
+        return axum::response::Redirect::temporary("/__emulator/jwks").into_response();
+    }
+    Json(e.hostile.jwks(&e.keys())).into_response()
+}
+
+/// The JWKS behind the hostile redirect (mounted with the control API only).
+pub async fn redirected_jwks(State(e): State<Arc<Emulator>>) -> Json<Value> {
+    Json(e.keys().jwks())
 }

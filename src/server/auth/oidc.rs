@@ -31,6 +31,9 @@ type Client = CoreClient<
 const IAT_FUTURE: Duration = Duration::from_secs(60);
 const IAT_PAST: Duration = Duration::from_secs(600);
 const JWKS_REFETCH_EVERY: Duration = Duration::from_secs(30);
+/// The longest ID token lifetime Auth0 can be configured for (30 days): a token valid for longer
+/// was not minted by Auth0 for this sign-in.
+const EXP_MAX: Duration = Duration::from_secs(30 * 86_400 + 60);
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {
@@ -228,6 +231,10 @@ impl Oidc {
                 verified.map_err(|e| SignInError::Token(e.to_string()))?
             }
         };
+        let expires: std::time::SystemTime = claims.expiration().into();
+        if expires > std::time::SystemTime::now() + EXP_MAX {
+            return Err(SignInError::Token("it expires too far ahead".into()));
+        }
         // The userinfo answer must be about the same subject (OpenID Connect Core §5.3.2).
         let subject = claims.subject().clone();
         let _info: CoreUserInfoClaims = client
@@ -254,7 +261,13 @@ impl Oidc {
         {
             return Err(SignInError::Token("azp names another client".into()));
         }
-        let org_id = extra.org_id.ok_or(SignInError::Organization)?;
+        let org_id = extra
+            .org_id
+            .filter(|o| crate::server::ids::org(o))
+            .ok_or(SignInError::Organization)?;
+        if !crate::server::ids::user(claims.subject().as_str()) {
+            return Err(SignInError::Token("the subject is not a user id".into()));
+        }
         if pending
             .organization
             .as_deref()

@@ -1,14 +1,19 @@
 //! `GET /login`, `GET /auth/callback`, `POST /logout`.
 
-use axum::extract::{Form, Query, State};
-use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Form, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use super::attempts;
 use super::session::{self, Role, SessionUser};
 use crate::server::audit::{self, Audit};
+use crate::server::limits;
 use crate::server::state::AppState;
+use crate::server::text::escaped;
 
 #[derive(Deserialize)]
 pub struct LoginQuery {
@@ -18,11 +23,34 @@ pub struct LoginQuery {
     return_to: Option<String>,
 }
 
-/// Only local paths, so the callback can never send a user off-site.
-pub fn safe_return_to(value: Option<String>) -> Option<String> {
-    value.filter(|v| {
-        v.starts_with('/') && !v.starts_with("//") && !v.contains('\\') && v.len() < 512
-    })
+/// A path on orgdesk's own origin to go back to after sign-in, or None. The value is resolved as a
+/// URL against `public_url` and must keep its origin; control characters, whitespace and backslashes
+/// refuse it outright (browsers drop tabs and newlines and read `\\` as `/`, so `/\t/evil.example` is
+/// `//evil.example` to them). Answers the path as the URL parser normalised it.
+pub fn safe_return_to(value: Option<String>, public_url: &str) -> Option<String> {
+    let value = value?;
+    if value.len() >= 512
+        || !value.starts_with('/')
+        || value.chars().any(|c| {
+            c.is_control() || c.is_whitespace() || c == '\\' || crate::server::text::invisible(c)
+        })
+    {
+        return None;
+    }
+    let base = url::Url::parse(public_url).ok()?;
+    let joined = base.join(&value).ok()?;
+    if joined.origin() != base.origin() || !joined.username().is_empty() {
+        return None;
+    }
+    let mut path = joined.path().to_string();
+    if path.starts_with("//") {
+        return None;
+    }
+    if let Some(query) = joined.query() {
+        path.push('?');
+        path.push_str(query);
+    }
+    Some(path)
 }
 
 pub fn valid_org(value: &str) -> bool {
@@ -34,7 +62,8 @@ pub fn valid_org(value: &str) -> bool {
 
 pub async fn login(
     State(state): State<AppState>,
-    session: Session,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Query(q): Query<LoginQuery>,
 ) -> Response {
     let organization = q.organization.filter(|o| !o.is_empty());
@@ -58,17 +87,24 @@ pub async fn login(
         .authorize_url(
             organization.as_deref(),
             invitation.as_deref(),
-            safe_return_to(q.return_to),
+            safe_return_to(q.return_to, &state.config.public_url),
         )
         .await;
-    if let Err(err) = session::remember_pending(&session, &pending).await {
-        tracing::error!(error = %err, "cannot store the pending login");
-        return problem(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Sign-in is unavailable right now. Please try again.",
-        );
-    }
-    Redirect::to(&url).into_response()
+    let config = &state.config;
+    let client = limits::client_ip(peer.ip(), &headers, &config.limits.trusted_proxies);
+    let cookie = match attempts::begin(&state.db, client, &pending, config.is_https()).await {
+        Ok(cookie) => cookie,
+        Err(err) => {
+            tracing::error!(error = %err, "cannot store the pending login");
+            return problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Sign-in is unavailable right now. Please try again.",
+            );
+        }
+    };
+    let mut response = go(&url);
+    response.headers_mut().append(header::SET_COOKIE, cookie);
+    response
 }
 
 #[derive(Deserialize)]
@@ -87,9 +123,25 @@ fn same(a: &str, b: &str) -> bool {
 pub async fn callback(
     State(state): State<AppState>,
     session: Session,
+    headers: HeaderMap,
     Query(cb): Query<Callback>,
 ) -> Response {
-    let Some(pending) = session::take_pending(&session).await else {
+    let https = state.config.is_https();
+    let mut response = finish(&state, &session, &headers, cb).await;
+    // The sign-in under way is used up, whatever the outcome.
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, attempts::clear(https));
+    response
+}
+
+async fn finish(
+    state: &AppState,
+    session: &Session,
+    headers: &HeaderMap,
+    cb: Callback,
+) -> Response {
+    let Some(pending) = attempts::take(&state.db, headers, state.config.is_https()).await else {
         return problem(
             StatusCode::BAD_REQUEST,
             "This sign-in link has expired or was already used. Please sign in again.",
@@ -107,7 +159,12 @@ pub async fn callback(
             "login_required" => "Please sign in again.",
             _ => "Sign-in failed at the identity provider.",
         };
-        tracing::info!(%error, description = cb.error_description.as_deref().unwrap_or(""), "sign-in refused by the provider");
+        // Both come from the query string: escaped, so they cannot start forged log lines.
+        tracing::info!(
+            error = %escaped(&error),
+            description = %escaped(cb.error_description.as_deref().unwrap_or("")),
+            "sign-in refused by the provider"
+        );
         return problem(StatusCode::UNAUTHORIZED, message);
     }
     let Some(code) = cb.code else {
@@ -119,7 +176,7 @@ pub async fn callback(
     let identity = match state.oidc.finish(&pending, &code).await {
         Ok(identity) => identity,
         Err(err) => {
-            tracing::warn!(error = %err, "sign-in refused");
+            tracing::warn!(error = %escaped(&err.to_string()), "sign-in refused");
             return problem(
                 StatusCode::UNAUTHORIZED,
                 "Sign-in could not be verified. Please sign in again.",
@@ -226,7 +283,7 @@ pub async fn callback(
         signed_in_at: session::now_secs(),
         csrf: crate::server::csrf::new_token(),
     };
-    if let Err(err) = session::sign_in(&session, &user).await {
+    if let Err(err) = session::sign_in(session, &user).await {
         tracing::error!(error = %err, "cannot store the session");
         return problem(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -240,7 +297,7 @@ pub async fn callback(
         Role::Admin => format!("/orgs/{}", user.org_id),
         Role::Support => "/support".to_string(),
     };
-    Redirect::to(&pending.return_to.unwrap_or(home)).into_response()
+    go(&pending.return_to.unwrap_or(home))
 }
 
 #[derive(Deserialize)]
@@ -278,7 +335,18 @@ pub async fn logout(
         ("returnTo", &return_to),
     ])
     .unwrap_or_default();
-    Redirect::to(&format!("{}v2/logout?{query}", state.issuer)).into_response()
+    go(&format!("{}v2/logout?{query}", state.issuer))
+}
+
+/// A 303 to `location`; one that cannot be a header value is refused instead of panicking.
+fn go(location: &str) -> Response {
+    match axum::http::HeaderValue::try_from(location) {
+        Ok(value) => (StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response(),
+        Err(_) => problem(
+            StatusCode::BAD_REQUEST,
+            "That sign-in link is not valid. Please sign in again.",
+        ),
+    }
 }
 
 /// A small page for sign-in problems: a readable message and a way back.

@@ -5,10 +5,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-use super::oidc::PendingLogin;
-
 const USER: &str = "user";
-const PENDING: &str = "pending_login";
 /// Unix seconds of the last request that extended the idle timeout.
 const SEEN: &str = "seen";
 /// The idle timeout is extended at most this often: not a store write per request.
@@ -63,23 +60,10 @@ pub async fn sign_in(
     user: &SessionUser,
 ) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
-    session.remove::<PendingLogin>(PENDING).await?;
     session.insert(USER, user).await
 }
 
 /// Deletes the session server-side (the cookie then names nothing).
 pub async fn sign_out(session: &Session) -> Result<(), tower_sessions::session::Error> {
     session.flush().await
-}
-
-pub async fn remember_pending(
-    session: &Session,
-    pending: &PendingLogin,
-) -> Result<(), tower_sessions::session::Error> {
-    session.insert(PENDING, pending).await
-}
-
-/// The pending login, used up: a callback can be answered once.
-pub async fn take_pending(session: &Session) -> Option<PendingLogin> {
-    session.remove::<PendingLogin>(PENDING).await.ok().flatten()
 }

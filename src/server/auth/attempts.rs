@@ -1,0 +1,134 @@
+//! Sign-ins under way: what orgdesk must remember between sending a browser to the identity provider
+//! and its callback (state, nonce, PKCE verifier, where to go back to). Kept in their own table, not
+//! as sessions: ten minutes at most, a bounded number per client address (the oldest give way), and
+//! named by a cookie of their own whose value the store only keeps hashed.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use axum::http::{header, HeaderMap, HeaderValue};
+use base64::Engine;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::oidc::PendingLogin;
+use crate::server::db::Db;
+
+/// How long a sign-in may take at the identity provider.
+pub const LIFETIME: Duration = Duration::from_secs(600);
+
+/// Sign-ins under way from one client address (an office behind one address signs in together).
+pub const PER_ADDRESS: i64 = 32;
+
+pub fn cookie_name(https: bool) -> &'static str {
+    if https {
+        "__Host-orgdesk_login"
+    } else {
+        "orgdesk_login"
+    }
+}
+
+fn digest(value: &str) -> String {
+    Sha256::digest(value.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// Stores a sign-in under way; answers the `Set-Cookie` value that names it.
+pub async fn begin(
+    db: &Db,
+    client: IpAddr,
+    pending: &PendingLogin,
+    https: bool,
+) -> Result<HeaderValue, sqlx::Error> {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let value = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let now = now_ms();
+    let ip = client.to_string();
+    let data = serde_json::to_string(pending).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM login_attempts WHERE expires_at < $1")
+        .bind(now / 1000)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO login_attempts (id, client_ip, data, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(digest(&value))
+    .bind(&ip)
+    .bind(data)
+    .bind(now)
+    .bind(now / 1000 + LIFETIME.as_secs() as i64)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM login_attempts WHERE client_ip = $1 AND id NOT IN
+           (SELECT id FROM login_attempts WHERE client_ip = $1 ORDER BY created_at DESC LIMIT $2)",
+    )
+    .bind(&ip)
+    .bind(PER_ADDRESS)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let cookie = format!(
+        "{}={value}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{}",
+        cookie_name(https),
+        LIFETIME.as_secs(),
+        if https { "; Secure" } else { "" }
+    );
+    HeaderValue::from_str(&cookie).map_err(|e| sqlx::Error::Encode(Box::new(e)))
+}
+
+/// The sign-in this browser started, used up: a callback is answered once.
+pub async fn take(db: &Db, headers: &HeaderMap, https: bool) -> Option<PendingLogin> {
+    let name = cookie_name(https);
+    let value = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .filter(|(n, _)| *n == name)
+        .map(|(_, v)| v)
+        .next_back()?;
+    let id = digest(value);
+    let row: Option<(String, i64)> =
+        sqlx::query_as("DELETE FROM login_attempts WHERE id = $1 RETURNING data, expires_at")
+            .bind(&id)
+            .fetch_optional(db)
+            .await
+            .ok()
+            .flatten();
+    let (data, expires_at) = row?;
+    if expires_at < now_ms() / 1000 {
+        return None;
+    }
+    serde_json::from_str(&data).ok()
+}
+
+/// The `Set-Cookie` value that ends the cookie (sent with the callback's answer).
+pub fn clear(https: bool) -> HeaderValue {
+    let cookie = format!(
+        "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}",
+        cookie_name(https),
+        if https { "; Secure" } else { "" }
+    );
+    HeaderValue::from_str(&cookie).unwrap_or(HeaderValue::from_static("orgdesk_login=; Max-Age=0"))
+}
+
+/// Removes sign-ins that were never finished (run with the expired-session sweep).
+pub async fn delete_expired(db: &Db) -> Result<u64, sqlx::Error> {
+    Ok(
+        sqlx::query("DELETE FROM login_attempts WHERE expires_at < $1")
+            .bind(now_ms() / 1000)
+            .execute(db)
+            .await?
+            .rows_affected(),
+    )
+}
