@@ -26,7 +26,11 @@ pub const VARIABLES: &[&str] = &[
     "ORGDESK_MAX_INSTALLS",
     "ORGDESK_MAX_PENDING_INVITATIONS",
     "ORGDESK_METRICS_ALLOW",
+    "ORGDESK_METRICS_TOKEN",
     "ORGDESK_AUTH0_RATE_LIMIT",
+    "ORGDESK_HEADER_TIMEOUT_SECONDS",
+    "ORGDESK_MAX_CONNECTIONS",
+    "ORGDESK_MAX_CONNECTIONS_PER_ADDRESS",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +64,11 @@ pub struct Config {
     pub auth0_budget: Option<super::auth0::Budget>,
     /// Who besides loopback may read `/metrics`.
     pub metrics_allow: Vec<limits::Cidr>,
+    /// When set, `/metrics` wants `Authorization: Bearer <token>` from everyone, loopback included
+    /// (a reverse proxy on the same host would otherwise make loopback public).
+    pub metrics_token: Option<secrecy::SecretString>,
+    /// Header-read timeout and connection caps of the accept loop.
+    pub connections: super::listener::ConnectionLimits,
     /// Test-only: mount the local tenant's fault-injection API. Not settable from the environment.
     pub local_tenant_control_api: bool,
     /// Test-only: use this already running local tenant (its issuer URL) instead of starting one.
@@ -191,6 +200,39 @@ impl Config {
                 defaults.max_pending_invitations,
             )?,
         };
+        let connection_defaults = super::listener::ConnectionLimits::default();
+        let connections = super::listener::ConnectionLimits {
+            header_timeout: Duration::from_secs(parse_bounded(
+                get("ORGDESK_HEADER_TIMEOUT_SECONDS"),
+                "ORGDESK_HEADER_TIMEOUT_SECONDS",
+                connection_defaults.header_timeout.as_secs(),
+                1,
+                300,
+            )?),
+            max_connections: parse_bounded(
+                get("ORGDESK_MAX_CONNECTIONS"),
+                "ORGDESK_MAX_CONNECTIONS",
+                connection_defaults.max_connections as u64,
+                1,
+                1_000_000,
+            )? as usize,
+            max_per_address: parse_bounded(
+                get("ORGDESK_MAX_CONNECTIONS_PER_ADDRESS"),
+                "ORGDESK_MAX_CONNECTIONS_PER_ADDRESS",
+                connection_defaults.max_per_address as u64,
+                1,
+                1_000_000,
+            )? as usize,
+        };
+        let metrics_token = match get("ORGDESK_METRICS_TOKEN") {
+            Some(t) if t.len() < 16 => {
+                return Err(invalid(
+                    "ORGDESK_METRICS_TOKEN",
+                    "use at least 16 characters (a random string)",
+                ))
+            }
+            other => other.map(secrecy::SecretString::from),
+        };
         let auth0_budget = match get("ORGDESK_AUTH0_RATE_LIMIT") {
             Some(v) => super::auth0::Budget::parse(&v)
                 .map_err(|m| invalid("ORGDESK_AUTH0_RATE_LIMIT", m))?,
@@ -202,6 +244,8 @@ impl Config {
             identity,
             limits,
             metrics_allow,
+            metrics_token,
+            connections,
             local_tenant_control_api: false,
             local_tenant_issuer: None,
             upstream_timeout: Duration::from_secs(10),

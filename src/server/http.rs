@@ -75,7 +75,6 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
-        .layer(axum::middleware::from_fn(metrics::track))
         .layer(axum::middleware::from_fn(
             |request: Request<axum::body::Body>, next: axum::middleware::Next| {
                 super::auth0::pacer::request_scope(next.run(request))
@@ -95,6 +94,8 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
             state.clone(),
             headers::secure,
         ))
+        // Outside every refusal above, so a 403, 413 or 429 is counted under its route too.
+        .layer(axum::middleware::from_fn(metrics::track))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))

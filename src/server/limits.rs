@@ -194,17 +194,49 @@ impl Limiter {
         Ok(())
     }
 
-    /// The session is known by a keyed hash of its cookie (the id itself is not kept here).
+    /// The session is known by a keyed hash of its cookie (the id itself is not kept here); the
+    /// cookie is the one the session layer reads (the last of that name).
     fn session_key(&self, headers: &HeaderMap, cookie_name: &str) -> Option<u64> {
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == cookie_name)
-            .map(|(_, value)| self.hasher.hash_one(value))
+        session_cookies(headers, cookie_name)
+            .last()
+            .map(|value| self.hasher.hash_one(value))
     }
+}
+
+/// Every value sent under the session cookie's name, in order.
+fn session_cookies<'a>(
+    headers: &'a HeaderMap,
+    cookie_name: &'a str,
+) -> impl Iterator<Item = &'a str> + 'a {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .filter(move |(name, _)| *name == cookie_name)
+        .map(|(_, value)| value)
+}
+
+/// A request that names two sessions: a browser never sends that for orgdesk's own cookie (one name,
+/// one path, host-only), so it is a decoy meant to split what the limits count from what the session
+/// layer uses. Refused; the answer also clears orgdesk's own cookie, so a browser that somehow holds
+/// a second one (set by a sibling site for the parent domain) recovers by signing in again.
+fn two_sessions(path: &str, cookie_name: &str, https: bool) -> Response {
+    let mut response = super::refusal::refuse(
+        path,
+        axum::http::StatusCode::BAD_REQUEST,
+        crate::model::ErrorKind::Invalid,
+        "Your browser sent two orgdesk session cookies. Nothing was done. Sign in again; if this keeps happening, clear this site's cookies.",
+    );
+    let clear = format!(
+        "{cookie_name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}",
+        if https { "; Secure" } else { "" }
+    );
+    if let Ok(value) = axum::http::HeaderValue::from_str(&clear) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
 }
 
 /// Static files and probes are not counted: a page load fetches several, and probes come from the
@@ -223,10 +255,14 @@ pub async fn limit(
     next: Next,
 ) -> Response {
     let path = request.uri().path();
+    let cookie = super::http::session_cookie_name(state.config.is_https());
+    if session_cookies(request.headers(), cookie).nth(1).is_some() {
+        tracing::warn!(path, "refused a request naming two sessions");
+        return two_sessions(path, cookie, state.config.is_https());
+    }
     if counted(path) {
         let limits = &state.config.limits;
         let ip = client_ip(peer.ip(), request.headers(), &limits.trusted_proxies);
-        let cookie = super::http::session_cookie_name(state.config.is_https());
         let session = state.limiter.session_key(request.headers(), cookie);
         let write = !matches!(
             *request.method(),
@@ -309,5 +345,14 @@ mod tests {
         h.insert(header::COOKIE, "orgdesk=abd".parse().unwrap());
         assert_ne!(Some(a), limiter.session_key(&h, "orgdesk"));
         assert_eq!(limiter.session_key(&h, "__Host-orgdesk"), None);
+        // The last one counts, as in the session layer; two at all is refused before that.
+        h.insert(
+            header::COOKIE,
+            "orgdesk=decoy; orgdesk=abc".parse().unwrap(),
+        );
+        assert_eq!(limiter.session_key(&h, "orgdesk"), Some(a));
+        assert_eq!(session_cookies(&h, "orgdesk").count(), 2);
+        h.append(header::COOKIE, "orgdesk=again".parse().unwrap());
+        assert_eq!(session_cookies(&h, "orgdesk").count(), 3);
     }
 }

@@ -57,18 +57,33 @@ pub struct Metrics {
 
 pub static METRICS: LazyLock<Metrics> = LazyLock::new(Metrics::default);
 
-/// A Management API path as a template: resource words stay, ids become `{id}`.
+/// The Management API's resource words orgdesk calls; every other segment is an id.
+const RESOURCE_WORDS: &[&str] = &[
+    "clients",
+    "client-grants",
+    "rotate-secret",
+    "organizations",
+    "members",
+    "roles",
+    "invitations",
+    "users",
+    "resource-servers",
+    "logs",
+    "name",
+    "enabled_connections",
+    "connections",
+    "credentials",
+];
+
+/// A Management API path as a template: known resource words stay, anything else becomes `{id}`,
+/// so a label can only take a bounded set of values whatever ids requests carry.
 pub fn endpoint_template(path: &str) -> String {
     path.split('?')
         .next()
         .unwrap_or_default()
         .split('/')
         .map(|seg| {
-            if !seg.is_empty()
-                && seg
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c == '-' || c == '_')
-            {
+            if RESOURCE_WORDS.contains(&seg) {
                 seg
             } else {
                 "{id}"
@@ -76,6 +91,16 @@ pub fn endpoint_template(path: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// An HTTP method as a label: the standard ones, everything else `other` (a client can send any token).
+fn method_label(method: &str) -> &'static str {
+    const KNOWN: &[&str] = &["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+    KNOWN
+        .iter()
+        .find(|m| **m == method)
+        .copied()
+        .unwrap_or("other")
 }
 
 impl Metrics {
@@ -86,7 +111,7 @@ impl Metrics {
     pub fn request(&self, route: &str, method: &str, status: u16, took: Duration) {
         let mut m = self.lock();
         *m.requests
-            .entry((route.to_string(), method.to_string(), status))
+            .entry((route.to_string(), method_label(method).to_string(), status))
             .or_default() += 1;
         m.latency
             .entry(route.to_string())
@@ -99,7 +124,11 @@ impl Metrics {
         *self
             .lock()
             .upstream
-            .entry((method.to_string(), endpoint_template(path), status))
+            .entry((
+                method_label(method).to_string(),
+                endpoint_template(path),
+                status,
+            ))
             .or_default() += 1;
     }
 
@@ -212,13 +241,31 @@ pub async fn track(request: Request<axum::body::Body>, next: Next) -> Response {
     response
 }
 
-/// `GET /metrics`, for loopback and the configured scrapers only.
+/// `GET /metrics`: with `ORGDESK_METRICS_TOKEN`, for whoever presents it (from an allowed address);
+/// without, for loopback and `ORGDESK_METRICS_ALLOW`. The address is the client's as the rate limits
+/// see it, so a reverse proxy on loopback listed in `ORGDESK_TRUSTED_PROXIES` does not make every
+/// client it forwards a loopback one.
 pub async fn serve(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
 ) -> Response {
-    let ip = peer.ip();
-    let allowed = ip.is_loopback() || state.config.metrics_allow.iter().any(|c| c.contains(ip));
+    let config = &state.config;
+    let ip = super::limits::client_ip(peer.ip(), &headers, &config.limits.trusted_proxies);
+    let listed = config.metrics_allow.iter().any(|c| c.contains(ip));
+    let allowed = match &config.metrics_token {
+        Some(token) => {
+            use secrecy::ExposeSecret;
+            let given = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .unwrap_or_default();
+            let token_ok = super::csrf::token_matches(token.expose_secret(), given);
+            token_ok && (config.metrics_allow.is_empty() || listed || ip.is_loopback())
+        }
+        None => ip.is_loopback() || listed,
+    };
     if !allowed {
         return StatusCode::NOT_FOUND.into_response();
     }
@@ -254,6 +301,13 @@ mod tests {
             endpoint_template("client-grants?client_id=x"),
             "client-grants"
         );
+        // An id made of lowercase letters and dashes is still an id.
+        assert_eq!(
+            endpoint_template("users/metrics-label-injection/organizations"),
+            "users/{id}/organizations"
+        );
+        assert_eq!(method_label("PATCH"), "PATCH");
+        assert_eq!(method_label("BREW"), "other");
     }
 
     #[test]

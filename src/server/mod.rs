@@ -14,7 +14,9 @@ pub mod health;
 pub mod html;
 pub mod http;
 pub mod identity;
+pub mod ids;
 pub mod limits;
+pub mod listener;
 pub mod lock;
 pub mod metrics;
 pub mod policy;
@@ -23,6 +25,7 @@ pub mod service;
 pub mod sessions;
 pub mod state;
 pub mod telemetry;
+pub mod text;
 pub mod web;
 
 use std::net::SocketAddr;
@@ -90,7 +93,17 @@ async fn identity_provider(
         return Ok((issuer.clone(), None));
     }
     match &config.identity.tenant {
-        identity::Tenant::Auth0 { domain } => Ok((format!("https://{domain}/"), None)),
+        tenant @ identity::Tenant::Auth0 { insecure_http, .. } => {
+            let issuer = tenant.issuer().unwrap_or_default();
+            if *insecure_http {
+                tracing::warn!(
+                    %issuer,
+                    "ORGDESK_AUTH0_ALLOW_HTTP=loopback: talking to the tenant over PLAIN HTTP. \
+                     Sign-in and Management API traffic is unencrypted; use this only with a local tenant for testing."
+                );
+            }
+            Ok((issuer, None))
+        }
         identity::Tenant::Local { bind } => {
             let handle = crate::emulator::start(crate::emulator::EmulatorConfig {
                 bind: *bind,
@@ -114,7 +127,7 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
     }
     let pool = db::connect(&config.database_url).await?;
     let sessions = sessions::HashedIds(sessions::DbStore::new(pool.clone()));
-    tokio::spawn(delete_expired_sessions(sessions.clone()));
+    tokio::spawn(delete_expired_sessions(sessions.clone(), pool.clone()));
 
     let listener = TcpListener::bind(config.bind)
         .await
@@ -168,25 +181,17 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
     tokio::spawn(recovery_passes(state.clone()));
 
     let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        use axum::serve::ListenerExt;
-        // Pages stream in several writes: without TCP_NODELAY, Nagle and delayed ACKs add ~40 ms.
-        let listener = listener.tap_io(|tcp| {
-            if let Err(err) = tcp.set_nodelay(true) {
-                tracing::warn!(error = %err, "cannot set TCP_NODELAY");
-            }
-        });
-        let serve = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
+    let connections = state.config.connections.clone();
+    let proxies = state.config.limits.trusted_proxies.clone();
+    let task = tokio::spawn(listener::serve(
+        listener,
+        app,
+        connections,
+        proxies,
+        async move {
             let _ = stopped.await;
-        });
-        if let Err(err) = serve.await {
-            tracing::error!(error = %err, "server stopped with an error");
-        }
-    });
+        },
+    ));
     Ok(Running {
         addr,
         base_url: format!("http://{addr}"),
@@ -197,13 +202,17 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
     })
 }
 
-/// Every five minutes: expired sessions leave the store (a failed pass is retried at the next).
-async fn delete_expired_sessions(store: sessions::HashedIds<sessions::DbStore>) {
+/// Every five minutes: expired sessions and unfinished sign-ins leave the store (a failed pass is
+/// retried at the next).
+async fn delete_expired_sessions(store: sessions::HashedIds<sessions::DbStore>, db: db::Db) {
     let mut every = tokio::time::interval(Duration::from_secs(300));
     loop {
         every.tick().await;
         if let Err(err) = store.delete_expired().await {
             tracing::warn!(error = %err, "could not delete expired sessions");
+        }
+        if let Err(err) = auth::attempts::delete_expired(&db).await {
+            tracing::warn!(error = %err, "could not delete unfinished sign-ins");
         }
     }
 }
