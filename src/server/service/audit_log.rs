@@ -143,29 +143,30 @@ pub async fn query(
     Ok(q.bind(limit).fetch_all(db).await?)
 }
 
-fn cell(value: &str) -> String {
-    // A leading = + - @ would be run as a formula by spreadsheet programs.
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
+/// A cell a spreadsheet will not run: a leading `=` `+` `-` `@` (or their full-width twins, or a tab
+/// or carriage return) would make it a formula, so it gets a leading `'`.
+fn defused(value: &str) -> std::borrow::Cow<'_, str> {
+    const FORMULA: &[char] = &['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠'];
+    if value.starts_with(FORMULA) {
+        std::borrow::Cow::Owned(format!("'{value}"))
     } else {
-        value.to_string()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
+        std::borrow::Cow::Borrowed(value)
     }
 }
 
-/// CSV with a header row; cells are quoted and made safe for spreadsheets.
+/// CSV with a header row. Every cell is quoted, so no separator of any locale (`,` `;` tab `|`) or
+/// line break inside a value can split it, and formulas are defused.
 pub fn csv(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
-    let mut out = header.join(",");
-    out.push_str("\r\n");
+    let mut writer = ::csv::WriterBuilder::new()
+        .quote_style(::csv::QuoteStyle::Always)
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    // Writing to memory cannot fail; a row that somehow does is left out rather than cut.
+    let _ = writer.write_record(header);
     for row in rows {
-        out.push_str(&row.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
+        let _ = writer.write_record(row.iter().map(|c| defused(c).into_owned()));
     }
-    out
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 pub fn events_csv(events: &[Event]) -> String {
@@ -207,7 +208,13 @@ mod tests {
             &["a", "b"],
             [vec!["=1+1".to_string(), "x,\"y\"".to_string()]],
         );
-        assert_eq!(out, "a,b\r\n'=1+1,\"x,\"\"y\"\"\"\r\n");
+        assert_eq!(out, "\"a\",\"b\"\r\n\"'=1+1\",\"x,\"\"y\"\"\"\r\n");
+        // `;` is the list separator where `,` is the decimal sign: inside quotes it splits nothing.
+        let out = csv(
+            &["a"],
+            [vec!["ok;=1+1".to_string()], vec!["＝1+1".to_string()]],
+        );
+        assert_eq!(out, "\"a\"\r\n\"ok;=1+1\"\r\n\"'＝1+1\"\r\n");
     }
 
     #[test]
