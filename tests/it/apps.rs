@@ -36,6 +36,22 @@ async fn publish(
     .await
 }
 
+/// Publishes, accepting that the bot's own access changes to `scopes`.
+pub async fn publish_changing(
+    app: &TestApp,
+    b: &reqwest::Client,
+    org: &str,
+    client_id: &str,
+    scopes: &[&str],
+) -> (u16, Value) {
+    app.call(
+        b,
+        "apps/publish",
+        json!({"org_id": org, "client_id": client_id, "description": "Books trips for travel agencies", "audience": API, "scopes": scopes, "change_access": true}),
+    )
+    .await
+}
+
 async fn token(tenant: &TenantApi, bot: &AppBot, org: &str) -> (u16, Value) {
     let (s, body) = tenant
         .token(&[
@@ -66,7 +82,33 @@ async fn publish_install_token_uninstall_refused() {
     let ivan = app.sign_in("ivan@initech.example", INITECH).await;
     let bot = register(&app, &alice, "Booking bot").await;
 
-    let (s, published) = publish(
+    // The bot holds read:bookings; the app asks for read:trips too, which is the bot's own grant:
+    // refused until the publisher accepts that the bot's access changes, and nothing changed.
+    let (s, refused) = publish(
+        &app,
+        &alice,
+        ACME,
+        &bot.client_id,
+        &["read:trips", "read:bookings"],
+    )
+    .await;
+    assert_eq!(s, 409, "{refused}");
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("gives it `read:trips`"),
+        "{refused}"
+    );
+    let (_, grants) = tenant
+        .mgmt(
+            Method::GET,
+            &format!("client-grants?client_id={}", bot.client_id),
+            None,
+        )
+        .await;
+    assert_eq!(grants[0]["scope"], json!(["read:bookings"]));
+    let (s, published) = publish_changing(
         &app,
         &alice,
         ACME,
@@ -164,6 +206,7 @@ async fn publish_install_token_uninstall_refused() {
         )
         .await;
     assert_eq!(s, 200);
+    // For an organization that never installed it, an unpublished app is gone.
     let (s, body) = app
         .call(
             &ivan,
@@ -171,7 +214,7 @@ async fn publish_install_token_uninstall_refused() {
             json!({"org_id": INITECH, "app_id": app_id}),
         )
         .await;
-    assert_eq!(s, 409, "{body}");
+    assert_eq!(s, 404, "{body}");
     assert_eq!(token(&tenant, &bot, GLOBEX).await.0, 200);
 
     // Uninstall removes only Globex's association: Globex is refused, Acme still works.

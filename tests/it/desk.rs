@@ -679,7 +679,7 @@ async fn sign_in_survives_signing_key_rotation_by_refetching_the_keys() {
 }
 
 #[tokio::test]
-async fn over_https_the_session_cookie_is_host_prefixed_secure_http_only_and_lax() {
+async fn over_https_the_sign_in_cookie_is_host_prefixed_secure_http_only_and_lax() {
     let dir = tempfile::tempdir().unwrap();
     let config =
         crate::helpers::test_config(&dir, &[("ORGDESK_PUBLIC_URL", "https://desk.example.com")]);
@@ -689,11 +689,16 @@ async fn over_https_the_session_cookie_is_host_prefixed_secure_http_only_and_lax
         .send()
         .await
         .unwrap();
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    assert!(cookie.starts_with("__Host-orgdesk="), "{cookie}");
+    let cookies: Vec<String> = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .collect();
+    // The sign-in under way has its own cookie; no session exists before the callback.
+    assert_eq!(cookies.len(), 1, "{cookies:?}");
+    let cookie = &cookies[0];
+    assert!(cookie.starts_with("__Host-orgdesk_login="), "{cookie}");
     for attribute in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
         assert!(cookie.contains(attribute), "{attribute} missing: {cookie}");
     }

@@ -188,3 +188,114 @@ async fn no_kid_with_several_published_keys_is_refused() {
 async fn a_userinfo_sub_that_differs_is_refused() {
     refused("userinfo_sub_differs").await;
 }
+
+#[tokio::test]
+async fn a_missing_iss_is_refused() {
+    refused("missing_iss").await;
+}
+
+#[tokio::test]
+async fn the_issuer_without_its_trailing_slash_is_refused() {
+    // Issuer comparison is exact (OpenID Connect Core §3.1.3.7): `http://host` is not `http://host/`.
+    refused("issuer_without_slash").await;
+}
+
+#[tokio::test]
+async fn a_missing_aud_is_refused() {
+    refused("missing_aud").await;
+}
+
+#[tokio::test]
+async fn an_extra_untrusted_audience_is_refused() {
+    refused("extra_audience").await;
+}
+
+#[tokio::test]
+async fn hs256_keyed_with_the_public_key_is_refused() {
+    refused("hs256_public_key").await;
+}
+
+#[tokio::test]
+async fn ps256_is_refused() {
+    // The key is right, the algorithm is not the one Auth0 signs ID tokens with.
+    refused("ps256").await;
+}
+
+#[tokio::test]
+async fn es256_is_refused() {
+    refused("es256").await;
+}
+
+#[tokio::test]
+async fn a_missing_iat_is_refused() {
+    refused("missing_iat").await;
+}
+
+#[tokio::test]
+async fn exp_ten_years_ahead_is_refused() {
+    refused("exp_far_future").await;
+}
+
+async fn jwks_served(app: &TestApp) -> u64 {
+    app.client
+        .get(app.tenant_url("/__emulator/jwks-served"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_flood_of_unknown_kids_refetches_the_keys_at_most_once_per_window() {
+    let app = spawn_app().await;
+    let before = jwks_served(&app).await;
+    arm(&app, "random_kid").await;
+    for _ in 0..15 {
+        let browser = app.browser();
+        let done = app
+            .sign_in_with(&browser, "alice@acme.example", Some(ACME))
+            .await;
+        assert_eq!(done.status(), 401);
+        assert!(who(&app, &browser).await.is_null());
+    }
+    let refetches = jwks_served(&app).await - before;
+    assert!(
+        refetches <= 1,
+        "15 unknown kids, {refetches} JWKS fetches: no amplification"
+    );
+    assert_eq!(signed_in_sessions(&app).await, 0);
+}
+
+#[tokio::test]
+async fn keys_behind_a_redirect_are_not_followed() {
+    // The token is signed with a key only the redirected-to JWKS has: following the redirect
+    // would accept it.
+    refused("jwks_redirect").await;
+}
+
+#[tokio::test]
+async fn discovery_naming_another_issuer_stops_orgdesk_from_starting() {
+    let tenant = crate::tenant::start().await;
+    let status = tenant
+        .http
+        .put(tenant.url("/__emulator/hostile"))
+        .json(&serde_json::json!({ "mode": "discovery_issuer_mismatch" }))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 204);
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = crate::helpers::test_config(&dir, &[]);
+    config.local_tenant_issuer = Some(tenant.handle.issuer());
+    let started = orgdesk::server::start(config).await;
+    let Err(err) = started else {
+        panic!("orgdesk started against a provider whose discovery names another issuer");
+    };
+    assert!(
+        matches!(err, orgdesk::server::StartError::SignIn(_)),
+        "{err}"
+    );
+}

@@ -85,7 +85,7 @@ async fn status_server_function_round_trips_through_the_database() {
     assert_eq!(response.status(), 200);
     let report: orgdesk::model::status::StatusReport = response.json().await.unwrap();
     assert!(report.database_reachable);
-    assert_eq!(report.schema_version, 6);
+    assert_eq!(report.schema_version, crate::store::migrations_count());
     assert_eq!(report.version, env!("CARGO_PKG_VERSION"));
 }
 

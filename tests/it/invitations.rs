@@ -293,7 +293,7 @@ async fn the_audit_log_filters_pages_and_exports_only_the_callers_organization()
         .contains("attachment"));
     let body = csv.text().await.unwrap();
     let lines: Vec<&str> = body.lines().collect();
-    assert!(lines[0].starts_with("time,organization,actor"));
+    assert!(lines[0].starts_with("\"time\",\"organization\",\"actor\""));
     assert_eq!(lines.len(), 61, "60 role changes and the header");
     let other = alice
         .get(app.url(&format!("/orgs/{GLOBEX}/audit.csv")))

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, real server on port 0, real SQLite database in a temp dir.
 
 mod apps;
+mod attacks;
 mod budget;
 mod conformance;
 mod desk;
