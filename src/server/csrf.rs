@@ -38,9 +38,17 @@ pub fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
         None => true,
         Some(v) => v.to_str().is_ok_and(ok),
     };
-    // Browsers send Origin on every cross-origin POST; "null" (sandboxed frames, data: URLs) is refused.
-    let origin_ok = absent_or(header::ORIGIN.as_str(), &|o| o == public_url);
     let site_ok = absent_or("sec-fetch-site", &|s| matches!(s, "same-origin" | "none"));
+    // Browsers send Origin on every cross-origin POST. "null" is refused — sandboxed frames and data:
+    // URLs send it — unless the browser itself vouches that the request is same-origin: a page whose
+    // referrer policy is `no-referrer` (an extension, an older orgdesk) makes Chromium send `null` for
+    // its own forms, and `Sec-Fetch-Site` is a header no page can set.
+    let same_site_says_so = headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes() == b"same-origin");
+    let origin_ok = absent_or(header::ORIGIN.as_str(), &|o| {
+        o == public_url || (o == "null" && same_site_says_so)
+    });
     origin_ok && site_ok
 }
 
@@ -119,6 +127,15 @@ mod tests {
             header::HeaderValue::from_bytes(b"same-origin\xa0").unwrap(),
         );
         assert!(!same_origin(&unreadable, url));
+        // `null` counts only when the browser says the request is same-origin.
+        assert!(same_origin(
+            &headers(&[("origin", "null"), ("sec-fetch-site", "same-origin")]),
+            url
+        ));
+        for site in ["cross-site", "same-site", "none"] {
+            let h = headers(&[("origin", "null"), ("sec-fetch-site", site)]);
+            assert!(!same_origin(&h, url), "null from {site}");
+        }
         let sibling = headers(&[("sec-fetch-site", "same-site")]);
         assert!(!same_origin(&sibling, url));
         assert!(!same_origin(

@@ -189,7 +189,7 @@ async fn pages_carry_a_nonce_policy_and_the_security_headers() {
     );
     assert!(csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"));
     assert_eq!(header(&page, "x-content-type-options"), "nosniff");
-    assert_eq!(header(&page, "referrer-policy"), "no-referrer");
+    assert_eq!(header(&page, "referrer-policy"), "same-origin");
     assert_eq!(header(&page, "cache-control"), "no-store");
     assert_eq!(
         header(&page, "strict-transport-security"),
