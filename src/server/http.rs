@@ -20,7 +20,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use super::auth::routes as auth_routes;
 use super::sessions::{DbStore, HashedIds};
 use super::state::AppState;
-use super::{csrf, exports, headers, health, limits, metrics};
+use super::{csrf, exports, headers, health, limits, metrics, page_status};
 use crate::app::{shell, App};
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
@@ -74,6 +74,10 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            page_status::guard,
         ))
         .layer(axum::middleware::from_fn(
             |request: Request<axum::body::Body>, next: axum::middleware::Next| {

@@ -19,6 +19,7 @@ pub mod limits;
 pub mod listener;
 pub mod lock;
 pub mod metrics;
+pub mod page_status;
 pub mod policy;
 pub mod refusal;
 pub mod service;

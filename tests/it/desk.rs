@@ -568,8 +568,13 @@ async fn without_a_session_every_desk_call_is_unauthenticated() {
         .send()
         .await
         .unwrap();
-    assert_eq!(page.status(), 401, "the page answers with the real status");
-    assert!(page.text().await.unwrap().contains("/login?return_to="));
+    // A page sends the visitor to sign in, and back here afterwards.
+    assert_eq!(page.status(), 303);
+    let to = page.headers()["location"].to_str().unwrap();
+    assert!(
+        to.starts_with("/login?") && to.contains("return_to=%2Forgs%2F"),
+        "{to}"
+    );
 }
 
 #[tokio::test]

@@ -1,0 +1,172 @@
+//! A page's HTTP status, decided before it streams: pages render out of order, so by the time a view
+//! learns that a bot is missing the status line has long been sent. This layer answers the questions
+//! a status depends on from the session and orgdesk's own store (no Auth0 call): not signed in (a
+//! redirect to sign in, back to this page), the wrong organization or a missing object (404), the
+//! wrong kind of account (403). The page itself still renders and explains.
+
+use axum::extract::State;
+use axum::http::{header, HeaderValue, Method, Request, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tower_sessions::Session;
+
+use super::auth::{current_user, Role, SessionUser};
+use super::ids;
+use super::state::AppState;
+
+enum Verdict {
+    /// Render as usual.
+    Page,
+    /// Render, with this status.
+    Status(StatusCode),
+    /// Not signed in: sign in first, then come back.
+    SignIn { organization: Option<String> },
+}
+
+pub async fn guard(
+    State(state): State<AppState>,
+    request: Request<axum::body::Body>,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_string();
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let is_page = matches!(
+        segments.as_slice(),
+        ["orgs", ..] | ["support", ..] | ["apps", _]
+    ) && !path.ends_with(".csv");
+    if !is_page {
+        return next.run(request).await;
+    }
+    if request.method() == Method::POST {
+        // A change form posted by the browser itself: the page never became interactive (JavaScript
+        // off or blocked). Nothing is done, and the page says so instead of a bare 405.
+        return super::refusal::refuse(
+            &path,
+            StatusCode::BAD_REQUEST,
+            crate::model::ErrorKind::Invalid,
+            "This change needs the page to finish loading, with JavaScript on. Nothing was changed. Go back: what you entered is still in the form.",
+        );
+    }
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return next.run(request).await;
+    }
+    let user = match request.extensions().get::<Session>() {
+        Some(session) => current_user(session, state.config.session_absolute_timeout).await,
+        None => None,
+    };
+    let verdict = verdict(&state, &segments, user.as_ref()).await;
+    match verdict {
+        Verdict::Page => next.run(request).await,
+        Verdict::Status(status) => {
+            // This layer knows what the page is about before it renders; the page's own error (which may
+            // or may not reach the status line in time) says the same in words.
+            let mut response = next.run(request).await;
+            *response.status_mut() = status;
+            response
+        }
+        Verdict::SignIn { organization } => {
+            let here = request
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or(path);
+            let mut query = vec![("return_to", here)];
+            if let Some(org) = organization {
+                query.insert(0, ("organization", org));
+            }
+            let location = format!(
+                "/login?{}",
+                serde_urlencoded::to_string(query).unwrap_or_default()
+            );
+            match HeaderValue::try_from(location) {
+                Ok(value) => (StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response(),
+                Err(_) => StatusCode::BAD_REQUEST.into_response(),
+            }
+        }
+    }
+}
+
+async fn verdict(state: &AppState, segments: &[&str], user: Option<&SessionUser>) -> Verdict {
+    match segments {
+        // The install page explains the app to anyone, signed in or not; a missing one is a 404.
+        ["apps", app_id] => {
+            if !ids::app(app_id) {
+                return Verdict::Status(StatusCode::NOT_FOUND);
+            }
+            let published: Option<(i64, String)> =
+                sqlx::query_as("SELECT published, publisher_org FROM apps WHERE app_id = $1")
+                    .bind(*app_id)
+                    .fetch_optional(&state.db)
+                    .await
+                    .ok()
+                    .flatten();
+            match published {
+                None => Verdict::Status(StatusCode::NOT_FOUND),
+                Some((1, _)) => Verdict::Page,
+                Some((_, publisher)) => match user {
+                    Some(u)
+                        if u.org_id == publisher || installed(state, app_id, &u.org_id).await =>
+                    {
+                        Verdict::Page
+                    }
+                    _ => Verdict::Status(StatusCode::NOT_FOUND),
+                },
+            }
+        }
+        ["orgs", org, rest @ ..] => {
+            let Some(user) = user else {
+                return Verdict::SignIn {
+                    organization: ids::org(org).then(|| org.to_string()),
+                };
+            };
+            if user.role != Role::Admin {
+                return Verdict::Status(StatusCode::FORBIDDEN);
+            }
+            if user.org_id != *org {
+                return Verdict::Status(StatusCode::NOT_FOUND);
+            }
+            match rest {
+                [] | ["bots" | "members" | "invitations" | "apps" | "audit"] => Verdict::Page,
+                ["bots", client_id] if bot_of(state, client_id, org).await => Verdict::Page,
+                _ => Verdict::Status(StatusCode::NOT_FOUND),
+            }
+        }
+        ["support", rest @ ..] => {
+            let Some(user) = user else {
+                return Verdict::SignIn { organization: None };
+            };
+            if user.role != Role::Support {
+                return Verdict::Status(StatusCode::FORBIDDEN);
+            }
+            match rest {
+                [] => Verdict::Page,
+                ["orgs", org] if ids::org(org) => Verdict::Page,
+                _ => Verdict::Status(StatusCode::NOT_FOUND),
+            }
+        }
+        _ => Verdict::Page,
+    }
+}
+
+async fn bot_of(state: &AppState, client_id: &str, org: &str) -> bool {
+    ids::client(client_id)
+        && sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM bots WHERE client_id = $1 AND org_id = $2",
+        )
+        .bind(client_id)
+        .bind(org)
+        .fetch_one(&state.db)
+        .await
+        .is_ok_and(|n| n > 0)
+}
+
+async fn installed(state: &AppState, app_id: &str, org: &str) -> bool {
+    sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM app_installs WHERE app_id = $1 AND org_id = $2",
+    )
+    .bind(app_id)
+    .bind(org)
+    .fetch_one(&state.db)
+    .await
+    .is_ok_and(|n| n > 0)
+}

@@ -1,0 +1,159 @@
+//! A page's HTTP status is decided before it streams: sign in first (and come back), the wrong
+//! organization or a missing object is a 404, the wrong kind of account a 403; a change form the
+//! browser posted itself (no JavaScript) changes nothing and says why.
+
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+use crate::tenant::{ACME, API, GLOBEX};
+
+const SUPPORT_ORG: &str = "org_travel0Support01";
+
+#[tokio::test]
+async fn desk_pages_answer_with_the_status_their_content_means() {
+    let app = spawn_app().await;
+    let plain = crate::tenant::http();
+
+    // Signed out: off to sign in, with the organization and the way back.
+    let r = plain
+        .get(app.url(&format!("/orgs/{ACME}/members?from=x")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap();
+    assert_eq!(
+        to,
+        format!("/login?organization={ACME}&return_to=%2Forgs%2F{ACME}%2Fmembers%3Ffrom%3Dx")
+    );
+
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    let bot = app.register_bot(&alice, ACME, "Status bot").await;
+    let id = bot["client_id"].as_str().unwrap();
+    for (path, status) in [
+        (format!("/orgs/{ACME}"), 200),
+        (format!("/orgs/{ACME}/bots/{id}"), 200),
+        (format!("/orgs/{ACME}/bots/nosuchbot"), 404),
+        (format!("/orgs/{ACME}/settings"), 404),
+        (format!("/orgs/{GLOBEX}"), 404),
+        (format!("/orgs/{GLOBEX}/bots/{id}"), 404),
+        ("/support".to_string(), 403),
+        ("/no/such/page".to_string(), 404),
+    ] {
+        let r = alice.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(r.status(), status, "{path}");
+    }
+    // Another organization cannot see Acme's bot page either.
+    let grace = app.sign_in("grace@globex.example", GLOBEX).await;
+    let r = grace
+        .get(app.url(&format!("/orgs/{ACME}/bots/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+
+    // Support staff get the console, and a 403 on the desk.
+    let sam = app.browser();
+    let done = app
+        .sign_in_with(&sam, "sam@travel0.example", Some(SUPPORT_ORG))
+        .await;
+    assert_eq!(done.status(), 303);
+    for (path, status) in [
+        ("/support".to_string(), 200),
+        (format!("/support/orgs/{ACME}"), 200),
+        ("/support/orgs/not-an-org".to_string(), 404),
+        (format!("/orgs/{ACME}"), 403),
+    ] {
+        let r = sam.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(r.status(), status, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_change_form_posted_without_javascript_changes_nothing_and_says_so() {
+    let app = spawn_app().await;
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    let r = alice
+        .post(app.url(&format!("/orgs/{ACME}/bots")))
+        .header("origin", &app.running.base_url)
+        .form(&[("name", "No script"), ("audience", API)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("Nothing was changed"));
+    let (_, list) = app.read(&alice, "bots/list", &[("org_id", ACME)]).await;
+    assert!(crate::helpers::bot_names_in(&list).is_empty());
+}
+
+#[tokio::test]
+async fn install_links_explain_published_apps_to_anyone_and_hide_the_rest() {
+    let app = spawn_app().await;
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    let bot = app.register_bot(&alice, ACME, "Listed bot").await;
+    let (s, published) = app
+        .call(
+            &alice,
+            "apps/publish",
+            json!({"org_id": ACME, "client_id": bot["client_id"], "description": "Syncs bookings for agencies",
+                "audience": API, "scopes": ["read:bookings"]}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let app_id = published["app_id"].as_str().unwrap().to_string();
+    let plain = crate::tenant::http();
+    let r = plain
+        .get(app.url(&format!("/apps/{app_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Listed bot") && page.contains("Syncs bookings for agencies"));
+    assert!(page.contains("Sign in to decide"));
+    assert!(!page.contains("session has ended"));
+    // The public listing says only what the link already shows.
+    let (s, listing) = app
+        .call(&plain, "apps/listing", json!({"app_id": app_id}))
+        .await;
+    assert_eq!(s, 200, "{listing}");
+    assert_eq!(listing["signed_in"], false);
+    assert_eq!(listing["org_id"], "");
+    for missing in [
+        "app_0123456789abcdef0123456789abcdef",
+        "app_x",
+        "not-an-app",
+    ] {
+        let r = plain
+            .get(app.url(&format!("/apps/{missing}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404, "{missing}");
+    }
+    // Unpublished: a stranger sees nothing at all, the publisher still does.
+    let (s, _) = app
+        .call(
+            &alice,
+            "apps/unpublish",
+            json!({"org_id": ACME, "app_id": app_id}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let r = plain
+        .get(app.url(&format!("/apps/{app_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let (s, _) = app
+        .call(&plain, "apps/listing", json!({"app_id": app_id}))
+        .await;
+    assert_eq!(s, 404);
+    let r = alice
+        .get(app.url(&format!("/apps/{app_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
