@@ -3,6 +3,60 @@
 use serde::{Deserialize, Serialize};
 
 use super::desk::Bot;
+
+/// The support console's tenant-wide reports: the one list both the page's links and the server's
+/// CSV downloads come from, so no page can link to a report the server does not serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReportKind {
+    OpenGrants,
+    GrantsPerApi,
+    IdleBots,
+    Drift,
+    Apps,
+}
+
+impl ReportKind {
+    pub const ALL: [ReportKind; 5] = [
+        ReportKind::OpenGrants,
+        ReportKind::GrantsPerApi,
+        ReportKind::IdleBots,
+        ReportKind::Drift,
+        ReportKind::Apps,
+    ];
+
+    /// The name in URLs: `/support?report=<slug>` and `/support/reports/<slug>.csv`.
+    pub fn slug(self) -> &'static str {
+        match self {
+            ReportKind::OpenGrants => "open-grants",
+            ReportKind::GrantsPerApi => "grants-per-api",
+            ReportKind::IdleBots => "idle-bots",
+            ReportKind::Drift => "drift",
+            ReportKind::Apps => "apps",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ReportKind::OpenGrants => "Grants open to any organization",
+            ReportKind::GrantsPerApi => "Grants per API",
+            ReportKind::IdleBots => "Bots with no recent token",
+            ReportKind::Drift => "Bots changed outside orgdesk",
+            ReportKind::Apps => "Published apps and installs",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<ReportKind> {
+        ReportKind::ALL.into_iter().find(|k| k.slug() == slug)
+    }
+
+    /// The CSV download of this report (`days` matters to the idle-bots report only).
+    pub fn csv_href(self, days: u32) -> String {
+        match self {
+            ReportKind::IdleBots => format!("/support/reports/{}.csv?days={days}", self.slug()),
+            _ => format!("/support/reports/{}.csv", self.slug()),
+        }
+    }
+}
 use super::members::{AuditEntry, MemberView};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

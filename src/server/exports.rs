@@ -142,7 +142,7 @@ pub async fn support_org_audit(
     }
 }
 
-/// `GET /support/reports/{name}.csv`: open-grants, grants-per-api, idle-bots (`?days=`), drift, apps.
+/// `GET /support/reports/{name}.csv`: every `ReportKind` (idle-bots takes `?days=`).
 pub async fn support_report(
     State(state): State<AppState>,
     session: Session,
@@ -155,9 +155,19 @@ pub async fn support_report(
         Err(r) => return r,
     };
     let ctx = call.ctx();
-    let name = file.strip_suffix(".csv").unwrap_or("");
-    let body = match name {
-        "open-grants" => support::open_grants(&ctx).await.map(|list| {
+    let Some(kind) = file
+        .strip_suffix(".csv")
+        .and_then(crate::model::support::ReportKind::from_slug)
+    else {
+        return refuse(call.error(
+            crate::model::ErrorKind::NotFound,
+            "There is no such report.",
+        ));
+    };
+    use crate::model::support::ReportKind;
+    let name = kind.slug();
+    let body = match kind {
+        ReportKind::OpenGrants => support::open_grants(&ctx).await.map(|list| {
             csv(
                 &[
                     "client",
@@ -183,7 +193,7 @@ pub async fn support_report(
                 }),
             )
         }),
-        "grants-per-api" => support::grants_per_api(&ctx).await.map(|list| {
+        ReportKind::GrantsPerApi => support::grants_per_api(&ctx).await.map(|list| {
             csv(
                 &[
                     "api",
@@ -208,7 +218,7 @@ pub async fn support_report(
                 }),
             )
         }),
-        "idle-bots" => {
+        ReportKind::IdleBots => {
             let days = p.days.unwrap_or(30).clamp(1, 365);
             support::idle_bots(&ctx, days).await.map(|list| {
                 csv(
@@ -231,19 +241,48 @@ pub async fn support_report(
                 )
             })
         }
-        "drift" => support::drift(&ctx).await.map(|list| {
+        ReportKind::Drift => support::drift(&ctx).await.map(|list| {
             csv(
                 &["bot", "client_id", "organization", "problem"],
                 list.into_iter()
                     .map(|d| vec![d.bot_name, d.client_id, d.org_id, d.problem]),
             )
         }),
-        _ => {
-            return refuse(call.error(
-                crate::model::ErrorKind::NotFound,
-                "There is no such report.",
-            ))
-        }
+        ReportKind::Apps => super::service::apps::list_apps(ctx.db, None)
+            .await
+            .map(|list| {
+                csv(
+                    &[
+                        "app",
+                        "app_id",
+                        "client_id",
+                        "publisher",
+                        "publisher_org",
+                        "api",
+                        "scopes",
+                        "offered",
+                        "installed_by",
+                        "installed_by_ids",
+                    ],
+                    list.into_iter().map(|(app, installs)| {
+                        let names: Vec<&str> =
+                            installs.iter().map(|i| i.org_name.as_str()).collect();
+                        let ids: Vec<&str> = installs.iter().map(|i| i.org_id.as_str()).collect();
+                        vec![
+                            app.name.clone(),
+                            app.app_id.clone(),
+                            app.client_id.clone(),
+                            app.publisher_name.clone(),
+                            app.publisher_org.clone(),
+                            app.audience.clone(),
+                            app.scopes.clone(),
+                            if app.is_published() { "yes" } else { "no" }.to_string(),
+                            names.join("; "),
+                            ids.join(" "),
+                        ]
+                    }),
+                )
+            }),
     };
     match body {
         Ok(body) => {

@@ -158,7 +158,7 @@ async fn support_staff_read_everything_change_nothing_and_are_audited() {
         .unwrap();
     assert_eq!(csv.status(), 200);
     let body = csv.text().await.unwrap();
-    assert!(body.starts_with("bot,client_id,organization,problem"));
+    assert!(body.starts_with("\"bot\",\"client_id\",\"organization\",\"problem\""));
     assert!(body.contains("booker"));
     let csv = sam
         .get(app.url(&format!("/support/orgs/{ACME}/audit.csv")))
@@ -300,4 +300,56 @@ async fn support_staff_whose_role_is_taken_away_lose_the_console() {
     .await;
     let (s, err) = app.read(&sam, "support/orgs", &[("q", "acme")]).await;
     assert_eq!(s, 403, "{err}");
+}
+
+#[tokio::test]
+async fn every_report_the_console_links_to_downloads_as_csv() {
+    use orgdesk::model::support::ReportKind;
+    let app = spawn_app().await;
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    let bot = app.register_bot(&alice, ACME, "Published bot").await;
+    let (s, _) = app
+        .call(
+            &alice,
+            "apps/publish",
+            json!({"org_id": ACME, "client_id": bot["client_id"], "description": "Books trips for agencies",
+                "audience": API, "scopes": ["read:bookings"]}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let sam = app.browser();
+    let done = app
+        .sign_in_with(&sam, "sam@travel0.example", Some(SUPPORT_ORG))
+        .await;
+    assert_eq!(done.status(), 303);
+    for kind in ReportKind::ALL {
+        let href = kind.csv_href(30);
+        let page = sam
+            .get(app.url(&format!("/support?report={}", kind.slug())))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains(&href.replace('&', "&amp;")) || page.contains(&href),
+            "the {} page links to {href}",
+            kind.slug()
+        );
+        let csv = sam.get(app.url(&href)).send().await.unwrap();
+        assert_eq!(csv.status(), 200, "{href}");
+        assert!(csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv"));
+        let body = csv.text().await.unwrap();
+        assert!(body.lines().count() >= 1, "{href}: a header row at least");
+        if kind == ReportKind::Apps {
+            assert!(
+                body.contains("Published bot") && body.contains("Acme Travel"),
+                "{body}"
+            );
+        }
+    }
 }

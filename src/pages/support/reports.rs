@@ -10,17 +10,9 @@ use crate::api::support::{
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::get_form::GetForm;
 use crate::model::apps::PublishedApp;
-use crate::model::support::{ApiLine, DriftLine, GrantLine, IdleLine};
+use crate::model::support::{ApiLine, DriftLine, GrantLine, IdleLine, ReportKind};
 use crate::model::AppError;
 use crate::pages::desk::api_label;
-
-const REPORTS: &[(&str, &str)] = &[
-    ("open-grants", "Grants open to any organization"),
-    ("grants-per-api", "Grants per API"),
-    ("idle-bots", "Bots with no recent token"),
-    ("drift", "Bots changed outside orgdesk"),
-    ("apps", "Published apps and installs"),
-];
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 enum Report {
@@ -32,14 +24,14 @@ enum Report {
     Apps(Vec<PublishedApp>),
 }
 
-async fn load(report: String, days: u32) -> Result<Report, AppError> {
-    Ok(match report.as_str() {
-        "open-grants" => Report::Open(report_open_grants().await?),
-        "grants-per-api" => Report::PerApi(report_grants_per_api().await?),
-        "idle-bots" => Report::Idle(days, report_idle_bots(days).await?),
-        "drift" => Report::Drift(report_drift().await?),
-        "apps" => Report::Apps(report_apps().await?),
-        _ => Report::None,
+async fn load(report: Option<ReportKind>, days: u32) -> Result<Report, AppError> {
+    Ok(match report {
+        Some(ReportKind::OpenGrants) => Report::Open(report_open_grants().await?),
+        Some(ReportKind::GrantsPerApi) => Report::PerApi(report_grants_per_api().await?),
+        Some(ReportKind::IdleBots) => Report::Idle(days, report_idle_bots(days).await?),
+        Some(ReportKind::Drift) => Report::Drift(report_drift().await?),
+        Some(ReportKind::Apps) => Report::Apps(report_apps().await?),
+        None => Report::None,
     })
 }
 
@@ -48,7 +40,7 @@ fn render(report: Report) -> AnyView {
         Report::Open(list) => view! { <GrantTable grants=list/> }.into_any(),
         Report::PerApi(list) => {
             view! {
-                <div class="table-wrap"><table class="table" data-testid="api-table">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Grants per API"><table class="table" data-testid="api-table">
                     <thead><tr><th scope="col">"API"</th><th scope="col">"Grants"</th><th scope="col">"Require an organization"</th><th scope="col">"Allow"</th><th scope="col">"Deny"</th><th scope="col">"Unset"</th><th scope="col">"Open to any organization"</th></tr></thead>
                     <tbody>
                         {list.into_iter().map(|a| view! {
@@ -64,7 +56,7 @@ fn render(report: Report) -> AnyView {
                 return view! { <p class="empty">{format!("Every bot got a token in the last {days} days.")}</p> }.into_any();
             }
             view! {
-                <div class="table-wrap"><table class="table" data-testid="idle-table">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Idle bots"><table class="table" data-testid="idle-table">
                     <thead><tr><th scope="col">"Bot"</th><th scope="col">"Organization"</th><th scope="col">"Registered"</th><th scope="col">"Last token"</th></tr></thead>
                     <tbody>
                         {list.into_iter().map(|i| view! {
@@ -80,7 +72,7 @@ fn render(report: Report) -> AnyView {
                 return view! { <p class="empty" data-testid="no-drift">"Every bot matches orgdesk's record."</p> }.into_any();
             }
             view! {
-                <div class="table-wrap"><table class="table" data-testid="drift-table">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Drift"><table class="table" data-testid="drift-table">
                     <thead><tr><th scope="col">"Bot"</th><th scope="col">"Organization"</th><th scope="col">"What changed"</th></tr></thead>
                     <tbody>
                         {list.into_iter().map(|d| view! {
@@ -96,7 +88,7 @@ fn render(report: Report) -> AnyView {
                 return view! { <p class="empty">"No organization has published an app."</p> }.into_any();
             }
             view! {
-                <div class="table-wrap"><table class="table" data-testid="apps-table">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Published apps"><table class="table" data-testid="apps-table">
                     <thead><tr><th scope="col">"App"</th><th scope="col">"Publisher"</th><th scope="col">"API and scopes"</th><th scope="col">"Offered"</th><th scope="col">"Installed by"</th></tr></thead>
                     <tbody>
                         {list.into_iter().map(|a| view! {
@@ -120,7 +112,12 @@ fn render(report: Report) -> AnyView {
 #[component]
 pub fn Reports() -> impl IntoView {
     let query = use_query_map();
-    let report = Memo::new(move |_| query.read().get("report").unwrap_or_default());
+    let report = Memo::new(move |_| {
+        query
+            .read()
+            .get("report")
+            .and_then(|r| ReportKind::from_slug(&r))
+    });
     let days = Memo::new(move |_| {
         query
             .read()
@@ -135,13 +132,13 @@ pub fn Reports() -> impl IntoView {
             <h2 id="reports-title">"Reports"</h2>
             <nav aria-label="Reports">
                 <ul class="tabs">
-                    {REPORTS.iter().map(|(id, label)| {
-                        let current = move || (report.get() == *id).then_some("page");
-                        view! { <li><a href=format!("/support?report={id}") aria-current=current>{*label}</a></li> }
+                    {ReportKind::ALL.into_iter().map(|kind| {
+                        let current = move || (report.get() == Some(kind)).then_some("page");
+                        view! { <li><a href=format!("/support?report={}", kind.slug()) aria-current=current>{kind.title()}</a></li> }
                     }).collect_view()}
                 </ul>
             </nav>
-            {move || (report.get() == "idle-bots").then(|| view! {
+            {move || (report.get() == Some(ReportKind::IdleBots)).then(|| view! {
                 <GetForm action="/support".to_string() class="form form--inline">
                     <input type="hidden" name="report" value="idle-bots"/>
                     <label for="idle-days">"No token for (days)"</label>
@@ -149,12 +146,9 @@ pub fn Reports() -> impl IntoView {
                     <button type="submit" class="btn">"Show"</button>
                 </GetForm>
             })}
-            {move || {
-                let r = report.get();
-                (!r.is_empty()).then(|| view! {
-                    <p><a class="btn" rel="external" download="" href=format!("/support/reports/{r}.csv?days={}", days.get())>"Download CSV"</a></p>
-                })
-            }}
+            {move || report.get().map(|kind| view! {
+                <p><a class="btn" rel="external" download="" href=kind.csv_href(days.get())>"Download CSV"</a></p>
+            })}
             <Transition fallback=|| view! { <Loading what="the report"/> }>
                 {move || Suspend::new(async move {
                     match data.await {
