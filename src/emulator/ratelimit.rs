@@ -72,7 +72,7 @@ pub fn class(method: &Method, path: &str) -> &'static str {
         (["organizations", _, "client-grants", ..], false) => "write_org_client_grants",
         (["organizations", _, "invitations", ..], _) => "org_invitations",
         (["clients", ..], true) => "read_clients",
-        (["users", ..], true) => "read_users",
+        (["users", ..] | ["users-by-email"], true) => "read_users",
         (["logs", ..], true) => "read_logs",
         _ => "other",
     }

@@ -67,6 +67,7 @@ const RESOURCE_WORDS: &[&str] = &[
     "roles",
     "invitations",
     "users",
+    "users-by-email",
     "resource-servers",
     "logs",
     "name",

@@ -336,8 +336,13 @@ pub async fn get_user(
         .users
         .get(&id)
         .ok_or_else(|| MgmtError::not_found("The user does not exist.", Some("inexistent_user")))?;
+    Ok(Json(user_json(u)))
+}
+
+/// A user as `GET /api/v2/users/{id}` answers it.
+fn user_json(u: &crate::emulator::model::User) -> Value {
     let (provider, raw_id) = u.user_id.split_once('|').unwrap_or(("auth0", &u.user_id));
-    Ok(Json(json!({
+    json!({
         "created_at": iso(u.created_at),
         "email": u.email,
         "email_verified": u.email_verified,
@@ -347,7 +352,30 @@ pub async fn get_user(
         "picture": u.picture.clone().unwrap_or_default(),
         "updated_at": iso(u.updated_at),
         "user_id": u.user_id,
-    })))
+    })
+}
+
+/// `GET /api/v2/users-by-email?email=`: every user with that email (case-insensitive), as an array;
+/// an empty array when there is none.
+pub async fn users_by_email(
+    State(e): State<Arc<Emulator>>,
+    caller: Caller,
+    Query(params): Query<Params>,
+) -> Result<Json<Value>, MgmtError> {
+    caller.require(&["read:users"])?;
+    let email = params
+        .get("email")
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| MgmtError::invalid_query("Missing required property: email"))?;
+    let t = e.read();
+    let users: Vec<Value> = t
+        .users
+        .values()
+        .filter(|u| u.email.eq_ignore_ascii_case(&email))
+        .map(user_json)
+        .collect();
+    Ok(Json(Value::Array(users)))
 }
 
 pub async fn user_organizations(

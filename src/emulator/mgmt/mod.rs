@@ -106,6 +106,7 @@ pub fn routes() -> Router<Arc<Emulator>> {
                 .delete(directory::delete_resource_server),
         )
         .route("/api/v2/users/{id}", get(directory::get_user))
+        .route("/api/v2/users-by-email", get(directory::users_by_email))
         .route(
             "/api/v2/users/{id}/organizations",
             get(directory::user_organizations),

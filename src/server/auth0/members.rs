@@ -172,6 +172,17 @@ impl ManagementClient {
         gone_is_done(self.send(Method::DELETE, &path, &[], None).await)
     }
 
+    /// The ids of the organizations the user belongs to.
+    pub async fn organizations_of(&self, user_id: &str) -> Result<Vec<String>, ApiError> {
+        #[derive(Deserialize)]
+        struct Org {
+            id: String,
+        }
+        let path = format!("users/{}/organizations", seg(user_id));
+        let orgs: Vec<Org> = self.list_offset(&path, "organizations", &[]).await?;
+        Ok(orgs.into_iter().map(|o| o.id).collect())
+    }
+
     /// Whether the user is a member of the organization, asked from the user's side (reliable for
     /// unknown users and non-members alike).
     pub async fn is_member(&self, org_id: &str, user_id: &str) -> Result<bool, ApiError> {
@@ -185,6 +196,18 @@ impl ManagementClient {
             Err(ApiError::NotFound) => Ok(false),
             Err(e) => Err(e),
         }
+    }
+
+    /// The ids of the tenant's users with this email (Auth0 can hold several: one per connection).
+    pub async fn users_by_email(&self, email: &str) -> Result<Vec<String>, ApiError> {
+        #[derive(Deserialize)]
+        struct User {
+            user_id: String,
+        }
+        let users: Vec<User> = self
+            .get("users-by-email", &[("email", email.to_string())])
+            .await?;
+        Ok(users.into_iter().map(|u| u.user_id).collect())
     }
 
     /// The tenant's roles (names for ids), one call.

@@ -710,13 +710,26 @@ pub async fn test_token(
         )
         .await;
     if !status.is_success() {
+        let error = body.get("error").and_then(|d| d.as_str()).unwrap_or("");
+        // A wrong secret is the common case (a typo, or the one before a rotation): say so plainly.
+        if status == reqwest::StatusCode::UNAUTHORIZED
+            || matches!(error, "access_denied" | "invalid_client")
+        {
+            return Err(invalid(
+                "secret",
+                "That is not this bot's current secret. If it was rotated, paste the newest one — or rotate it again for a new one.",
+            ));
+        }
         let description = body
             .get("error_description")
             .and_then(|d| d.as_str())
             .unwrap_or("the token request was refused");
         return Err(invalid(
             "secret",
-            format!("Auth0 refused the token: {description}"),
+            format!(
+                "Auth0 refused the token: {}",
+                crate::server::text::escaped(description)
+            ),
         ));
     }
     let token = body

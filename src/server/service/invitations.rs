@@ -146,6 +146,15 @@ pub async fn create(
             "{email} already has a pending invitation. Resend it instead."
         )));
     }
+    // Someone who is already in the organization needs no invitation. Only this organization's
+    // membership is asked about, so the answer says nothing about any other.
+    for user_id in ctx.mgmt.users_by_email(&email).await? {
+        if ctx.mgmt.is_member(permit.org_id(), &user_id).await? {
+            return Err(ServiceError::Conflict(format!(
+                "{email} is already a member of your organization. Change their roles on the Members page instead."
+            )));
+        }
+    }
     let open = pending.iter().filter(|i| !is_expired(i)).count() as i64;
     super::within_cap(
         open,

@@ -216,9 +216,17 @@ pub async fn set_role(
             .await;
         return Err(invalid("role", "That role cannot be assigned here."));
     }
+    let takes_admin = !on && role_id == ids.admin_role;
+    // Your own admin role is locked (as in Clerk): one click must not take the desk away from you
+    // mid-task. Another admin can take it.
+    if takes_admin && user_id == permit.user_id() {
+        return Err(ServiceError::Conflict(
+            "You can't take away your own admin role. Ask another admin of your organization to do it."
+                .into(),
+        ));
+    }
     require_member(ctx, permit, user_id).await?;
     let org_id = permit.org_id();
-    let takes_admin = !on && role_id == ids.admin_role;
     let roles = vec![role_id.to_string()];
     let action = if on {
         "member.role.assign"
