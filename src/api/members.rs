@@ -22,6 +22,7 @@ pub(crate) mod glue {
         RoleRef {
             id: r.id,
             name: r.name,
+            description: r.description,
         }
     }
 
@@ -57,6 +58,7 @@ pub(crate) mod glue {
                         .unwrap_or_else(|| RoleRef {
                             id: id.clone(),
                             name: id.clone(),
+                            description: None,
                         })
                 })
                 .collect(),
@@ -70,17 +72,52 @@ pub(crate) mod glue {
         }
     }
 
-    pub fn event(e: Event) -> AuditEntry {
+    /// An audit record for the page, with its target's name and role ids in the detail named.
+    pub fn event(
+        e: Event,
+        names: &std::collections::HashMap<String, String>,
+        roles: &[RoleRef],
+    ) -> AuditEntry {
+        let detail = e.detail.map(|d| {
+            roles.iter().fold(d, |d, r| {
+                if d.contains(&r.id) {
+                    d.replace(&r.id, &format!("{} ({})", r.name, r.id))
+                } else {
+                    d
+                }
+            })
+        });
         AuditEntry {
             id: e.id,
             at: e.occurred_at,
             actor: e.actor_name.unwrap_or(e.actor_id),
             action: e.action,
+            target_name: e.target.as_ref().and_then(|t| names.get(t).cloned()),
             target: e.target,
             result: e.result,
-            detail: e.detail,
+            detail,
             request_id: e.request_id,
         }
+    }
+
+    /// Names for the targets of one organization's events, and the tenant's roles; a failure to
+    /// read either only leaves ids unnamed.
+    pub async fn naming(
+        call: &crate::server::web::Call,
+        org_id: &str,
+        events: &[Event],
+    ) -> (std::collections::HashMap<String, String>, Vec<RoleRef>) {
+        let names = crate::server::service::audit_log::target_names(&call.state.db, org_id, events)
+            .await
+            .unwrap_or_default();
+        let roles = call
+            .state
+            .catalog
+            .roles(&call.state.mgmt)
+            .await
+            .map(|list| list.into_iter().map(role).collect())
+            .unwrap_or_default();
+        (names, roles)
     }
 
     pub fn millis(ms: i64) -> Option<String> {
@@ -129,6 +166,7 @@ pub async fn list_members(org_id: String, from: Option<String>) -> Result<Member
         next: page.next,
         assignable: glue::assignable(&call).await?,
         you: call.user.user_id.clone(),
+        admin_role: call.state.config.identity.admin_role.clone(),
     })
 }
 
@@ -269,10 +307,11 @@ pub async fn audit_log(
     .await
     .map_err(|e| call.fail(e))?;
     let more = events.len() as i64 > limit;
+    let (names, roles) = glue::naming(&call, permit.org_id(), &events).await;
     let entries: Vec<_> = events
         .into_iter()
         .take(limit as usize)
-        .map(glue::event)
+        .map(|e| glue::event(e, &names, &roles))
         .collect();
     Ok(AuditPage {
         next_before: more.then(|| entries.last().map(|e| e.id)).flatten(),

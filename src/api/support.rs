@@ -124,10 +124,13 @@ pub async fn load_org_dossier(
             .map(crate::api::members::glue::member)
             .collect(),
         next_members: view.members.next,
-        events: events
-            .into_iter()
-            .map(crate::api::members::glue::event)
-            .collect(),
+        events: {
+            let (names, roles) = crate::api::members::glue::naming(&call, &org_id, &events).await;
+            events
+                .into_iter()
+                .map(|e| crate::api::members::glue::event(e, &names, &roles))
+                .collect()
+        },
     })
 }
 

@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 pub struct RoleRef {
     pub id: String,
     pub name: String,
+    /// The tenant's description of the role, where it has one.
+    #[serde(default)]
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,8 +26,10 @@ pub struct MembersPage {
     pub next: Option<String>,
     /// Roles the caller may give, in the vendor's order.
     pub assignable: Vec<RoleRef>,
-    /// The caller's own user id (their row offers no "remove").
+    /// The caller's own user id (their row offers no "remove", and their admin role is locked).
     pub you: String,
+    /// The role that makes an admin: giving or taking it asks for confirmation.
+    pub admin_role: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,6 +69,9 @@ pub struct AuditEntry {
     pub actor: String,
     pub action: String,
     pub target: Option<String>,
+    /// Who or what the target is, by name (a bot's, an app's, a member's), where orgdesk knows it.
+    #[serde(default)]
+    pub target_name: Option<String>,
     pub result: String,
     pub detail: Option<String>,
     pub request_id: Option<String>,
@@ -118,6 +126,7 @@ pub struct AuditPage {
 pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("", "All actions"),
     ("bot", "Bots"),
+    ("app", "Apps"),
     ("member", "Members and roles"),
     ("invitation", "Invitations"),
     ("session", "Sign-ins"),
@@ -125,9 +134,115 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("support", "Support staff views"),
 ];
 
+/// Every action orgdesk records, in words (a test keeps it complete).
+pub const ACTION_LABELS: &[(&str, &str)] = &[
+    ("bot.register", "Registered a bot"),
+    ("bot.rename", "Renamed a bot"),
+    ("bot.rotate_secret", "Rotated a bot's secret"),
+    ("bot.delete", "Deleted a bot"),
+    ("bot.grant", "Gave a bot API access"),
+    ("bot.grant_access", "Gave a bot API access"),
+    ("bot.change_scopes", "Changed a bot's scopes"),
+    ("bot.revoke", "Revoked a bot's API access"),
+    ("bot.revoke_access", "Revoked a bot's API access"),
+    ("bot.test_token", "Tested a bot's token"),
+    (
+        "bot.access",
+        "Asked for a bot that is not this organization's",
+    ),
+    ("app.publish", "Published an app"),
+    ("app.unpublish", "Stopped offering an app"),
+    ("app.install", "Installed an app"),
+    ("app.installed", "Another organization installed your app"),
+    ("app.decline", "Declined an app"),
+    ("app.declined", "Another organization declined your app"),
+    ("app.uninstall", "Uninstalled an app"),
+    (
+        "app.uninstalled",
+        "Another organization uninstalled your app",
+    ),
+    (
+        "app.removed",
+        "An installed app was deleted by its publisher",
+    ),
+    ("app.narrowed", "An installed app now asks for less"),
+    ("member.role", "Changed a member's role"),
+    ("member.role.assign", "Gave a member a role"),
+    ("member.role.remove", "Took a role away from a member"),
+    ("member.remove", "Removed a member"),
+    ("invitation.create", "Invited someone"),
+    ("invitation.revoke", "Revoked an invitation"),
+    ("invitation.resend", "Resent an invitation"),
+    ("session.sign_in", "Signed in"),
+    ("session.sign_out", "Signed out"),
+    ("session.join", "Accepted an invitation"),
+    ("access", "Was refused access"),
+    ("support.view", "Vendor support looked"),
+];
+
+/// An action in words; one orgdesk does not know yet shows as recorded.
+pub fn action_label(action: &str) -> &str {
+    ACTION_LABELS
+        .iter()
+        .find(|(code, _)| *code == action)
+        .map(|(_, label)| *label)
+        .unwrap_or(action)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every action string the server records has words, and a family the filter offers.
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn every_recorded_action_has_a_label_and_a_filter() {
+        fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    files(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut sources = Vec::new();
+        files(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/server"),
+            &mut sources,
+        );
+        let families = ["bot", "app", "member", "invitation", "session", "support"];
+        let mut found = std::collections::BTreeSet::new();
+        for path in sources {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for piece in text.split('"').skip(1).step_by(2) {
+                let family = piece.split('.').next().unwrap_or("");
+                let is_action = piece.contains('.')
+                    && !piece.ends_with('.')
+                    && families.contains(&family)
+                    && piece
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_');
+                if is_action {
+                    found.insert(piece.to_string());
+                }
+            }
+        }
+        assert!(found.contains("bot.register") && found.contains("app.narrowed"));
+        for action in &found {
+            assert_ne!(
+                action_label(action),
+                action.as_str(),
+                "no words for {action}"
+            );
+            let family = action.split('.').next().unwrap();
+            assert!(
+                AUDIT_ACTIONS.iter().any(|(f, _)| *f == family),
+                "no filter for {action}"
+            );
+        }
+    }
 
     #[test]
     fn queries_are_encoded() {

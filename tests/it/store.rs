@@ -274,6 +274,7 @@ fn member(id: &str, email: &str, name: &str, roles: &[&str]) -> Member {
             .map(|r| Role {
                 id: r.to_string(),
                 name: r.to_string(),
+                description: None,
             })
             .collect(),
     }

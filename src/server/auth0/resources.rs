@@ -66,9 +66,34 @@ pub struct ClientGrant {
 pub struct Role {
     pub id: String,
     pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// An API as the tenant describes it: its display name and what each scope means.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct ResourceServer {
+    pub identifier: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub scopes: Vec<ScopeDefinition>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct ScopeDefinition {
+    pub value: String,
+    #[serde(default)]
+    pub description: Option<String>,
 }
 
 impl ManagementClient {
+    /// The tenant's APIs with their names and scope descriptions.
+    pub async fn resource_servers(&self) -> Result<Vec<ResourceServer>, ApiError> {
+        self.list_offset("resource-servers", "resource_servers", &[])
+            .await
+    }
+
     pub async fn get_client(&self, client_id: &str) -> Result<Client, ApiError> {
         self.get(
             &format!("clients/{}", seg(client_id)),

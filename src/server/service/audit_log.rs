@@ -68,13 +68,69 @@ fn text(value: Option<&str>, field: &'static str) -> Result<Option<String>, Serv
 impl Filter {
     /// Checked and normalised (dates become RFC 3339 bounds in UTC).
     pub fn checked(&self) -> Result<Filter, ServiceError> {
-        Ok(Filter {
+        let checked = Filter {
             action: text(self.action.as_deref(), "action")?,
             actor: text(self.actor.as_deref(), "actor")?,
             since: bound(self.since.as_deref(), "since", false)?,
             until: bound(self.until.as_deref(), "until", true)?,
-        })
+        };
+        // Both are RFC 3339 in UTC with the same precision: text order is time order.
+        if let (Some(since), Some(until)) = (&checked.since, &checked.until) {
+            if since > until {
+                return Err(invalid(
+                    "until",
+                    "The \"To\" date is before the \"From\" date. Swap them to see that period.",
+                ));
+            }
+        }
+        Ok(checked)
     }
+}
+
+/// People-readable names for the targets of `events` (bots, apps, members), as orgdesk's store knows
+/// them: id → name. Targets it does not know keep their id only.
+pub async fn target_names(
+    db: &Db,
+    org_id: &str,
+    events: &[Event],
+) -> Result<std::collections::HashMap<String, String>, ServiceError> {
+    let mut names = std::collections::HashMap::new();
+    let targets: std::collections::BTreeSet<&str> =
+        events.iter().filter_map(|e| e.target.as_deref()).collect();
+    if targets.is_empty() {
+        return Ok(names);
+    }
+    let bots: Vec<(String, String)> =
+        sqlx::query_as("SELECT client_id, name FROM bots WHERE org_id = $1")
+            .bind(org_id)
+            .fetch_all(db)
+            .await?;
+    let apps: Vec<(String, String)> = sqlx::query_as(
+        "SELECT a.app_id, COALESCE(b.name, a.client_id) FROM apps a LEFT JOIN bots b ON b.client_id = a.client_id",
+    )
+    .fetch_all(db)
+    .await?;
+    for (id, name) in bots.into_iter().chain(apps) {
+        if targets.contains(id.as_str()) {
+            names.insert(id, name);
+        }
+    }
+    let people: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT user_id, name, email FROM member_directory WHERE org_id = $1")
+            .bind(org_id)
+            .fetch_all(db)
+            .await?;
+    for (id, name, email) in people {
+        if targets.contains(id.as_str()) {
+            let shown = if name.trim().is_empty() || name == email {
+                email
+            } else {
+                format!("{name} ({email})")
+            };
+            names.insert(id, shown);
+        }
+    }
+    Ok(names)
 }
 
 /// Events of `org_id` (None: tenant-wide support events) newest first, older than `before`.
@@ -215,6 +271,28 @@ mod tests {
             [vec!["ok;=1+1".to_string()], vec!["＝1+1".to_string()]],
         );
         assert_eq!(out, "\"a\"\r\n\"ok;=1+1\"\r\n\"'＝1+1\"\r\n");
+    }
+
+    #[test]
+    fn reversed_dates_are_refused_plainly() {
+        let reversed = Filter {
+            since: Some("2026-11-05".into()),
+            until: Some("2026-11-01".into()),
+            ..Default::default()
+        }
+        .checked();
+        assert!(
+            matches!(&reversed, Err(ServiceError::Invalid { field: "until", message }) if message.contains("before")),
+            "{reversed:?}"
+        );
+        // The same day is one day, not a reversal.
+        assert!(Filter {
+            since: Some("2026-11-05".into()),
+            until: Some("2026-11-05".into()),
+            ..Default::default()
+        }
+        .checked()
+        .is_ok());
     }
 
     #[test]
