@@ -26,6 +26,7 @@ pub(crate) mod glue {
                 Role::Support => "support".into(),
             },
             csrf: user.csrf.clone(),
+            several_orgs: user.organizations > 1,
         }
     }
 
@@ -42,7 +43,25 @@ pub(crate) mod glue {
                     scopes: g.scopes.split_whitespace().map(String::from).collect(),
                 })
                 .collect(),
+            app: None,
         }
+    }
+
+    /// The vendor's APIs with the tenant's names and scope descriptions.
+    pub async fn apis(call: &crate::server::web::Call) -> Vec<crate::model::desk::ApiOption> {
+        let state = &call.state;
+        state
+            .catalog
+            .apis(&state.mgmt, &state.config.identity.apis)
+            .await
+            .into_iter()
+            .map(|a| crate::model::desk::ApiOption {
+                audience: a.audience,
+                name: a.name,
+                descriptions: a.scopes.iter().map(|(_, d)| d.clone()).collect(),
+                scopes: a.scopes.into_iter().map(|(s, _)| s).collect(),
+            })
+            .collect()
     }
 
     pub fn secret(s: Secret) -> NewSecret {
@@ -69,6 +88,29 @@ pub async fn whoami() -> Result<Option<Me>, AppError> {
     }
 }
 
+/// The organization an invitee just joined (from the short-lived cookie the sign-in set), for
+/// `/joined`. Public: it only repeats what this browser was told a moment ago.
+#[server(endpoint = "joined", input = Json)]
+pub async fn joined_org() -> Result<Option<String>, AppError> {
+    let headers = use_context::<axum::http::request::Parts>()
+        .map(|p| p.headers)
+        .unwrap_or_default();
+    let name = crate::server::auth::routes::JOINED_COOKIE;
+    let value = headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.to_string());
+    Ok(value.and_then(|v| {
+        url::form_urlencoded::parse(format!("x={v}").as_bytes())
+            .next()
+            .map(|(_, org)| org.chars().take(200).collect())
+    }))
+}
+
 #[server(endpoint = "desk", input = Json)]
 pub async fn load_desk(org_id: String) -> Result<Desk, AppError> {
     use crate::server::policy::Action;
@@ -76,17 +118,7 @@ pub async fn load_desk(org_id: String) -> Result<Desk, AppError> {
     call.authorize(&org_id, Action::View).await?;
     Ok(Desk {
         me: glue::me(&call.user),
-        apis: call
-            .state
-            .config
-            .identity
-            .apis
-            .iter()
-            .map(|a| crate::model::desk::ApiOption {
-                audience: a.audience.clone(),
-                scopes: a.scopes.clone(),
-            })
-            .collect(),
+        apis: glue::apis(&call).await,
         token_url: format!("{}oauth/token", call.state.issuer),
         form_token: uuid::Uuid::new_v4().to_string(),
     })
@@ -110,10 +142,20 @@ pub async fn get_bot(org_id: String, client_id: String) -> Result<Bot, AppError>
     use crate::server::service::bots;
     let call = crate::server::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::View).await?;
-    bots::detail(&call.ctx(), &permit, &client_id)
+    let ctx = call.ctx();
+    let mut bot = bots::detail(&ctx, &permit, &client_id)
         .await
         .map(glue::bot)
-        .map_err(|e| call.fail(e))
+        .map_err(|e| call.fail(e))?;
+    let as_app = crate::server::service::apps::as_app(ctx.db, &bot.client_id)
+        .await
+        .map_err(|e| call.fail(e.into()))?;
+    bot.app = as_app.map(|(app, installs)| crate::model::desk::BotApp {
+        published: app.is_published(),
+        app_id: app.app_id,
+        installers: installs.into_iter().map(|i| i.org_name).collect(),
+    });
+    Ok(bot)
 }
 
 #[server(endpoint = "bots/register", input = Json)]

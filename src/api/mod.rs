@@ -32,6 +32,7 @@ pub const CHANGES: &[&str] = &[
 
 pub const READS: &[&str] = &[
     "me",
+    "joined",
     "desk",
     "service_status",
     "queue",

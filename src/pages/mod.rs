@@ -3,6 +3,7 @@
 pub mod desk;
 pub mod errors;
 pub mod install;
+pub mod joined;
 pub mod landing;
 pub mod rules;
 pub mod support;

@@ -206,6 +206,7 @@ mod tests {
             role: Role::Admin,
             signed_in_at: 0,
             csrf: String::new(),
+            organizations: 1,
         };
         assert_eq!(
             authorize(&mgmt, "rol_admin", &actor, "org_b", Action::ManageBots)

@@ -183,12 +183,26 @@ async fn finish(
             );
         }
     };
-    // The role is read live: the ID token says who, the Management API says what they may do.
-    let roles = match state
-        .mgmt
-        .member_roles(&identity.org_id, &identity.user_id)
-        .await
-    {
+    // The role is read live: the ID token says who, the Management API says what they may do. The
+    // organization's display name (for the header) and how many organizations the person is in
+    // (whether "Switch organization" means anything) are read at the same time.
+    let mgmt = &state.mgmt;
+    let (roles, display_name, organizations) = tokio::join!(
+        mgmt.member_roles(&identity.org_id, &identity.user_id),
+        async {
+            mgmt.organization(&identity.org_id)
+                .await
+                .ok()
+                .and_then(|org| org.display_name)
+        },
+        async {
+            mgmt.organizations_of(&identity.user_id)
+                .await
+                .map(|orgs| orgs.len())
+                .unwrap_or(0)
+        },
+    );
+    let roles = match roles {
         Ok(roles) => roles,
         Err(err) => {
             tracing::error!(error = %err, "cannot read the member's roles");
@@ -241,7 +255,10 @@ async fn finish(
                     "accepted an invitation",
                 )
                 .await;
-            return joined(identity.org_name.as_deref().unwrap_or(&identity.org_id));
+            let org = display_name
+                .or(identity.org_name)
+                .unwrap_or(identity.org_id);
+            return joined(&org, state.config.is_https());
         }
         audit
             .record(
@@ -256,32 +273,16 @@ async fn finish(
             "orgdesk is for your organization's admins. Ask an admin of your organization for the admin role.",
         );
     };
-    // The organization's display name, for the header (the token carries only its name).
-    let display_name = state
-        .mgmt
-        .get::<serde_json::Value>(
-            &format!(
-                "organizations/{}",
-                crate::server::auth0::resources::seg(&identity.org_id)
-            ),
-            &[],
-        )
-        .await
-        .ok()
-        .and_then(|org| {
-            org.get("display_name")
-                .and_then(|d| d.as_str())
-                .map(String::from)
-        });
     let user = SessionUser {
         user_id: identity.user_id,
         name: identity.name,
         email: identity.email,
         org_id: identity.org_id,
-        org_name: display_name.or(identity.org_name),
+        org_name: display_name.clone().or(identity.org_name.clone()),
         role,
         signed_in_at: session::now_secs(),
         csrf: crate::server::csrf::new_token(),
+        organizations,
     };
     if let Err(err) = session::sign_in(session, &user).await {
         tracing::error!(error = %err, "cannot store the session");
@@ -349,24 +350,25 @@ fn go(location: &str) -> Response {
     }
 }
 
-/// A small page for sign-in problems: a readable message and a way back.
-/// The invitee's landing page: they joined, and orgdesk itself is for admins.
-fn joined(org: &str) -> Response {
-    let body = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>Welcome · orgdesk</title><link rel=\"stylesheet\" href=\"/pkg/orgdesk.css\"></head><body><main class=\"container main\">\
-<section class=\"hero\"><h1>You have joined {}</h1><p data-testid=\"joined\">Your invitation is accepted and your account is a member of the organization. \
-orgdesk is where your organization's admins manage members and machine access; there is nothing more to do here.</p></section></main></body></html>",
-        crate::server::html::escape(org)
+/// Where an invitee lands: `/joined`, a page of the site, under a clean address. The organization's
+/// name travels in a short-lived cookie only that page reads (`JOINED_COOKIE`).
+fn joined(org: &str, https: bool) -> Response {
+    let value: String = url::form_urlencoded::byte_serialize(org.as_bytes()).collect();
+    let cookie = format!(
+        "{JOINED_COOKIE}={value}; Path=/; Max-Age=300; HttpOnly; SameSite=Lax{}",
+        if https { "; Secure" } else { "" }
     );
-    (
-        StatusCode::OK,
-        [(header::CACHE_CONTROL, "no-store")],
-        Html(body),
-    )
-        .into_response()
+    let mut response = go("/joined");
+    if let Ok(cookie) = axum::http::HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
 }
 
+/// The cookie that tells `/joined` which organization the invitee joined.
+pub const JOINED_COOKIE: &str = "orgdesk_joined";
+
+/// A small page for sign-in problems: a readable message and a way back.
 fn problem(status: StatusCode, message: &str) -> Response {
     let body = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\

@@ -32,6 +32,9 @@ pub struct SessionUser {
     /// The token the sign-out form must carry (it is the one plain HTML form that changes state).
     #[serde(default)]
     pub csrf: String,
+    /// How many organizations the person belongs to, read at sign-in (0 when it could not be read).
+    #[serde(default)]
+    pub organizations: usize,
 }
 
 pub fn now_secs() -> i64 {
