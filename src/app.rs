@@ -11,11 +11,17 @@ use crate::pages::desk::{
     invitations::InvitationsPage, members::MembersPage, overview::Overview,
 };
 use crate::pages::support::{home::SupportHome, org::SupportOrg};
-use crate::pages::{errors::NotFound, install::InstallPage, landing::Landing, rules::Rules};
+use crate::pages::{
+    errors::NotFound, install::InstallPage, joined::JoinedPage, landing::Landing, rules::Rules,
+};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     page_policy();
+    #[cfg(feature = "ssr")]
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string());
+    #[cfg(not(feature = "ssr"))]
+    let nonce: Option<String> = None;
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -24,6 +30,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                // Before anything else can run: keeps what is typed or clicked until the page is ready.
+                <script nonce=nonce inner_html=crate::components::ready::EARLY_SCRIPT></script>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -63,6 +71,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Landing/>
                     <Route path=path!("/rules") view=Rules/>
+                    <Route path=path!("/joined") view=JoinedPage/>
                     <Route path=path!("/orgs/:org") view=Overview/>
                     <Route path=path!("/orgs/:org/bots") view=BotsPage/>
                     <Route path=path!("/orgs/:org/bots/:client_id") view=BotPage/>

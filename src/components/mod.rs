@@ -1,8 +1,10 @@
 //! Building blocks shared by pages.
 
+pub mod copy;
 pub mod feedback;
 pub mod get_form;
 pub mod layout;
 pub mod queue;
+pub mod ready;
 pub mod secret;
 pub mod status_check;

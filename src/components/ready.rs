@@ -1,0 +1,88 @@
+//! Nothing a person does before the page is interactive is lost. The page is usable-looking as soon
+//! as the HTML arrives, but each part only works once the browser bundle has taken it over. Parts
+//! that act (forms, buttons, role checkboxes) sit in a `Live` area or a `ChangeForm`: rendered on
+//! the server they carry `data-ssr`, and they tell the page's early script (`EARLY_SCRIPT`, inline in
+//! the shell) when the bundle has made them interactive. Until then that script keeps what was typed
+//! and ticked, holds a submit or a click with a visible notice, and replays it — values first — the
+//! moment the part is ready. Parts rendered in the browser are interactive from the start. No form
+//! submits its fields as a GET.
+//! (Forms with an `action` — sign-out — and GET forms — searches — are real browser submissions and
+//! go through as they are.)
+
+use leptos::prelude::*;
+
+/// The event a part sends when it has become interactive.
+pub const READY_EVENT: &str = "orgdesk:ready";
+
+/// Runs before the bundle, from the shell (with the page's CSP nonce). Plain ES5 on purpose: it must
+/// run in every browser that can run the page at all.
+pub const EARLY_SCRIPT: &str = r#"(function(){
+var typed={},held=[];
+function isReady(el){return !(el&&el.closest&&el.closest('[data-ssr]'));}
+function record(e){var el=e.target;if(!el||!el.id||isReady(el))return;
+typed[el.id]=(el.type==='checkbox'||el.type==='radio')?['checked',el.checked]:['value',el.value];}
+document.addEventListener('input',record,true);document.addEventListener('change',record,true);
+function note(at){if(at.__held)return;var p=document.createElement('p');p.className='note note--info held-note';
+p.setAttribute('role','status');p.textContent='The page is still loading. What you did is kept and goes through as soon as it is ready.';
+at.__held=p;if(at.tagName==='FORM'){at.appendChild(p);}else{at.insertAdjacentElement('afterend',p);}}
+document.addEventListener('submit',function(e){var f=e.target;if(isReady(f)||f.hasAttribute('action')||(f.method||'').toLowerCase()==='get')return;
+e.preventDefault();e.stopImmediatePropagation();if(held.indexOf(f)<0)held.push(f);note(f);},true);
+document.addEventListener('click',function(e){var b=e.target&&e.target.closest&&e.target.closest('button');
+if(!b||b.type==='submit'||isReady(b))return;
+e.preventDefault();e.stopImmediatePropagation();if(held.indexOf(b)<0)held.push(b);note(b);},true);
+document.addEventListener('orgdesk:ready',function(e){var root=e.target;root.removeAttribute('data-ssr');setTimeout(function(){
+Object.keys(typed).forEach(function(id){var el=document.getElementById(id);if(!el||!root.contains(el)||!isReady(el))return;
+var t=typed[id];delete typed[id];if(el[t[0]]===t[1])return;el[t[0]]=t[1];
+el.dispatchEvent(new Event('input',{bubbles:true}));el.dispatchEvent(new Event('change',{bubbles:true}));});
+held=held.filter(function(x){if(!root.contains(x)||!isReady(x))return true;if(x.__held){x.__held.remove();x.__held=null;}
+if(x.isConnected){if(x.tagName==='FORM'){x.requestSubmit();}else{x.click();}}return false;});},0);},true);
+})();"#;
+
+/// `data-ssr` on what the server renders (hydration leaves it; the ready event removes it).
+fn server_rendered() -> Option<&'static str> {
+    cfg!(feature = "ssr").then_some("")
+}
+
+fn announce(target: &leptos::web_sys::EventTarget) {
+    if let Ok(event) = leptos::web_sys::Event::new(READY_EVENT) {
+        let _ = target.dispatch_event(&event);
+    }
+}
+
+/// An area whose buttons and fields work only once it is interactive (most of a desk page).
+#[component]
+pub fn Live(#[prop(into, optional)] class: String, children: Children) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Div>::new();
+    node.on_load(|el| announce(&el));
+    view! { <div node_ref=node class=class data-ssr=server_rendered()>{children()}</div> }
+}
+
+/// A form that changes something: posted, never a GET of its fields, and held until interactive.
+/// `on_submit` gets the event after the browser's own submission is stopped.
+#[component]
+pub fn ChangeForm(
+    #[prop(into, optional)] class: String,
+    #[prop(into, optional)] labelledby: Option<String>,
+    #[prop(into, optional)] testid: Option<String>,
+    on_submit: Callback<leptos::ev::SubmitEvent>,
+    children: Children,
+) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Form>::new();
+    node.on_load(|el| announce(&el));
+    view! {
+        <form
+            node_ref=node
+            data-ssr=server_rendered()
+            method="post"
+            class=class
+            aria-labelledby=labelledby
+            data-testid=testid
+            on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                on_submit.run(ev);
+            }
+        >
+            {children()}
+        </form>
+    }
+}
