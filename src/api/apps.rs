@@ -51,6 +51,30 @@ pub(crate) mod glue {
         }
     }
 
+    /// The app's API name and its scopes' descriptions, from the tenant's catalog.
+    pub async fn described(
+        state: &crate::server::state::AppState,
+        app: &AppRow,
+    ) -> (String, Vec<Option<String>>) {
+        let apis = state
+            .catalog
+            .apis(&state.mgmt, &state.config.identity.apis)
+            .await;
+        let api = apis.iter().find(|a| a.audience == app.audience);
+        let name = api
+            .map(|a| a.name.clone())
+            .unwrap_or_else(|| crate::server::catalog::label(&app.audience));
+        let descriptions = app
+            .scopes
+            .split_whitespace()
+            .map(|s| {
+                api.and_then(|a| a.scopes.iter().find(|(v, _)| v == s))
+                    .and_then(|(_, d)| d.clone())
+            })
+            .collect();
+        (name, descriptions)
+    }
+
     pub fn org_name(user: &crate::server::auth::SessionUser) -> String {
         user.org_name.clone().unwrap_or_else(|| user.org_id.clone())
     }
@@ -124,12 +148,44 @@ pub async fn unpublish_app(org_id: String, app_id: String) -> Result<(), AppErro
         .map_err(|e| call.fail(e))
 }
 
-/// The install page: who publishes the app and what it asks for, for the caller's organization.
+/// The install page: who publishes the app and what it asks for. Signed in, for the caller's
+/// organization; signed out, a published app's public description only (the link is meant to be
+/// shared), with a way to sign in.
 #[server(endpoint = "apps/listing", input = Json)]
 pub async fn load_app_listing(app_id: String) -> Result<AppListing, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::apps;
-    let call = crate::server::web::signed_in().await?;
+    let (state, call) = crate::server::web::signed_in_or_not().await?;
+    let Some(call) = call else {
+        let not_found = || {
+            crate::server::web::reply(AppError::new(
+                crate::model::ErrorKind::NotFound,
+                "That app does not exist here.",
+            ))
+        };
+        let app = apps::public(&state.db, &app_id)
+            .await
+            .map_err(|_| not_found())?;
+        let app = app.ok_or_else(not_found)?;
+        let (api_name, scope_descriptions) = glue::described(&state, &app).await;
+        return Ok(AppListing {
+            signed_in: false,
+            api_name,
+            scope_descriptions,
+            own: false,
+            installed: false,
+            declined_at: None,
+            org_id: String::new(),
+            org_name: String::new(),
+            scopes: app.scopes.split_whitespace().map(String::from).collect(),
+            published: true,
+            app_id: app.app_id,
+            name: app.name,
+            description: app.description,
+            publisher: app.publisher_name,
+            audience: app.audience,
+        });
+    };
     let org_id = call.user.org_id.clone();
     let permit = call.authorize(&org_id, Action::View).await?;
     let ctx = call.ctx();
@@ -139,7 +195,11 @@ pub async fn load_app_listing(app_id: String) -> Result<AppListing, AppError> {
     let declined_at = apps::declined_at(&ctx, &app.app_id, permit.org_id())
         .await
         .map_err(|e| call.fail(e))?;
+    let (api_name, scope_descriptions) = glue::described(&state, &app).await;
     Ok(AppListing {
+        signed_in: true,
+        api_name,
+        scope_descriptions,
         declined_at,
         own: app.publisher_org == permit.org_id(),
         scopes: app.scopes.split_whitespace().map(String::from).collect(),

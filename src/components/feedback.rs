@@ -18,9 +18,39 @@ pub fn latest<O: Clone + Send + Sync + 'static>(
     move || value.try_get().flatten()
 }
 
-/// A readable error with the request id to quote to support.
+/// Moves keyboard focus to `node` once it is in the page: a result, an error or a new panel that
+/// appears after an action is where the person's attention goes, and screen readers read it out.
+pub fn focus_on_load(node: NodeRef<leptos::html::Div>) {
+    node.on_load(|el| {
+        let _ = el.focus();
+    });
+}
+
+/// The outcome of something the person just did: announced, and focused so the keyboard is there.
 #[component]
-pub fn ErrorNote(error: AppError) -> impl IntoView {
+pub fn Outcome(
+    #[prop(into, default = "note note--ok".to_string())] class: String,
+    #[prop(into, optional)] testid: String,
+    children: Children,
+) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Div>::new();
+    focus_on_load(node);
+    view! {
+        <div node_ref=node class=class role="status" tabindex="-1" data-testid=(!testid.is_empty()).then_some(testid)>
+            {children()}
+        </div>
+    }
+}
+
+/// Set when a change was refused because the person's admin role is gone; the layout then tells them
+/// and stops offering the desk's controls.
+#[derive(Clone, Copy)]
+pub struct LostRole(pub RwSignal<bool>);
+
+/// A readable error with the request id to quote to support. `focus`: it answers something the
+/// person just did, so focus moves to it.
+#[component]
+pub fn ErrorNote(error: AppError, #[prop(optional)] focus: bool) -> impl IntoView {
     // On the server the page answers with the error's real status.
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
@@ -36,8 +66,19 @@ pub fn ErrorNote(error: AppError) -> impl IntoView {
         let href = format!("/login?return_to={}", here);
         view! { <p><a class="btn btn--primary" href=href rel="external">"Sign in"</a></p> }
     });
+    let node = NodeRef::<leptos::html::Div>::new();
+    if focus {
+        focus_on_load(node);
+    }
+    // A change (an action: `focus`) refused because the person is no longer an admin: the whole
+    // page says so at once.
+    if focus && error.kind == crate::model::ErrorKind::Forbidden {
+        if let Some(lost) = use_context::<LostRole>() {
+            lost.0.set(true);
+        }
+    }
     view! {
-        <div class="note note--error" role="alert">
+        <div node_ref=node class="note note--error" role="alert" tabindex="-1">
             <p>{error.message.clone()}{retry}</p>
             {sign_in}
             {error.request_id.map(|id| view! { <p class="small muted">"Request id: " <code>{id}</code></p> })}
@@ -50,7 +91,46 @@ pub fn Loading(#[prop(into)] what: String) -> impl IntoView {
     view! { <p class="muted" role="status">"Loading " {what} "…"</p> }
 }
 
-/// A destructive button that asks once more, inline, before acting.
+/// An inline question with a yes and a no: the yes button takes focus when it appears, and Escape
+/// answers no.
+#[component]
+pub fn AskInline(
+    #[prop(into)] question: String,
+    #[prop(into)] yes: String,
+    on_yes: Callback<()>,
+    on_no: Callback<()>,
+    #[prop(into, optional)] pending: Signal<bool>,
+    #[prop(into, optional)] danger: bool,
+) -> impl IntoView {
+    let yes_button = NodeRef::<leptos::html::Button>::new();
+    yes_button.on_load(|b| {
+        let _ = b.focus();
+    });
+    view! {
+        <span class="confirm" role="group" aria-label="Confirm"
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    ev.prevent_default();
+                    on_no.run(());
+                }
+            }>
+            <span class="confirm__question">{question}</span>
+            <button
+                node_ref=yes_button
+                type="button"
+                class=if danger { "btn btn--danger" } else { "btn btn--primary" }
+                disabled=move || pending.try_get().unwrap_or(false)
+                on:click=move |_| on_yes.run(())
+            >
+                {yes}
+            </button>
+            <button type="button" class="btn" on:click=move |_| on_no.run(())>"Cancel"</button>
+        </span>
+    }
+}
+
+/// A destructive button that asks once more, inline, before acting. Focus goes to the question's
+/// answer when it appears and back to the button when it is cancelled (Escape cancels).
 #[component]
 pub fn ConfirmButton(
     #[prop(into)] label: String,
@@ -60,33 +140,40 @@ pub fn ConfirmButton(
     #[prop(into, optional)] pending: Signal<bool>,
 ) -> impl IntoView {
     let asking = RwSignal::new(false);
+    let trigger = NodeRef::<leptos::html::Button>::new();
+    // After "Cancel" or Escape, the keyboard is back where it was.
+    Effect::new(move |before: Option<bool>| {
+        let now = asking.get();
+        if before == Some(true) && !now {
+            if let Some(button) = trigger.get() {
+                let _ = button.focus();
+            }
+        }
+        now
+    });
     view! {
         <Show
             when=move || asking.get()
             fallback=move || {
                 let label = label.clone();
                 view! {
-                    <button type="button" class="btn btn--danger" on:click=move |_| asking.set(true)>
+                    <button node_ref=trigger type="button" class="btn btn--danger" on:click=move |_| asking.set(true)>
                         {label}
                     </button>
                 }
             }
         >
-            <span class="confirm" role="group" aria-label="Confirm">
-                <span class="confirm__question">{question.clone()}</span>
-                <button
-                    type="button"
-                    class="btn btn--danger"
-                    disabled=move || pending.try_get().unwrap_or(false)
-                    on:click=move |_| {
-                        asking.set(false);
-                        on_confirm.run(());
-                    }
-                >
-                    {confirm.clone()}
-                </button>
-                <button type="button" class="btn" on:click=move |_| asking.set(false)>"Cancel"</button>
-            </span>
+            <AskInline
+                question=question.clone()
+                yes=confirm.clone()
+                danger=true
+                pending=pending
+                on_yes=Callback::new(move |_| {
+                    asking.set(false);
+                    on_confirm.run(());
+                })
+                on_no=Callback::new(move |_| asking.set(false))
+            />
         </Show>
     }
 }

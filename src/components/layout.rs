@@ -1,6 +1,7 @@
 //! The frame around every page: skip link, header with navigation, main area, footer.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::status_check::StatusCheck;
@@ -8,25 +9,80 @@ use crate::api::desk::whoami;
 use crate::model::desk::Me;
 
 #[component]
-fn Account(me: Option<Me>) -> impl IntoView {
+fn AccountMenu(me: Option<Me>) -> impl IntoView {
     match me {
         Some(me) => {
             let org = me.org_name.clone().unwrap_or_else(|| me.org_id.clone());
+            // A disclosure that works without JavaScript: who you are, where you are, sign out.
             view! {
-                <div class="account">
-                    <span class="small" data-testid="signed-in-as">{me.email.clone()} " · " {org}</span>
-                    <a class="small" href="/login" rel="external">"Switch organization"</a>
-                    <form method="post" action="/logout">
-                        <input type="hidden" name="csrf" value=me.csrf.clone()/>
-                        <button type="submit" class="btn btn--quiet">"Sign out"</button>
-                    </form>
-                </div>
+                <details class="account">
+                    <summary class="btn btn--quiet" data-testid="account-menu">
+                        <span class="account__org">{org.clone()}</span>
+                    </summary>
+                    <div class="account__panel">
+                        <p class="small" data-testid="signed-in-as">{me.email.clone()} <br/> <span class="muted">{org}</span></p>
+                        {me.several_orgs.then(|| view! {
+                            <p><a class="small" href="/login" rel="external">"Switch organization"</a></p>
+                        })}
+                        <form method="post" action="/logout">
+                            <input type="hidden" name="csrf" value=me.csrf.clone()/>
+                            <button type="submit" class="btn btn--quiet">"Sign out"</button>
+                        </form>
+                    </div>
+                </details>
             }
             .into_any()
         }
-        // /login is a server route: rel="external" keeps the client-side router out of it.
-        None => view! { <a class="btn btn--primary" href="/login" rel="external">"Sign in"</a> }
-            .into_any(),
+        // /login is a server route: rel="external" keeps the client-side router out of it. It comes
+        // back to the page the visitor is on.
+        None => {
+            let here = leptos_router::hooks::use_location();
+            let href = move || {
+                let path = here.pathname.get();
+                let search = here.search.get();
+                let back = if search.is_empty() {
+                    path
+                } else {
+                    format!("{path}?{search}")
+                };
+                if back == "/" {
+                    "/login".to_string()
+                } else {
+                    format!("/login?return_to={}", crate::model::members::encode(&back))
+                }
+            };
+            view! { <a class="btn btn--primary" href=href rel="external">"Sign in"</a> }.into_any()
+        }
+    }
+}
+
+/// Who is signed in, read once per page load and shared with the pages (titles, the header).
+pub type Account = Resource<Result<Option<Me>, crate::model::AppError>>;
+
+/// A page's title with the organization it is about: "Members · Acme Travel". The plain title is set
+/// at once; the organization's name joins it once the account is read.
+#[component]
+pub fn PageTitle(#[prop(into)] page: String) -> impl IntoView {
+    let account = use_context::<Account>();
+    let plain = page.clone();
+    view! {
+        <Title text=plain/>
+        <Suspense fallback=|| ()>
+            {move || {
+                let page = page.clone();
+                Suspend::new(async move {
+                    let org = match account {
+                        Some(a) => a.await.ok().flatten().and_then(|m| m.org_name),
+                        None => None,
+                    };
+                    let text = match org {
+                        Some(org) => format!("{page} · {org}"),
+                        None => page,
+                    };
+                    view! { <Title text/> }
+                })
+            }}
+        </Suspense>
     }
 }
 
@@ -35,7 +91,27 @@ pub fn Layout(children: Children) -> impl IntoView {
     // Effects run only in the browser: the marker says the wasm bundle has taken over the page.
     let hydrated = RwSignal::new(false);
     super::queue::provide_busy();
-    let account = Resource::new(|| (), |_| whoami());
+    let account: Account = Resource::new(|| (), |_| whoami());
+    provide_context(account);
+    let lost = super::feedback::LostRole(RwSignal::new(false));
+    provide_context(lost);
+    // Narrow screens start with the menu folded, and fold it again after each navigation.
+    let menu = NodeRef::<leptos::html::Details>::new();
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        let _ = location.pathname.get();
+        #[cfg(feature = "hydrate")]
+        if let (Some(menu), Some(window)) = (menu.get(), leptos::web_sys::window()) {
+            let narrow = window
+                .match_media("(max-width: 48rem)")
+                .ok()
+                .flatten()
+                .is_some_and(|m| m.matches());
+            if narrow {
+                menu.set_open(false);
+            }
+        }
+    });
     Effect::new(move |_| hydrated.set(true));
     view! {
         // rel="external": the browser, not the router, follows it, so focus really moves to <main>.
@@ -46,33 +122,37 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="brand__mark" aria-hidden="true">"◧"</span>
                     "orgdesk"
                 </a>
-                <nav aria-label="Main">
-                    <Transition fallback=|| view! { <ul class="nav"></ul> }>
-                        {move || Suspend::new(async move {
-                            let me = account.await.ok().flatten();
-                            let desk = me.as_ref().filter(|m| m.role == "admin").map(|m| format!("/orgs/{}", m.org_id));
-                            let support = me.as_ref().is_some_and(|m| m.role == "support");
-                            view! {
-                                <ul class="nav">
-                                    {match desk {
-                                        Some(home) => view! {
-                                            <li><A href=home.clone() exact=true>"Overview"</A></li>
-                                            <li><A href=format!("{home}/bots")>"Bots"</A></li>
-                                            <li><A href=format!("{home}/members")>"Members"</A></li>
-                                            <li><A href=format!("{home}/invitations")>"Invitations"</A></li>
-                                            <li><A href=format!("{home}/apps")>"Apps"</A></li>
-                                            <li><A href=format!("{home}/audit")>"Audit log"</A></li>
-                                        }.into_any(),
-                                        None if support => view! { <li><A href="/support">"Support console"</A></li> }.into_any(),
-                                        None => view! { <li><A href="/" exact=true>"Overview"</A></li> }.into_any(),
-                                    }}
-                                    <li><A href="/rules">"Access rules"</A></li>
-                                </ul>
-                                <Account me/>
-                            }
-                        })}
-                    </Transition>
-                </nav>
+                <Transition fallback=|| view! { <nav aria-label="Main" class="site-nav"><ul class="nav"></ul></nav> }>
+                    {move || Suspend::new(async move {
+                        let me = account.await.ok().flatten();
+                        let desk = me.as_ref().filter(|m| m.role == "admin").map(|m| format!("/orgs/{}", m.org_id));
+                        let support = me.as_ref().is_some_and(|m| m.role == "support");
+                        view! {
+                            <nav aria-label="Main" class="site-nav">
+                                // On a phone the links fold into this menu; on a wide screen it is always open.
+                                <details class="nav-menu" open node_ref=menu>
+                                    <summary class="btn btn--quiet nav-menu__toggle">"Menu"</summary>
+                                    <ul class="nav">
+                                        {match desk {
+                                            Some(home) => view! {
+                                                <li><A href=home.clone() exact=true>"Overview"</A></li>
+                                                <li><A href=format!("{home}/bots")>"Bots"</A></li>
+                                                <li><A href=format!("{home}/members")>"Members"</A></li>
+                                                <li><A href=format!("{home}/invitations")>"Invitations"</A></li>
+                                                <li><A href=format!("{home}/apps")>"Apps"</A></li>
+                                                <li><A href=format!("{home}/audit")>"Audit log"</A></li>
+                                            }.into_any(),
+                                            None if support => view! { <li><A href="/support">"Support console"</A></li> }.into_any(),
+                                            None => view! { <li><A href="/" exact=true>"Overview"</A></li> }.into_any(),
+                                        }}
+                                        <li><A href="/rules">"Access rules"</A></li>
+                                    </ul>
+                                </details>
+                            </nav>
+                            <AccountMenu me/>
+                        }
+                    })}
+                </Transition>
             </div>
         </header>
         <main
@@ -80,7 +160,14 @@ pub fn Layout(children: Children) -> impl IntoView {
             class="container main"
             tabindex="-1"
             data-hydrated=move || hydrated.get().then_some("true")
+            data-lost-role=move || lost.0.get().then_some("true")
         >
+            {move || lost.0.get().then(|| view! {
+                <div class="note note--error" role="alert" data-testid="lost-role">
+                    <p>"You are no longer an admin of this organization, so the desk's changes are not offered any more. Ask an admin of your organization if this is a mistake."</p>
+                    <p><a href="/login" rel="external">"Sign in again"</a></p>
+                </div>
+            })}
             <super::queue::QueueNotice/>
             {children()}
         </main>

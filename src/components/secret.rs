@@ -1,8 +1,11 @@
-//! A client secret, shown once: a copy button and the token request, ready to run.
+//! A client secret, shown once: copy buttons for the id and the secret, and the token request ready
+//! to run in curl, Node.js or Python. The panel takes focus and is announced when it appears.
 
 use leptos::prelude::*;
 
-use crate::model::desk::{token_request, NewSecret};
+use super::copy::CopyButton;
+use super::feedback::focus_on_load;
+use crate::model::desk::{token_snippets, NewSecret};
 
 #[component]
 pub fn SecretPanel(
@@ -11,51 +14,60 @@ pub fn SecretPanel(
     audience: String,
     org_id: String,
 ) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    let curl = token_request(
+    let snippets = token_snippets(
         &token_url,
         &secret.client_id,
         &secret.client_secret,
         &audience,
         &org_id,
     );
-    let value = secret.client_secret.clone();
+    let shown = RwSignal::new(0usize);
+    let node = NodeRef::<leptos::html::Div>::new();
+    focus_on_load(node);
+    let tabs = snippets
+        .iter()
+        .enumerate()
+        .map(|(i, (label, _))| {
+            let label = *label;
+            view! {
+                <button type="button" class="tab" role="tab" id=format!("snippet-tab-{i}")
+                    aria-selected=move || if shown.get() == i { "true" } else { "false" }
+                    aria-controls="snippet-panel"
+                    on:click=move |_| shown.set(i)>
+                    {label}
+                </button>
+            }
+        })
+        .collect_view();
+    let for_panel = snippets.clone();
     view! {
-        <section class="panel panel--secret" aria-labelledby="secret-title" data-testid="secret-panel">
-            <h3 id="secret-title">"Copy the client secret now"</h3>
+        <div node_ref=node tabindex="-1" class="panel panel--secret" role="region"
+            aria-labelledby="secret-title" data-testid="secret-panel">
+            <h3 id="secret-title" role="status">"Copy the client secret now"</h3>
             <p>"This is the only time orgdesk shows it. It is not stored anywhere; if it is lost, rotate it."</p>
             <dl class="facts">
                 <dt>"Client id"</dt>
-                <dd><code data-testid="client-id">{secret.client_id.clone()}</code></dd>
+                <dd class="secret-row">
+                    <code data-testid="client-id">{secret.client_id.clone()}</code>
+                    <CopyButton value=secret.client_id.clone() what="client id"/>
+                </dd>
                 <dt>"Client secret"</dt>
                 <dd class="secret-row">
                     <code data-testid="client-secret">{secret.client_secret.clone()}</code>
-                    <button
-                        type="button"
-                        class="btn btn--quiet"
-                        on:click=move |_| {
-                            #[cfg(feature = "hydrate")]
-                            {
-                                if let Some(window) = web_sys_window() {
-                                    let _ = window.navigator().clipboard().write_text(&value);
-                                }
-                            }
-                            #[cfg(not(feature = "hydrate"))]
-                            let _ = &value;
-                            copied.set(true);
-                        }
-                    >
-                        {move || if copied.get() { "Copied" } else { "Copy" }}
-                    </button>
+                    <CopyButton value=secret.client_secret.clone() what="client secret"/>
                 </dd>
             </dl>
             <p class="small">"Get a token for your organization:"</p>
-            <pre data-testid="token-request"><code>{curl}</code></pre>
-        </section>
+            <div class="tabs-row" role="tablist" aria-label="Language">{tabs}</div>
+            {move || {
+                let (label, code) = for_panel[shown.get()].clone();
+                view! {
+                    <div id="snippet-panel" role="tabpanel" aria-labelledby=format!("snippet-tab-{}", shown.get())>
+                        <pre tabindex="0" data-testid="token-request" data-language=label><code>{code.clone()}</code></pre>
+                        <CopyButton value=code what=format!("{label} token request")/>
+                    </div>
+                }
+            }}
+        </div>
     }
-}
-
-#[cfg(feature = "hydrate")]
-fn web_sys_window() -> Option<web_sys::Window> {
-    web_sys::window()
 }

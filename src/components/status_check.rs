@@ -10,7 +10,7 @@ pub fn StatusCheck() -> impl IntoView {
     let pending = super::feedback::flag(check.pending());
     let result = super::feedback::latest(check.value());
     view! {
-        <div class="status-check">
+        <super::ready::Live class="status-check">
             <button
                 type="button"
                 class="btn btn--quiet"
@@ -38,6 +38,6 @@ pub fn StatusCheck() -> impl IntoView {
                         })
                 }}
             </span>
-        </div>
+        </super::ready::Live>
     }
 }

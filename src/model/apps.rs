@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What an admin sees on the install page before approving.
+/// What an admin sees on the install page before approving (and, for a published app, what anyone
+/// with the link sees before signing in).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppListing {
     pub app_id: String,
@@ -10,7 +11,13 @@ pub struct AppListing {
     pub description: String,
     pub publisher: String,
     pub audience: String,
+    /// The tenant's name for the API.
+    pub api_name: String,
     pub scopes: Vec<String>,
+    /// What each scope allows (same order as `scopes`).
+    pub scope_descriptions: Vec<Option<String>>,
+    /// False for a visitor who is not signed in: the fields about "your organization" are empty.
+    pub signed_in: bool,
     /// Offered for new installs.
     pub published: bool,
     /// The caller's organization.

@@ -12,13 +12,31 @@ pub struct Me {
     pub role: String,
     /// The session's token for the sign-out form.
     pub csrf: String,
+    /// Whether the person belongs to more than one organization (then "Switch organization" shows).
+    #[serde(default)]
+    pub several_orgs: bool,
 }
 
 /// A vendor API a bot may be granted, with the scopes an admin may choose.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiOption {
     pub audience: String,
+    /// The tenant's display name for the API.
+    pub name: String,
     pub scopes: Vec<String>,
+    /// What each scope allows, as the tenant describes it (same order as `scopes`; `None` where the
+    /// tenant has no description).
+    pub descriptions: Vec<Option<String>>,
+}
+
+impl ApiOption {
+    pub fn describe(&self, scope: &str) -> Option<&str> {
+        self.scopes
+            .iter()
+            .position(|s| s == scope)
+            .and_then(|i| self.descriptions.get(i))
+            .and_then(|d| d.as_deref())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +62,18 @@ pub struct Bot {
     pub description: Option<String>,
     pub created_at: String,
     pub access: Vec<Access>,
+    /// The app this bot is published as, if any (one bot's page only).
+    #[serde(default)]
+    pub app: Option<BotApp>,
+}
+
+/// A bot that is an app: deleting the bot ends the app for every organization that installed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BotApp {
+    pub app_id: String,
+    pub published: bool,
+    /// The organizations that have it installed, by name.
+    pub installers: Vec<String>,
 }
 
 /// A client secret, shown once. Never stored; the page forgets it on reload.
@@ -58,6 +88,30 @@ pub struct TokenCheck {
     pub org_id: Option<String>,
     pub scope: String,
     pub expires_at: i64,
+}
+
+/// The token request a bot makes, in the languages people paste it into: (label, code).
+pub fn token_snippets(
+    token_url: &str,
+    client_id: &str,
+    secret: &str,
+    audience: &str,
+    org_id: &str,
+) -> Vec<(&'static str, String)> {
+    let node = format!(
+        "const response = await fetch(\"{token_url}\", {{\n  method: \"POST\",\n  headers: {{ \"content-type\": \"application/x-www-form-urlencoded\" }},\n  body: new URLSearchParams({{\n    grant_type: \"client_credentials\",\n    client_id: \"{client_id}\",\n    client_secret: process.env.CLIENT_SECRET ?? \"{secret}\",\n    audience: \"{audience}\",\n    organization: \"{org_id}\",\n  }}),\n}});\nconst {{ access_token }} = await response.json();"
+    );
+    let python = format!(
+        "import os, requests\n\nresponse = requests.post(\"{token_url}\", data={{\n    \"grant_type\": \"client_credentials\",\n    \"client_id\": \"{client_id}\",\n    \"client_secret\": os.environ.get(\"CLIENT_SECRET\", \"{secret}\"),\n    \"audience\": \"{audience}\",\n    \"organization\": \"{org_id}\",\n}})\naccess_token = response.json()[\"access_token\"]"
+    );
+    vec![
+        (
+            "curl",
+            token_request(token_url, client_id, secret, audience, org_id),
+        ),
+        ("Node.js", node),
+        ("Python", python),
+    ]
 }
 
 /// The request a bot makes, ready to paste into a terminal.

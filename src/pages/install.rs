@@ -1,14 +1,23 @@
 //! `/apps/:app_id`: the install page another organization's admin opens from the publisher's link.
-//! Who publishes the app, what it asks for in plain words, then approve or decline.
+//! Who publishes the app, what it asks for in plain words, then approve or decline. Signed out, the
+//! same description and a way to sign in that comes back here.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::apps::{load_app_listing, DeclineApp, InstallApp};
-use crate::components::feedback::{flag, latest, ErrorNote, Loading};
+use crate::components::feedback::{flag, latest, ErrorNote, Loading, Outcome};
+use crate::components::ready::Live;
 use crate::model::apps::AppListing;
-use crate::pages::desk::api_label;
+
+/// Where the decision stands on this page.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Decided {
+    Open,
+    Installed,
+    Declined,
+}
 
 #[component]
 fn Decision(app: AppListing) -> impl IntoView {
@@ -21,34 +30,104 @@ fn Decision(app: AppListing) -> impl IntoView {
     let apps_href = format!("/orgs/{}/apps", app.org_id);
     let org_name = app.org_name.clone();
     let (installed, declined) = (latest(install.value()), latest(decline.value()));
-    let decided =
-        move || installed().is_some_and(|r| r.is_ok()) || declined().is_some_and(|r| r.is_ok());
+    // A decision ends the page's choices: once one succeeded, neither button is offered again.
+    let decided = move || {
+        if installed().is_some_and(|r| r.is_ok()) {
+            Decided::Installed
+        } else if declined().is_some_and(|r| r.is_ok()) {
+            Decided::Declined
+        } else {
+            Decided::Open
+        }
+    };
+    let busy = {
+        let (i, d) = (flag(install.pending()), flag(decline.pending()));
+        move || i() || d()
+    };
+    let earlier = app.declined_at.clone();
     view! {
-        {let now = latest(install.value()); move || match now() {
-            Some(Ok(())) => Some(view! {
-                <div class="note note--ok" role="status" data-testid="installed">
-                    <p>{format!("Installed for {org_name}. It can now get tokens for {org_name} with the scopes above.")}</p>
-                    <p><a href=apps_href.clone()>"See your installed apps"</a></p>
-                </div>
+        {move || match decided() {
+            Decided::Installed => Some({
+                let text = format!("Installed for {org_name}. It can now get tokens for {org_name} with the permissions above.");
+                let href = apps_href.clone();
+                view! {
+                    <Outcome testid="installed">
+                        <p>{text}</p>
+                        <p><a href=href>"See your installed apps"</a></p>
+                    </Outcome>
+                }.into_any()
+            }),
+            Decided::Declined => Some(view! {
+                <Outcome testid="declined"><p>"Declined. Nothing was changed, and the publisher sees that you said no."</p></Outcome>
             }.into_any()),
-            Some(Err(e)) => Some(view! { <ErrorNote error=e/> }.into_any()),
-            None => None,
+            Decided::Open => None,
         }}
-        {let now = latest(decline.value()); move || match now() {
-            Some(Ok(())) => Some(view! { <p class="note note--ok" role="status" data-testid="declined">"Declined. Nothing was changed."</p> }.into_any()),
-            Some(Err(e)) => Some(view! { <ErrorNote error=e/> }.into_any()),
-            None => None,
-        }}
-        <div class="actions" hidden=decided>
-            <button type="button" class="btn btn--primary" disabled=flag(install.pending())
-                on:click=move |_| { install.dispatch(InstallApp { org_id: o1.clone(), app_id: a1.clone() }); }>
-                {format!("Approve for {}", app.org_name)}
-            </button>
-            <button type="button" class="btn" disabled=flag(decline.pending())
-                on:click=move |_| { decline.dispatch(DeclineApp { org_id: o2.clone(), app_id: a2.clone() }); }>
-                "Decline"
-            </button>
-        </div>
+        {move || install.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e focus=true/> })}
+        {move || decline.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e focus=true/> })}
+        {move || (decided() == Decided::Open).then(|| {
+            let (o1, a1, o2, a2) = (o1.clone(), a1.clone(), o2.clone(), a2.clone());
+            let earlier = earlier.clone();
+            view! {
+                {earlier.as_ref().map(|at| view! {
+                    <p class="note note--info" data-testid="declined-before">{format!(
+                        "Your organization declined this app on {}. You can still approve it.",
+                        at.get(..10).unwrap_or(at)
+                    )}</p>
+                })}
+                <div class="actions" data-testid="decision">
+                    <button type="button" class="btn btn--primary" disabled=busy
+                        on:click=move |_| { install.dispatch(InstallApp { org_id: o1.clone(), app_id: a1.clone() }); }>
+                        {format!("Approve for {}", app.org_name)}
+                    </button>
+                    {earlier.is_none().then(|| view! {
+                        <button type="button" class="btn" disabled=busy
+                            on:click=move |_| { decline.dispatch(DeclineApp { org_id: o2.clone(), app_id: a2.clone() }); }>
+                            "Decline"
+                        </button>
+                    })}
+                </div>
+            }
+        })}
+    }
+}
+
+#[component]
+fn Asks(app: AppListing) -> impl IntoView {
+    let who = if app.signed_in {
+        app.org_name.clone()
+    } else {
+        "your organization".to_string()
+    };
+    let permissions = app
+        .scopes
+        .iter()
+        .zip(
+            app.scope_descriptions
+                .iter()
+                .chain(std::iter::repeat(&None)),
+        )
+        .map(|(scope, description)| {
+            view! {
+                <li>
+                    <code>{scope.clone()}</code>
+                    {description.clone().map(|d| view! { <span>" — " {d}</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel" aria-labelledby="asks-title">
+            <h2 id="asks-title">"What it asks for"</h2>
+            <p>{app.description.clone()}</p>
+            <p>"Access to " <strong>{app.api_name.clone()}</strong> " with these permissions:"</p>
+            <ul data-testid="scopes">{permissions}</ul>
+            <p class="small" data-testid="explanation">{format!(
+                "If you approve, {} — a program run by {} — can ask for access tokens for {who} and use them to call {} with the permissions above. \
+                 Your approval covers {who} only: it gives no access to any other organization, and the app cannot sign in as any of your people. \
+                 You can uninstall it at any time on your Apps page; from then on it gets no new tokens for {who}.",
+                app.name, app.publisher, app.api_name
+            )}</p>
+        </section>
     }
 }
 
@@ -58,15 +137,15 @@ pub fn InstallPage() -> impl IntoView {
     let app_id = Memo::new(move |_| params.read().get("app_id").unwrap_or_default());
     let data = Resource::new(move || app_id.get(), load_app_listing);
     view! {
-        <Title text="Install an app"/>
         <Suspense fallback=|| view! { <Loading what="the app"/> }>
             {move || Suspend::new(async move {
                 let app = match data.await {
                     Ok(a) => a,
-                    Err(e) => return view! { <h1>"Install an app"</h1> <ErrorNote error=e/> }.into_any(),
+                    Err(e) => return view! { <Title text="Install an app"/> <h1>"Install an app"</h1> <ErrorNote error=e/> }.into_any(),
                 };
-                let api = api_label(&app.audience);
-                let state = if app.own {
+                let state = if !app.signed_in {
+                    None
+                } else if app.own {
                     Some("This app is published by your own organization; it already works for you.")
                 } else if app.installed {
                     Some("Your organization has installed this app. You can uninstall it on your Apps page.")
@@ -75,27 +154,24 @@ pub fn InstallPage() -> impl IntoView {
                 } else {
                     None
                 };
+                let sign_in = format!("/login?return_to=/apps/{}", app.app_id);
                 view! {
+                    <Title text=format!("Install {}", app.name)/>
                     <section class="hero hero--compact">
-                        <p class="muted small">"App install request for " {app.org_name.clone()}</p>
+                        <p class="muted small">{if app.signed_in { format!("App install request for {}", app.org_name) } else { "App install request".to_string() }}</p>
                         <h1>{app.name.clone()}</h1>
                         <p>"Published by " <strong data-testid="publisher">{app.publisher.clone()}</strong></p>
                     </section>
-                    <section class="panel" aria-labelledby="asks-title">
-                        <h2 id="asks-title">"What it asks for"</h2>
-                        <p>{app.description.clone()}</p>
-                        <p>"Access to " <strong>{api.clone()}</strong> " with these permissions:"</p>
-                        <ul data-testid="scopes">{app.scopes.iter().map(|s| view! { <li><code>{s.clone()}</code></li> }).collect_view()}</ul>
-                        <p class="small" data-testid="explanation">{format!(
-                            "If you approve, {} — a program run by {} — can ask for access tokens for {} and use them to call {} with the permissions above. \
-                             Your approval covers {} only: it gives no access to any other organization, and the app cannot sign in as any of your people. \
-                             You can uninstall it at any time on your Apps page; from then on it gets no new tokens for {}.",
-                            app.name, app.publisher, app.org_name, api, app.org_name, app.org_name
-                        )}</p>
-                    </section>
-                    {match state {
-                        Some(text) => view! { <p class="note note--ok" role="status">{text}</p> }.into_any(),
-                        None => view! { <Decision app=app.clone()/> }.into_any(),
+                    <Asks app=app.clone()/>
+                    {match (app.signed_in, state) {
+                        (false, _) => view! {
+                            <div class="panel" data-testid="sign-in-to-install">
+                                <p>"To approve or decline it for your organization, sign in as one of its admins."</p>
+                                <p><a class="btn btn--primary" href=sign_in rel="external">"Sign in to decide"</a></p>
+                            </div>
+                        }.into_any(),
+                        (true, Some(text)) => view! { <p class="note note--ok" role="status">{text}</p> }.into_any(),
+                        (true, None) => view! { <Live><Decision app=app.clone()/></Live> }.into_any(),
                     }}
                 }
                 .into_any()

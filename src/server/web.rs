@@ -273,6 +273,27 @@ pub async fn signed_in() -> Result<Call, AppError> {
         .map_err(reply)
 }
 
+/// For the few server functions anyone may call (the install page's public part): the state, and the
+/// signed-in call if there is one. Not being signed in is not an error here.
+pub async fn signed_in_or_not() -> Result<(AppState, Option<Call>), AppError> {
+    match signed_in().await {
+        Ok(call) => Ok((call.state.clone(), Some(call))),
+        Err(e) if e.kind == ErrorKind::Unauthenticated => {
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(axum::http::StatusCode::OK);
+            }
+            let state = use_context::<AppState>().ok_or_else(|| {
+                reply(AppError::new(
+                    ErrorKind::Internal,
+                    "Server state is not available.",
+                ))
+            })?;
+            Ok((state, None))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 impl Call {
     /// The signed-in user of a request (server function or plain route) and its request id.
     pub async fn from_request(

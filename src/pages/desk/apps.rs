@@ -2,13 +2,15 @@
 //! (install link, who installed, unpublish), and publishing one of its bots.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use super::bots::ScopePicker;
-use super::{api_label, org_param};
+use super::{api_label, org_param, plural};
 use crate::api::apps::{load_apps, PublishApp, UninstallApp, UnpublishApp};
 use crate::api::desk::{list_bots, load_desk};
-use crate::components::feedback::{flag, latest, ConfirmButton, ErrorNote, Loading};
+use crate::components::copy::CopyButton;
+use crate::components::feedback::{flag, latest, ConfirmButton, ErrorNote, Loading, Outcome};
+use crate::components::layout::PageTitle;
+use crate::components::ready::{ChangeForm, Live};
 use crate::model::apps::{InstalledApp, PublishedApp};
 use crate::model::desk::{Bot, Desk};
 
@@ -52,6 +54,7 @@ fn PublishedRow(
                 .join(", ")
         )
     };
+    let install_count = plural(app.installs.len(), "organization", "organizations");
     let link_id = format!("link-{}", app.app_id);
     let app_id = app.app_id.clone();
     view! {
@@ -59,12 +62,15 @@ fn PublishedRow(
             <span class="list__title">{app.name.clone()}</span>
             <span class="small">{app.description.clone()}</span>
             <span class="small">{format!("{}: {}", api_label(&app.audience), app.scopes.join(", "))}</span>
-            <span class="small" data-testid="installs">{installs}</span>
+            <span class="small" data-testid="installs" title=install_count>{installs}</span>
             {if app.published {
                 view! {
                     <div class="field">
                         <label for=link_id.clone()>"Install link"</label>
-                        <input id=link_id readonly value=app.install_url.clone()/>
+                        <div class="secret-row">
+                            <input id=link_id readonly value=app.install_url.clone()/>
+                            <CopyButton value=app.install_url.clone() what=format!("install link of {}", app.name)/>
+                        </div>
                     </div>
                     <div class="actions">
                         <ConfirmButton label="Unpublish" question="Stop new installs? Organizations that installed it keep it until they uninstall it." confirm="Unpublish"
@@ -84,11 +90,16 @@ fn PublishForm(
     org: String,
     desk: Desk,
     bots: Vec<Bot>,
+    /// Bots already offered as apps: not offered again here.
+    published: Vec<String>,
     publish: ServerAction<PublishApp>,
 ) -> impl IntoView {
-    let candidates: Vec<Bot> = bots.into_iter().filter(|b| !b.access.is_empty()).collect();
+    let candidates: Vec<Bot> = bots
+        .into_iter()
+        .filter(|b| !b.access.is_empty() && !published.contains(&b.client_id))
+        .collect();
     if candidates.is_empty() {
-        return view! { <p class="empty">"Register a bot and give it access to an API first; an app is one of your bots offered to other organizations."</p> }.into_any();
+        return view! { <p class="empty">"No bot to publish: an app is one of your bots, with API access, that is not published yet. Register one, or give one access to an API first."</p> }.into_any();
     }
     let first = candidates[0].clone();
     let client_id = RwSignal::new(first.client_id.clone());
@@ -104,6 +115,7 @@ fn PublishForm(
         client_id.set(id);
     };
     let apis = desk.apis.clone();
+    let apis_for_names = desk.apis.clone();
     let bots_for_api = candidates.clone();
     let change_access = RwSignal::new(false);
     // The app uses the bot's own grant: scopes other than the bot's change what the bot can do.
@@ -120,8 +132,7 @@ fn PublishForm(
         let removed: Vec<String> = have.iter().filter(|s| !want.contains(s)).cloned().collect();
         (added, removed)
     });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = Callback::new(move |_: leptos::ev::SubmitEvent| {
         let (added, removed) = access_change.get_untracked();
         publish.dispatch(PublishApp {
             org_id: org.clone(),
@@ -131,9 +142,9 @@ fn PublishForm(
             scopes: chosen.get(),
             change_access: (added.is_empty() && removed.is_empty()) || change_access.get(),
         });
-    };
+    });
     view! {
-        <form class="form" on:submit=submit aria-labelledby="publish-title">
+        <ChangeForm class="form" on_submit=submit labelledby="publish-title">
             <div class="field">
                 <label for="publish-bot">"Bot"</label>
                 <select id="publish-bot" on:change=move |ev| pick(event_target_value(&ev))>
@@ -147,14 +158,16 @@ fn PublishForm(
                         let bot = bots_for_api.iter().find(|b| b.client_id == client_id.get()).cloned();
                         bot.map(|b| b.access.into_iter().map(|a| {
                             let value = a.audience.clone();
-                            view! { <option value=value.clone() selected=move || audience.get() == value>{api_label(&a.audience)}</option> }
+                            let name = apis_for_names.iter().find(|x| x.audience == a.audience).map(|x| x.name.clone()).unwrap_or_else(|| api_label(&a.audience));
+                            view! { <option value=value.clone() selected=move || audience.get() == value>{name}</option> }
                         }).collect_view())
                     }}
                 </select>
             </div>
             {move || {
-                let scopes = apis.iter().find(|a| a.audience == audience.get()).map(|a| a.scopes.clone()).unwrap_or_default();
-                view! { <ScopePicker scopes chosen id="publish-scope"/> }
+                let api = apis.iter().find(|a| a.audience == audience.get()).cloned();
+                let (scopes, descriptions) = api.map(|a| (a.scopes, a.descriptions)).unwrap_or_default();
+                view! { <ScopePicker scopes descriptions chosen id="publish-scope"/> }
             }}
             <div class="field">
                 <label for="publish-description">"Public description"</label>
@@ -181,7 +194,7 @@ fn PublishForm(
             }}
             <p class="small muted">"Installing organizations approve exactly these scopes. Each install lets the bot get tokens for that organization only."</p>
             <button type="submit" class="btn btn--primary" disabled=flag(publish.pending())>"Publish app"</button>
-        </form>
+        </ChangeForm>
     }
     .into_any()
 }
@@ -207,13 +220,30 @@ pub fn AppsPage() -> impl IntoView {
         |(org, ..)| load_apps(org),
     );
     let form = Resource::new(
-        move || (org.get(), publish.version().get()),
-        |(org, _)| async move {
-            Ok::<_, crate::model::AppError>((load_desk(org.clone()).await?, list_bots(org).await?))
+        move || {
+            (
+                org.get(),
+                publish.version().get(),
+                unpublish.version().get(),
+            )
+        },
+        |(org, ..)| async move {
+            let published = load_apps(org.clone())
+                .await?
+                .published
+                .into_iter()
+                .filter(|a| a.published)
+                .map(|a| a.client_id)
+                .collect::<Vec<_>>();
+            Ok::<_, crate::model::AppError>((
+                load_desk(org.clone()).await?,
+                list_bots(org).await?,
+                published,
+            ))
         },
     );
     view! {
-        <Title text="Apps"/>
+        <PageTitle page="Apps"/>
         <h1>"Apps"</h1>
         <p class="lead">"An app is a bot one organization publishes and others install. Installing one lets it get tokens for your organization only, with the scopes you approved."</p>
         <Transition fallback=|| view! { <Loading what="apps"/> }>
@@ -236,12 +266,12 @@ pub fn AppsPage() -> impl IntoView {
                     <ul class="list">{d.published.into_iter().map(|a| view! { <PublishedRow org=org.clone() app=a unpublish/> }).collect_view()}</ul>
                 }.into_any()
                 };
-                view! {
+                view! { <Live>
                     <section aria-labelledby="installed-title">
                         <h2 id="installed-title">"Installed apps"</h2>
                         {let now = latest(uninstall.value()); move || now().map(|r| match r {
-                            Ok(()) => view! { <p class="note note--ok" role="status">"Uninstalled. It gets no new tokens for your organization."</p> }.into_any(),
-                            Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                            Ok(()) => view! { <Outcome><p>"Uninstalled. It gets no new tokens for your organization."</p></Outcome> }.into_any(),
+                            Err(e) => view! { <ErrorNote error=e focus=true/> }.into_any(),
                         })}
                         {installed}
                     </section>
@@ -250,21 +280,25 @@ pub fn AppsPage() -> impl IntoView {
                         {let now = latest(unpublish.value()); move || now().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
                         {published}
                     </section>
-                }
+                </Live> }
                 .into_any()
             })}
         </Transition>
         <section class="panel" aria-labelledby="publish-title">
             <h2 id="publish-title">"Publish a bot as an app"</h2>
             {let now = latest(publish.value()); move || now().map(|r| match r {
-                Ok(app) => view! { <p class="note note--ok" role="status" data-testid="published">{format!("Published. Share the install link: {}", app.install_url)}</p> }.into_any(),
-                Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                Ok(app) => {
+                    let text = format!("Published. Share the install link: {}", app.install_url);
+                    let url = app.install_url.clone();
+                    view! { <Outcome testid="published"><p>{text}</p><CopyButton value=url what="install link"/></Outcome> }.into_any()
+                }
+                Err(e) => view! { <ErrorNote error=e focus=true/> }.into_any(),
             })}
             <Suspense fallback=|| view! { <Loading what="your bots"/> }>
                 {move || Suspend::new(async move {
                     match form.await {
                         Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                        Ok((desk, bots)) => view! { <PublishForm org=org.get_untracked() desk bots publish/> }.into_any(),
+                        Ok((desk, bots, published)) => view! { <Live><PublishForm org=org.get_untracked() desk bots published publish/></Live> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -2,14 +2,13 @@
 //! and a CSV export of everything the filters match. Filters live in the URL, so a view can be shared.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::org_param;
 use crate::api::members::audit_log;
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::get_form::GetForm;
-use crate::model::members::{AuditEntry, AuditQuery, AUDIT_ACTIONS};
+use crate::model::members::{action_label, AuditEntry, AuditQuery, AUDIT_ACTIONS};
 
 /// The filters from the URL's query.
 pub fn query_filters() -> Memo<AuditQuery> {
@@ -33,23 +32,31 @@ pub fn AuditTable(entries: Vec<AuditEntry>) -> impl IntoView {
             .into_any();
     }
     view! {
-        <div class="table-wrap">
-            <table class="table" data-testid="audit-table">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Audit log entries">
+            <table class="table table--stack" data-testid="audit-table">
                 <thead>
-                    <tr><th scope="col">"Time (UTC)"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"On"</th><th scope="col">"Result"</th><th scope="col">"Detail"</th></tr>
+                    <tr><th scope="col">"Time (UTC)"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"On"</th><th scope="col">"Result"</th><th scope="col">"Detail"</th></tr>
                 </thead>
                 <tbody>
-                    {entries.into_iter().map(|e| view! {
-                        <tr data-testid="audit-row">
-                            <td class="nowrap">{e.at.get(..19).unwrap_or(&e.at).replace('T', " ")}</td>
-                            <td>{e.actor}</td>
-                            <td class="nowrap"><code>{e.action}</code></td>
-                            <td class="small">{e.target.unwrap_or_default()}</td>
-                            <td><span class=format!("badge badge--{}", e.result)>{e.result.clone()}</span></td>
-                            <td class="small">{e.detail.unwrap_or_default()}
-                                {e.request_id.map(|id| view! { <span class="muted" title="Request id">" · " {id}</span> })}
-                            </td>
-                        </tr>
+                    {entries.into_iter().map(|e| {
+                        let label = action_label(&e.action).to_string();
+                        let on = match (e.target_name.clone(), e.target.clone()) {
+                            (Some(name), Some(id)) if name != id => view! { <span>{name}</span><br/><code class="muted">{id}</code> }.into_any(),
+                            (_, Some(id)) => view! { <code>{id}</code> }.into_any(),
+                            _ => view! { <span class="muted">"—"</span> }.into_any(),
+                        };
+                        view! {
+                            <tr data-testid="audit-row">
+                                <td data-label="Time (UTC)" class="nowrap">{e.at.get(..19).unwrap_or(&e.at).replace('T', " ")}</td>
+                                <td data-label="Who">{e.actor}</td>
+                                <td data-label="What"><span data-testid="audit-action">{label}</span><br/><code class="muted small">{e.action}</code></td>
+                                <td data-label="On" class="small">{on}</td>
+                                <td data-label="Result"><span class=format!("badge badge--{}", e.result)>{e.result.clone()}</span></td>
+                                <td data-label="Detail" class="small wrap">{e.detail.unwrap_or_default()}
+                                    {e.request_id.map(|id| view! { <span class="muted" title="Request id">" · " {id}</span> })}
+                                </td>
+                            </tr>
+                        }
                     }).collect_view()}
                 </tbody>
             </table>
@@ -75,7 +82,7 @@ pub fn AuditLogPage() -> impl IntoView {
     );
     let base = move || format!("/orgs/{}/audit", org.get());
     view! {
-        <Title text="Audit log"/>
+        <crate::components::layout::PageTitle page="Audit log"/>
         <h1>"Audit log"</h1>
         <p class="lead">"Every change in your organization made through orgdesk, every refused attempt, and every time vendor support looked."</p>
         <GetForm action=Signal::derive(base)>
@@ -114,7 +121,7 @@ pub fn AuditLogPage() -> impl IntoView {
         <Transition fallback=|| view! { <Loading what="the audit log"/> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    Err(e) => view! { <ErrorNote error=e focus=true/> }.into_any(),
                     Ok(p) => {
                         let q = filters.get_untracked().to_query();
                         let sep = if q.is_empty() { "" } else { "&" };

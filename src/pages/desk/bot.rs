@@ -6,14 +6,16 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::bots::ScopePicker;
-use super::{api_label, org_param};
+use super::{api_label, org_param, title};
 use crate::api::desk::{
     get_bot, load_desk, ChangeBotScopes, DeleteBot, GrantBotAccess, RenameBot, RevokeBotAccess,
     RotateBotSecret, TestBotToken,
 };
-use crate::components::feedback::{flag, latest, ConfirmButton, ErrorNote, Loading};
+use crate::components::copy::CopyButton;
+use crate::components::feedback::{flag, latest, ConfirmButton, ErrorNote, Loading, Outcome};
+use crate::components::ready::{ChangeForm, Live};
 use crate::components::secret::SecretPanel;
-use crate::model::desk::{Access, Bot, Desk};
+use crate::model::desk::{Access, ApiOption, Bot, Desk};
 use crate::model::AppError;
 
 fn outcome<T: Clone + Send + Sync + 'static>(
@@ -21,8 +23,8 @@ fn outcome<T: Clone + Send + Sync + 'static>(
     ok: &'static str,
 ) -> impl IntoView {
     value.map(|r| match r {
-        Ok(_) => view! { <p class="note note--ok" role="status">{ok}</p> }.into_any(),
-        Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+        Ok(_) => view! { <Outcome><p>{ok}</p></Outcome> }.into_any(),
+        Err(e) => view! { <ErrorNote error=e focus=true/> }.into_any(),
     })
 }
 
@@ -31,9 +33,13 @@ fn AccessRow(
     org: String,
     client_id: String,
     access: Access,
-    scopes_allowed: Vec<String>,
+    api: Option<ApiOption>,
     done: Callback<()>,
 ) -> impl IntoView {
+    let (scopes_allowed, descriptions, api_name) = match api {
+        Some(a) => (a.scopes, a.descriptions, a.name),
+        None => (Vec::new(), Vec::new(), api_label(&access.audience)),
+    };
     let chosen = RwSignal::new(access.scopes.clone());
     let save = ServerAction::<ChangeBotScopes>::new();
     crate::components::queue::track(save.pending());
@@ -52,8 +58,8 @@ fn AccessRow(
     );
     view! {
         <li class="panel" data-testid="access-row">
-            <h3>{api_label(&access.audience)}</h3>
-            <ScopePicker scopes=scopes_allowed chosen id/>
+            <h3>{api_name}</h3>
+            <ScopePicker scopes=scopes_allowed descriptions chosen id/>
             <div class="actions">
                 <button type="button" class="btn" disabled=flag(save.pending())
                     on:click=move |_| { save.dispatch(ChangeBotScopes { org_id: o1.clone(), client_id: c1.clone(), audience: a1.clone(), scopes: chosen.get() }); }>
@@ -64,7 +70,7 @@ fn AccessRow(
                     on_confirm=Callback::new(move |_| { revoke.dispatch(RevokeBotAccess { org_id: o2.clone(), client_id: c2.clone(), audience: a2.clone() }); })/>
             </div>
             {let now = latest(save.value()); move || outcome(now(), "Scopes saved.")}
-            {let now = latest(revoke.value()); move || now().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+            {let now = latest(revoke.value()); move || now().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e focus=true/> })}
         </li>
     }
 }
@@ -91,30 +97,56 @@ fn GrantForm(org: String, bot: Bot, desk: Desk, done: Callback<()>) -> impl Into
     });
     let client_id = bot.client_id.clone();
     let options = available.clone();
+    let missing = RwSignal::new(false);
+    let submit = Callback::new(move |_| {
+        if chosen.read().is_empty() {
+            missing.set(true);
+            return;
+        }
+        missing.set(false);
+        grant.dispatch(GrantBotAccess {
+            org_id: org.clone(),
+            client_id: client_id.clone(),
+            audience: audience.get(),
+            scopes: chosen.get(),
+        });
+    });
     view! {
-        <form class="form" on:submit=move |ev| {
-            ev.prevent_default();
-            grant.dispatch(GrantBotAccess { org_id: org.clone(), client_id: client_id.clone(), audience: audience.get(), scopes: chosen.get() });
-        }>
+        <ChangeForm class="form" on_submit=submit>
             <div class="field">
                 <label for="grant-api">"API"</label>
                 <select id="grant-api" on:change=move |ev| { audience.set(event_target_value(&ev)); chosen.set(Vec::new()); }>
-                    {options.into_iter().map(|a| view! { <option value=a.audience.clone()>{api_label(&a.audience)}</option> }).collect_view()}
+                    {options.into_iter().map(|a| view! { <option value=a.audience.clone()>{a.name.clone()}</option> }).collect_view()}
                 </select>
             </div>
             {move || {
-                let scopes = available.iter().find(|a| a.audience == audience.get()).map(|a| a.scopes.clone()).unwrap_or_default();
-                view! { <ScopePicker scopes chosen id="grant-scope"/> }
+                let api = available.iter().find(|a| a.audience == audience.get()).cloned();
+                let (scopes, descriptions) = api.map(|a| (a.scopes, a.descriptions)).unwrap_or_default();
+                view! { <ScopePicker scopes descriptions chosen id="grant-scope"/> }
             }}
+            {move || missing.get().then(|| view! { <p class="note note--error" role="alert">"Choose at least one scope."</p> })}
             <button type="submit" class="btn btn--primary" disabled=flag(grant.pending())>"Grant access"</button>
-            {let now = latest(grant.value()); move || now().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
-        </form>
+            {let now = latest(grant.value()); move || now().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e focus=true/> })}
+        </ChangeForm>
     }
     .into_any()
 }
 
+/// `expires` (Unix seconds) in the reader's own time zone and language; UTC on the server.
+fn local_time(unix: i64) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(unix as f64 * 1000.0));
+        String::from(date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        format!("{unix} (Unix time, UTC)")
+    }
+}
+
 #[component]
-fn TestToken(org: String, bot: Bot) -> impl IntoView {
+fn TestToken(org: String, bot: Bot, apis: Vec<ApiOption>) -> impl IntoView {
     let secret = RwSignal::new(String::new());
     let audience = RwSignal::new(
         bot.access
@@ -125,19 +157,30 @@ fn TestToken(org: String, bot: Bot) -> impl IntoView {
     let test = ServerAction::<TestBotToken>::new();
     crate::components::queue::track(test.pending());
     let client_id = bot.client_id.clone();
-    let apis = bot.access.clone();
+    let access = bot.access.clone();
+    if access.is_empty() {
+        return view! { <p class="muted small">"Grant the bot access to an API first; then you can test a token here."</p> }.into_any();
+    }
+    let submit = Callback::new(move |_| {
+        test.dispatch(TestBotToken {
+            org_id: org.clone(),
+            client_id: client_id.clone(),
+            audience: audience.get(),
+            secret: secret.get(),
+        });
+        // The secret is sent once and forgotten here too.
+        secret.set(String::new());
+    });
     view! {
-        <form class="form" on:submit=move |ev| {
-            ev.prevent_default();
-            test.dispatch(TestBotToken { org_id: org.clone(), client_id: client_id.clone(), audience: audience.get(), secret: secret.get() });
-            // The secret is sent once and forgotten here too.
-            secret.set(String::new());
-        }>
+        <ChangeForm class="form" on_submit=submit>
             <p class="small muted">"Paste the bot's secret: orgdesk asks Auth0 for a token for your organization and shows what it says. The secret is used once and not kept."</p>
             <div class="field">
                 <label for="test-api">"API"</label>
                 <select id="test-api" on:change=move |ev| audience.set(event_target_value(&ev))>
-                    {apis.into_iter().map(|a| view! { <option value=a.audience.clone()>{api_label(&a.audience)}</option> }).collect_view()}
+                    {access.into_iter().map(|a| {
+                        let name = apis.iter().find(|x| x.audience == a.audience).map(|x| x.name.clone()).unwrap_or_else(|| api_label(&a.audience));
+                        view! { <option value=a.audience.clone()>{name}</option> }
+                    }).collect_view()}
                 </select>
             </div>
             <div class="field">
@@ -147,17 +190,24 @@ fn TestToken(org: String, bot: Bot) -> impl IntoView {
             </div>
             <button type="submit" class="btn" disabled=flag(test.pending())>"Get a test token"</button>
             {let now = latest(test.value()); move || now().map(|r| match r {
-                Ok(c) => view! {
-                    <dl class="facts" data-testid="token-claims">
-                        <dt>"org_id"</dt><dd><code>{c.org_id.unwrap_or_else(|| "(none)".into())}</code></dd>
-                        <dt>"scope"</dt><dd><code>{c.scope}</code></dd>
-                        <dt>"expires"</dt><dd><code>{c.expires_at}</code>" (Unix time)"</dd>
-                    </dl>
-                }.into_any(),
-                Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                Ok(c) => {
+                    let expires = local_time(c.expires_at);
+                    view! {
+                        <Outcome class="note note--ok" testid="token-result">
+                            <p>"Auth0 issued a token for your organization."</p>
+                            <dl class="facts" data-testid="token-claims">
+                                <dt>"org_id"</dt><dd><code>{c.org_id.unwrap_or_else(|| "(none)".into())}</code></dd>
+                                <dt>"scope"</dt><dd><code>{c.scope}</code></dd>
+                                <dt>"expires"</dt><dd data-testid="token-expires">{expires}</dd>
+                            </dl>
+                        </Outcome>
+                    }.into_any()
+                }
+                Err(e) => view! { <ErrorNote error=e focus=true/> }.into_any(),
             })}
-        </form>
+        </ChangeForm>
     }
+    .into_any()
 }
 
 #[component]
@@ -201,9 +251,10 @@ pub fn BotPage() -> impl IntoView {
         <Transition fallback=|| view! { <Loading what="the bot"/> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    Err(e) => view! { <h1>"Bot"</h1> <ErrorNote error=e/> }.into_any(),
                     Ok((d, bot)) => {
                         let org_id = d.me.org_id.clone();
+                        let org_name = d.me.org_name.clone().unwrap_or_default();
                         let name = RwSignal::new(bot.name.clone());
                         let (o_rename, c_rename) = (org_id.clone(), bot.client_id.clone());
                         let (o_rotate, c_rotate) = (org_id.clone(), bot.client_id.clone());
@@ -211,12 +262,38 @@ pub fn BotPage() -> impl IntoView {
                         let token_url = d.token_url.clone();
                         let first_api = bot.access.first().map(|a| a.audience.clone()).unwrap_or_default();
                         let access_rows = bot.access.iter().map(|a| {
-                            let allowed = d.apis.iter().find(|x| x.audience == a.audience).map(|x| x.scopes.clone()).unwrap_or_default();
-                            view! { <AccessRow org=org_id.clone() client_id=bot.client_id.clone() access=a.clone() scopes_allowed=allowed done=bump/> }
+                            let api = d.apis.iter().find(|x| x.audience == a.audience).cloned();
+                            view! { <AccessRow org=org_id.clone() client_id=bot.client_id.clone() access=a.clone() api done=bump/> }
                         }).collect_view();
+                        // Deleting a bot that is an app ends the app for everyone who installed it: say who.
+                        let delete_question = match &bot.app {
+                            Some(app) if !app.installers.is_empty() => format!(
+                                "Delete this bot for good? It is published as an app, and {} will lose it too.",
+                                app.installers.join(", ")
+                            ),
+                            Some(_) => "Delete this bot for good? Its app goes too (nobody has installed it).".to_string(),
+                            None => "Delete this bot for good?".to_string(),
+                        };
+                        let app_note = bot.app.clone().map(|app| {
+                            let installs = if app.installers.is_empty() {
+                                "No organization has installed it.".to_string()
+                            } else {
+                                format!("Installed by {}.", app.installers.join(", "))
+                            };
+                            let state = if app.published { "It is published as an app." } else { "It was published as an app (not offered for new installs now)." };
+                            view! { <p class="note note--info" data-testid="bot-app">{format!("{state} {installs} Its API access is what the app's installers approved, so it cannot change here.")}</p> }
+                        });
+                        let bot_title = title(&[&bot.name, "Bots", &org_name]);
                         view! {
+                            <Title text=bot_title/>
+                            <Live>
                             <h1 data-testid="bot-name">{bot.name.clone()}</h1>
-                            <p class="muted"><code>{bot.client_id.clone()}</code> " · " {bot.description.clone().unwrap_or_default()}</p>
+                            <p class="muted">
+                                <code data-testid="bot-client-id">{bot.client_id.clone()}</code> " "
+                                <CopyButton value=bot.client_id.clone() what="client id"/>
+                                {bot.description.clone().map(|d| view! { " · " {d} })}
+                            </p>
+                            {app_note}
 
                             <section aria-labelledby="access-title">
                                 <h2 id="access-title">"API access for your organization"</h2>
@@ -231,7 +308,7 @@ pub fn BotPage() -> impl IntoView {
 
                             <section class="panel" aria-labelledby="test-title">
                                 <h2 id="test-title">"Test token"</h2>
-                                <TestToken org=org_id.clone() bot=bot.clone()/>
+                                <TestToken org=org_id.clone() bot=bot.clone() apis=d.apis.clone()/>
                             </section>
 
                             <section class="panel" aria-labelledby="secret-title-h">
@@ -242,30 +319,36 @@ pub fn BotPage() -> impl IntoView {
                                     on_confirm=Callback::new(move |_| { rotate.dispatch(RotateBotSecret { org_id: o_rotate.clone(), client_id: c_rotate.clone() }); })/>
                                 {let now = latest(rotate.value()); move || now().map(|r| match r {
                                     Ok(secret) => view! { <SecretPanel secret token_url=token_url.clone() audience=first_api.clone() org_id=o_delete.clone()/> }.into_any(),
-                                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                                    Err(e) => view! { <ErrorNote error=e focus=true/> }.into_any(),
                                 })}
                             </section>
 
                             <section class="panel" aria-labelledby="settings-title">
-                                <h2 id="settings-title">"Settings"</h2>
-                                <form class="form form--inline" on:submit=move |ev| {
-                                    ev.prevent_default();
+                                <h2 id="settings-title">"Name"</h2>
+                                <ChangeForm class="form form--inline" on_submit=Callback::new(move |_| {
                                     rename.dispatch(RenameBot { org_id: o_rename.clone(), client_id: c_rename.clone(), name: name.get() });
-                                }>
+                                })>
                                     <div class="field">
                                         <label for="rename">"Name"</label>
                                         <input id="rename" required maxlength="100" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
                                     </div>
                                     <button type="submit" class="btn" disabled=flag(rename.pending())>"Rename"</button>
-                                </form>
-                                {let now = latest(rename.value()); move || now().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
-                                <h3>"Delete"</h3>
-                                <p class="small muted">"Removes the bot's API access, then the bot itself. Programs using it stop at once."</p>
-                                <ConfirmButton label="Delete bot" question="Delete this bot for good?" confirm="Delete"
+                                </ChangeForm>
+                                {let now = latest(rename.value()); move || now().map(|r| match r {
+                                    Ok(()) => view! { <Outcome><p>"Renamed."</p></Outcome> }.into_any(),
+                                    Err(e) => view! { <ErrorNote error=e focus=true/> }.into_any(),
+                                })}
+                            </section>
+
+                            <section class="panel panel--danger" aria-labelledby="danger-title">
+                                <h2 id="danger-title">"Danger zone"</h2>
+                                <p class="small">"Deleting removes the bot's API access, then the bot itself. Programs using it stop at once; this cannot be undone."</p>
+                                <ConfirmButton label="Delete bot" question=delete_question confirm="Delete"
                                     pending=delete.pending()
                                     on_confirm=Callback::new(move |_| { delete.dispatch(DeleteBot { org_id: org_id.clone(), client_id: c_delete.clone() }); })/>
-                                {let now = latest(delete.value()); move || now().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+                                {let now = latest(delete.value()); move || now().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e focus=true/> })}
                             </section>
+                            </Live>
                         }
                             .into_any()
                     }

@@ -3,9 +3,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::{api_label, org_param};
+use super::{api_label, org_param, plural, title};
 use crate::api::desk::{list_bots, load_desk, RegisterBot};
+use crate::components::copy::CopyButton;
 use crate::components::feedback::{flag, latest, ErrorNote, Loading};
+use crate::components::ready::{ChangeForm, Live};
 use crate::components::secret::SecretPanel;
 use crate::model::desk::{ApiOption, Bot, Desk};
 
@@ -15,34 +17,45 @@ pub fn ScopePicker(
     scopes: Vec<String>,
     chosen: RwSignal<Vec<String>>,
     #[prop(into)] id: String,
+    /// What each scope allows (same order as `scopes`), as the tenant describes it.
+    #[prop(optional)]
+    descriptions: Vec<Option<String>>,
 ) -> impl IntoView {
     view! {
         <fieldset class="scopes">
             <legend>"Scopes"</legend>
             {scopes
                 .into_iter()
-                .map(|scope| {
+                .enumerate()
+                .map(|(i, scope)| {
+                    let description = descriptions.get(i).cloned().flatten();
                     let (a, b) = (scope.clone(), scope.clone());
                     let input_id = format!("{id}-{}", scope.replace(':', "-"));
                     let for_id = input_id.clone();
+                    let about = format!("{input_id}-about");
+                    let described_by = description.as_ref().map(|_| about.clone());
                     view! {
-                        <label class="check" for=for_id>
-                            <input
-                                id=input_id
-                                type="checkbox"
-                                prop:checked=move || chosen.read().contains(&a)
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    chosen.update(|v| {
-                                        v.retain(|x| x != &b);
-                                        if on {
-                                            v.push(b.clone());
-                                        }
-                                    });
-                                }
-                            />
-                            <code>{scope}</code>
-                        </label>
+                        <div class="check-row">
+                            <label class="check" for=for_id>
+                                <input
+                                    id=input_id
+                                    type="checkbox"
+                                    aria-describedby=described_by
+                                    prop:checked=move || chosen.read().contains(&a)
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        chosen.update(|v| {
+                                            v.retain(|x| x != &b);
+                                            if on {
+                                                v.push(b.clone());
+                                            }
+                                        });
+                                    }
+                                />
+                                <code>{scope}</code>
+                            </label>
+                            {description.map(|d| view! { <span id=about class="muted small">{d}</span> })}
+                        </div>
                     }
                 })
                 .collect_view()}
@@ -51,24 +64,34 @@ pub fn ScopePicker(
 }
 
 #[component]
-fn BotRow(org: String, bot: Bot) -> impl IntoView {
+fn BotRow(org: String, bot: Bot, apis: Vec<ApiOption>) -> impl IntoView {
     let href = format!("/orgs/{org}/bots/{}", bot.client_id);
     let access = if bot.access.is_empty() {
         "No API access".to_string()
     } else {
         bot.access
             .iter()
-            .map(|a| format!("{} ({})", api_label(&a.audience), a.scopes.join(", ")))
+            .map(|a| {
+                let name = apis
+                    .iter()
+                    .find(|x| x.audience == a.audience)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_else(|| api_label(&a.audience));
+                format!("{name}: {}", a.scopes.join(", "))
+            })
             .collect::<Vec<_>>()
             .join("; ")
     };
     view! {
-        <li class="list__item" data-testid="bot-row">
-            <a class="list__title" href=href>{bot.name.clone()}</a>
-            <span class="muted small">{bot.description.clone().unwrap_or_default()}</span>
-            <span class="small">{access}</span>
-            <code class="small muted">{bot.client_id.clone()}</code>
-        </li>
+        <tr data-testid="bot-row">
+            <td>
+                <a class="table__title" href=href>{bot.name.clone()}</a>
+                {bot.description.clone().map(|d| view! { <br/><span class="muted small">{d}</span> })}
+            </td>
+            <td>{access}</td>
+            <td class="nowrap"><code class="small">{bot.client_id.clone()}</code> <CopyButton value=bot.client_id.clone() what=format!("client id of {}", bot.name)/></td>
+            <td class="nowrap small">{bot.created_at.get(..10).unwrap_or("").to_string()}</td>
+        </tr>
     }
 }
 
@@ -102,8 +125,14 @@ fn RegisterForm(
             chosen.set(Vec::new());
         }
     });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    // Answered in the form, no round trip: the server says the same, but nobody should wait for it.
+    let missing = RwSignal::new(None::<&'static str>);
+    let submit = Callback::new(move |_: leptos::ev::SubmitEvent| {
+        if chosen.read().is_empty() {
+            missing.set(Some("Choose at least one scope."));
+            return;
+        }
+        missing.set(None);
         sent_audience.set(audience.get());
         register.dispatch(RegisterBot {
             org_id: org.clone(),
@@ -113,9 +142,9 @@ fn RegisterForm(
             scopes: chosen.get(),
             idempotency_key: token.get(),
         });
-    };
+    });
     view! {
-        <form class="form" on:submit=submit aria-labelledby="register-title">
+        <ChangeForm class="form" on_submit=submit labelledby="register-title">
             <div class="field">
                 <label for="bot-name">"Name"</label>
                 <input id="bot-name" name="name" required maxlength="100" autocomplete="off"
@@ -131,21 +160,23 @@ fn RegisterForm(
                 <select id="bot-api" on:change=move |ev| { audience.set(event_target_value(&ev)); chosen.set(Vec::new()); }>
                     {apis.into_iter().map(|a| {
                         let value = a.audience.clone();
-                        view! { <option value=value.clone() selected=move || audience.get() == value>{api_label(&a.audience)}</option> }
+                        view! { <option value=value.clone() selected=move || audience.get() == value>{a.name.clone()}</option> }
                     }).collect_view()}
                 </select>
             </div>
             {move || {
-                let scopes = apis_for_scopes.iter().find(|a| a.audience == audience.get()).map(|a| a.scopes.clone()).unwrap_or_default();
-                view! { <ScopePicker scopes chosen id="new-scope"/> }
+                let api = apis_for_scopes.iter().find(|a| a.audience == audience.get()).cloned();
+                let (scopes, descriptions) = api.map(|a| (a.scopes, a.descriptions)).unwrap_or_default();
+                view! { <ScopePicker scopes descriptions chosen id="new-scope"/> }
             }}
+            {move || missing.get().map(|m| view! { <p class="note note--error" role="alert" data-testid="form-problem">{m}</p> })}
             <p class="small muted">
                 "The bot gets tokens for this organization only: its access requires an organization and is granted for yours alone."
             </p>
             <button type="submit" class="btn btn--primary" disabled=pending>
                 {move || if pending() { "Registering…" } else { "Register bot" }}
             </button>
-        </form>
+        </ChangeForm>
     }
 }
 
@@ -171,8 +202,10 @@ pub fn BotsPage() -> impl IntoView {
                     Ok(d) => {
                         let token_url = d.token_url.clone();
                         let org_id = d.me.org_id.clone();
+                        let org_name = d.me.org_name.clone().unwrap_or_default();
                         view! {
-                            <section class="panel" id="register">
+                            <Title text=title(&["Bots", &org_name])/>
+                            <Live><section class="panel" id="register">
                                 <h2 id="register-title">"Register a bot"</h2>
                                 <RegisterForm org=org_id.clone() desk=d.clone() register sent_audience/>
                                 {let now = latest(register.value()); move || now().map(|outcome| match outcome {
@@ -180,9 +213,9 @@ pub fn BotsPage() -> impl IntoView {
                                         <SecretPanel secret token_url=token_url.clone() audience=sent_audience.get() org_id=org_id.clone()/>
                                     }
                                         .into_any(),
-                                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                                    Err(e) => view! { <ErrorNote error=e focus=true/> }.into_any(),
                                 })}
-                            </section>
+                            </section></Live>
                         }
                             .into_any()
                     }
@@ -193,6 +226,7 @@ pub fn BotsPage() -> impl IntoView {
             <h2 id="list-title">"Your bots"</h2>
             <Transition fallback=|| view! { <Loading what="bots"/> }>
                 {move || Suspend::new(async move {
+                    let apis = desk_res.await.map(|d| d.apis).unwrap_or_default();
                     match bots.await {
                         Err(e) => view! { <ErrorNote error=e/> }.into_any(),
                         Ok(list) if list.is_empty() => view! {
@@ -200,10 +234,19 @@ pub fn BotsPage() -> impl IntoView {
                         }.into_any(),
                         Ok(list) => {
                             let org = org.get_untracked();
+                            let count = plural(list.len(), "bot", "bots");
                             view! {
-                                <ul class="list" data-testid="bot-list">
-                                    {list.into_iter().map(|bot| view! { <BotRow org=org.clone() bot/> }).collect_view()}
-                                </ul>
+                                <Live>
+                                    <p class="small muted" data-testid="bot-count">{count}</p>
+                                    <div class="table-wrap" tabindex="0" role="region" aria-label="Your bots">
+                                        <table class="table" data-testid="bot-list">
+                                            <thead><tr><th scope="col">"Bot"</th><th scope="col">"API access"</th><th scope="col">"Client id"</th><th scope="col">"Registered"</th></tr></thead>
+                                            <tbody>
+                                                {list.into_iter().map(|bot| view! { <BotRow org=org.clone() bot apis=apis.clone()/> }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
+                                </Live>
                             }
                                 .into_any()
                         }

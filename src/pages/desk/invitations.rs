@@ -3,11 +3,13 @@
 //! after confirmation. One Management API read, the members page another.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
-use super::org_param;
+use super::{org_param, plural};
 use crate::api::members::{list_invitations, InviteMember, ResendInvitation, RevokeInvitation};
-use crate::components::feedback::{flag, latest, ConfirmButton, ErrorNote, Loading};
+use crate::components::copy::CopyButton;
+use crate::components::feedback::{flag, latest, ConfirmButton, ErrorNote, Loading, Outcome};
+use crate::components::layout::PageTitle;
+use crate::components::ready::{ChangeForm, Live};
 use crate::model::members::{InvitationView, Invitations, RoleRef};
 
 fn day(ts: &str) -> String {
@@ -16,17 +18,25 @@ fn day(ts: &str) -> String {
 
 /// The link to pass on, shown after inviting or resending (Auth0 also emails it).
 #[component]
-fn SentNote(invitation: InvitationView) -> impl IntoView {
+fn SentNote(invitation: InvitationView, #[prop(into)] id: String) -> impl IntoView {
+    let text = format!(
+        "Invitation sent to {}, valid until {}.",
+        invitation.email,
+        day(&invitation.expires_at)
+    );
     view! {
-        <div class="note note--ok" role="status" data-testid="invitation-sent">
-            <p>{format!("Invitation sent to {}, valid until {}.", invitation.email, day(&invitation.expires_at))}</p>
+        <Outcome testid="invitation-sent">
+            <p>{text}</p>
             {invitation.url.map(|url| view! {
                 <div class="field">
-                    <label for="invitation-link">"Invitation link (if the email does not arrive)"</label>
-                    <input id="invitation-link" readonly value=url/>
+                    <label for=id.clone()>"Invitation link (if the email does not arrive)"</label>
+                    <div class="secret-row">
+                        <input id=id readonly value=url.clone()/>
+                        <CopyButton value=url what="invitation link"/>
+                    </div>
                 </div>
             })}
-        </div>
+        </Outcome>
     }
 }
 
@@ -42,22 +52,22 @@ fn InviteForm(org: String, data: Invitations, invite: ServerAction<InviteMember>
     let chosen = RwSignal::new(default_role.clone());
     let days = RwSignal::new(data.default_days.to_string());
     let max = data.max_days;
+    // After a send the address is cleared for the next one; roles and validity stay as chosen.
     Effect::new(move |_| {
         if let Some(Ok(_)) = invite.value().get() {
             email.set(String::new());
         }
     });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit = Callback::new(move |_: leptos::ev::SubmitEvent| {
         invite.dispatch(InviteMember {
             org_id: org.clone(),
             email: email.get(),
             roles: chosen.get(),
             days: days.get().trim().parse().unwrap_or(0),
         });
-    };
+    });
     view! {
-        <form class="form" on:submit=submit aria-labelledby="invite-title">
+        <ChangeForm class="form" on_submit=submit labelledby="invite-title">
             <div class="field">
                 <label for="invite-email">"Email"</label>
                 <input id="invite-email" type="email" required maxlength="254" autocomplete="off"
@@ -65,19 +75,25 @@ fn InviteForm(org: String, data: Invitations, invite: ServerAction<InviteMember>
             </div>
             <fieldset class="roles">
                 <legend>"Roles"</legend>
-                {data.assignable.into_iter().map(|RoleRef { id, name }| {
+                {data.assignable.into_iter().map(|RoleRef { id, name, description }| {
                     let (a, b) = (id.clone(), id.clone());
                     let input_id = format!("invite-role-{id}");
                     let for_id = input_id.clone();
+                    let about = format!("{input_id}-about");
+                    let described_by = description.as_ref().map(|_| about.clone());
                     view! {
-                        <label class="check" for=for_id>
-                            <input id=input_id type="checkbox" prop:checked=move || chosen.read().contains(&a)
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    chosen.update(|v| { v.retain(|x| x != &b); if on { v.push(b.clone()); } });
-                                }/>
-                            {name}
-                        </label>
+                        <div class="check-row">
+                            <label class="check" for=for_id>
+                                <input id=input_id type="checkbox" prop:checked=move || chosen.read().contains(&a)
+                                    aria-describedby=described_by
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        chosen.update(|v| { v.retain(|x| x != &b); if on { v.push(b.clone()); } });
+                                    }/>
+                                {name}
+                            </label>
+                            {description.map(|d| view! { <span id=about class="muted small">{d}</span> })}
+                        </div>
                     }
                 }).collect_view()}
             </fieldset>
@@ -90,7 +106,7 @@ fn InviteForm(org: String, data: Invitations, invite: ServerAction<InviteMember>
             <button type="submit" class="btn btn--primary" disabled=flag(invite.pending())>
                 {let busy = flag(invite.pending()); move || if busy() { "Inviting…" } else { "Send invitation" }}
             </button>
-        </form>
+        </ChangeForm>
     }
 }
 
@@ -114,6 +130,8 @@ fn PendingRow(
     };
     let (o1, i1) = (org.clone(), invitation.id.clone());
     let (o2, i2) = (org, invitation.id.clone());
+    let link = invitation.url.clone();
+    let who = invitation.email.clone();
     view! {
         <li class="list__item" data-testid="invitation-row" data-email=invitation.email.clone()>
             <span class="list__title">{invitation.email.clone()}</span>
@@ -121,6 +139,7 @@ fn PendingRow(
             <span class="small" class:muted=!invitation.expired>{expiry}</span>
             <span class="small muted">{format!("invited by {}", invitation.inviter)}</span>
             <div class="actions">
+                {link.map(|url| view! { <CopyButton value=url what=format!("invitation link for {who}")/> })}
                 <button type="button" class="btn" disabled=flag(resend.pending())
                     on:click=move |_| { resend.dispatch(ResendInvitation { org_id: o1.clone(), id: i1.clone() }); }>
                     "Resend"
@@ -137,7 +156,7 @@ fn PendingRow(
 pub fn InvitationsPage() -> impl IntoView {
     let org = org_param();
     view! {
-        <Title text="Invitations"/>
+        <PageTitle page="Invitations"/>
         <h1>"Invitations"</h1>
         <p class="lead">
             "Invite people to your organization with the roles they need. They join when they follow the link. "
@@ -145,6 +164,13 @@ pub fn InvitationsPage() -> impl IntoView {
         </p>
         <InvitationsSection/>
     }
+}
+
+/// Which change on the page answered last: only its notice shows, so notices do not pile up.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Last {
+    Resend,
+    Revoke,
 }
 
 #[component]
@@ -156,6 +182,19 @@ fn InvitationsSection() -> impl IntoView {
     crate::components::queue::track(resend.pending());
     let revoke = ServerAction::<RevokeInvitation>::new();
     crate::components::queue::track(revoke.pending());
+    let last = RwSignal::new(None::<Last>);
+    Effect::new(move |_| {
+        if resend.version().get() > 0 {
+            last.set(Some(Last::Resend));
+        }
+    });
+    Effect::new(move |_| {
+        if revoke.version().get() > 0 {
+            last.set(Some(Last::Revoke));
+        }
+    });
+    // The form reads the roles once; the list follows every change.
+    let form_data = Resource::new(move || org.get(), list_invitations);
     let data = Resource::new(
         move || {
             (
@@ -172,26 +211,29 @@ fn InvitationsSection() -> impl IntoView {
             <h2 id="invite-title">"Invite someone"</h2>
             <Suspense fallback=|| view! { <Loading what="the invitation form"/> }>
                 {move || Suspend::new(async move {
-                    match data.await {
+                    match form_data.await {
                         Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                        Ok(d) => view! { <InviteForm org=org.get_untracked() data=d invite/> }.into_any(),
+                        Ok(d) => view! { <Live><InviteForm org=org.get_untracked() data=d invite/></Live> }.into_any(),
                     }
                 })}
             </Suspense>
             {let now = latest(invite.value()); move || now().map(|r| match r {
-                Ok(i) => view! { <SentNote invitation=i/> }.into_any(),
-                Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                Ok(i) => view! { <SentNote invitation=i id="invitation-link"/> }.into_any(),
+                Err(e) => view! { <ErrorNote error=e focus=true/> }.into_any(),
             })}
         </section>
         <section aria-labelledby="pending-title">
             <h2 id="pending-title">"Pending invitations"</h2>
-            {let now = latest(resend.value()); move || now().map(|r| match r {
-                Ok(i) => view! { <SentNote invitation=i/> }.into_any(),
-                Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-            })}
-            {let now = latest(revoke.value()); move || match now() {
-                Some(Ok(())) => Some(view! { <p class="note note--ok" role="status">"Invitation withdrawn."</p> }.into_any()),
-                Some(Err(e)) => Some(view! { <ErrorNote error=e/> }.into_any()),
+            {let (resent, revoked) = (latest(resend.value()), latest(revoke.value()));
+            move || match last.get() {
+                Some(Last::Resend) => resent().map(|r| match r {
+                    Ok(i) => view! { <SentNote invitation=i id="resent-invitation-link"/> }.into_any(),
+                    Err(e) => view! { <ErrorNote error=e focus=true/> }.into_any(),
+                }),
+                Some(Last::Revoke) => revoked().map(|r| match r {
+                    Ok(()) => view! { <Outcome><p>"Invitation withdrawn."</p></Outcome> }.into_any(),
+                    Err(e) => view! { <ErrorNote error=e focus=true/> }.into_any(),
+                }),
                 None => None,
             }}
             <Transition fallback=|| view! { <Loading what="invitations"/> }>
@@ -201,10 +243,14 @@ fn InvitationsSection() -> impl IntoView {
                         Ok(d) if d.list.is_empty() => view! { <p class="empty" data-testid="no-invitations">"No pending invitations."</p> }.into_any(),
                         Ok(d) => {
                             let org = org.get_untracked();
+                            let count = plural(d.list.iter().filter(|i| !i.expired).count(), "pending invitation", "pending invitations");
                             view! {
-                                <ul class="list" data-testid="invitation-list">
-                                    {d.list.into_iter().map(|i| view! { <PendingRow org=org.clone() invitation=i resend revoke/> }).collect_view()}
-                                </ul>
+                                <Live>
+                                    <p class="small muted">{count}</p>
+                                    <ul class="list" data-testid="invitation-list">
+                                        {d.list.into_iter().map(|i| view! { <PendingRow org=org.clone() invitation=i resend revoke/> }).collect_view()}
+                                    </ul>
+                                </Live>
                             }
                             .into_any()
                         }

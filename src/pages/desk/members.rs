@@ -1,14 +1,21 @@
 //! `/orgs/:org/members`: who is in the organization, their roles, search, removal; and invitations.
 
+use crate::components::layout::PageTitle;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::org_param;
 use crate::api::members::{list_members, search_members, RemoveMember, SetMemberRole};
-use crate::components::feedback::{flag, latest, ConfirmButton, ErrorNote, Loading};
+use crate::components::feedback::{latest, AskInline, ConfirmButton, ErrorNote, Loading, Outcome};
 use crate::components::get_form::GetForm;
+use crate::components::ready::Live;
 use crate::model::members::{encode, MemberView, RoleRef, SearchResults};
+
+/// A change to someone's admin role waiting for "yes".
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct AdminChange {
+    on: bool,
+}
 
 #[component]
 fn MemberRow(
@@ -16,6 +23,7 @@ fn MemberRow(
     member: MemberView,
     assignable: Vec<RoleRef>,
     you: String,
+    admin_role: String,
 ) -> impl IntoView {
     let roles = RwSignal::new(member.roles.clone());
     let set_role = ServerAction::<SetMemberRole>::new();
@@ -40,6 +48,18 @@ fn MemberRow(
     let row_id = member
         .user_id
         .replace(|c: char| !c.is_ascii_alphanumeric(), "-");
+    // Giving or taking the admin role is asked about first: it decides who runs the desk.
+    let asking = RwSignal::new(None::<AdminChange>);
+    let (org_a, user_a, admin_a) = (org.clone(), user_id.clone(), admin_role.clone());
+    let apply_admin = move |on: bool| {
+        asking.set(None);
+        set_role.dispatch(SetMemberRole {
+            org_id: org_a.clone(),
+            user_id: user_a.clone(),
+            role_id: admin_a.clone(),
+            on,
+        });
+    };
     let checks = assignable
         .into_iter()
         .map(|role| {
@@ -47,27 +67,69 @@ fn MemberRow(
             let checked_id = role.id.clone();
             let input_id = format!("role-{row_id}-{}", role.id);
             let for_id = input_id.clone();
+            let is_admin_role = role.id == admin_role;
+            // Your own admin role is locked: another admin can take it, you cannot drop it by a click.
+            let locked = is_you && is_admin_role;
+            let title = locked.then_some("Your own admin role is locked. Another admin can change it.");
+            let described = role.description.clone();
+            let description_id = format!("{input_id}-about");
+            let described_by = [
+                described.as_ref().map(|_| description_id.clone()),
+                locked.then(|| format!("locked-{row_id}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
             view! {
-                <label class="check" for=for_id>
+                <label class="check" for=for_id title=title.map(String::from).or(described.clone())>
                     <input id=input_id type="checkbox"
                         prop:checked=move || roles.read().iter().any(|r| r.id == checked_id)
-                        disabled=flag(set_role.pending())
+                        disabled=move || locked || set_role.pending().try_get().unwrap_or(false)
+                        aria-describedby=(!described_by.is_empty()).then_some(described_by)
                         on:change=move |ev| {
-                            set_role.dispatch(SetMemberRole { org_id: org.clone(), user_id: user_id.clone(), role_id: id.clone(), on: event_target_checked(&ev) });
+                            let on = event_target_checked(&ev);
+                            if is_admin_role {
+                                // Shown as it was until confirmed.
+                                roles.update(|_| ());
+                                asking.set(Some(AdminChange { on }));
+                            } else {
+                                set_role.dispatch(SetMemberRole { org_id: org.clone(), user_id: user_id.clone(), role_id: id.clone(), on });
+                            }
                         }/>
                     {role.name.clone()}
                 </label>
+                {described.map(|d| view! { <span id=description_id class="visually-hidden">{d}</span> })}
             }
         })
         .collect_view();
     let (org_r, user_r, email_r) = (org.clone(), member.user_id.clone(), member.email.clone());
+    let who = member.email.clone();
+    let confirm = move || {
+        asking.get().map(|change| {
+            let question = if change.on {
+                format!("Make {who} an admin? They will be able to manage bots, API access, members and apps.")
+            } else {
+                format!("Take the admin role from {who}? They lose the desk at once.")
+            };
+            let yes = if change.on { "Make admin" } else { "Take admin role" };
+            let apply = apply_admin.clone();
+            view! {
+                <AskInline question yes on_yes=Callback::new(move |_| apply(change.on)) on_no=Callback::new(move |_| asking.set(None))/>
+            }
+        })
+    };
     view! {
         <li class="list__item member" data-testid="member-row" data-email=member.email.clone()>
-            {move || removed().then(|| view! { <p class="note note--ok" role="status">{format!("{} was removed.", email_r)}</p> })}
+            {move || removed().then(|| {
+                let text = format!("{email_r} was removed.");
+                view! { <Outcome><p>{text}</p></Outcome> }
+            })}
             <div class="member__body" hidden=removed>
                 <div class="member__who">
                     <span class="list__title">{label.clone()} {is_you.then_some(view! { <span class="muted small">" (you)"</span> })}</span>
                     <span class="small muted">{member.email.clone()}</span>
+                    {is_you.then(|| view! { <span class="small muted" id=format!("locked-{row_id}")>"Your own admin role is locked; another admin can change it."</span> })}
                 </div>
                 <fieldset class="roles">
                     <legend class="visually-hidden">{format!("Roles of {}", member.email)}</legend>
@@ -83,8 +145,9 @@ fn MemberRow(
                     }
                 })}
                 </div>
-                {let now = latest(set_role.value()); move || now().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
-                {let now = latest(remove.value()); move || now().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e/> })}
+                {confirm}
+                {let now = latest(set_role.value()); move || now().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e focus=true/> })}
+                {let now = latest(remove.value()); move || now().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e focus=true/> })}
             </div>
         </li>
     }
@@ -134,7 +197,7 @@ pub fn MembersPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Members"/>
+        <PageTitle page="Members"/>
         <h1>"Members"</h1>
         <p class="lead">"People in your organization and their roles. Role changes apply at their next sign-in or token."</p>
         <p class="actions">
@@ -167,19 +230,19 @@ pub fn MembersPage() -> impl IntoView {
                     };
                     let empty = members.is_empty();
                     let first = from.get_untracked().is_some() && note.is_none();
-                    view! {
+                    view! { <Live>
                         {note.map(|n| view! { <p class="small muted" role="status" data-testid="search-note">{n}</p> })}
                         {empty.then(|| view! { <p class="empty">"No members match."</p> })}
                         <ul class="list" data-testid="member-list">
                             {members.into_iter().map(|m| view! {
-                                <MemberRow org=org.clone() member=m assignable=page.assignable.clone() you=page.you.clone()/>
+                                <MemberRow org=org.clone() member=m assignable=page.assignable.clone() you=page.you.clone() admin_role=page.admin_role.clone()/>
                             }).collect_view()}
                         </ul>
                         <nav class="actions" aria-label="Pages">
                             {first.then(|| view! { <a class="btn" href=format!("/orgs/{org}/members")>"First page"</a> })}
                             {next.map(|n| view! { <a class="btn" href=format!("/orgs/{org}/members?from={}", encode(&n))>"Next page"</a> })}
                         </nav>
-                    }
+                    </Live> }
                     .into_any()
                 })}
             </Transition>

@@ -17,6 +17,25 @@ pub fn org_param() -> Memo<String> {
     Memo::new(move |_| params.read().get("org").unwrap_or_default())
 }
 
+/// `1 bot`, `2 bots`, `0 bots`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// A page title with the organization (and object) it is about: "Bots · Acme Travel".
+pub fn title(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 pub fn api_label(audience: &str) -> String {
     audience
         .trim_start_matches("https://")

@@ -1,11 +1,14 @@
-//! `/orgs/:org`: the organization at a glance.
+//! `/orgs/:org`: the organization at a glance — what an admin wants first: its members, invitations
+//! waiting for an answer, its bots, and what happened lately.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
-use super::org_param;
+use super::{org_param, plural};
 use crate::api::desk::{list_bots, load_desk};
+use crate::api::members::{audit_log, list_invitations, list_members};
 use crate::components::feedback::{ErrorNote, Loading};
+use crate::components::layout::PageTitle;
+use crate::model::members::action_label;
 
 #[component]
 pub fn Overview() -> impl IntoView {
@@ -14,20 +17,36 @@ pub fn Overview() -> impl IntoView {
         move || org.get(),
         |org| async move {
             let d = load_desk(org.clone()).await?;
-            let bots = list_bots(org).await?;
+            let bots = list_bots(org.clone()).await?;
             Ok::<_, crate::model::AppError>((d, bots))
         },
     );
+    // Each part loads on its own: a slow list does not hold up the rest of the page.
+    let members = Resource::new(move || org.get(), |org| list_members(org, None));
+    let invitations = Resource::new(move || org.get(), list_invitations);
+    let recent = Resource::new(
+        move || org.get(),
+        |org| {
+            audit_log(
+                org,
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                None,
+            )
+        },
+    );
     view! {
-        <Title text="Overview"/>
+        <PageTitle page="Overview"/>
         <Suspense fallback=|| view! { <Loading what="your organization"/> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                    Err(e) => view! { <h1>"Overview"</h1> <ErrorNote error=e/> }.into_any(),
                     Ok((d, bots)) => {
                         let org_name = d.me.org_name.clone().unwrap_or_else(|| d.me.org_id.clone());
+                        let home = format!("/orgs/{}", d.me.org_id);
                         let granted: usize = bots.iter().map(|b| b.access.len()).sum();
-                        let bots_href = format!("/orgs/{}/bots", d.me.org_id);
                         view! {
                             <section class="hero hero--compact">
                                 <p class="muted small">"Organization"</p>
@@ -36,21 +55,67 @@ pub fn Overview() -> impl IntoView {
                             </section>
                             <ul class="cards">
                                 <li class="card">
-                                    <h2 class="card__number" data-testid="bot-count">{bots.len()}</h2>
-                                    <p>"bots registered"</p>
-                                    <p><a href=bots_href.clone()>"Manage bots"</a></p>
+                                    <Suspense fallback=|| view! { <p class="muted">"Counting members…"</p> }>
+                                        {move || Suspend::new(async move {
+                                            let (n, what) = match members.await {
+                                                Ok(p) if p.next.is_some() => (format!("{}+", p.members.len()), "members"),
+                                                Ok(p) => (p.members.len().to_string(), if p.members.len() == 1 { "member" } else { "members" }),
+                                                Err(_) => ("–".to_string(), "members"),
+                                            };
+                                            view! { <p class="card__number" data-testid="member-count">{n}</p> <h2 class="card__label">{what}</h2> }
+                                        })}
+                                    </Suspense>
+                                    <p><a href=format!("{home}/members")>"Members and roles"</a></p>
                                 </li>
                                 <li class="card">
-                                    <h2 class="card__number">{granted}</h2>
-                                    <p>"API grants, each for this organization only"</p>
-                                    <p><a href=format!("{bots_href}#register")>"Register a bot"</a></p>
+                                    <Suspense fallback=|| view! { <p class="muted">"Counting invitations…"</p> }>
+                                        {move || Suspend::new(async move {
+                                            let (n, what) = match invitations.await {
+                                                Ok(i) => {
+                                                    let n = i.list.iter().filter(|x| !x.expired).count();
+                                                    (n.to_string(), if n == 1 { "pending invitation" } else { "pending invitations" })
+                                                }
+                                                Err(_) => ("–".to_string(), "pending invitations"),
+                                            };
+                                            view! { <p class="card__number" data-testid="invitation-count">{n}</p> <h2 class="card__label">{what}</h2> }
+                                        })}
+                                    </Suspense>
+                                    <p><a href=format!("{home}/invitations")>"Invite someone"</a></p>
                                 </li>
                                 <li class="card">
-                                    <h2 class="card__number">{d.apis.len()}</h2>
-                                    <p>"vendor APIs you can grant"</p>
-                                    <p><a href="/rules">"How access works"</a></p>
+                                    <p class="card__number" data-testid="bot-count">{bots.len()}</p>
+                                    <h2 class="card__label">{if bots.len() == 1 { "bot" } else { "bots" }}</h2>
+                                    <p>{format!("{} for this organization only", plural(granted, "API grant", "API grants"))}</p>
+                                    <p><a href=format!("{home}/bots")>"Manage bots"</a></p>
                                 </li>
                             </ul>
+                            <section aria-labelledby="recent-title">
+                                <h2 id="recent-title">"Recent activity"</h2>
+                                <Suspense fallback=|| view! { <Loading what="recent activity"/> }>
+                                    {move || Suspend::new(async move {
+                                        match recent.await {
+                                            Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                                            Ok(p) if p.entries.is_empty() => view! { <p class="empty">"Nothing has happened yet."</p> }.into_any(),
+                                            Ok(p) => view! {
+                                                <ul class="activity" data-testid="recent-activity">
+                                                    {p.entries.into_iter().take(6).map(|e| {
+                                                        let on = e.target_name.clone().or(e.target.clone()).unwrap_or_default();
+                                                        view! {
+                                                            <li>
+                                                                <span class="small muted nowrap">{e.at.get(..16).unwrap_or(&e.at).replace('T', " ")}</span>
+                                                                " " <strong>{e.actor.clone()}</strong> " · " {action_label(&e.action).to_string()}
+                                                                {(!on.is_empty()).then(|| view! { <span class="muted">" · " {on}</span> })}
+                                                                {(e.result != "ok").then(|| view! { " " <span class=format!("badge badge--{}", e.result)>{e.result.clone()}</span> })}
+                                                            </li>
+                                                        }
+                                                    }).collect_view()}
+                                                </ul>
+                                                <p><a href=format!("/orgs/{}/audit", org.get_untracked())>"The whole audit log"</a></p>
+                                            }.into_any(),
+                                        }
+                                    })}
+                                </Suspense>
+                            </section>
                         }
                             .into_any()
                     }

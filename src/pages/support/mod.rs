@@ -14,7 +14,7 @@ pub fn GrantTable(grants: Vec<GrantLine>) -> impl IntoView {
         return view! { <p class="empty">"No client grants."</p> }.into_any();
     }
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Client grants">
             <table class="table" data-testid="grant-table">
                 <thead>
                     <tr><th scope="col">"Client"</th><th scope="col">"API"</th><th scope="col">"Scopes"</th><th scope="col">"Organizations"</th><th scope="col">"Registered by orgdesk for"</th></tr>

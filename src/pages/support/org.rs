@@ -23,7 +23,7 @@ pub fn SupportOrg() -> impl IntoView {
         |(org, from)| load_org_dossier(org, from),
     );
     view! {
-        <Title text="Organization · Support"/>
+        <Title text="Organization · Support console"/>
         <p><a href="/support">"← Support console"</a></p>
         <Suspense fallback=|| view! { <Loading what="the organization"/> }>
             {move || Suspend::new(async move {
@@ -33,7 +33,9 @@ pub fn SupportOrg() -> impl IntoView {
                 };
                 let id = d.org.id.clone();
                 let title = d.org.display_name.clone().unwrap_or(d.org.name.clone());
+                let page_title = format!("{title} · Support console");
                 view! {
+                    <Title text=page_title/>
                     <section class="hero hero--compact">
                         <p class="muted small">"Organization (read-only)"</p>
                         <h1>{title}</h1>
@@ -69,7 +71,7 @@ pub fn SupportOrg() -> impl IntoView {
                     </section>
                     <section aria-labelledby="s-members">
                         <h2 id="s-members">"Members"</h2>
-                        <div class="table-wrap"><table class="table" data-testid="support-members">
+                        <div class="table-wrap" tabindex="0" role="region" aria-label="Members"><table class="table" data-testid="support-members">
                             <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Roles"</th></tr></thead>
                             <tbody>
                                 {d.members.into_iter().map(|m| view! {

@@ -113,6 +113,21 @@ pub async fn by_id(ctx: &Ctx<'_>, app_id: &str) -> Result<AppRow, ServiceError> 
         .ok_or(ServiceError::Missing("That app"))
 }
 
+/// A published app, for a visitor who is not signed in (None when it is not offered).
+pub async fn public(
+    db: &crate::server::db::Db,
+    app_id: &str,
+) -> Result<Option<AppRow>, sqlx::Error> {
+    if !crate::server::ids::app(app_id) {
+        return Ok(None);
+    }
+    let app: Option<AppRow> = sqlx::query_as(&format!("{APP_SELECT} WHERE a.app_id = $1"))
+        .bind(app_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(app.filter(AppRow::is_published))
+}
+
 pub async fn by_client(
     db: &crate::server::db::Db,
     client_id: &str,
@@ -121,6 +136,18 @@ pub async fn by_client(
         .bind(client_id)
         .fetch_optional(db)
         .await
+}
+
+/// The app a bot is published as, with who installed it.
+pub async fn as_app(
+    db: &crate::server::db::Db,
+    client_id: &str,
+) -> Result<Option<(AppRow, Vec<InstallRow>)>, sqlx::Error> {
+    let Some(app) = by_client(db, client_id).await? else {
+        return Ok(None);
+    };
+    let list = installs(db, &app.app_id).await?;
+    Ok(Some((app, list)))
 }
 
 pub async fn installs(
