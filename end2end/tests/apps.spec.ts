@@ -23,11 +23,14 @@ test('publish an app, install it in another organization, get a token, uninstall
   await expect(page.getByLabel('Bot', { exact: true })).toHaveValue(clientId);
   await expect(page.getByLabel('read:bookings')).toBeChecked();
   await page.getByLabel('read:trips').check();
+  // The app is the bot's own grant: asking for more changes what the bot can do, and says so.
+  await expect(page.getByTestId('access-change')).toContainText('gives it read:trips');
+  await page.getByLabel("Change the bot's access too").check();
   await page.getByLabel('Public description').fill('Keeps your agency trips in sync with Initech.');
   await page.getByRole('button', { name: 'Publish app' }).click();
   await expect(page.getByTestId('published')).toBeVisible();
   const published = page.getByTestId('published-app').filter({ hasText: 'Trip sync' });
-  const link = await published.getByLabel('Install link').inputValue();
+  const link = await published.getByRole('textbox', { name: 'Install link' }).inputValue();
   expect(link).toMatch(/\/apps\/app_[0-9a-f]+$/);
 
   // Globex's admin opens the link, reads what it asks for, approves.
@@ -66,8 +69,8 @@ test('publish an app, install it in another organization, get a token, uninstall
   await globex.close();
 });
 
-test('signed out, the install link asks to sign in first', async ({ page }) => {
-  const response = await page.goto('/apps/app_0123456789abcdef');
-  expect(response?.status()).toBe(401);
-  await expect(page.getByRole('link', { name: 'Sign in' }).first()).toBeVisible();
+test('an unknown install link is a 404', async ({ page }) => {
+  const response = await page.goto('/apps/app_0123456789abcdef0123456789abcdef');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('alert')).toContainText('does not exist');
 });
