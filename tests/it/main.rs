@@ -17,6 +17,7 @@ mod mgmt_api;
 mod mgmt_client;
 mod oas;
 mod oidc_login;
+mod pages;
 mod replicas;
 mod store;
 mod support;
