@@ -6,7 +6,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-APT_PACKAGES=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22 rustfmt-web rust-web-clippy chromium)
+APT_PACKAGES=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22 rustfmt-web rust-web-clippy chromium brotli)
 WASM_BINDGEN_VERSION="0.2.130"
 CARGO_FUZZ_VERSION="0.13.2"
 export RUSTC_BOOTSTRAP=1
@@ -169,16 +169,44 @@ build_bundle() {
     wasm_dir=target/wasm32-unknown-unknown/debug
   fi
   step "Building the browser bundle (hydrate, wasm32, profile $wasm_profile)"
-  cargo build --lib --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort \
+  # Release: no file/line locations in panic messages (less to download; the test build keeps them
+  # for diagnosis). -Zfmt-debug=none would save a little more but changes what Debug formatting
+  # prints at run time, which only the release bundle would then do. Target flags replace the [build]
+  # ones, so erase_components is repeated here.
+  local wasm_flags="--cfg erase_components"
+  [ "$profile" = release ] && wasm_flags="$wasm_flags -Zlocation-detail=none"
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$wasm_flags" \
+    cargo build --lib --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort \
     --no-default-features --features hydrate --profile "$wasm_profile" || return 1
   local pkg=target/site/pkg
   rm -rf "$pkg" && mkdir -p "$pkg"
   wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name orgdesk "$wasm_dir/orgdesk.wasm"
-  # Leptos' hydration script loads pkg/orgdesk.wasm.
   mv "$pkg/orgdesk_bg.wasm" "$pkg/orgdesk.wasm"
   if [ "$profile" = release ]; then
     wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int -o "$pkg/orgdesk.wasm" "$pkg/orgdesk.wasm"
   fi
   cp style/main.css "$pkg/orgdesk.css"
+  name_and_compress "$pkg" "$profile"
   cp -r public/. target/site/
+}
+
+# name_and_compress PKG PROFILE: each file named after its content (orgdesk.<hash>.js/.wasm share one
+# hash, the stylesheet has its own), the names written to PKG/assets.json for the server, and a .br
+# and a .gz beside each file (brotli -q 11 for release; quicker levels for the test build).
+name_and_compress() {
+  local pkg="$1" profile="$2" hash css_hash level=11
+  [ "$profile" = release ] || level=5
+  hash=$(cat "$pkg/orgdesk.js" "$pkg/orgdesk.wasm" | sha256sum | cut -c1-16)
+  css_hash=$(sha256sum "$pkg/orgdesk.css" | cut -c1-16)
+  mv "$pkg/orgdesk.js" "$pkg/orgdesk.$hash.js"
+  mv "$pkg/orgdesk.wasm" "$pkg/orgdesk.$hash.wasm"
+  # The plain name stays too, for the few pages rendered outside Leptos (served revalidated).
+  cp "$pkg/orgdesk.css" "$pkg/orgdesk.$css_hash.css"
+  printf '{"output_name": "orgdesk.%s", "css": "orgdesk.%s.css"}\n' "$hash" "$css_hash" > "$pkg/assets.json"
+  local f
+  for f in "$pkg"/orgdesk.*.js "$pkg"/orgdesk.*.wasm "$pkg"/orgdesk*.css; do
+    gzip -9 -k -f "$f"
+    brotli -q "$level" -k -f "$f"
+  done
+  info "bundle: orgdesk.$hash.{js,wasm}, orgdesk.$css_hash.css (with .br and .gz)"
 }

@@ -1,9 +1,10 @@
 //! The HTML shell and the route table: which page lives at which path.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use leptos_router::SsrMode;
 
 use crate::components::layout::Layout;
 use crate::pages::desk::{
@@ -22,6 +23,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let nonce = leptos::nonce::use_nonce().map(|n| n.to_string());
     #[cfg(not(feature = "ssr"))]
     let nonce: Option<String> = None;
+    // The stylesheet under its content-hashed name (the shell is only ever rendered on the server).
+    #[cfg(feature = "ssr")]
+    let css = use_context::<crate::server::state::AppState>()
+        .map(|s| s.assets.css_href())
+        .unwrap_or_else(|| "/pkg/orgdesk.css".into());
+    #[cfg(not(feature = "ssr"))]
+    let css = String::new();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -30,6 +38,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" id="orgdesk-css" href=css/>
                 // Before anything else can run: keeps what is typed or clicked until the page is ready.
                 <script nonce=nonce inner_html=crate::components::ready::EARLY_SCRIPT></script>
                 <HydrationScripts options/>
@@ -64,24 +73,25 @@ fn page_policy() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="orgdesk-css" href="/pkg/orgdesk.css"/>
         <Title formatter=|title: String| format!("{title} · orgdesk")/>
+        // In-order streaming: each part arrives in its place, so a page is whole without JavaScript
+        // (out-of-order streaming needs a script to move late parts where they belong).
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=Landing/>
-                    <Route path=path!("/rules") view=Rules/>
-                    <Route path=path!("/joined") view=JoinedPage/>
-                    <Route path=path!("/orgs/:org") view=Overview/>
-                    <Route path=path!("/orgs/:org/bots") view=BotsPage/>
-                    <Route path=path!("/orgs/:org/bots/:client_id") view=BotPage/>
-                    <Route path=path!("/orgs/:org/members") view=MembersPage/>
-                    <Route path=path!("/orgs/:org/invitations") view=InvitationsPage/>
-                    <Route path=path!("/orgs/:org/audit") view=AuditLogPage/>
-                    <Route path=path!("/orgs/:org/apps") view=AppsPage/>
-                    <Route path=path!("/apps/:app_id") view=InstallPage/>
-                    <Route path=path!("/support") view=SupportHome/>
-                    <Route path=path!("/support/orgs/:org") view=SupportOrg/>
+                    <Route path=path!("/") view=Landing ssr=SsrMode::InOrder/>
+                    <Route path=path!("/rules") view=Rules ssr=SsrMode::InOrder/>
+                    <Route path=path!("/joined") view=JoinedPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/orgs/:org") view=Overview ssr=SsrMode::InOrder/>
+                    <Route path=path!("/orgs/:org/bots") view=BotsPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/orgs/:org/bots/:client_id") view=BotPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/orgs/:org/members") view=MembersPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/orgs/:org/invitations") view=InvitationsPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/orgs/:org/audit") view=AuditLogPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/orgs/:org/apps") view=AppsPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/apps/:app_id") view=InstallPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/support") view=SupportHome ssr=SsrMode::InOrder/>
+                    <Route path=path!("/support/orgs/:org") view=SupportOrg ssr=SsrMode::InOrder/>
                 </Routes>
             </Layout>
         </Router>

@@ -35,7 +35,8 @@ test('pages hydrate under the Content-Security-Policy without a single violation
 });
 
 test('the browser bundle carries no server-side secret', async ({ request }) => {
-  for (const file of ['/pkg/orgdesk.wasm', '/pkg/orgdesk.js', '/pkg/orgdesk.css']) {
+  const names = await (await request.get('/pkg/assets.json')).json();
+  for (const file of [`/pkg/${names.output_name}.wasm`, `/pkg/${names.output_name}.js`, `/pkg/${names.css}`]) {
     const response = await request.get(file);
     expect(response.status(), file).toBe(200);
     const body = (await response.body()).toString('latin1');

@@ -76,6 +76,13 @@ pub struct BotApp {
     pub installers: Vec<String>,
 }
 
+/// A notice left by a change form that answered without JavaScript.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flash {
+    pub ok: bool,
+    pub text: String,
+}
+
 /// A client secret, shown once. Never stored; the page forgets it on reload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewSecret {

@@ -9,6 +9,7 @@ use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
 use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{
     MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -64,6 +65,7 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
         .route("/login", get(auth_routes::login))
         .route("/auth/callback", get(auth_routes::callback))
         .route("/logout", post(auth_routes::logout))
+        .route("/forms/{*endpoint}", post(super::forms::submit))
         .route("/orgs/{org}/audit.csv", get(exports::org_audit))
         .route(
             "/support/orgs/{org}/audit.csv",
@@ -71,6 +73,7 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
         )
         .route("/support/reports/{file}", get(exports::support_report))
         .route("/metrics", get(metrics::serve))
+        .nest_service("/pkg", super::assets::service(&config.site_root))
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
@@ -100,6 +103,9 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
         ))
         // Outside every refusal above, so a 403, 413 or 429 is counted under its route too.
         .layer(axum::middleware::from_fn(metrics::track))
+        // Pages, server-call answers and CSV files, br or gzip as the browser asks; a page keeps
+        // streaming (the encoder flushes whenever the page waits). The bundle comes precompressed.
+        .layer(CompressionLayer::new())
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))

@@ -1,5 +1,6 @@
 //! The orgdesk server: configuration, store, HTTP stack and start-up. Compiled only with `ssr`.
 
+pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod auth0;
@@ -9,6 +10,7 @@ pub mod config;
 pub mod csrf;
 pub mod db;
 pub mod exports;
+pub mod forms;
 pub mod headers;
 pub mod health;
 pub mod html;
@@ -122,7 +124,11 @@ async fn identity_provider(
 
 /// Opens the store, binds `config.bind` (port 0 picks a free port) and serves in the background.
 pub async fn start(mut config: Config) -> Result<Running, StartError> {
-    let pkg_js = config.site_root.join("pkg").join("orgdesk.js");
+    let bundle = assets::load(&config.site_root);
+    let pkg_js = config
+        .site_root
+        .join("pkg")
+        .join(format!("{}.js", bundle.output_name));
     if !pkg_js.exists() {
         return Err(StartError::SiteMissing(pkg_js.display().to_string()));
     }
@@ -162,7 +168,7 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
     .await?;
 
     let leptos_options = LeptosOptions::builder()
-        .output_name("orgdesk")
+        .output_name(bundle.output_name.clone())
         .site_root(config.site_root.display().to_string())
         .site_pkg_dir("pkg")
         .site_addr(addr)
@@ -177,6 +183,7 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         catalog: Arc::new(catalog::Catalog::default()),
         cache: Arc::new(cache::ReadCache::default()),
         limiter: Arc::new(limits::Limiter::default()),
+        assets: Arc::new(bundle),
     };
     let app = http::router(state.clone(), sessions);
     tokio::spawn(recovery_passes(state.clone()));

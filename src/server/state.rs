@@ -23,6 +23,8 @@ pub struct AppState {
     pub cache: Arc<super::cache::ReadCache>,
     /// Request-rate buckets (per replica).
     pub limiter: Arc<super::limits::Limiter>,
+    /// The bundle's content-hashed file names.
+    pub assets: Arc<super::assets::Assets>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

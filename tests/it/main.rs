@@ -3,6 +3,7 @@
 mod apps;
 mod attacks;
 mod budget;
+mod bundle;
 mod conformance;
 mod desk;
 mod faults;

@@ -43,6 +43,19 @@ async fn desk_pages_answer_with_the_status_their_content_means() {
         let r = alice.get(app.url(&path)).send().await.unwrap();
         assert_eq!(r.status(), status, "{path}");
     }
+    // Without JavaScript the page is whole: parts arrive in order, in their place.
+    let page = alice
+        .get(app.url(&format!("/orgs/{ACME}/bots/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("data-testid=\"bot-name\">Status bot<"),
+        "the bot's name is in the page as sent"
+    );
     // Another organization cannot see Acme's bot page either.
     let grace = app.sign_in("grace@globex.example", GLOBEX).await;
     let r = grace

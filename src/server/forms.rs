@@ -1,0 +1,599 @@
+//! Change forms without JavaScript. Every change form also posts, as a plain HTML form, to
+//! `/forms/<server function>`; this turns the form's fields into the server function's JSON
+//! arguments (one spec per function, checked against its argument type by a test), runs that same
+//! server function — session, policy, validation and all — and answers as a page: a result that must
+//! be seen once (a new secret, a test token, an invitation link) on a page of its own, anything else
+//! as a notice on the page the form came from. The form carries the session's token as well as
+//! passing the same-origin check every change passes.
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, Method, Request, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use serde_json::{json, Map, Value};
+use tower_sessions::Session;
+
+use super::auth::current_user;
+use super::html::escape;
+use super::state::AppState;
+
+/// How a form field becomes a JSON argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// One value (a missing field is an empty string).
+    Text,
+    /// Every value given under the name, in order (checkboxes).
+    List,
+    /// Present (a ticked checkbox, or "true") or not.
+    Bool,
+    /// A whole number (an unreadable one is 0, which the server function refuses plainly).
+    Int,
+}
+
+/// What the person sees afterwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Done {
+    /// Back to the page the form was on, with this notice.
+    Back(&'static str),
+    /// Back to a page of the organization (`/orgs/<org_id>/<path>`), with this notice.
+    To(&'static str, &'static str),
+    /// A page of its own: what the answer holds must be seen now (and is not kept anywhere).
+    Shown,
+}
+
+pub struct FormSpec {
+    pub endpoint: &'static str,
+    pub fields: &'static [(&'static str, Field)],
+    pub done: Done,
+}
+
+use Field::{Bool, Int, List, Text};
+
+pub const FORMS: &[FormSpec] = &[
+    FormSpec {
+        endpoint: "bots/register",
+        fields: &[
+            ("org_id", Text),
+            ("name", Text),
+            ("description", Text),
+            ("audience", Text),
+            ("scopes", List),
+            ("idempotency_key", Text),
+        ],
+        done: Done::Shown,
+    },
+    FormSpec {
+        endpoint: "bots/rotate",
+        fields: &[("org_id", Text), ("client_id", Text)],
+        done: Done::Shown,
+    },
+    FormSpec {
+        endpoint: "bots/rename",
+        fields: &[("org_id", Text), ("client_id", Text), ("name", Text)],
+        done: Done::Back("Renamed."),
+    },
+    FormSpec {
+        endpoint: "bots/delete",
+        fields: &[("org_id", Text), ("client_id", Text)],
+        done: Done::To("bots", "The bot was deleted."),
+    },
+    FormSpec {
+        endpoint: "bots/grant",
+        fields: &[
+            ("org_id", Text),
+            ("client_id", Text),
+            ("audience", Text),
+            ("scopes", List),
+        ],
+        done: Done::Back("Access granted."),
+    },
+    FormSpec {
+        endpoint: "bots/scopes",
+        fields: &[
+            ("org_id", Text),
+            ("client_id", Text),
+            ("audience", Text),
+            ("scopes", List),
+        ],
+        done: Done::Back("Scopes saved."),
+    },
+    FormSpec {
+        endpoint: "bots/revoke",
+        fields: &[("org_id", Text), ("client_id", Text), ("audience", Text)],
+        done: Done::Back("Access revoked."),
+    },
+    FormSpec {
+        endpoint: "bots/test-token",
+        fields: &[
+            ("org_id", Text),
+            ("client_id", Text),
+            ("audience", Text),
+            ("secret", Text),
+        ],
+        done: Done::Shown,
+    },
+    FormSpec {
+        endpoint: "members/role",
+        fields: &[
+            ("org_id", Text),
+            ("user_id", Text),
+            ("role_id", Text),
+            ("on", Bool),
+        ],
+        done: Done::Back("Role changed."),
+    },
+    FormSpec {
+        endpoint: "members/remove",
+        fields: &[("org_id", Text), ("user_id", Text)],
+        done: Done::Back("The member was removed."),
+    },
+    FormSpec {
+        endpoint: "invitations/create",
+        fields: &[
+            ("org_id", Text),
+            ("email", Text),
+            ("roles", List),
+            ("days", Int),
+        ],
+        done: Done::Shown,
+    },
+    FormSpec {
+        endpoint: "invitations/revoke",
+        fields: &[("org_id", Text), ("id", Text)],
+        done: Done::Back("Invitation withdrawn."),
+    },
+    FormSpec {
+        endpoint: "invitations/resend",
+        fields: &[("org_id", Text), ("id", Text)],
+        done: Done::Shown,
+    },
+    FormSpec {
+        endpoint: "apps/publish",
+        fields: &[
+            ("org_id", Text),
+            ("client_id", Text),
+            ("description", Text),
+            ("audience", Text),
+            ("scopes", List),
+            ("change_access", Bool),
+        ],
+        done: Done::Back("Published. Its install link is in the list below."),
+    },
+    FormSpec {
+        endpoint: "apps/unpublish",
+        fields: &[("org_id", Text), ("app_id", Text)],
+        done: Done::Back("No longer offered for new installs."),
+    },
+    FormSpec {
+        endpoint: "apps/install",
+        fields: &[("org_id", Text), ("app_id", Text)],
+        done: Done::Back("Installed for your organization."),
+    },
+    FormSpec {
+        endpoint: "apps/decline",
+        fields: &[("org_id", Text), ("app_id", Text)],
+        done: Done::Back("Declined. Nothing was changed."),
+    },
+    FormSpec {
+        endpoint: "apps/uninstall",
+        fields: &[("org_id", Text), ("app_id", Text)],
+        done: Done::Back("Uninstalled."),
+    },
+];
+
+/// Changes that cannot be taken back: without JavaScript they are asked about on a page first.
+const ASKED_FIRST: &[&str] = &[
+    "bots/rotate",
+    "bots/delete",
+    "bots/revoke",
+    "members/remove",
+    "invitations/revoke",
+    "apps/unpublish",
+    "apps/uninstall",
+];
+
+pub fn spec(endpoint: &str) -> Option<&'static FormSpec> {
+    FORMS.iter().find(|f| f.endpoint == endpoint)
+}
+
+/// The server function's JSON arguments from the form's fields.
+pub fn arguments(spec: &FormSpec, pairs: &[(String, String)]) -> Value {
+    let mut out = Map::new();
+    for (name, kind) in spec.fields {
+        let all = || {
+            pairs
+                .iter()
+                .filter(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        let value = match kind {
+            Field::Text => json!(all().next().unwrap_or_default()),
+            Field::List => json!(all().filter(|v| !v.is_empty()).collect::<Vec<_>>()),
+            Field::Bool => json!(all().any(|v| v == "on" || v == "true")),
+            Field::Int => json!(all()
+                .next()
+                .and_then(|v| v.trim().parse::<u32>().ok())
+                .unwrap_or(0)),
+        };
+        out.insert(name.to_string(), value);
+    }
+    Value::Object(out)
+}
+
+/// The notice a page shows once after a form answered without JavaScript.
+pub const FLASH_COOKIE: &str = "orgdesk_flash";
+
+fn flash_cookie(ok: bool, text: &str, https: bool) -> Option<HeaderValue> {
+    let value = json!({ "ok": ok, "text": text }).to_string();
+    let value: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+    HeaderValue::from_str(&format!(
+        "{FLASH_COOKIE}={value}; Path=/; Max-Age=120; HttpOnly; SameSite=Lax{}",
+        if https { "; Secure" } else { "" }
+    ))
+    .ok()
+}
+
+/// Reads the notice from a request's cookies (`None` when there is none).
+pub fn flash_from(headers: &axum::http::HeaderMap) -> Option<(bool, String)> {
+    let raw = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == FLASH_COOKIE)
+        .map(|(_, v)| v.to_string())?;
+    let decoded: String = url::form_urlencoded::parse(format!("x={raw}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())?;
+    let value: Value = serde_json::from_str(&decoded).ok()?;
+    let text: String = value.get("text")?.as_str()?.chars().take(500).collect();
+    Some((value.get("ok")?.as_bool()?, text))
+}
+
+/// The `Set-Cookie` that ends the notice once shown.
+pub fn flash_clear(https: bool) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{FLASH_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}",
+        if https { "; Secure" } else { "" }
+    ))
+    .unwrap_or(HeaderValue::from_static("orgdesk_flash=; Max-Age=0"))
+}
+
+/// The page the form was on, if it was one of orgdesk's (else the landing page).
+fn back_to(headers: &axum::http::HeaderMap, public_url: &str) -> String {
+    headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.strip_prefix(public_url))
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .map(String::from)
+        .unwrap_or_else(|| "/".to_string())
+}
+
+/// `POST /forms/{*endpoint}`.
+pub async fn submit(
+    State(state): State<AppState>,
+    session: Session,
+    Path(endpoint): Path<String>,
+    request: Request<Body>,
+) -> Response {
+    let Some(spec) = spec(&endpoint) else {
+        return page(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "<p>There is no such form.</p>",
+            "/",
+        );
+    };
+    let https = state.config.is_https();
+    let (parts, body) = request.into_parts();
+    let back = back_to(&parts.headers, &state.config.public_url);
+    let Ok(bytes) = axum::body::to_bytes(body, super::http::MAX_BODY).await else {
+        return page(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Too large",
+            "<p>That form was too large.</p>",
+            &back,
+        );
+    };
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&bytes).into_owned().collect();
+    // The session's token, as sign-out carries it: a page elsewhere cannot know it.
+    let user = current_user(&session, state.config.session_absolute_timeout).await;
+    let token = pairs
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    if let Some(user) = &user {
+        if !super::csrf::token_matches(&user.csrf, token) {
+            tracing::warn!(endpoint = %super::text::escaped(&endpoint), "refused a form without the session's token");
+            return page(
+                StatusCode::FORBIDDEN,
+                "Not accepted",
+                "<p>That form did not come from orgdesk's own page. Nothing was changed. Go back, reload the page and try again.</p>",
+                &back,
+            );
+        }
+    }
+    if ASKED_FIRST.contains(&spec.endpoint)
+        && !pairs.iter().any(|(k, v)| k == "_confirmed" && v == "1")
+    {
+        return ask_first(spec.endpoint, &pairs, &back);
+    }
+    let arguments = arguments(spec, &pairs);
+    // The same server function the page calls: a request of its own, with this request's session.
+    let mut call = Request::from_parts(parts, Body::from(arguments.to_string()));
+    *call.method_mut() = Method::POST;
+    *call.uri_mut() = match format!("/api/{}", spec.endpoint).parse() {
+        Ok(uri) => uri,
+        Err(_) => return StatusCode::BAD_REQUEST.into_response(),
+    };
+    let headers = call.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+    headers.remove(header::CONTENT_LENGTH);
+    let context_state = state.clone();
+    let answer = leptos_axum::handle_server_fns_with_context(
+        move || {
+            leptos::prelude::provide_context(context_state.clone());
+            leptos::prelude::provide_context(super::web::ConfirmedViewer::default());
+        },
+        call,
+    )
+    .await
+    .into_response();
+    let status = answer.status();
+    let bytes = axum::body::to_bytes(answer.into_body(), 1024 * 1024)
+        .await
+        .unwrap_or_default();
+    let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    if !status.is_success() {
+        let message = value
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or("That did not work. Nothing was changed.");
+        let target = if status == StatusCode::UNAUTHORIZED {
+            format!(
+                "/login?return_to={}",
+                url::form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>()
+            )
+        } else {
+            back
+        };
+        return redirect(&target, flash_cookie(false, message, https));
+    }
+    match spec.done {
+        Done::Back(text) => redirect(&back, flash_cookie(true, text, https)),
+        Done::To(path, text) => {
+            let org = arguments
+                .get("org_id")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let to = if super::ids::org(org) {
+                format!("/orgs/{org}/{path}")
+            } else {
+                back
+            };
+            redirect(&to, flash_cookie(true, text, https))
+        }
+        Done::Shown => shown(spec.endpoint, &arguments, &value, &back, &state),
+    }
+}
+
+fn redirect(to: &str, cookie: Option<HeaderValue>) -> Response {
+    let mut response = match HeaderValue::from_str(to) {
+        Ok(location) => (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response(),
+        Err(_) => StatusCode::BAD_REQUEST.into_response(),
+    };
+    if let Some(cookie) = cookie {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// The answers that must be read now: a secret (once), a test token's claims, an invitation link.
+fn shown(
+    endpoint: &str,
+    arguments: &Value,
+    value: &Value,
+    back: &str,
+    state: &AppState,
+) -> Response {
+    let text = |v: &Value, k: &str| escape(v.get(k).and_then(Value::as_str).unwrap_or(""));
+    let body = match endpoint {
+        "bots/register" | "bots/rotate" => {
+            let audience = arguments
+                .get("audience")
+                .and_then(Value::as_str)
+                .map(String::from)
+                .or_else(|| state.config.identity.apis.first().map(|a| a.audience.clone()))
+                .unwrap_or_default();
+            let request = crate::model::desk::token_request(
+                &format!("{}oauth/token", state.issuer),
+                value.get("client_id").and_then(Value::as_str).unwrap_or(""),
+                value.get("client_secret").and_then(Value::as_str).unwrap_or(""),
+                &audience,
+                arguments.get("org_id").and_then(Value::as_str).unwrap_or(""),
+            );
+            format!(
+                "<section class=\"panel panel--secret\" data-testid=\"secret-panel\"><h2>Copy the client secret now</h2>\
+                 <p>This is the only time orgdesk shows it. It is not stored anywhere; if it is lost, rotate it.</p>\
+                 <dl class=\"facts\"><dt>Client id</dt><dd><code data-testid=\"client-id\">{}</code></dd>\
+                 <dt>Client secret</dt><dd><code data-testid=\"client-secret\">{}</code></dd></dl>\
+                 <p class=\"small\">Get a token for your organization:</p><pre tabindex=\"0\" data-testid=\"token-request\"><code>{}</code></pre></section>",
+                text(value, "client_id"),
+                text(value, "client_secret"),
+                escape(&request)
+            )
+        }
+        "bots/test-token" => format!(
+            "<div class=\"note note--ok\" data-testid=\"token-result\"><p>Auth0 issued a token for your organization.</p>\
+             <dl class=\"facts\" data-testid=\"token-claims\"><dt>org_id</dt><dd><code>{}</code></dd><dt>scope</dt><dd><code>{}</code></dd>\
+             <dt>expires</dt><dd>{} (Unix time)</dd></dl></div>",
+            text(value, "org_id"),
+            text(value, "scope"),
+            value.get("expires_at").and_then(Value::as_i64).unwrap_or(0)
+        ),
+        _ => format!(
+            "<div class=\"note note--ok\" data-testid=\"invitation-sent\"><p>Invitation sent to {}, valid until {}.</p>\
+             <p>Invitation link (if the email does not arrive): <code>{}</code></p></div>",
+            text(value, "email"),
+            escape(value.get("expires_at").and_then(Value::as_str).unwrap_or("").get(..10).unwrap_or("")),
+            text(value, "url"),
+        ),
+    };
+    page(StatusCode::OK, "Done", &body, back)
+}
+
+/// The question the inline confirmation asks, on a page: the same form again, confirmed.
+fn ask_first(endpoint: &str, pairs: &[(String, String)], back: &str) -> Response {
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let question = get("_question").unwrap_or("Do this? It cannot be undone.");
+    let yes = get("_confirm").unwrap_or("Yes, go ahead");
+    let fields: String = pairs
+        .iter()
+        .filter(|(k, _)| !k.starts_with('_'))
+        .map(|(k, v)| {
+            format!(
+                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                escape(k),
+                escape(v)
+            )
+        })
+        .collect();
+    let body = format!(
+        "<form method=\"post\" action=\"/forms/{endpoint}\" class=\"confirm\">{fields}\
+         <input type=\"hidden\" name=\"_confirmed\" value=\"1\"><p class=\"confirm__question\">{}</p>\
+         <button type=\"submit\" class=\"btn btn--danger\">{}</button></form>",
+        escape(question),
+        escape(yes)
+    );
+    page(StatusCode::OK, "Are you sure?", &body, back)
+}
+
+/// A page of the site for a form's answer (no JavaScript needed, nothing cached).
+fn page(status: StatusCode, title: &str, body: &str, back: &str) -> Response {
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+<title>{title} · orgdesk</title><link rel=\"stylesheet\" href=\"/pkg/orgdesk.css\"></head><body><main class=\"container main\" id=\"main\">\
+<h1>{title}</h1>{body}<p><a class=\"btn\" href=\"{}\">Back</a></p></main></body></html>",
+        escape(back)
+    );
+    (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(spec: &FormSpec) -> Vec<(String, String)> {
+        spec.fields
+            .iter()
+            .flat_map(|(name, kind)| match kind {
+                Field::List => vec![
+                    (name.to_string(), "a".to_string()),
+                    (name.to_string(), "b".to_string()),
+                ],
+                Field::Bool => vec![(name.to_string(), "on".to_string())],
+                Field::Int => vec![(name.to_string(), "7".to_string())],
+                Field::Text => vec![(name.to_string(), "x".to_string())],
+            })
+            .collect()
+    }
+
+    /// Each spec makes exactly the arguments its server function takes.
+    #[test]
+    fn every_form_makes_its_server_functions_arguments() {
+        use crate::api::{apps, desk, members};
+        let check = |endpoint: &str| -> Result<(), String> {
+            let spec = spec(endpoint).ok_or("no spec")?;
+            let v = arguments(spec, &sample(spec));
+            let r = match endpoint {
+                "bots/register" => serde_json::from_value::<desk::RegisterBot>(v).map(drop),
+                "bots/rotate" => serde_json::from_value::<desk::RotateBotSecret>(v).map(drop),
+                "bots/rename" => serde_json::from_value::<desk::RenameBot>(v).map(drop),
+                "bots/delete" => serde_json::from_value::<desk::DeleteBot>(v).map(drop),
+                "bots/grant" => serde_json::from_value::<desk::GrantBotAccess>(v).map(drop),
+                "bots/scopes" => serde_json::from_value::<desk::ChangeBotScopes>(v).map(drop),
+                "bots/revoke" => serde_json::from_value::<desk::RevokeBotAccess>(v).map(drop),
+                "bots/test-token" => serde_json::from_value::<desk::TestBotToken>(v).map(drop),
+                "members/role" => serde_json::from_value::<members::SetMemberRole>(v).map(drop),
+                "members/remove" => serde_json::from_value::<members::RemoveMember>(v).map(drop),
+                "invitations/create" => {
+                    serde_json::from_value::<members::InviteMember>(v).map(drop)
+                }
+                "invitations/revoke" => {
+                    serde_json::from_value::<members::RevokeInvitation>(v).map(drop)
+                }
+                "invitations/resend" => {
+                    serde_json::from_value::<members::ResendInvitation>(v).map(drop)
+                }
+                "apps/publish" => serde_json::from_value::<apps::PublishApp>(v).map(drop),
+                "apps/unpublish" => serde_json::from_value::<apps::UnpublishApp>(v).map(drop),
+                "apps/install" => serde_json::from_value::<apps::InstallApp>(v).map(drop),
+                "apps/decline" => serde_json::from_value::<apps::DeclineApp>(v).map(drop),
+                "apps/uninstall" => serde_json::from_value::<apps::UninstallApp>(v).map(drop),
+                other => return Err(format!("{other}: not checked here")),
+            };
+            r.map_err(|e| e.to_string())
+        };
+        for endpoint in crate::api::CHANGES {
+            assert_eq!(check(endpoint), Ok(()), "{endpoint}");
+        }
+        assert_eq!(FORMS.len(), crate::api::CHANGES.len());
+    }
+
+    #[test]
+    fn fields_become_typed_arguments() {
+        let invite = spec("invitations/create").unwrap();
+        let pairs = vec![
+            ("org_id".into(), "org_x".into()),
+            ("email".into(), "a@b.example".into()),
+            ("roles".into(), "rol_a".into()),
+            ("roles".into(), "rol_b".into()),
+            ("days".into(), "not a number".into()),
+            ("csrf".into(), "ignored".into()),
+        ];
+        assert_eq!(
+            arguments(invite, &pairs),
+            json!({"org_id": "org_x", "email": "a@b.example", "roles": ["rol_a", "rol_b"], "days": 0})
+        );
+        let publish = spec("apps/publish").unwrap();
+        assert_eq!(arguments(publish, &[])["change_access"], json!(false));
+        assert_eq!(
+            arguments(publish, &[("change_access".into(), "on".into())])["change_access"],
+            json!(true)
+        );
+    }
+
+    #[test]
+    fn notices_round_trip_through_their_cookie() {
+        let cookie =
+            flash_cookie(false, "Choose at least one scope; \"quotes\" too", false).unwrap();
+        let value = cookie
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_str(&value).unwrap());
+        assert_eq!(
+            flash_from(&headers),
+            Some((
+                false,
+                "Choose at least one scope; \"quotes\" too".to_string()
+            ))
+        );
+    }
+}
