@@ -27,12 +27,13 @@ async function walk(page: Page, start: string[], limit = 40) {
     await page.waitForLoadState('networkidle');
     const here = new URL(page.url());
     const targets = await page.evaluate(() => {
-      const out: string[] = [];
-      document.querySelectorAll('a[href]').forEach((a) => out.push((a as HTMLAnchorElement).href));
-      document.querySelectorAll('form[action]').forEach((f) => out.push((f as HTMLFormElement).action));
+      const out: Array<[string, boolean]> = [];
+      document.querySelectorAll('a[href]').forEach((a) => out.push([(a as HTMLAnchorElement).href, true]));
+      // A form's target takes a POST: it must exist (a GET may answer 405), and is not a page to walk.
+      document.querySelectorAll('form[action]').forEach((f) => out.push([(f as HTMLFormElement).action, false]));
       return out;
     });
-    for (const href of targets) {
+    for (const [href, walkable] of targets) {
       const url = new URL(href);
       if (url.origin !== origin || url.pathname === '/logout' || url.pathname === '/login') continue;
       if (url.hash && url.pathname === here.pathname && url.search === here.search) continue;
@@ -43,7 +44,7 @@ async function walk(page: Page, start: string[], limit = 40) {
         expect(r.status(), `${target} (linked from ${path})`).not.toBe(404);
         expect(r.status(), `${target} (linked from ${path})`).toBeLessThan(500);
       }
-      const isPage = !url.pathname.endsWith('.csv') && !url.pathname.startsWith('/pkg/') && !url.pathname.startsWith('/api/');
+      const isPage = walkable && !url.pathname.endsWith('.csv') && !url.pathname.startsWith('/pkg/') && !url.pathname.startsWith('/api/');
       if (isPage && !seen.has(target)) queue.push(target);
     }
   }

@@ -130,13 +130,18 @@ pub fn AskInline(
 }
 
 /// A destructive button that asks once more, inline, before acting. Focus goes to the question's
-/// answer when it appears and back to the button when it is cancelled (Escape cancels).
+/// answer when it appears and back to the button when it is cancelled (Escape cancels). Without
+/// JavaScript the button posts the form to `/forms/<endpoint>`, which asks the same question on a
+/// page of its own before doing anything.
 #[component]
 pub fn ConfirmButton(
     #[prop(into)] label: String,
     #[prop(into)] question: String,
     #[prop(into)] confirm: String,
     on_confirm: Callback<()>,
+    /// The server function this runs, and its arguments (for the form without JavaScript).
+    endpoint: &'static str,
+    hidden: Vec<(&'static str, String)>,
     #[prop(into, optional)] pending: Signal<bool>,
 ) -> impl IntoView {
     let asking = RwSignal::new(false);
@@ -151,18 +156,17 @@ pub fn ConfirmButton(
         }
         now
     });
+    let mut fields = hidden;
+    fields.push(("_question", question.clone()));
+    fields.push(("_confirm", confirm.clone()));
     view! {
-        <Show
-            when=move || asking.get()
-            fallback=move || {
-                let label = label.clone();
-                view! {
-                    <button node_ref=trigger type="button" class="btn btn--danger" on:click=move |_| asking.set(true)>
-                        {label}
-                    </button>
-                }
-            }
-        >
+        <crate::components::ready::ChangeForm class="inline-form" endpoint hidden=fields
+            on_submit=Callback::new(move |_| asking.set(true))>
+            <button node_ref=trigger type="submit" class="btn btn--danger" hidden=move || asking.get()>
+                {label.clone()}
+            </button>
+        </crate::components::ready::ChangeForm>
+        <Show when=move || asking.get()>
             <AskInline
                 question=question.clone()
                 yes=confirm.clone()

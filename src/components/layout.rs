@@ -24,7 +24,7 @@ fn AccountMenu(me: Option<Me>) -> impl IntoView {
                         {me.several_orgs.then(|| view! {
                             <p><a class="small" href="/login" rel="external">"Switch organization"</a></p>
                         })}
-                        <form method="post" action="/logout">
+                        <form method="post" action="/logout" data-native="">
                             <input type="hidden" name="csrf" value=me.csrf.clone()/>
                             <button type="submit" class="btn btn--quiet">"Sign out"</button>
                         </form>
@@ -95,6 +95,8 @@ pub fn Layout(children: Children) -> impl IntoView {
     provide_context(account);
     let lost = super::feedback::LostRole(RwSignal::new(false));
     provide_context(lost);
+    // Blocking: it may clear its cookie, which must go out with the page's headers.
+    let notice = Resource::new_blocking(|| (), |_| crate::api::desk::flash());
     // Narrow screens start with the menu folded, and fold it again after each navigation.
     let menu = NodeRef::<leptos::html::Details>::new();
     let location = leptos_router::hooks::use_location();
@@ -168,6 +170,14 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <p><a href="/login" rel="external">"Sign in again"</a></p>
                 </div>
             })}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    notice.await.ok().flatten().map(|f| {
+                        let class = if f.ok { "note note--ok" } else { "note note--error" };
+                        view! { <div class=class role="status" data-testid="form-notice"><p>{f.text}</p></div> }
+                    })
+                })}
+            </Suspense>
             <super::queue::QueueNotice/>
             {children()}
         </main>

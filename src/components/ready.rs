@@ -6,8 +6,10 @@
 //! and ticked, holds a submit or a click with a visible notice, and replays it — values first — the
 //! moment the part is ready. Parts rendered in the browser are interactive from the start. No form
 //! submits its fields as a GET.
-//! (Forms with an `action` — sign-out — and GET forms — searches — are real browser submissions and
-//! go through as they are.)
+//! (Forms marked `data-native` — sign-out — and GET forms — searches — are real browser submissions
+//! and go through as they are.) Without JavaScript at all, a change form posts to
+//! `/forms/<server function>` (`crate::server::forms`), which does the same change and answers as a
+//! page.
 
 use leptos::prelude::*;
 
@@ -17,6 +19,7 @@ pub const READY_EVENT: &str = "orgdesk:ready";
 /// Runs before the bundle, from the shell (with the page's CSP nonce). Plain ES5 on purpose: it must
 /// run in every browser that can run the page at all.
 pub const EARLY_SCRIPT: &str = r#"(function(){
+document.documentElement.classList.add('js');
 var typed={},held=[];
 function isReady(el){return !(el&&el.closest&&el.closest('[data-ssr]'));}
 function record(e){var el=e.target;if(!el||!el.id||isReady(el))return;
@@ -25,7 +28,7 @@ document.addEventListener('input',record,true);document.addEventListener('change
 function note(at){if(at.__held)return;var p=document.createElement('p');p.className='note note--info held-note';
 p.setAttribute('role','status');p.textContent='The page is still loading. What you did is kept and goes through as soon as it is ready.';
 at.__held=p;if(at.tagName==='FORM'){at.appendChild(p);}else{at.insertAdjacentElement('afterend',p);}}
-document.addEventListener('submit',function(e){var f=e.target;if(isReady(f)||f.hasAttribute('action')||(f.method||'').toLowerCase()==='get')return;
+document.addEventListener('submit',function(e){var f=e.target;if(isReady(f)||f.hasAttribute('data-native')||(f.method||'').toLowerCase()==='get')return;
 e.preventDefault();e.stopImmediatePropagation();if(held.indexOf(f)<0)held.push(f);note(f);},true);
 document.addEventListener('click',function(e){var b=e.target&&e.target.closest&&e.target.closest('button');
 if(!b||b.type==='submit'||isReady(b))return;
@@ -58,12 +61,19 @@ pub fn Live(#[prop(into, optional)] class: String, children: Children) -> impl I
 }
 
 /// A form that changes something: posted, never a GET of its fields, and held until interactive.
-/// `on_submit` gets the event after the browser's own submission is stopped.
+/// `on_submit` gets the event after the browser's own submission is stopped. `endpoint` names the
+/// server function it calls: without JavaScript the browser posts the form's fields (named after the
+/// function's arguments; `hidden` for the fixed ones) to `/forms/<endpoint>`, with the session's
+/// token.
 #[component]
 pub fn ChangeForm(
     #[prop(into, optional)] class: String,
     #[prop(into, optional)] labelledby: Option<String>,
     #[prop(into, optional)] testid: Option<String>,
+    endpoint: &'static str,
+    /// Arguments that are not fields of the form (the organization, the bot...).
+    #[prop(optional)]
+    hidden: Vec<(&'static str, String)>,
     on_submit: Callback<leptos::ev::SubmitEvent>,
     children: Children,
 ) -> impl IntoView {
@@ -74,6 +84,7 @@ pub fn ChangeForm(
             node_ref=node
             data-ssr=server_rendered()
             method="post"
+            action=format!("/forms/{endpoint}")
             class=class
             aria-labelledby=labelledby
             data-testid=testid
@@ -82,7 +93,41 @@ pub fn ChangeForm(
                 on_submit.run(ev);
             }
         >
+            <SessionToken/>
+            {hidden.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value/> }).collect_view()}
             {children()}
         </form>
+    }
+}
+
+/// The session's token in a form, for the server to check when the browser posts it itself.
+#[component]
+pub fn SessionToken() -> impl IntoView {
+    let account = use_context::<super::layout::Account>();
+    let token = move || {
+        account
+            .and_then(|a| a.get())
+            .and_then(|r| r.ok())
+            .flatten()
+            .map(|me| me.csrf)
+            .unwrap_or_default()
+    };
+    view! { <input type="hidden" name="csrf" value=token/> }
+}
+
+/// A one-button change (approve, resend, revoke…) as a form, so it works without JavaScript too.
+#[component]
+pub fn ActionButton(
+    endpoint: &'static str,
+    hidden: Vec<(&'static str, String)>,
+    #[prop(into)] label: String,
+    #[prop(into, optional)] class: Option<String>,
+    #[prop(into, optional)] disabled: Signal<bool>,
+    on_click: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <ChangeForm class="inline-form" endpoint hidden on_submit=Callback::new(move |_| on_click.run(()))>
+            <button type="submit" class=class.unwrap_or_else(|| "btn".to_string()) disabled=move || disabled.get()>{label}</button>
+        </ChangeForm>
     }
 }

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::apps::{load_app_listing, DeclineApp, InstallApp};
 use crate::components::feedback::{flag, latest, ErrorNote, Loading, Outcome};
-use crate::components::ready::Live;
+use crate::components::ready::{ActionButton, Live};
 use crate::model::apps::AppListing;
 
 /// Where the decision stands on this page.
@@ -75,15 +75,13 @@ fn Decision(app: AppListing) -> impl IntoView {
                     )}</p>
                 })}
                 <div class="actions" data-testid="decision">
-                    <button type="button" class="btn btn--primary" disabled=busy
-                        on:click=move |_| { install.dispatch(InstallApp { org_id: o1.clone(), app_id: a1.clone() }); }>
-                        {format!("Approve for {}", app.org_name)}
-                    </button>
+                    <ActionButton endpoint="apps/install" hidden=vec![("org_id", o1.clone()), ("app_id", a1.clone())]
+                        label=format!("Approve for {}", app.org_name) class="btn btn--primary" disabled=Signal::derive(busy)
+                        on_click=Callback::new(move |_| { install.dispatch(InstallApp { org_id: o1.clone(), app_id: a1.clone() }); })/>
                     {earlier.is_none().then(|| view! {
-                        <button type="button" class="btn" disabled=busy
-                            on:click=move |_| { decline.dispatch(DeclineApp { org_id: o2.clone(), app_id: a2.clone() }); }>
-                            "Decline"
-                        </button>
+                        <ActionButton endpoint="apps/decline" hidden=vec![("org_id", o2.clone()), ("app_id", a2.clone())]
+                            label="Decline" disabled=Signal::derive(busy)
+                            on_click=Callback::new(move |_| { decline.dispatch(DeclineApp { org_id: o2.clone(), app_id: a2.clone() }); })/>
                     })}
                 </div>
             }

@@ -29,6 +29,7 @@ fn InstalledRow(
             <span class="small muted">{format!("Installed {}", app.installed_at.get(..10).unwrap_or(""))}</span>
             <div class="actions">
                 <ConfirmButton label="Uninstall" question=format!("Uninstall {}? It gets no new tokens for your organization.", app.name) confirm="Uninstall"
+                    endpoint="apps/uninstall" hidden=vec![("org_id", org.clone()), ("app_id", app_id.clone())]
                     pending=uninstall.pending()
                     on_confirm=Callback::new(move |_| { uninstall.dispatch(UninstallApp { org_id: org.clone(), app_id: app_id.clone() }); })/>
             </div>
@@ -74,6 +75,7 @@ fn PublishedRow(
                     </div>
                     <div class="actions">
                         <ConfirmButton label="Unpublish" question="Stop new installs? Organizations that installed it keep it until they uninstall it." confirm="Unpublish"
+                            endpoint="apps/unpublish" hidden=vec![("org_id", org.clone()), ("app_id", app_id.clone())]
                             pending=unpublish.pending()
                             on_confirm=Callback::new(move |_| { unpublish.dispatch(UnpublishApp { org_id: org.clone(), app_id: app_id.clone() }); })/>
                     </div>
@@ -114,6 +116,7 @@ fn PublishForm(
         }
         client_id.set(id);
     };
+    let org_for_form = org.clone();
     let apis = desk.apis.clone();
     let apis_for_names = desk.apis.clone();
     let bots_for_api = candidates.clone();
@@ -144,16 +147,16 @@ fn PublishForm(
         });
     });
     view! {
-        <ChangeForm class="form" on_submit=submit labelledby="publish-title">
+        <ChangeForm class="form" on_submit=submit labelledby="publish-title" endpoint="apps/publish" hidden=vec![("org_id", org_for_form)]>
             <div class="field">
                 <label for="publish-bot">"Bot"</label>
-                <select id="publish-bot" on:change=move |ev| pick(event_target_value(&ev))>
+                <select id="publish-bot" name="client_id" on:change=move |ev| pick(event_target_value(&ev))>
                     {candidates.into_iter().map(|b| view! { <option value=b.client_id.clone()>{b.name.clone()}</option> }).collect_view()}
                 </select>
             </div>
             <div class="field">
                 <label for="publish-api">"API"</label>
-                <select id="publish-api" on:change=move |ev| audience.set(event_target_value(&ev))>
+                <select id="publish-api" name="audience" on:change=move |ev| audience.set(event_target_value(&ev))>
                     {move || {
                         let bot = bots_for_api.iter().find(|b| b.client_id == client_id.get()).cloned();
                         bot.map(|b| b.access.into_iter().map(|a| {
@@ -171,7 +174,7 @@ fn PublishForm(
             }}
             <div class="field">
                 <label for="publish-description">"Public description"</label>
-                <textarea id="publish-description" rows="3" maxlength="500" required
+                <textarea id="publish-description" name="description" rows="3" maxlength="500" required
                     prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))></textarea>
                 <p class="small muted">"Shown to other organizations' admins when they decide whether to install it."</p>
             </div>
@@ -185,7 +188,7 @@ fn PublishForm(
                         <div class="note note--warn" data-testid="access-change">
                             <p>{format!("The app uses this bot's own access, so publishing with these scopes also changes what the bot can do in your organization: it {}.", what.join(" and "))}</p>
                             <label class="check">
-                                <input type="checkbox" prop:checked=move || change_access.get() on:change=move |ev| change_access.set(event_target_checked(&ev))/>
+                                <input type="checkbox" name="change_access" prop:checked=move || change_access.get() on:change=move |ev| change_access.set(event_target_checked(&ev))/>
                                 " Change the bot's access too"
                             </label>
                         </div>

@@ -98,15 +98,15 @@ pub fn AuditLogPage() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="audit-actor">"Who"</label>
-                    <input id="audit-actor" name="actor" maxlength="100" placeholder="email" prop:value=move || filters.read().actor.clone()/>
+                    <input id="audit-actor" name="actor" maxlength="100" placeholder="email" value=filters.get_untracked().actor prop:value=move || filters.read().actor.clone()/>
                 </div>
                 <div class="field">
                     <label for="audit-since">"From"</label>
-                    <input id="audit-since" name="since" type="date" prop:value=move || filters.read().since.clone()/>
+                    <input id="audit-since" name="since" type="date" value=filters.get_untracked().since prop:value=move || filters.read().since.clone()/>
                 </div>
                 <div class="field">
                     <label for="audit-until">"To"</label>
-                    <input id="audit-until" name="until" type="date" prop:value=move || filters.read().until.clone()/>
+                    <input id="audit-until" name="until" type="date" value=filters.get_untracked().until prop:value=move || filters.read().until.clone()/>
                 </div>
                 <button type="submit" class="btn">"Filter"</button>
                 <a class="btn btn--quiet" href=base>"Clear"</a>

@@ -59,13 +59,17 @@ fn AccessRow(
     view! {
         <li class="panel" data-testid="access-row">
             <h3>{api_name}</h3>
-            <ScopePicker scopes=scopes_allowed descriptions chosen id/>
+            <ChangeForm class="form" endpoint="bots/scopes"
+                hidden=vec![("org_id", o1.clone()), ("client_id", c1.clone()), ("audience", a1.clone())]
+                on_submit=Callback::new(move |_| { save.dispatch(ChangeBotScopes { org_id: o1.clone(), client_id: c1.clone(), audience: a1.clone(), scopes: chosen.get() }); })>
+                <ScopePicker scopes=scopes_allowed descriptions chosen id/>
+                <div class="actions">
+                    <button type="submit" class="btn" disabled=flag(save.pending())>"Save scopes"</button>
+                </div>
+            </ChangeForm>
             <div class="actions">
-                <button type="button" class="btn" disabled=flag(save.pending())
-                    on:click=move |_| { save.dispatch(ChangeBotScopes { org_id: o1.clone(), client_id: c1.clone(), audience: a1.clone(), scopes: chosen.get() }); }>
-                    "Save scopes"
-                </button>
                 <ConfirmButton label="Revoke access" question="The bot loses this API for your organization." confirm="Revoke"
+                    endpoint="bots/revoke" hidden=vec![("org_id", o2.clone()), ("client_id", c2.clone()), ("audience", a2.clone())]
                     pending=revoke.pending()
                     on_confirm=Callback::new(move |_| { revoke.dispatch(RevokeBotAccess { org_id: o2.clone(), client_id: c2.clone(), audience: a2.clone() }); })/>
             </div>
@@ -96,6 +100,7 @@ fn GrantForm(org: String, bot: Bot, desk: Desk, done: Callback<()>) -> impl Into
         }
     });
     let client_id = bot.client_id.clone();
+    let (org_for_form, client_for_form) = (org.clone(), client_id.clone());
     let options = available.clone();
     let missing = RwSignal::new(false);
     let submit = Callback::new(move |_| {
@@ -112,10 +117,10 @@ fn GrantForm(org: String, bot: Bot, desk: Desk, done: Callback<()>) -> impl Into
         });
     });
     view! {
-        <ChangeForm class="form" on_submit=submit>
+        <ChangeForm class="form" on_submit=submit endpoint="bots/grant" hidden=vec![("org_id", org_for_form), ("client_id", client_for_form)]>
             <div class="field">
                 <label for="grant-api">"API"</label>
-                <select id="grant-api" on:change=move |ev| { audience.set(event_target_value(&ev)); chosen.set(Vec::new()); }>
+                <select id="grant-api" name="audience" on:change=move |ev| { audience.set(event_target_value(&ev)); chosen.set(Vec::new()); }>
                     {options.into_iter().map(|a| view! { <option value=a.audience.clone()>{a.name.clone()}</option> }).collect_view()}
                 </select>
             </div>
@@ -161,6 +166,7 @@ fn TestToken(org: String, bot: Bot, apis: Vec<ApiOption>) -> impl IntoView {
     if access.is_empty() {
         return view! { <p class="muted small">"Grant the bot access to an API first; then you can test a token here."</p> }.into_any();
     }
+    let hidden = vec![("org_id", org.clone()), ("client_id", client_id.clone())];
     let submit = Callback::new(move |_| {
         test.dispatch(TestBotToken {
             org_id: org.clone(),
@@ -172,11 +178,11 @@ fn TestToken(org: String, bot: Bot, apis: Vec<ApiOption>) -> impl IntoView {
         secret.set(String::new());
     });
     view! {
-        <ChangeForm class="form" on_submit=submit>
+        <ChangeForm class="form" on_submit=submit endpoint="bots/test-token" hidden>
             <p class="small muted">"Paste the bot's secret: orgdesk asks Auth0 for a token for your organization and shows what it says. The secret is used once and not kept."</p>
             <div class="field">
                 <label for="test-api">"API"</label>
-                <select id="test-api" on:change=move |ev| audience.set(event_target_value(&ev))>
+                <select id="test-api" name="audience" on:change=move |ev| audience.set(event_target_value(&ev))>
                     {access.into_iter().map(|a| {
                         let name = apis.iter().find(|x| x.audience == a.audience).map(|x| x.name.clone()).unwrap_or_else(|| api_label(&a.audience));
                         view! { <option value=a.audience.clone()>{name}</option> }
@@ -185,7 +191,7 @@ fn TestToken(org: String, bot: Bot, apis: Vec<ApiOption>) -> impl IntoView {
             </div>
             <div class="field">
                 <label for="test-secret">"Client secret"</label>
-                <input id="test-secret" type="password" autocomplete="off" required prop:value=move || secret.get()
+                <input id="test-secret" name="secret" type="password" autocomplete="off" required prop:value=move || secret.get()
                     on:input=move |ev| secret.set(event_target_value(&ev))/>
             </div>
             <button type="submit" class="btn" disabled=flag(test.pending())>"Get a test token"</button>
@@ -315,6 +321,7 @@ pub fn BotPage() -> impl IntoView {
                                 <h2 id="secret-title-h">"Rotate the secret"</h2>
                                 <p class="small muted">"Rotating makes a new secret and stops the old one at once."</p>
                                 <ConfirmButton label="Rotate secret" question="Programs using the old secret will stop getting tokens." confirm="Rotate now"
+                                    endpoint="bots/rotate" hidden=vec![("org_id", o_rotate.clone()), ("client_id", c_rotate.clone())]
                                     pending=rotate.pending()
                                     on_confirm=Callback::new(move |_| { rotate.dispatch(RotateBotSecret { org_id: o_rotate.clone(), client_id: c_rotate.clone() }); })/>
                                 {let now = latest(rotate.value()); move || now().map(|r| match r {
@@ -325,12 +332,14 @@ pub fn BotPage() -> impl IntoView {
 
                             <section class="panel" aria-labelledby="settings-title">
                                 <h2 id="settings-title">"Name"</h2>
-                                <ChangeForm class="form form--inline" on_submit=Callback::new(move |_| {
+                                <ChangeForm class="form form--inline" endpoint="bots/rename"
+                                    hidden=vec![("org_id", o_rename.clone()), ("client_id", c_rename.clone())]
+                                    on_submit=Callback::new(move |_| {
                                     rename.dispatch(RenameBot { org_id: o_rename.clone(), client_id: c_rename.clone(), name: name.get() });
                                 })>
                                     <div class="field">
                                         <label for="rename">"Name"</label>
-                                        <input id="rename" required maxlength="100" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                                        <input id="rename" name="name" required maxlength="100" value=name.get_untracked() prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
                                     </div>
                                     <button type="submit" class="btn" disabled=flag(rename.pending())>"Rename"</button>
                                 </ChangeForm>
@@ -344,6 +353,7 @@ pub fn BotPage() -> impl IntoView {
                                 <h2 id="danger-title">"Danger zone"</h2>
                                 <p class="small">"Deleting removes the bot's API access, then the bot itself. Programs using it stop at once; this cannot be undone."</p>
                                 <ConfirmButton label="Delete bot" question=delete_question confirm="Delete"
+                                    endpoint="bots/delete" hidden=vec![("org_id", org_id.clone()), ("client_id", c_delete.clone())]
                                     pending=delete.pending()
                                     on_confirm=Callback::new(move |_| { delete.dispatch(DeleteBot { org_id: org_id.clone(), client_id: c_delete.clone() }); })/>
                                 {let now = latest(delete.value()); move || now().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e focus=true/> })}

@@ -40,7 +40,10 @@ pub fn ScopePicker(
                                 <input
                                     id=input_id
                                     type="checkbox"
+                                    name="scopes"
+                                    value=scope.clone()
                                     aria-describedby=described_by
+                                    checked=chosen.read_untracked().contains(&scope)
                                     prop:checked=move || chosen.read().contains(&a)
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
@@ -125,6 +128,7 @@ fn RegisterForm(
             chosen.set(Vec::new());
         }
     });
+    let org_for_form = org.clone();
     // Answered in the form, no round trip: the server says the same, but nobody should wait for it.
     let missing = RwSignal::new(None::<&'static str>);
     let submit = Callback::new(move |_: leptos::ev::SubmitEvent| {
@@ -144,7 +148,8 @@ fn RegisterForm(
         });
     });
     view! {
-        <ChangeForm class="form" on_submit=submit labelledby="register-title">
+        <ChangeForm class="form" on_submit=submit labelledby="register-title" endpoint="bots/register" hidden=vec![("org_id", org_for_form)]>
+            <input type="hidden" name="idempotency_key" value=move || token.get()/>
             <div class="field">
                 <label for="bot-name">"Name"</label>
                 <input id="bot-name" name="name" required maxlength="100" autocomplete="off"
@@ -157,7 +162,7 @@ fn RegisterForm(
             </div>
             <div class="field">
                 <label for="bot-api">"API"</label>
-                <select id="bot-api" on:change=move |ev| { audience.set(event_target_value(&ev)); chosen.set(Vec::new()); }>
+                <select id="bot-api" name="audience" on:change=move |ev| { audience.set(event_target_value(&ev)); chosen.set(Vec::new()); }>
                     {apis.into_iter().map(|a| {
                         let value = a.audience.clone();
                         view! { <option value=value.clone() selected=move || audience.get() == value>{a.name.clone()}</option> }

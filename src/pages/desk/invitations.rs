@@ -9,7 +9,7 @@ use crate::api::members::{list_invitations, InviteMember, ResendInvitation, Revo
 use crate::components::copy::CopyButton;
 use crate::components::feedback::{flag, latest, ConfirmButton, ErrorNote, Loading, Outcome};
 use crate::components::layout::PageTitle;
-use crate::components::ready::{ChangeForm, Live};
+use crate::components::ready::{ActionButton, ChangeForm, Live};
 use crate::model::members::{InvitationView, Invitations, RoleRef};
 
 fn day(ts: &str) -> String {
@@ -58,6 +58,7 @@ fn InviteForm(org: String, data: Invitations, invite: ServerAction<InviteMember>
             email.set(String::new());
         }
     });
+    let org_for_form = org.clone();
     let submit = Callback::new(move |_: leptos::ev::SubmitEvent| {
         invite.dispatch(InviteMember {
             org_id: org.clone(),
@@ -67,10 +68,10 @@ fn InviteForm(org: String, data: Invitations, invite: ServerAction<InviteMember>
         });
     });
     view! {
-        <ChangeForm class="form" on_submit=submit labelledby="invite-title">
+        <ChangeForm class="form" on_submit=submit labelledby="invite-title" endpoint="invitations/create" hidden=vec![("org_id", org_for_form)]>
             <div class="field">
                 <label for="invite-email">"Email"</label>
-                <input id="invite-email" type="email" required maxlength="254" autocomplete="off"
+                <input id="invite-email" name="email" type="email" required maxlength="254" autocomplete="off"
                     prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev))/>
             </div>
             <fieldset class="roles">
@@ -84,7 +85,7 @@ fn InviteForm(org: String, data: Invitations, invite: ServerAction<InviteMember>
                     view! {
                         <div class="check-row">
                             <label class="check" for=for_id>
-                                <input id=input_id type="checkbox" prop:checked=move || chosen.read().contains(&a)
+                                <input id=input_id type="checkbox" name="roles" value=id.clone() checked=chosen.read_untracked().contains(&id) prop:checked=move || chosen.read().contains(&a)
                                     aria-describedby=described_by
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
@@ -99,8 +100,8 @@ fn InviteForm(org: String, data: Invitations, invite: ServerAction<InviteMember>
             </fieldset>
             <div class="field">
                 <label for="invite-days">"Valid for (days)"</label>
-                <input id="invite-days" type="number" min="1" inputmode="numeric"
-                    prop:value=move || days.get() on:input=move |ev| days.set(event_target_value(&ev))/>
+                <input id="invite-days" name="days" type="number" min="1" inputmode="numeric"
+                    value=days.get_untracked() prop:value=move || days.get() on:input=move |ev| days.set(event_target_value(&ev))/>
                 <p class="small muted">{format!("Auth0 keeps an invitation open for at most {max} days; a longer period is shortened to {max}.")}</p>
             </div>
             <button type="submit" class="btn btn--primary" disabled=flag(invite.pending())>
@@ -140,11 +141,11 @@ fn PendingRow(
             <span class="small muted">{format!("invited by {}", invitation.inviter)}</span>
             <div class="actions">
                 {link.map(|url| view! { <CopyButton value=url what=format!("invitation link for {who}")/> })}
-                <button type="button" class="btn" disabled=flag(resend.pending())
-                    on:click=move |_| { resend.dispatch(ResendInvitation { org_id: o1.clone(), id: i1.clone() }); }>
-                    "Resend"
-                </button>
+                <ActionButton endpoint="invitations/resend" hidden=vec![("org_id", o1.clone()), ("id", i1.clone())]
+                    label="Resend" disabled=resend.pending()
+                    on_click=Callback::new(move |_| { resend.dispatch(ResendInvitation { org_id: o1.clone(), id: i1.clone() }); })/>
                 <ConfirmButton label="Revoke" question=format!("Withdraw the invitation to {}?", invitation.email) confirm="Revoke invitation"
+                    endpoint="invitations/revoke" hidden=vec![("org_id", o2.clone()), ("id", i2.clone())]
                     pending=revoke.pending()
                     on_confirm=Callback::new(move |_| { revoke.dispatch(RevokeInvitation { org_id: o2.clone(), id: i2.clone() }); })/>
             </div>

@@ -60,9 +60,12 @@ fn MemberRow(
             on,
         });
     };
+    let member_roles = member.roles.clone();
     let checks = assignable
         .into_iter()
         .map(|role| {
+            let (org_nojs, user_nojs) = (org.clone(), user_id.clone());
+            let member_roles = member_roles.clone();
             let (org, user_id, id) = (org.clone(), user_id.clone(), role.id.clone());
             let checked_id = role.id.clone();
             let input_id = format!("role-{row_id}-{}", role.id);
@@ -84,6 +87,7 @@ fn MemberRow(
             view! {
                 <label class="check" for=for_id title=title.map(String::from).or(described.clone())>
                     <input id=input_id type="checkbox"
+                        checked=roles.read_untracked().iter().any(|r| r.id == role.id)
                         prop:checked=move || roles.read().iter().any(|r| r.id == checked_id)
                         disabled=move || locked || set_role.pending().try_get().unwrap_or(false)
                         aria-describedby=(!described_by.is_empty()).then_some(described_by)
@@ -100,6 +104,18 @@ fn MemberRow(
                     {role.name.clone()}
                 </label>
                 {described.map(|d| view! { <span id=description_id class="visually-hidden">{d}</span> })}
+                // Without JavaScript a box cannot act: a button per role does, on a page of its own.
+                {(!locked).then(|| {
+                    let has = member_roles.iter().any(|r| r.id == role.id);
+                    let label = if has { format!("Take {}", role.name) } else { format!("Give {}", role.name) };
+                    view! {
+                        <span class="nojs-only">
+                            <crate::components::ready::ActionButton endpoint="members/role"
+                                hidden=vec![("org_id", org_nojs.clone()), ("user_id", user_nojs.clone()), ("role_id", role.id.clone()), ("on", (!has).to_string())]
+                                label class="btn btn--quiet" on_click=Callback::new(|_| ())/>
+                        </span>
+                    }
+                })}
             }
         })
         .collect_view();
@@ -140,6 +156,7 @@ fn MemberRow(
                     let (org, user) = (org_r.clone(), user_r.clone());
                     view! {
                         <ConfirmButton label="Remove" question=format!("Remove {} from the organization?", member.email) confirm="Remove member"
+                            endpoint="members/remove" hidden=vec![("org_id", org.clone()), ("user_id", user.clone())]
                             pending=remove.pending()
                             on_confirm=Callback::new(move |_| { remove.dispatch(RemoveMember { org_id: org.clone(), user_id: user.clone() }); })/>
                     }
@@ -206,7 +223,7 @@ pub fn MembersPage() -> impl IntoView {
         <GetForm action=Signal::derive(move || format!("/orgs/{}/members", org.get()))>
             <div class="form form--inline" role="search">
                 <label for="member-search">"Search by name or email"</label>
-                <input id="member-search" type="search" name="q" maxlength="100" autocomplete="off" prop:value=move || q.get()/>
+                <input id="member-search" type="search" name="q" maxlength="100" autocomplete="off" value=q.get_untracked() prop:value=move || q.get()/>
                 <button type="submit" class="btn">"Search"</button>
                 {move || (!q.get().is_empty()).then(|| view! { <a class="btn btn--quiet" href=format!("/orgs/{}/members", org.get())>"Clear"</a> })}
             </div>

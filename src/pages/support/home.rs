@@ -32,7 +32,7 @@ pub fn SupportHome() -> impl IntoView {
             <GetForm action="/support".to_string()>
                 <div class="form form--inline" role="search">
                     <label for="org-search">"Name or id"</label>
-                    <input id="org-search" type="search" name="q" maxlength="100" autocomplete="off" prop:value=move || q.get().unwrap_or_default()/>
+                    <input id="org-search" type="search" name="q" maxlength="100" autocomplete="off" value=q.get_untracked().unwrap_or_default() prop:value=move || q.get().unwrap_or_default()/>
                     <button type="submit" class="btn btn--primary">"Find"</button>
                 </div>
             </GetForm>

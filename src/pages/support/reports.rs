@@ -142,7 +142,7 @@ pub fn Reports() -> impl IntoView {
                 <GetForm action="/support".to_string() class="form form--inline">
                     <input type="hidden" name="report" value="idle-bots"/>
                     <label for="idle-days">"No token for (days)"</label>
-                    <input id="idle-days" name="days" type="number" min="1" max="365" prop:value=move || days.get().to_string()/>
+                    <input id="idle-days" name="days" type="number" min="1" max="365" value=days.get_untracked().to_string() prop:value=move || days.get().to_string()/>
                     <button type="submit" class="btn">"Show"</button>
                 </GetForm>
             })}
