@@ -1,4 +1,4 @@
-//! A page's HTTP status, decided before it streams: pages render out of order, so by the time a view
+//! A page's HTTP status, decided before it streams: a page streams as it renders, so by the time a view
 //! learns that a bot is missing the status line has long been sent. This layer answers the questions
 //! a status depends on from the session and orgdesk's own store (no Auth0 call): not signed in (a
 //! redirect to sign in, back to this page), the wrong organization or a missing object (404), the
