@@ -31,6 +31,18 @@ impl TestApp {
             .expect("request")
     }
 
+    /// A page's HTML as `browser` (signed in or not) gets it.
+    pub async fn page_html(&self, browser: &reqwest::Client, path: &str) -> String {
+        browser
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("page body")
+    }
+
     /// A fresh browser (its own cookies) on the same app.
     pub fn browser(&self) -> reqwest::Client {
         reqwest::Client::builder()

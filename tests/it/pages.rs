@@ -44,14 +44,9 @@ async fn desk_pages_answer_with_the_status_their_content_means() {
         assert_eq!(r.status(), status, "{path}");
     }
     // Without JavaScript the page is whole: parts arrive in order, in their place.
-    let page = alice
-        .get(app.url(&format!("/orgs/{ACME}/bots/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .page_html(&alice, &format!("/orgs/{ACME}/bots/{id}"))
+        .await;
     assert!(
         page.contains("data-testid=\"bot-name\">Status bot<"),
         "the bot's name is in the page as sent"
@@ -169,4 +164,89 @@ async fn install_links_explain_published_apps_to_anyone_and_hide_the_rest() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn a_change_form_without_javascript_needs_the_sessions_token_and_this_origin() {
+    let app = spawn_app().await;
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    let (_, me) = app.read(&alice, "me", &[]).await;
+    let token = me["csrf"].as_str().unwrap().to_string();
+    let form = |csrf: &str| {
+        vec![
+            ("csrf".to_string(), csrf.to_string()),
+            ("org_id".to_string(), ACME.to_string()),
+            ("name".to_string(), "Form bot".to_string()),
+            ("description".to_string(), String::new()),
+            ("audience".to_string(), API.to_string()),
+            ("scopes".to_string(), "read:bookings".to_string()),
+            (
+                "idempotency_key".to_string(),
+                uuid::Uuid::new_v4().to_string(),
+            ),
+        ]
+    };
+    // Another session's token, none, or another site: refused, nothing registered.
+    for (csrf, origin) in [
+        ("not-the-token", app.running.base_url.clone()),
+        ("", app.running.base_url.clone()),
+        (token.as_str(), "https://evil.example".to_string()),
+    ] {
+        let r = alice
+            .post(app.url("/forms/bots/register"))
+            .header("origin", origin)
+            .form(&form(csrf))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "{csrf:?}");
+    }
+    let (_, list) = app.read(&alice, "bots/list", &[("org_id", ACME)]).await;
+    assert!(crate::helpers::bot_names_in(&list).is_empty());
+    // With both, the bot is registered and its secret shown on the answer page, once.
+    let r = alice
+        .post(app.url("/forms/bots/register"))
+        .header("origin", &app.running.base_url)
+        .form(&form(&token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Copy the client secret now"), "{page}");
+    let (_, list) = app.read(&alice, "bots/list", &[("org_id", ACME)]).await;
+    assert_eq!(crate::helpers::bot_names_in(&list), ["Form bot"]);
+    // A refused change comes back to the page it was on, with the reason, once.
+    let mut no_scope = form(&token);
+    no_scope.retain(|(k, _)| k != "scopes");
+    let r = alice
+        .post(app.url("/forms/bots/register"))
+        .header("origin", &app.running.base_url)
+        .header("referer", app.url(&format!("/orgs/{ACME}/bots")))
+        .form(&no_scope)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], format!("/orgs/{ACME}/bots"));
+    let page = app.page_html(&alice, &format!("/orgs/{ACME}/bots")).await;
+    assert!(
+        page.contains("Choose at least one scope."),
+        "the notice shows"
+    );
+    let again = app.page_html(&alice, &format!("/orgs/{ACME}/bots")).await;
+    assert!(
+        !again.contains("data-testid=\"form-notice\""),
+        "and only once"
+    );
+    // An unknown form is a 404.
+    let r = alice
+        .post(app.url("/forms/bots/everything"))
+        .header("origin", &app.running.base_url)
+        .form(&form(&token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
 }
