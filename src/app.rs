@@ -30,6 +30,18 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         .unwrap_or_else(|| "/pkg/orgdesk.css".into());
     #[cfg(not(feature = "ssr"))]
     let css = String::new();
+    #[cfg(feature = "ssr")]
+    let bundle = use_context::<axum::http::request::Parts>()
+        .is_none_or(|parts| needs_bundle(parts.uri.path()));
+    #[cfg(not(feature = "ssr"))]
+    let bundle = true;
+    provide_context(PageBundle(bundle));
+    // Nothing will hydrate this page: its resources' data and hydration markers stay out of it.
+    if !bundle {
+        if let Some(context) = Owner::current_shared_context() {
+            context.set_is_hydrating(false);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -41,7 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" id="orgdesk-css" href=css/>
                 // Before anything else can run: keeps what is typed or clicked until the page is ready.
                 <script nonce=nonce inner_html=crate::components::ready::EARLY_SCRIPT></script>
-                <HydrationScripts options/>
+                {bundle.then(|| view! { <HydrationScripts options/> })}
                 <MetaTags/>
             </head>
             <body>
@@ -49,6 +61,34 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Whether this page loads the browser bundle (set by the shell; absent in the browser, where the
+/// bundle is running).
+#[derive(Clone, Copy)]
+pub struct PageBundle(pub bool);
+
+impl PageBundle {
+    /// False only on a server-rendered page that goes out without the bundle.
+    pub fn loaded() -> bool {
+        use_context::<PageBundle>().is_none_or(|b| b.0)
+    }
+}
+
+/// Pages where something acts within the page (a change with its answer in place, the rules
+/// explainer) load the browser bundle. The rest — reading, links, GET filters, plain forms such as
+/// the footer's status check — are whole as served and go out without it: a first visit downloads
+/// the page and the stylesheet. A client-side navigation from a page with the bundle still renders
+/// any page in place.
+pub fn needs_bundle(path: &str) -> bool {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    matches!(
+        segments.as_slice(),
+        ["rules"]
+            | ["apps", _]
+            | ["orgs", _, "bots" | "members" | "invitations" | "apps"]
+            | ["orgs", _, "bots", _]
+    )
 }
 
 /// The page's Content-Security-Policy, naming this response's nonce (leptos puts it on its hydration

@@ -8,7 +8,7 @@ test('publish an app, install it in another organization, get a token, uninstall
   // Initech registers a bot and publishes it.
   await signIn(page, 'ivan@initech.example', INITECH);
   await page.goto(`/orgs/${INITECH}/bots`);
-  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
   await page.getByLabel('Name', { exact: true }).fill('Trip sync');
   await page.getByLabel('read:bookings').check();
   await page.getByRole('button', { name: 'Register bot' }).click();
@@ -18,7 +18,7 @@ test('publish an app, install it in another organization, get a token, uninstall
   const tokenUrl = (await page.getByTestId('token-request').textContent())!.split(/\s+/)[2];
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Apps' }).click();
-  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
   await expect(page.getByTestId('no-installed')).toBeVisible();
   await expect(page.getByLabel('Bot', { exact: true })).toHaveValue(clientId);
   await expect(page.getByLabel('read:bookings')).toBeChecked();
@@ -37,7 +37,7 @@ test('publish an app, install it in another organization, get a token, uninstall
   const globex = await browser.newPage();
   await signIn(globex, 'grace@globex.example', GLOBEX);
   await globex.goto(link);
-  await expect(globex.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(globex.locator('main[data-ready="true"]')).toBeVisible();
   await expect(globex.getByRole('heading', { level: 1 })).toHaveText('Trip sync');
   await expect(globex.getByTestId('publisher')).toHaveText('Initech Trips');
   await expect(globex.getByTestId('scopes')).toContainText('read:trips');
@@ -53,12 +53,12 @@ test('publish an app, install it in another organization, get a token, uninstall
 
   // The publisher sees who installed it.
   await page.reload();
-  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
   await expect(page.getByTestId('published-app').filter({ hasText: 'Trip sync' }).getByTestId('installs')).toHaveText('Installed by Globex Tours');
 
   // Globex uninstalls; its tokens stop.
   await globex.getByRole('link', { name: 'See your installed apps' }).click();
-  await expect(globex.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(globex.locator('main[data-ready="true"]')).toBeVisible();
   const row = globex.getByTestId('installed-app').filter({ hasText: 'Trip sync' });
   await row.getByRole('button', { name: 'Uninstall' }).click();
   await row.getByRole('button', { name: 'Uninstall' }).click();

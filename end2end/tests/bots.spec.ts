@@ -31,7 +31,7 @@ test('an admin registers a bot, which gets tokens for its own organization only'
 
   // Shown once: gone after a reload, and not in the page source.
   await page.reload();
-  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
   await expect(page.getByTestId('bot-list')).toContainText('Booking bot');
   await expect(page.getByTestId('secret-panel')).toHaveCount(0);
   expect(await page.content()).not.toContain(secret);
@@ -46,7 +46,7 @@ test('an admin registers a bot, which gets tokens for its own organization only'
   // Test token from the desk, then revoke and delete.
   await page.getByRole('link', { name: 'Booking bot' }).click();
   await expect(page.getByTestId('bot-name')).toHaveText('Booking bot');
-  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
   await page.getByLabel('Client secret').fill(secret);
   await expect(page.getByLabel('Client secret')).toHaveValue(secret);
   await page.getByRole('button', { name: 'Get a test token' }).click();
@@ -86,7 +86,7 @@ test('signed out, a desk page sends you to sign in and back to that page', async
 test('registering a bot works with the keyboard alone', async ({ page }) => {
   await signIn(page, 'grace@globex.example', GLOBEX);
   await page.goto(`/orgs/${GLOBEX}/bots`);
-  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
   // From the skip link to the form, then fields in order; Enter in a text field submits.
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
@@ -120,7 +120,7 @@ test('the Sign in button on the landing page leads to the login and back to the 
   // Carol belongs to two organizations: the tenant asks which one.
   await page.getByRole('button', { name: 'Globex Tours' }).click();
   await expect(page).toHaveURL(new RegExp(`/orgs/${GLOBEX}$`));
-  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
   await expect(page.getByTestId('signed-in-as')).toContainText('Globex Tours');
   // Switching goes back through the picker, without a password.
   await (await accountMenu(page)).getByRole('link', { name: 'Switch organization' }).click();

@@ -34,7 +34,7 @@ test('an install decision ends the page\'s choices, and the server refuses the o
   const globex = await browser.newPage({ baseURL });
   await signIn(globex, 'grace@globex.example', GLOBEX);
   await globex.goto(`/apps/${appId}`);
-  await expect(globex.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(globex.locator('main[data-ready="true"]')).toBeVisible();
   await expect(globex.getByTestId('scopes')).toContainText("Read the organization's bookings");
   await globex.getByRole('button', { name: 'Approve for Globex Tours' }).click();
   await expect(globex.getByTestId('installed')).toBeFocused();
@@ -48,7 +48,7 @@ test('an install decision ends the page\'s choices, and the server refuses the o
   const initech = await browser.newPage({ baseURL });
   await signIn(initech, 'ivan@initech.example', INITECH);
   await initech.goto(`/apps/${appId}`);
-  await expect(initech.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(initech.locator('main[data-ready="true"]')).toBeVisible();
   await initech.getByRole('button', { name: 'Decline' }).click();
   await expect(initech.getByTestId('declined')).toBeVisible();
   await expect(initech.getByRole('button', { name: /Approve|Decline/ })).toHaveCount(0);
@@ -90,7 +90,7 @@ test('a form submitted before the page is interactive is held, shown as held, an
     await route.continue();
   });
   await page.goto(`/orgs/${GLOBEX}/bots`, { waitUntil: 'domcontentloaded' });
-  await expect(page.locator('main[data-hydrated="true"]')).toHaveCount(0);
+  await expect(page.locator('main[data-ready="true"]')).toHaveCount(0);
   await page.getByLabel('Name', { exact: true }).fill('Early bird');
   await page.getByLabel('Description (optional)').fill('typed before the page was ready');
   await page.getByLabel('read:bookings').check();
@@ -99,7 +99,7 @@ test('a form submitted before the page is interactive is held, shown as held, an
   expect(page.url()).not.toContain('name=');
   expect(page.url()).not.toContain('?');
   release();
-  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
   await expect(page.getByTestId('secret-panel')).toBeVisible();
   await expect(page.locator('.held-note')).toHaveCount(0);
   await expect(page.getByTestId('bot-list')).toContainText('Early bird');
@@ -109,7 +109,7 @@ test('a form submitted before the page is interactive is held, shown as held, an
 test('your own admin role is locked; giving or taking someone else\'s asks first, and Escape cancels', async ({ page }) => {
   await signIn(page, 'alice@acme.example', ACME);
   await page.goto(`/orgs/${ACME}/members`);
-  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
   const me = page.locator('[data-testid="member-row"][data-email="alice@acme.example"]');
   await expect(me.getByLabel('admin')).toBeDisabled();
   await expect(me).toContainText('Your own admin role is locked');
@@ -133,7 +133,7 @@ test('your own admin role is locked; giving or taking someone else\'s asks first
 test('inviting someone who is already a member says so', async ({ page }) => {
   await signIn(page, 'alice@acme.example', ACME);
   await page.goto(`/orgs/${ACME}/invitations`);
-  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
   await page.getByLabel('Email').fill('bob@acme.example');
   await page.getByRole('button', { name: 'Send invitation' }).click();
   await expect(page.getByRole('alert')).toContainText('already a member');
@@ -158,7 +158,7 @@ test('a missing bot, another organization\'s bot and an unknown page answer 404'
 test('the test token: no scope is answered in the form, a wrong secret is said plainly, expiry in local time', async ({ page }) => {
   await signIn(page, 'grace@globex.example', GLOBEX);
   await page.goto(`/orgs/${GLOBEX}/bots`);
-  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
   await page.getByLabel('Name', { exact: true }).fill('Token tester');
   let calls = 0;
   page.on('request', (r) => { if (r.url().includes('/api/bots/register')) calls++; });
@@ -203,7 +203,7 @@ test('the audit log names people and bots, says what happened in words, and refu
     org_id: ACME, name: 'Named in the log', description: '', audience: API, scopes: ['read:bookings'], idempotency_key: `${Date.now()}-audit`,
   });
   await page.goto(`/orgs/${ACME}/audit`);
-  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
   const row = page.getByTestId('audit-row').filter({ hasText: 'Registered a bot' }).first();
   await expect(row).toContainText('Named in the log');
   await expect(page.getByLabel('Action').locator('option', { hasText: 'Apps' })).toHaveCount(1);

@@ -6,7 +6,7 @@ const INITECH = 'org_initechTrips0001';
 const SUPPORT = 'org_travel0Support01';
 
 async function hydrated(page: Page) {
-  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
 }
 
 function row(page: Page, email: string) {

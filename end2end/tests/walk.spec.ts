@@ -25,6 +25,19 @@ async function walk(page: Page, start: string[], limit = 40) {
     expect(response?.status() ?? 0, `page ${path}`).toBeLessThan(400);
     if (new URL(page.url()).origin !== origin) continue; // sent to the tenant's login page
     await page.waitForLoadState('networkidle');
+    // A page that goes out without the bundle must not offer anything that only the bundle makes
+    // work: nothing waiting to be taken over, no button outside a form that posts by itself.
+    const shape = await page.evaluate(() => ({
+      bundle: document.querySelector('script[type="module"]') !== null,
+      waiting: document.querySelectorAll('[data-ssr]').length,
+      scripted: document.querySelectorAll('button[type="button"]').length,
+      ready: document.querySelector('main[data-ready="true"]') !== null,
+    }));
+    expect(shape.ready, `${path} is ready`).toBe(true);
+    if (!shape.bundle) {
+      expect(shape.waiting, `${path} without the bundle: parts waiting for it`).toBe(0);
+      expect(shape.scripted, `${path} without the bundle: buttons that need it`).toBe(0);
+    }
     const here = new URL(page.url());
     const targets = await page.evaluate(() => {
       const out: Array<[string, boolean]> = [];
@@ -56,7 +69,7 @@ test('an admin: every link, form target and download answers', async ({ page }) 
   await signIn(page, 'alice@acme.example', ACME);
   // Something on every page: a bot (with its page), an app, an invitation.
   await page.goto(`/orgs/${ACME}/bots`);
-  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
   await page.getByLabel('Name', { exact: true }).fill('Walked bot');
   await page.getByLabel('read:bookings').check();
   await page.getByRole('button', { name: 'Register bot' }).click();
@@ -71,7 +84,7 @@ test('an admin of two organizations: the switch is offered and every link answer
   await page.getByLabel('Password').fill('Travel0-demo!');
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page).toHaveURL(new RegExp(`/orgs/${GLOBEX}$`));
-  await expect(page.locator('main[data-hydrated="true"]')).toBeVisible();
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
   await expect((await accountMenu(page)).getByRole('link', { name: 'Switch organization' })).toBeVisible();
   await walk(page, [`/orgs/${GLOBEX}`]);
 });

@@ -115,6 +115,9 @@ pub fn Layout(children: Children) -> impl IntoView {
         }
     });
     Effect::new(move |_| hydrated.set(true));
+    // Ready: everything the page offers works — once hydrated, or at once on a page that goes out
+    // without the bundle (browser tests and scripts/perf wait for this).
+    let without_bundle = !crate::app::PageBundle::loaded();
     view! {
         // rel="external": the browser, not the router, follows it, so focus really moves to <main>.
         <a class="skip-link" href="#main" rel="external">"Skip to content"</a>
@@ -162,6 +165,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             class="container main"
             tabindex="-1"
             data-hydrated=move || hydrated.get().then_some("true")
+            data-ready=move || (without_bundle || hydrated.get()).then_some("true")
             data-lost-role=move || lost.0.get().then_some("true")
         >
             {move || lost.0.get().then(|| view! {

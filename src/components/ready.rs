@@ -20,6 +20,8 @@ pub const READY_EVENT: &str = "orgdesk:ready";
 /// run in every browser that can run the page at all.
 pub const EARLY_SCRIPT: &str = r#"(function(){
 document.documentElement.classList.add('js');
+document.addEventListener('DOMContentLoaded',function(){var m=document.querySelector('.nav-menu');
+if(m&&window.matchMedia&&window.matchMedia('(max-width: 48rem)').matches)m.open=false;});
 var typed={},held=[];
 function isReady(el){return !(el&&el.closest&&el.closest('[data-ssr]'));}
 function record(e){var el=e.target;if(!el||!el.id||isReady(el))return;
@@ -41,9 +43,10 @@ held=held.filter(function(x){if(!root.contains(x)||!isReady(x))return true;if(x.
 if(x.isConnected){if(x.tagName==='FORM'){x.requestSubmit();}else{x.click();}}return false;});},0);},true);
 })();"#;
 
-/// `data-ssr` on what the server renders (hydration leaves it; the ready event removes it).
+/// `data-ssr` on what the server renders for a page with the bundle (hydration leaves it; the ready
+/// event removes it). A page without the bundle has nothing to wait for: its forms post as they are.
 fn server_rendered() -> Option<&'static str> {
-    cfg!(feature = "ssr").then_some("")
+    (cfg!(feature = "ssr") && crate::app::PageBundle::loaded()).then_some("")
 }
 
 fn announce(target: &leptos::web_sys::EventTarget) {
@@ -112,7 +115,13 @@ pub fn SessionToken() -> impl IntoView {
             .map(|me| me.csrf)
             .unwrap_or_default()
     };
-    view! { <input type="hidden" name="csrf" value=token/> }
+    // Read under its own Suspense: a form outside the page's (the footer's status check) still waits
+    // for the account on the server and hydrates from its data.
+    view! {
+        <Suspense fallback=|| view! { <input type="hidden" name="csrf" value=""/> }>
+            <input type="hidden" name="csrf" value=token/>
+        </Suspense>
+    }
 }
 
 /// A one-button change (approve, resend, revoke…) as a form, so it works without JavaScript too.

@@ -1,4 +1,5 @@
-//! "Is orgdesk healthy?" — one click, one server-function round trip.
+//! "Is orgdesk healthy?" — one click, one server-function round trip. A form, so it also works on a
+//! page without the bundle (the answer comes back as the page's notice).
 
 use leptos::prelude::*;
 
@@ -10,34 +11,24 @@ pub fn StatusCheck() -> impl IntoView {
     let pending = super::feedback::flag(check.pending());
     let result = super::feedback::latest(check.value());
     view! {
-        <super::ready::Live class="status-check">
-            <button
-                type="button"
-                class="btn btn--quiet"
-                on:click=move |_| {
-                    check.dispatch(ServiceStatus {});
-                }
-                disabled=pending
-            >
+        <super::ready::ChangeForm
+            class="status-check"
+            endpoint="service_status"
+            on_submit=Callback::new(move |_| {
+                check.dispatch(ServiceStatus {});
+            })
+        >
+            <button type="submit" class="btn btn--quiet" disabled=pending>
                 {move || if pending() { "Checking…" } else { "Check service status" }}
             </button>
             <span role="status" class="status-check__result" data-testid="status-result">
                 {move || {
-                    result()
-                        .map(|outcome| match outcome {
-                            Ok(report) if report.database_reachable => {
-                                format!(
-                                    "All systems normal · database reachable (schema {}) · identity: {} · v{}",
-                                    report.schema_version,
-                                    report.identity_provider,
-                                    report.version,
-                                )
-                            }
-                            Ok(_) => "Degraded · the database is not reachable".to_string(),
-                            Err(err) => format!("Status unavailable · {}", err.message),
-                        })
+                    result().map(|outcome| match outcome {
+                        Ok(report) => report.summary(),
+                        Err(err) => format!("Status unavailable · {}", err.message),
+                    })
                 }}
             </span>
-        </super::ready::Live>
+        </super::ready::ChangeForm>
     }
 }

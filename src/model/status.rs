@@ -12,6 +12,20 @@ pub struct StatusReport {
     pub identity_provider: String,
 }
 
+impl StatusReport {
+    /// The report in words, as the footer's status check shows it.
+    pub fn summary(&self) -> String {
+        if self.database_reachable {
+            format!(
+                "All systems normal · database reachable (schema {}) · identity: {} · v{}",
+                self.schema_version, self.identity_provider, self.version,
+            )
+        } else {
+            "Degraded · the database is not reachable".to_string()
+        }
+    }
+}
+
 /// The Management API queue of the replica serving the desk (see `server::auth0::pacer`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueueReport {

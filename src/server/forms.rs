@@ -39,6 +39,8 @@ pub enum Done {
     To(&'static str, &'static str),
     /// A page of its own: what the answer holds must be seen now (and is not kept anywhere).
     Shown,
+    /// Back to the page the form was on, the service status report as its notice.
+    Status,
 }
 
 pub struct FormSpec {
@@ -50,6 +52,11 @@ pub struct FormSpec {
 use Field::{Bool, Int, List, Text};
 
 pub const FORMS: &[FormSpec] = &[
+    FormSpec {
+        endpoint: "service_status",
+        fields: &[],
+        done: Done::Status,
+    },
     FormSpec {
         endpoint: "bots/register",
         fields: &[
@@ -381,6 +388,12 @@ pub async fn submit(
             redirect(&to, flash_cookie(true, text, https))
         }
         Done::Shown => shown(spec.endpoint, &arguments, &value, &back, &state),
+        Done::Status => {
+            let words = serde_json::from_value::<crate::model::status::StatusReport>(value)
+                .map(|report| report.summary())
+                .unwrap_or_else(|_| "Status unavailable.".to_string());
+            redirect(&back, flash_cookie(true, &words, https))
+        }
     }
 }
 
@@ -513,7 +526,7 @@ mod tests {
     /// Each spec makes exactly the arguments its server function takes.
     #[test]
     fn every_form_makes_its_server_functions_arguments() {
-        use crate::api::{apps, desk, members};
+        use crate::api::{apps, desk, members, status};
         let check = |endpoint: &str| -> Result<(), String> {
             let spec = spec(endpoint).ok_or("no spec")?;
             let v = arguments(spec, &sample(spec));
@@ -542,6 +555,7 @@ mod tests {
                 "apps/install" => serde_json::from_value::<apps::InstallApp>(v).map(drop),
                 "apps/decline" => serde_json::from_value::<apps::DeclineApp>(v).map(drop),
                 "apps/uninstall" => serde_json::from_value::<apps::UninstallApp>(v).map(drop),
+                "service_status" => serde_json::from_value::<status::ServiceStatus>(v).map(drop),
                 other => return Err(format!("{other}: not checked here")),
             };
             r.map_err(|e| e.to_string())
@@ -549,7 +563,15 @@ mod tests {
         for endpoint in crate::api::CHANGES {
             assert_eq!(check(endpoint), Ok(()), "{endpoint}");
         }
-        assert_eq!(FORMS.len(), crate::api::CHANGES.len());
+        // Every change has its form; the one form beyond them is the status check (it changes nothing).
+        for form in FORMS {
+            assert_eq!(check(form.endpoint), Ok(()), "{}", form.endpoint);
+            assert!(
+                crate::api::CHANGES.contains(&form.endpoint) || form.endpoint == "service_status",
+                "{}",
+                form.endpoint
+            );
+        }
     }
 
     #[test]

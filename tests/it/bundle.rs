@@ -87,7 +87,7 @@ async fn the_bundle_is_served_precompressed_under_hashed_names_and_cached_for_a_
     let dir = tempfile::tempdir().unwrap();
     let site = hashed_site(dir.path());
     let app = spawn_app_with(&[("ORGDESK_SITE_ROOT", site.to_str().unwrap())]).await;
-    let html = app.get("/").await.text().await.unwrap();
+    let html = app.get("/rules").await.text().await.unwrap();
     assert!(html.contains(&format!("/pkg/orgdesk.{HASH}.js")), "{html}");
     assert!(html.contains(&format!("/pkg/orgdesk.{HASH}.wasm")));
     assert!(html.contains("/pkg/orgdesk.fedcba9876543210.css"));
@@ -233,4 +233,85 @@ async fn pages_answers_and_csv_are_compressed_and_a_page_still_streams() {
         first < latency / 2,
         "the first part streamed at {first:?}, before the {latency:?} read finished"
     );
+}
+
+/// Only pages where something acts in place load the bundle; the others are whole as served and
+/// offer nothing that waits for it (the footer's status check posts as a form and answers in the
+/// page's notice).
+#[tokio::test]
+async fn pages_that_only_read_go_out_without_the_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = hashed_site(dir.path());
+    let app = spawn_app_with(&[("ORGDESK_SITE_ROOT", site.to_str().unwrap())]).await;
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    let bot = app.register_bot(&alice, ACME, "Bundle bot").await;
+    let id = bot["client_id"].as_str().unwrap();
+    let script = format!("/pkg/orgdesk.{HASH}.js");
+    for path in [
+        "/".to_string(),
+        format!("/orgs/{ACME}"),
+        format!("/orgs/{ACME}/audit"),
+        "/no/such/page".to_string(),
+    ] {
+        let html = app.page_html(&alice, &path).await;
+        assert!(
+            html.contains("data-ready=\"true\""),
+            "{path}: ready as served"
+        );
+        assert!(!html.contains(&script), "{path}: no bundle");
+        // (The early script names the attribute too; as an attribute it follows a space.)
+        assert!(
+            !html.contains(" data-ssr"),
+            "{path}: nothing waits for a bundle"
+        );
+        assert!(html.contains("action=\"/forms/service_status\""), "{path}");
+    }
+    for path in [
+        "/rules".to_string(),
+        format!("/orgs/{ACME}/bots"),
+        format!("/orgs/{ACME}/bots/{id}"),
+        format!("/orgs/{ACME}/members"),
+        format!("/orgs/{ACME}/invitations"),
+        format!("/orgs/{ACME}/apps"),
+    ] {
+        let html = app.page_html(&alice, &path).await;
+        assert!(html.contains(&script), "{path}: the bundle");
+        assert!(!html.contains("data-ready"), "{path}: ready once hydrated");
+        assert!(
+            html.contains("data-ssr"),
+            "{path}: its forms wait for the bundle"
+        );
+    }
+    // The status check as a form: back where it was, the report as a notice, once.
+    let r = alice
+        .post(app.url("/forms/service_status"))
+        .header("origin", &app.running.base_url)
+        .header("referer", app.url(&format!("/orgs/{ACME}/audit")))
+        .form(&[("csrf", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        403,
+        "a signed-in session's form carries its token"
+    );
+    let (_, me) = app.read(&alice, "me", &[]).await;
+    let r = alice
+        .post(app.url("/forms/service_status"))
+        .header("origin", &app.running.base_url)
+        .header("referer", app.url(&format!("/orgs/{ACME}/audit")))
+        .form(&[("csrf", me["csrf"].as_str().unwrap())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], format!("/orgs/{ACME}/audit"));
+    let html = app.page_html(&alice, &format!("/orgs/{ACME}/audit")).await;
+    assert!(
+        html.contains("All systems normal · database reachable (schema "),
+        "{html}"
+    );
+    let html = app.page_html(&alice, &format!("/orgs/{ACME}/audit")).await;
+    assert!(!html.contains("All systems normal"));
 }

@@ -35,7 +35,7 @@ async fn readiness_fails_when_the_database_is_gone() {
 }
 
 #[tokio::test]
-async fn landing_page_is_server_rendered_with_the_hydration_bundle() {
+async fn landing_page_is_server_rendered_and_whole_without_the_bundle() {
     let app = spawn_app().await;
     let response = app.get("/").await;
     assert_eq!(response.status(), 200);
@@ -45,10 +45,17 @@ async fn landing_page_is_server_rendered_with_the_hydration_bundle() {
         html.contains("Your organization&#x27;s admin desk")
             || html.contains("Your organization's admin desk")
     );
-    assert!(html.contains("/pkg/orgdesk.js"), "hydration script missing");
-    assert!(html.contains("<title>Your organization"), "title missing");
     assert!(
-        !html.contains("data-hydrated=\"true\""),
+        !html.contains("/pkg/orgdesk.js"),
+        "nothing on it needs the bundle"
+    );
+    assert!(html.contains("data-ready=\"true\""), "ready as served");
+    assert!(html.contains("<title>Your organization"), "title missing");
+    // A page where something acts in place loads the bundle, and is not ready until it hydrates.
+    let html = app.get("/rules").await.text().await.unwrap();
+    assert!(html.contains("/pkg/orgdesk.js"), "hydration script missing");
+    assert!(
+        !html.contains("data-hydrated=\"true\"") && !html.contains("data-ready"),
         "the server must not claim hydration"
     );
 }
