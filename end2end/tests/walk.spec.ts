@@ -30,7 +30,9 @@ async function walk(page: Page, start: string[], limit = 40) {
     const shape = await page.evaluate(() => ({
       bundle: document.querySelector('script[type="module"]') !== null,
       waiting: document.querySelectorAll('[data-ssr]').length,
-      scripted: document.querySelectorAll('button[type="button"]').length,
+      // Buttons only a script can act on, and no-JavaScript controls the early script hides
+      // (on a page with the bundle, the bundle's own controls stand in for them).
+      scripted: document.querySelectorAll('button[type="button"], .nojs-only').length,
       ready: document.querySelector('main[data-ready="true"]') !== null,
     }));
     expect(shape.ready, `${path} is ready`).toBe(true);
