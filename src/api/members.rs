@@ -285,6 +285,8 @@ pub async fn audit_log(
     since: String,
     until: String,
     before: Option<i64>,
+    /// Fewer than a page (the overview's recent activity); a page when absent.
+    limit: Option<u32>,
 ) -> Result<AuditPage, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::audit_log;
@@ -296,7 +298,9 @@ pub async fn audit_log(
         since,
         until,
     };
-    let limit = audit_log::PAGE_SIZE;
+    let limit = limit.map_or(audit_log::PAGE_SIZE, |n| {
+        i64::from(n).clamp(1, audit_log::PAGE_SIZE)
+    });
     let events = audit_log::query(
         &call.state.db,
         Some(permit.org_id()),

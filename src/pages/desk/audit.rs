@@ -78,7 +78,7 @@ pub fn AuditLogPage() -> impl IntoView {
     });
     let page = Resource::new(
         move || (org.get(), filters.get(), before.get()),
-        |(org, f, before)| audit_log(org, f.action, f.actor, f.since, f.until, before),
+        |(org, f, before)| audit_log(org, f.action, f.actor, f.since, f.until, before, None),
     );
     let base = move || format!("/orgs/{}/audit", org.get());
     view! {

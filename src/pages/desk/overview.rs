@@ -10,6 +10,9 @@ use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::layout::PageTitle;
 use crate::model::members::action_label;
 
+/// How many of the latest audit records the overview shows.
+const RECENT: usize = 6;
+
 #[component]
 pub fn Overview() -> impl IntoView {
     let org = org_param();
@@ -34,6 +37,7 @@ pub fn Overview() -> impl IntoView {
                 String::new(),
                 String::new(),
                 None,
+                Some(RECENT as u32),
             )
         },
     );
@@ -98,7 +102,7 @@ pub fn Overview() -> impl IntoView {
                                             Ok(p) if p.entries.is_empty() => view! { <p class="empty">"Nothing has happened yet."</p> }.into_any(),
                                             Ok(p) => view! {
                                                 <ul class="activity" data-testid="recent-activity">
-                                                    {p.entries.into_iter().take(6).map(|e| {
+                                                    {p.entries.into_iter().map(|e| {
                                                         let on = e.target_name.clone().or(e.target.clone()).unwrap_or_default();
                                                         view! {
                                                             <li>
