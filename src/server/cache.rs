@@ -38,6 +38,58 @@ pub async fn version(db: &Db, scope: &str) -> Result<i64, sqlx::Error> {
     Ok(v.unwrap_or(0))
 }
 
+/// One page view's reading of the versions. A page (a GET, which changes nothing) reads several
+/// cached answers about one organization; they share one query for all of its scopes and the
+/// tenant's, instead of one each. A change (a POST) always reads versions afresh.
+#[derive(Clone, Default)]
+pub struct PageVersions(Arc<Mutex<HashMap<String, i64>>>);
+
+/// `version`, through this request's `PageVersions` when it is a page view.
+async fn version_for_view(db: &Db, scope: &str) -> Result<i64, sqlx::Error> {
+    let memo = leptos::prelude::use_context::<PageVersions>().filter(|_| {
+        leptos::prelude::use_context::<axum::http::request::Parts>()
+            .is_some_and(|parts| parts.method == axum::http::Method::GET)
+    });
+    let Some(memo) = memo else {
+        return version(db, scope).await;
+    };
+    if let Some(v) = memo.0.lock().ok().and_then(|m| m.get(scope).copied()) {
+        return Ok(v);
+    }
+    let org = scope.split('/').next().unwrap_or(scope);
+    let mut scopes = vec![scope.to_string(), TENANT.to_string()];
+    if org != TENANT {
+        scopes.extend([
+            org.to_string(),
+            roles_scope(org),
+            members_scope(org),
+            invitations_scope(org),
+        ]);
+    }
+    scopes.sort();
+    scopes.dedup();
+    let placeholders = (1..=scopes.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("SELECT org_id, version FROM org_versions WHERE org_id IN ({placeholders})");
+    let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
+    for s in &scopes {
+        query = query.bind(s.as_str());
+    }
+    let found: HashMap<String, i64> = query.fetch_all(db).await?.into_iter().collect();
+    let read = found.get(scope).copied().unwrap_or(0);
+    let Ok(mut m) = memo.0.lock() else {
+        return Ok(read);
+    };
+    // The first reading stands: the page's parts all see one moment.
+    for s in scopes {
+        let v = found.get(&s).copied().unwrap_or(0);
+        m.entry(s).or_insert(v);
+    }
+    Ok(m.get(scope).copied().unwrap_or(read))
+}
+
 /// Records that orgdesk changed something about `org_id` it cannot narrow down (a member joined through
 /// an invitation): every replica's cached reads of the organization, its members, its invitations and
 /// the whole tenant stop being served. Call it after the change reached Auth0, also when it failed part-way.
@@ -131,7 +183,7 @@ impl ReadCache {
         T: Clone + Send + Sync + 'static,
         F: std::future::Future<Output = Result<T, E>>,
     {
-        let Ok(current) = version(db, scope).await else {
+        let Ok(current) = version_for_view(db, scope).await else {
             // Without the version nothing can be served safely: read through.
             METRICS.cache(name, false);
             return load.await;

@@ -52,6 +52,7 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
         move || {
             provide_context(state.clone());
             provide_context(super::web::ConfirmedViewer::default());
+            provide_context(super::cache::PageVersions::default());
         }
     };
     let app_shell = {
