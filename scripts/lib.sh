@@ -72,10 +72,11 @@ npm_install_in() {
 }
 
 ensure_node_tools() {
-  step "Node tools (wasm-opt from binaryen, Playwright driving Debian's Chromium)"
+  step "Node tools (wasm-opt from binaryen, esbuild, Playwright driving Debian's Chromium)"
   npm_install_in "$ROOT/scripts"
   npm_install_in "$ROOT/end2end"
   command -v wasm-opt >/dev/null || die "wasm-opt missing after npm ci in scripts/."
+  command -v esbuild >/dev/null || die "esbuild missing after npm ci in scripts/."
   [ -x /usr/bin/chromium ] || die "/usr/bin/chromium missing (Debian package chromium)."
 }
 
@@ -179,14 +180,27 @@ build_bundle() {
     cargo build --lib --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort \
     --no-default-features --features hydrate --profile "$wasm_profile" || return 1
   local pkg=target/site/pkg
-  rm -rf "$pkg" && mkdir -p "$pkg"
+  # wasm-bindgen, wasm-opt and brotli -q 11 take about a minute: skip them when neither the compiled
+  # bundle, the stylesheet nor this script changed since the last run (a second start in seconds).
+  local stamp
+  stamp="$profile $(cat "$wasm_dir/orgdesk.wasm" style/main.css "${BASH_SOURCE[0]}" | sha256sum | cut -c1-32)"
+  if [ -f "$pkg/assets.json" ] && [ "$(cat target/site.stamp 2>/dev/null)" = "$stamp" ]; then
+    info "bundle unchanged: $(cut -d'"' -f4 "$pkg/assets.json").{js,wasm}"
+    cp -r public/. target/site/
+    return
+  fi
+  rm -f target/site.stamp && rm -rf "$pkg" && mkdir -p "$pkg"
   wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name orgdesk "$wasm_dir/orgdesk.wasm"
   mv "$pkg/orgdesk_bg.wasm" "$pkg/orgdesk.wasm"
   if [ "$profile" = release ]; then
     wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int -o "$pkg/orgdesk.wasm" "$pkg/orgdesk.wasm"
+    # The JS glue minified (59 KB -> 26 KB raw, 8.1 KB -> 6.4 KB br); exports keep their names.
+    esbuild "$pkg/orgdesk.js" --minify --format=esm --log-level=warning --outfile="$pkg/orgdesk.min.js"
+    mv "$pkg/orgdesk.min.js" "$pkg/orgdesk.js"
   fi
   cp style/main.css "$pkg/orgdesk.css"
   name_and_compress "$pkg" "$profile"
+  echo "$stamp" > target/site.stamp
   cp -r public/. target/site/
 }
 
