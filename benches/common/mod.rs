@@ -84,11 +84,15 @@ async fn sign_in_with_jar(
     org: &str,
 ) -> (reqwest::Client, std::sync::Arc<reqwest::cookie::Jar>) {
     let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
-    let browser = reqwest::Client::builder()
+    // Like a browser, the client takes br and gzip; BENCH_IDENTITY=1 asks for plain bytes, to compare
+    // with a build that did not compress.
+    let mut builder = reqwest::Client::builder()
         .cookie_provider(jar.clone())
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
+        .redirect(reqwest::redirect::Policy::none());
+    if std::env::var_os("BENCH_IDENTITY").is_some() {
+        builder = builder.no_gzip().no_brotli();
+    }
+    let browser = builder.build().expect("client");
     let to_tenant = browser
         .get(format!("{base}/login?organization={org}"))
         .send()
