@@ -31,8 +31,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
     let css = String::new();
     #[cfg(feature = "ssr")]
-    let bundle = use_context::<axum::http::request::Parts>()
-        .is_none_or(|parts| needs_bundle(parts.uri.path()));
+    let bundle =
+        with_context::<axum::http::request::Parts, _>(|parts| needs_bundle(parts.uri.path()))
+            .unwrap_or(true);
     #[cfg(not(feature = "ssr"))]
     let bundle = true;
     provide_context(PageBundle(bundle));

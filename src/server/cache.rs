@@ -47,8 +47,10 @@ pub struct PageVersions(Arc<Mutex<HashMap<String, i64>>>);
 /// `version`, through this request's `PageVersions` when it is a page view.
 async fn version_for_view(db: &Db, scope: &str) -> Result<i64, sqlx::Error> {
     let memo = leptos::prelude::use_context::<PageVersions>().filter(|_| {
-        leptos::prelude::use_context::<axum::http::request::Parts>()
-            .is_some_and(|parts| parts.method == axum::http::Method::GET)
+        leptos::prelude::with_context::<axum::http::request::Parts, _>(|parts| {
+            parts.method == axum::http::Method::GET
+        })
+        .unwrap_or(false)
     });
     let Some(memo) = memo else {
         return version(db, scope).await;
