@@ -11,7 +11,7 @@ use crate::components::layout::PageTitle;
 use crate::model::members::action_label;
 
 /// How many of the latest audit records the overview shows.
-const RECENT: usize = 6;
+const RECENT: u32 = 6;
 
 #[component]
 pub fn Overview() -> impl IntoView {
@@ -37,7 +37,7 @@ pub fn Overview() -> impl IntoView {
                 String::new(),
                 String::new(),
                 None,
-                Some(RECENT as u32),
+                Some(RECENT),
             )
         },
     );
