@@ -37,11 +37,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
     let bundle = true;
     provide_context(PageBundle(bundle));
-    // Nothing will hydrate this page: its resources' data and hydration markers stay out of it.
-    if !bundle {
-        if let Some(context) = Owner::current_shared_context() {
-            context.set_is_hydrating(false);
-        }
+    // Islands mode: only what an island renders is hydrated, so only its resources' data goes out
+    // with the page (an island turns this on for its own part).
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
     }
     view! {
         <!DOCTYPE html>
@@ -54,7 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" id="orgdesk-css" href=css/>
                 // Before anything else can run: keeps what is typed or clicked until the page is ready.
                 <script nonce=nonce inner_html=crate::components::ready::EARLY_SCRIPT></script>
-                {bundle.then(|| view! { <HydrationScripts options/> })}
+                {bundle.then(|| view! { <HydrationScripts options islands=true/> })}
                 <MetaTags/>
             </head>
             <body>
@@ -77,10 +76,10 @@ impl PageBundle {
 }
 
 /// Pages where something acts within the page (a change with its answer in place, the rules
-/// explainer) load the browser bundle. The rest — reading, links, GET filters, plain forms such as
-/// the footer's status check — are whole as served and go out without it: a first visit downloads
-/// the page and the stylesheet. A client-side navigation from a page with the bundle still renders
-/// any page in place.
+/// explainer) have islands and load the browser bundle. The rest — reading, links, GET filters, plain
+/// forms such as the footer's status check — are whole as served and go out without it: a first
+/// visit downloads the page and the stylesheet. Every link is a page load (the bundle, once fetched,
+/// comes from the browser's cache).
 pub fn needs_bundle(path: &str) -> bool {
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     matches!(

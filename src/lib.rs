@@ -18,10 +18,11 @@ pub mod server;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// The browser bundle's entry point: attach to the server-rendered page.
+/// The browser bundle's entry point. Pages are rendered on the server; only their islands (the parts
+/// that act in place) are hydrated, each from the props and data the server wrote beside it.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
 }

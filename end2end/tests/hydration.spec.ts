@@ -30,20 +30,29 @@ test('the explainer reacts once the wasm bundle has hydrated the page', async ({
   await expect(rules.outcome()).toHaveText("Token issued for the bot's default organization (org_id set).");
 });
 
-test('client-side navigation keeps the app hydrated', async ({ page }) => {
+test('links are page loads; a page with islands is ready again after one', async ({ page }) => {
   await open(page, '/rules');
   const main = page.getByRole('navigation', { name: 'Main' });
-  // The landing page on its own goes out without the bundle; reached from a hydrated page, the
-  // router renders it in place, and the way back stays hydrated.
+  // No client-side router: each page is rendered by the server and only its islands hydrate.
   const documents: string[] = [];
-  page.on('request', (r) => { if (r.resourceType() === 'document') documents.push(r.url()); });
+  page.on('request', (r) => { if (r.resourceType() === 'document') documents.push(new URL(r.url()).pathname); });
   await main.getByRole('link', { name: 'Overview' }).click();
   await expect(page).toHaveURL(/\/$/);
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
   await expect(page.getByRole('heading', { level: 1 })).not.toHaveText('How a bot gets a token for your organization');
   await main.getByRole('link', { name: 'Access rules' }).click();
   await expect(page).toHaveURL(/\/rules$/);
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
   await expect(page.getByRole('link', { name: 'Access rules' })).toHaveAttribute('aria-current', 'page');
   await new RulesPage(page).choose('Organization use for this API', 'deny');
   await expect(new RulesPage(page).outcome()).toHaveText(DENIED);
-  expect(documents, 'no page was loaded anew').toEqual([]);
+  expect(documents).toEqual(['/', '/rules']);
+});
+
+test('only the islands are hydrated: the page around them is plain server HTML', async ({ page }) => {
+  await open(page, '/rules');
+  await expect(page.locator('leptos-island')).not.toHaveCount(0);
+  // The explainer is an island; the heading above it is not.
+  await expect(page.locator('leptos-island').getByTestId('outcome')).toHaveCount(1);
+  await expect(page.locator('leptos-island h1')).toHaveCount(0);
 });

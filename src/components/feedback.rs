@@ -42,10 +42,21 @@ pub fn Outcome(
     }
 }
 
-/// Set when a change was refused because the person's admin role is gone; the layout then tells them
-/// and stops offering the desk's controls.
-#[derive(Clone, Copy)]
-pub struct LostRole(pub RwSignal<bool>);
+/// A change was refused because the person's admin role is gone: the page shows the layout's notice
+/// and stops offering the desk's controls (`main[data-lost-role]` hides them). The notice is outside
+/// every island, so this is said to the page itself.
+fn lost_role() {
+    #[cfg(feature = "hydrate")]
+    {
+        let document = document();
+        if let Some(main) = document.get_element_by_id("main") {
+            let _ = main.set_attribute("data-lost-role", "true");
+        }
+        if let Ok(Some(notice)) = document.query_selector("[data-testid=lost-role]") {
+            let _ = notice.remove_attribute("hidden");
+        }
+    }
+}
 
 /// A readable error with the request id to quote to support. `focus`: it answers something the
 /// person just did, so focus moves to it.
@@ -60,10 +71,8 @@ pub fn ErrorNote(error: AppError, #[prop(optional)] focus: bool) -> impl IntoVie
     }
     let retry = error.kind.is_retryable().then_some(" You can try again.");
     let sign_in = (error.kind == crate::model::ErrorKind::Unauthenticated).then(|| {
-        let here = leptos_router::hooks::use_location()
-            .pathname
-            .get_untracked();
-        let href = format!("/login?return_to={}", here);
+        let back = crate::model::members::encode(&super::island::here());
+        let href = format!("/login?return_to={back}");
         view! { <p><a class="btn btn--primary" href=href rel="external">"Sign in"</a></p> }
     });
     let node = NodeRef::<leptos::html::Div>::new();
@@ -73,9 +82,7 @@ pub fn ErrorNote(error: AppError, #[prop(optional)] focus: bool) -> impl IntoVie
     // A change (an action: `focus`) refused because the person is no longer an admin: the whole
     // page says so at once.
     if focus && error.kind == crate::model::ErrorKind::Forbidden {
-        if let Some(lost) = use_context::<LostRole>() {
-            lost.0.set(true);
-        }
+        lost_role();
     }
     view! {
         <div node_ref=node class="note note--error" role="alert" tabindex="-1">

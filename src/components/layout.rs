@@ -88,36 +88,14 @@ pub fn PageTitle(#[prop(into)] page: String) -> impl IntoView {
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    // Effects run only in the browser: the marker says the wasm bundle has taken over the page.
-    let hydrated = RwSignal::new(false);
-    super::queue::provide_busy();
     let account: Account = Resource::new(|| (), |_| whoami());
     provide_context(account);
-    let lost = super::feedback::LostRole(RwSignal::new(false));
-    provide_context(lost);
     // Blocking: it may clear its cookie, which must go out with the page's headers.
     let notice = Resource::new_blocking(|| (), |_| crate::api::desk::flash());
-    // Narrow screens start with the menu folded, and fold it again after each navigation.
-    let menu = NodeRef::<leptos::html::Details>::new();
-    let location = leptos_router::hooks::use_location();
-    Effect::new(move |_| {
-        let _ = location.pathname.get();
-        #[cfg(feature = "hydrate")]
-        if let (Some(menu), Some(window)) = (menu.get(), leptos::web_sys::window()) {
-            let narrow = window
-                .match_media("(max-width: 48rem)")
-                .ok()
-                .flatten()
-                .is_some_and(|m| m.matches());
-            if narrow {
-                menu.set_open(false);
-            }
-        }
-    });
-    Effect::new(move |_| hydrated.set(true));
-    // Ready: everything the page offers works — once hydrated, or at once on a page that goes out
-    // without the bundle (browser tests and scripts/perf wait for this).
-    let without_bundle = !crate::app::PageBundle::loaded();
+    // Ready: everything the page offers works — at once on a page that goes out without the bundle,
+    // and once its islands are hydrated on one with it (`ReadyMark` says so). Browser tests and
+    // scripts/perf wait for this.
+    let bundle = crate::app::PageBundle::loaded();
     view! {
         // rel="external": the browser, not the router, follows it, so focus really moves to <main>.
         <a class="skip-link" href="#main" rel="external">"Skip to content"</a>
@@ -135,7 +113,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         view! {
                             <nav aria-label="Main" class="site-nav">
                                 // On a phone the links fold into this menu; on a wide screen it is always open.
-                                <details class="nav-menu" open node_ref=menu>
+                                <details class="nav-menu" open>
                                     <summary class="btn btn--quiet nav-menu__toggle">"Menu"</summary>
                                     <ul class="nav">
                                         {match desk {
@@ -164,16 +142,14 @@ pub fn Layout(children: Children) -> impl IntoView {
             id="main"
             class="container main"
             tabindex="-1"
-            data-hydrated=move || hydrated.get().then_some("true")
-            data-ready=move || (without_bundle || hydrated.get()).then_some("true")
-            data-lost-role=move || lost.0.get().then_some("true")
+            data-ready=(!bundle).then_some("true")
         >
-            {move || lost.0.get().then(|| view! {
-                <div class="note note--error" role="alert" data-testid="lost-role">
-                    <p>"You are no longer an admin of this organization, so the desk's changes are not offered any more. Ask an admin of your organization if this is a mistake."</p>
-                    <p><a href="/login" rel="external">"Sign in again"</a></p>
-                </div>
-            })}
+            // Shown (and the desk's controls hidden) when a change is refused because the person's
+            // admin role is gone: see `feedback::ErrorNote`.
+            <div class="note note--error" role="alert" data-testid="lost-role" hidden>
+                <p>"You are no longer an admin of this organization, so the desk's changes are not offered any more. Ask an admin of your organization if this is a mistake."</p>
+                <p><a href="/login" rel="external">"Sign in again"</a></p>
+            </div>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     notice.await.ok().flatten().map(|f| {
@@ -182,13 +158,25 @@ pub fn Layout(children: Children) -> impl IntoView {
                     })
                 })}
             </Suspense>
-            <super::queue::QueueNotice/>
             {children()}
+            {bundle.then(|| view! { <super::island::ReadyMark/> })}
         </main>
         <footer class="site-footer">
             <div class="container site-footer__inner">
                 <p class="muted">"orgdesk " {env!("CARGO_PKG_VERSION")}</p>
-                <StatusCheck/>
+                {if bundle {
+                    view! {
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                let csrf = account.await.ok().flatten().map(|me| me.csrf).unwrap_or_default();
+                                view! { <super::island::StatusCheckIsland csrf/> }
+                            })}
+                        </Suspense>
+                    }
+                    .into_any()
+                } else {
+                    view! { <StatusCheck/> }.into_any()
+                }}
             </div>
         </footer>
     }

@@ -3,6 +3,7 @@
 pub mod copy;
 pub mod feedback;
 pub mod get_form;
+pub mod island;
 pub mod layout;
 pub mod queue;
 pub mod ready;

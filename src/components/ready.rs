@@ -43,10 +43,12 @@ held=held.filter(function(x){if(!root.contains(x)||!isReady(x))return true;if(x.
 if(x.isConnected){if(x.tagName==='FORM'){x.requestSubmit();}else{x.click();}}return false;});},0);},true);
 })();"#;
 
-/// `data-ssr` on what the server renders for a page with the bundle (hydration leaves it; the ready
-/// event removes it). A page without the bundle has nothing to wait for: its forms post as they are.
+/// `data-ssr` on what the server renders inside an island of a page with the bundle (hydration leaves
+/// it; the ready event removes it). Outside the islands, and on a page without the bundle, nothing
+/// will take a form over: it posts as it is.
 fn server_rendered() -> Option<&'static str> {
-    (cfg!(feature = "ssr") && crate::app::PageBundle::loaded()).then_some("")
+    (cfg!(feature = "ssr") && super::island::in_island() && crate::app::PageBundle::loaded())
+        .then_some("")
 }
 
 fn announce(target: &leptos::web_sys::EventTarget) {
@@ -103,9 +105,17 @@ pub fn ChangeForm(
     }
 }
 
+/// The session's token, given as it is (to an island that must not wait for the account: see
+/// `island::StatusCheckIsland`).
+#[derive(Clone)]
+pub struct Csrf(pub String);
+
 /// The session's token in a form, for the server to check when the browser posts it itself.
 #[component]
 pub fn SessionToken() -> impl IntoView {
+    if let Some(Csrf(value)) = use_context::<Csrf>() {
+        return view! { <input type="hidden" name="csrf" value=value/> }.into_any();
+    }
     let account = use_context::<super::layout::Account>();
     let token = move || {
         account
@@ -122,6 +132,7 @@ pub fn SessionToken() -> impl IntoView {
             <input type="hidden" name="csrf" value=token/>
         </Suspense>
     }
+    .into_any()
 }
 
 /// A one-button change (approve, resend, revoke…) as a form, so it works without JavaScript too.

@@ -8,6 +8,8 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::apps::{load_app_listing, DeclineApp, InstallApp};
 use crate::components::feedback::{flag, latest, ErrorNote, Loading, Outcome};
+use crate::components::island::{island_context, IslandTitle};
+use crate::components::queue::QueueNotice;
 use crate::components::ready::{ActionButton, Live};
 use crate::model::apps::AppListing;
 
@@ -131,15 +133,27 @@ fn Asks(app: AppListing) -> impl IntoView {
 
 #[component]
 pub fn InstallPage() -> impl IntoView {
-    let params = use_params_map();
-    let app_id = Memo::new(move |_| params.read().get("app_id").unwrap_or_default());
-    let data = Resource::new(move || app_id.get(), load_app_listing);
+    let app_id = use_params_map()
+        .read_untracked()
+        .get("app_id")
+        .unwrap_or_default();
     view! {
+        <Title text="Install an app"/>
+        <InstallIsland app_id/>
+    }
+}
+
+#[island]
+fn InstallIsland(app_id: String) -> impl IntoView {
+    island_context();
+    let data = Resource::new(move || app_id.clone(), load_app_listing);
+    view! {
+        <QueueNotice/>
         <Suspense fallback=|| view! { <Loading what="the app"/> }>
             {move || Suspend::new(async move {
                 let app = match data.await {
                     Ok(a) => a,
-                    Err(e) => return view! { <Title text="Install an app"/> <h1>"Install an app"</h1> <ErrorNote error=e/> }.into_any(),
+                    Err(e) => return view! { <h1>"Install an app"</h1> <ErrorNote error=e/> }.into_any(),
                 };
                 let state = if !app.signed_in {
                     None
@@ -154,7 +168,7 @@ pub fn InstallPage() -> impl IntoView {
                 };
                 let sign_in = format!("/login?return_to=/apps/{}", app.app_id);
                 view! {
-                    <Title text=format!("Install {}", app.name)/>
+                    <IslandTitle text=format!("Install {}", app.name)/>
                     <section class="hero hero--compact">
                         <p class="muted small">{if app.signed_in { format!("App install request for {}", app.org_name) } else { "App install request".to_string() }}</p>
                         <h1>{app.name.clone()}</h1>

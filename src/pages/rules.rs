@@ -61,6 +61,24 @@ fn OrgSelect(
 
 #[component]
 pub fn Rules() -> impl IntoView {
+    view! {
+        <Title text="Access rules"/>
+        <section class="prose">
+            <h1>"How a bot gets a token for your organization"</h1>
+            <p>
+                "A bot asks Auth0 for a token with the client-credentials flow, naming the API and, usually, "
+                "an organization. Whether it gets one depends on how its access to that API is configured. "
+                "orgdesk always configures customer bots the strictest way: organization "
+                <strong>"required"</strong> ", and granted only for your organization."
+            </p>
+        </section>
+        <RulesIsland/>
+    }
+}
+
+/// The explainer answers as the choices change.
+#[island]
+fn RulesIsland() -> impl IntoView {
     let usage = RwSignal::new(OrganizationUsage::Require);
     let requested = RwSignal::new("granted");
     let default = RwSignal::new("none");
@@ -73,16 +91,6 @@ pub fn Rules() -> impl IntoView {
     };
 
     view! {
-        <Title text="Access rules"/>
-        <section class="prose">
-            <h1>"How a bot gets a token for your organization"</h1>
-            <p>
-                "A bot asks Auth0 for a token with the client-credentials flow, naming the API and, usually, "
-                "an organization. Whether it gets one depends on how its access to that API is configured. "
-                "orgdesk always configures customer bots the strictest way: organization "
-                <strong>"required"</strong> ", and granted only for your organization."
-            </p>
-        </section>
         <section class="panel" aria-labelledby="try-title">
             <h2 id="try-title">"Try the rules"</h2>
             <form class="explainer" on:submit=|ev| ev.prevent_default()>

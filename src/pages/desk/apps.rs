@@ -9,7 +9,9 @@ use crate::api::apps::{load_apps, PublishApp, UninstallApp, UnpublishApp};
 use crate::api::desk::{list_bots, load_desk};
 use crate::components::copy::CopyButton;
 use crate::components::feedback::{flag, latest, ConfirmButton, ErrorNote, Loading, Outcome};
+use crate::components::island::island_context;
 use crate::components::layout::PageTitle;
+use crate::components::queue::QueueNotice;
 use crate::components::ready::{ChangeForm, Live};
 use crate::model::apps::{InstalledApp, PublishedApp};
 use crate::model::desk::{Bot, Desk};
@@ -204,7 +206,17 @@ fn PublishForm(
 
 #[component]
 pub fn AppsPage() -> impl IntoView {
-    let org = org_param();
+    let org = org_param().get_untracked();
+    view! {
+        <PageTitle page="Apps"/>
+        <AppsIsland org/>
+    }
+}
+
+#[island]
+fn AppsIsland(org: String) -> impl IntoView {
+    island_context();
+    let org = Signal::stored(org);
     let publish = ServerAction::<PublishApp>::new();
     crate::components::queue::track(publish.pending());
     let unpublish = ServerAction::<UnpublishApp>::new();
@@ -246,7 +258,7 @@ pub fn AppsPage() -> impl IntoView {
         },
     );
     view! {
-        <PageTitle page="Apps"/>
+        <QueueNotice/>
         <h1>"Apps"</h1>
         <p class="lead">"An app is a bot one organization publishes and others install. Installing one lets it get tokens for your organization only, with the scopes you approved."</p>
         <Transition fallback=|| view! { <Loading what="apps"/> }>

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
 
 use super::bots::ScopePicker;
 use super::{api_label, org_param, title};
@@ -13,6 +13,8 @@ use crate::api::desk::{
 };
 use crate::components::copy::CopyButton;
 use crate::components::feedback::{flag, latest, ConfirmButton, ErrorNote, Loading, Outcome};
+use crate::components::island::{go_to, island_context, IslandTitle};
+use crate::components::queue::QueueNotice;
 use crate::components::ready::{ChangeForm, Live};
 use crate::components::secret::SecretPanel;
 use crate::model::desk::{Access, ApiOption, Bot, Desk};
@@ -218,9 +220,20 @@ fn TestToken(org: String, bot: Bot, apis: Vec<ApiOption>) -> impl IntoView {
 
 #[component]
 pub fn BotPage() -> impl IntoView {
-    let org = org_param();
+    let org = org_param().get_untracked();
     let params = use_params_map();
-    let client_id = Memo::new(move |_| params.read().get("client_id").unwrap_or_default());
+    let client_id = params.read_untracked().get("client_id").unwrap_or_default();
+    view! {
+        <Title text="Bot"/>
+        <BotIsland org client_id/>
+    }
+}
+
+#[island]
+fn BotIsland(org: String, client_id: String) -> impl IntoView {
+    island_context();
+    let org = Signal::stored(org);
+    let client_id = Signal::stored(client_id);
     let changed = RwSignal::new(0u32);
     let bump = Callback::new(move |_| changed.update(|n| *n += 1));
     let data = Resource::new(
@@ -237,13 +250,9 @@ pub fn BotPage() -> impl IntoView {
     crate::components::queue::track(rename.pending());
     let delete = ServerAction::<DeleteBot>::new();
     crate::components::queue::track(delete.pending());
-    let navigate = use_navigate();
     Effect::new(move |_| {
         if matches!(delete.value().get(), Some(Ok(()))) {
-            navigate(
-                &format!("/orgs/{}/bots", org.get_untracked()),
-                Default::default(),
-            );
+            go_to(&format!("/orgs/{}/bots", org.get_untracked()));
         }
     });
     Effect::new(move |_| {
@@ -252,7 +261,7 @@ pub fn BotPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="Bot"/>
+        <QueueNotice/>
         <p><a href=move || format!("/orgs/{}/bots", org.get())>"← All bots"</a></p>
         <Transition fallback=|| view! { <Loading what="the bot"/> }>
             {move || Suspend::new(async move {
@@ -291,7 +300,7 @@ pub fn BotPage() -> impl IntoView {
                         });
                         let bot_title = title(&[&bot.name, "Bots", &org_name]);
                         view! {
-                            <Title text=bot_title/>
+                            <IslandTitle text=bot_title/>
                             <Live>
                             <h1 data-testid="bot-name">{bot.name.clone()}</h1>
                             <p class="muted">

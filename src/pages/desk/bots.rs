@@ -7,6 +7,8 @@ use super::{api_label, org_param, plural, title};
 use crate::api::desk::{list_bots, load_desk, RegisterBot};
 use crate::components::copy::CopyButton;
 use crate::components::feedback::{flag, latest, ErrorNote, Loading};
+use crate::components::island::{island_context, IslandTitle};
+use crate::components::queue::QueueNotice;
 use crate::components::ready::{ChangeForm, Live};
 use crate::components::secret::SecretPanel;
 use crate::model::desk::{ApiOption, Bot, Desk};
@@ -187,7 +189,17 @@ fn RegisterForm(
 
 #[component]
 pub fn BotsPage() -> impl IntoView {
-    let org = org_param();
+    let org = org_param().get_untracked();
+    view! {
+        <Title text="Bots"/>
+        <BotsIsland org/>
+    }
+}
+
+#[island]
+fn BotsIsland(org: String) -> impl IntoView {
+    island_context();
+    let org = Signal::stored(org);
     let register = ServerAction::<RegisterBot>::new();
     crate::components::queue::track(register.pending());
     let sent_audience = RwSignal::new(String::new());
@@ -197,7 +209,7 @@ pub fn BotsPage() -> impl IntoView {
         |(org, _)| list_bots(org),
     );
     view! {
-        <Title text="Bots"/>
+        <QueueNotice/>
         <h1>"Bots"</h1>
         <p class="lead">"Machine-to-machine clients owned by your organization. Each gets tokens only for your organization."</p>
         <Suspense fallback=|| view! { <Loading what="the registration form"/> }>
@@ -209,7 +221,7 @@ pub fn BotsPage() -> impl IntoView {
                         let org_id = d.me.org_id.clone();
                         let org_name = d.me.org_name.clone().unwrap_or_default();
                         view! {
-                            <Title text=title(&["Bots", &org_name])/>
+                            <IslandTitle text=title(&["Bots", &org_name])/>
                             <Live><section class="panel" id="register">
                                 <h2 id="register-title">"Register a bot"</h2>
                                 <RegisterForm org=org_id.clone() desk=d.clone() register sent_audience/>

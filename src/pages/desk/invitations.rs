@@ -8,7 +8,9 @@ use super::{org_param, plural};
 use crate::api::members::{list_invitations, InviteMember, ResendInvitation, RevokeInvitation};
 use crate::components::copy::CopyButton;
 use crate::components::feedback::{flag, latest, ConfirmButton, ErrorNote, Loading, Outcome};
+use crate::components::island::island_context;
 use crate::components::layout::PageTitle;
+use crate::components::queue::QueueNotice;
 use crate::components::ready::{ActionButton, ChangeForm, Live};
 use crate::model::members::{InvitationView, Invitations, RoleRef};
 
@@ -163,7 +165,7 @@ pub fn InvitationsPage() -> impl IntoView {
             "Invite people to your organization with the roles they need. They join when they follow the link. "
             <a href=move || format!("/orgs/{}/members", org.get())>"Members"</a>
         </p>
-        <InvitationsSection/>
+        <InvitationsSection org=org.get_untracked()/>
     }
 }
 
@@ -174,9 +176,10 @@ enum Last {
     Revoke,
 }
 
-#[component]
-fn InvitationsSection() -> impl IntoView {
-    let org = org_param();
+#[island]
+fn InvitationsSection(org: String) -> impl IntoView {
+    island_context();
+    let org = Signal::stored(org);
     let invite = ServerAction::<InviteMember>::new();
     crate::components::queue::track(invite.pending());
     let resend = ServerAction::<ResendInvitation>::new();
@@ -208,6 +211,7 @@ fn InvitationsSection() -> impl IntoView {
         |(org, ..)| list_invitations(org),
     );
     view! {
+        <QueueNotice/>
         <section class="panel" aria-labelledby="invite-title">
             <h2 id="invite-title">"Invite someone"</h2>
             <Suspense fallback=|| view! { <Loading what="the invitation form"/> }>

@@ -8,6 +8,8 @@ use super::org_param;
 use crate::api::members::{list_members, search_members, RemoveMember, SetMemberRole};
 use crate::components::feedback::{latest, AskInline, ConfirmButton, ErrorNote, Loading, Outcome};
 use crate::components::get_form::GetForm;
+use crate::components::island::island_context;
+use crate::components::queue::QueueNotice;
 use crate::components::ready::Live;
 use crate::model::members::{encode, MemberView, RoleRef, SearchResults};
 
@@ -195,10 +197,22 @@ fn search_note(found: &SearchResults) -> String {
 
 #[component]
 pub fn MembersPage() -> impl IntoView {
-    let org = org_param();
-    let query = use_query_map();
-    let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
-    let from = Memo::new(move |_| query.read().get("from"));
+    let org = org_param().get_untracked();
+    let query = use_query_map().get_untracked();
+    let q = query.get("q").unwrap_or_default();
+    let from = query.get("from");
+    view! {
+        <PageTitle page="Members"/>
+        <MembersIsland org q from/>
+    }
+}
+
+#[island]
+fn MembersIsland(org: String, q: String, from: Option<String>) -> impl IntoView {
+    island_context();
+    let org = Signal::stored(org);
+    let q = Signal::stored(q);
+    let from = Signal::stored(from);
     let page = Resource::new(
         move || (org.get(), from.get()),
         |(org, from)| list_members(org, from),
@@ -214,7 +228,7 @@ pub fn MembersPage() -> impl IntoView {
         },
     );
     view! {
-        <PageTitle page="Members"/>
+        <QueueNotice/>
         <h1>"Members"</h1>
         <p class="lead">"People in your organization and their roles. Role changes apply at their next sign-in or token."</p>
         <p class="actions">

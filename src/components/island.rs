@@ -1,0 +1,106 @@
+//! What a page's islands share. In the browser each island is hydrated as a root of its own: the
+//! layout's context (who is signed in, changes in flight) is not there, so every island provides its
+//! own at its top with `island_context`, and the server renders the same.
+
+use leptos::prelude::*;
+
+use super::layout::Account;
+use crate::api::desk::whoami;
+
+/// Present inside an island: on the server, what the bundle will take over.
+#[derive(Clone, Copy)]
+pub struct InIsland;
+
+/// Called first in every island: the marker, the page's changes in flight, and the account (on the
+/// server the layout's read, so no second look-up; the browser gets it with the island's data).
+pub fn island_context() {
+    provide_context(InIsland);
+    // In the browser an island's titles have no app around them to collect them.
+    #[cfg(not(feature = "ssr"))]
+    leptos_meta::provide_meta_context();
+    super::queue::provide_busy();
+    let outer = use_context::<Account>();
+    let account: Account = Resource::new(
+        || (),
+        move |_| async move {
+            match outer {
+                Some(read) => read.await,
+                None => whoami().await,
+            }
+        },
+    );
+    provide_context(account);
+}
+
+/// Whether this part is rendered inside an island.
+pub fn in_island() -> bool {
+    use_context::<InIsland>().is_some()
+}
+
+/// A page title set from inside an island. In the browser the island has no access to the app's
+/// meta context, so the title brings its own formatter (the same as `app::App`'s).
+#[component]
+pub fn IslandTitle(#[prop(into)] text: String) -> impl IntoView {
+    view! { <leptos_meta::Title formatter=|title: String| format!("{title} · orgdesk") text/> }
+}
+
+/// Leaves the page for another one (a real page load: there is no client-side router).
+pub fn go_to(path: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = leptos::web_sys::window() {
+        let _ = window.location().assign(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+/// The path and query of the page being shown.
+pub fn here() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        let location = leptos_router::hooks::use_location();
+        let (path, search) = (
+            location.pathname.get_untracked(),
+            location.search.get_untracked(),
+        );
+        if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        leptos::web_sys::window()
+            .and_then(|w| {
+                let l = w.location();
+                Some(format!("{}{}", l.pathname().ok()?, l.search().ok()?))
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// The last island of a page with the bundle. Islands are hydrated in document order, so once this
+/// one is, every island before it is too: the page says it is ready (what the browser tests and
+/// scripts/perf wait for).
+#[island]
+pub fn ReadyMark() -> impl IntoView {
+    Effect::new(|_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(main) = document().get_element_by_id("main") {
+            let _ = main.set_attribute("data-hydrated", "true");
+            let _ = main.set_attribute("data-ready", "true");
+        }
+    });
+}
+
+/// The footer's status check, answered in place on a page with the bundle. The server renders the
+/// footer before the page's own island (the route's view is built later), while the browser
+/// hydrates in document order: so this island must create no resource and no Suspense, whose
+/// serialized-data ids would then be counted in a different order. It gets the token as a prop.
+#[island]
+pub fn StatusCheckIsland(csrf: String) -> impl IntoView {
+    provide_context(InIsland);
+    provide_context(super::ready::Csrf(csrf));
+    view! { <super::status_check::StatusCheck/> }
+}
