@@ -265,6 +265,7 @@ async fn pages_that_only_read_go_out_without_the_bundle() {
             "{path}: nothing waits for a bundle"
         );
         assert!(html.contains("action=\"/forms/service_status\""), "{path}");
+        assert!(!html.contains("<leptos-island"), "{path}: no islands");
     }
     for path in [
         "/rules".to_string(),
@@ -276,6 +277,12 @@ async fn pages_that_only_read_go_out_without_the_bundle() {
     ] {
         let html = app.page_html(&alice, &path).await;
         assert!(html.contains(&script), "{path}: the bundle");
+        // Islands mode: the page's interactive part, the footer's status check and the ready mark.
+        assert!(
+            html.matches("<leptos-island").count() >= 3,
+            "{path}: its islands"
+        );
+        assert!(html.contains("islandFn"), "{path}: hydrated as islands");
         assert!(!html.contains("data-ready"), "{path}: ready once hydrated");
         assert!(
             html.contains("data-ssr"),
