@@ -53,7 +53,11 @@ async fn landing_page_is_server_rendered_and_whole_without_the_bundle() {
     assert!(html.contains("<title>Your organization"), "title missing");
     // A page where something acts in place loads the bundle, and is not ready until it hydrates.
     let html = app.get("/rules").await.text().await.unwrap();
-    assert!(html.contains("/pkg/orgdesk.js"), "hydration script missing");
+    assert!(
+        html.contains("/pkg/orgdesk.js"),
+        "hydration script missing: {}",
+        &html[..html.find("</head>").unwrap_or(0)]
+    );
     assert!(
         !html.contains("data-hydrated=\"true\"") && !html.contains("data-ready"),
         "the server must not claim hydration"
