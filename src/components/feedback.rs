@@ -71,8 +71,7 @@ pub fn ErrorNote(error: AppError, #[prop(optional)] focus: bool) -> impl IntoVie
     }
     let retry = error.kind.is_retryable().then_some(" You can try again.");
     let sign_in = (error.kind == crate::model::ErrorKind::Unauthenticated).then(|| {
-        let back = crate::model::members::encode(&super::island::here());
-        let href = format!("/login?return_to={back}");
+        let href = super::island::sign_in_href();
         view! { <p><a class="btn btn--primary" href=href rel="external">"Sign in"</a></p> }
     });
     let node = NodeRef::<leptos::html::Div>::new();

@@ -54,8 +54,18 @@ pub fn go_to(path: &str) {
     let _ = path;
 }
 
+/// Sign in and come back to the page being shown (the landing page needs no way back).
+pub fn sign_in_href() -> String {
+    let back = here();
+    if back == "/" {
+        "/login".to_string()
+    } else {
+        format!("/login?return_to={}", crate::model::members::encode(&back))
+    }
+}
+
 /// The path and query of the page being shown.
-pub fn here() -> String {
+fn here() -> String {
     #[cfg(feature = "ssr")]
     {
         let location = leptos_router::hooks::use_location();

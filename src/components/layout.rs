@@ -33,24 +33,9 @@ fn AccountMenu(me: Option<Me>) -> impl IntoView {
             }
             .into_any()
         }
-        // /login is a server route: rel="external" keeps the client-side router out of it. It comes
-        // back to the page the visitor is on.
+        // /login is a server route. It comes back to the page the visitor is on.
         None => {
-            let here = leptos_router::hooks::use_location();
-            let href = move || {
-                let path = here.pathname.get();
-                let search = here.search.get();
-                let back = if search.is_empty() {
-                    path
-                } else {
-                    format!("{path}?{search}")
-                };
-                if back == "/" {
-                    "/login".to_string()
-                } else {
-                    format!("/login?return_to={}", crate::model::members::encode(&back))
-                }
-            };
+            let href = super::island::sign_in_href();
             view! { <a class="btn btn--primary" href=href rel="external">"Sign in"</a> }.into_any()
         }
     }
@@ -97,7 +82,6 @@ pub fn Layout(children: Children) -> impl IntoView {
     // scripts/perf wait for this.
     let bundle = crate::app::PageBundle::loaded();
     view! {
-        // rel="external": the browser, not the router, follows it, so focus really moves to <main>.
         <a class="skip-link" href="#main" rel="external">"Skip to content"</a>
         <header class="site-header">
             <div class="container site-header__inner">
