@@ -80,7 +80,7 @@ pub(crate) mod glue {
     }
 }
 
-#[server(endpoint = "apps/desk", input = Json)]
+#[server(endpoint = "apps/desk", input = Json, output = crate::model::wire::TextJson)]
 pub async fn load_apps(org_id: String) -> Result<AppsDesk, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::apps;
@@ -103,7 +103,7 @@ pub async fn load_apps(org_id: String) -> Result<AppsDesk, AppError> {
     })
 }
 
-#[server(endpoint = "apps/publish", input = Json)]
+#[server(endpoint = "apps/publish", input = Json, output = crate::model::wire::TextJson)]
 pub async fn publish_app(
     org_id: String,
     client_id: String,
@@ -137,7 +137,7 @@ pub async fn publish_app(
     ))
 }
 
-#[server(endpoint = "apps/unpublish", input = Json)]
+#[server(endpoint = "apps/unpublish", input = Json, output = crate::model::wire::TextJson)]
 pub async fn unpublish_app(org_id: String, app_id: String) -> Result<(), AppError> {
     use crate::server::policy::Action;
     use crate::server::service::apps;
@@ -151,7 +151,7 @@ pub async fn unpublish_app(org_id: String, app_id: String) -> Result<(), AppErro
 /// The install page: who publishes the app and what it asks for. Signed in, for the caller's
 /// organization; signed out, a published app's public description only (the link is meant to be
 /// shared), with a way to sign in.
-#[server(endpoint = "apps/listing", input = Json)]
+#[server(endpoint = "apps/listing", input = Json, output = crate::model::wire::TextJson)]
 pub async fn load_app_listing(app_id: String) -> Result<AppListing, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::apps;
@@ -215,7 +215,7 @@ pub async fn load_app_listing(app_id: String) -> Result<AppListing, AppError> {
     })
 }
 
-#[server(endpoint = "apps/install", input = Json)]
+#[server(endpoint = "apps/install", input = Json, output = crate::model::wire::TextJson)]
 pub async fn install_app(org_id: String, app_id: String) -> Result<(), AppError> {
     use crate::server::policy::Action;
     use crate::server::service::apps;
@@ -226,7 +226,7 @@ pub async fn install_app(org_id: String, app_id: String) -> Result<(), AppError>
         .map_err(|e| call.fail(e))
 }
 
-#[server(endpoint = "apps/decline", input = Json)]
+#[server(endpoint = "apps/decline", input = Json, output = crate::model::wire::TextJson)]
 pub async fn decline_app(org_id: String, app_id: String) -> Result<(), AppError> {
     use crate::server::policy::Action;
     use crate::server::service::apps;
@@ -237,7 +237,7 @@ pub async fn decline_app(org_id: String, app_id: String) -> Result<(), AppError>
         .map_err(|e| call.fail(e))
 }
 
-#[server(endpoint = "apps/uninstall", input = Json)]
+#[server(endpoint = "apps/uninstall", input = Json, output = crate::model::wire::TextJson)]
 pub async fn uninstall_app(org_id: String, app_id: String) -> Result<(), AppError> {
     use crate::server::policy::Action;
     use crate::server::service::apps;

@@ -74,7 +74,7 @@ pub(crate) mod glue {
 }
 
 /// The signed-in user, if any (public: answers "nobody" to strangers).
-#[server(endpoint = "me", input = Json)]
+#[server(endpoint = "me", input = Json, output = crate::model::wire::TextJson)]
 pub async fn whoami() -> Result<Option<Me>, AppError> {
     match crate::server::web::signed_in().await {
         Ok(call) => Ok(Some(glue::me(&call.user))),
@@ -89,7 +89,7 @@ pub async fn whoami() -> Result<Option<Me>, AppError> {
 }
 
 /// The notice a change form left after answering without JavaScript, once (then it is cleared).
-#[server(endpoint = "flash", input = Json)]
+#[server(endpoint = "flash", input = Json, output = crate::model::wire::TextJson)]
 pub async fn flash() -> Result<Option<crate::model::desk::Flash>, AppError> {
     let headers = use_context::<axum::http::request::Parts>()
         .map(|p| p.headers)
@@ -111,7 +111,7 @@ pub async fn flash() -> Result<Option<crate::model::desk::Flash>, AppError> {
 
 /// The organization an invitee just joined (from the short-lived cookie the sign-in set), for
 /// `/joined`. Public: it only repeats what this browser was told a moment ago.
-#[server(endpoint = "joined", input = Json)]
+#[server(endpoint = "joined", input = Json, output = crate::model::wire::TextJson)]
 pub async fn joined_org() -> Result<Option<String>, AppError> {
     let headers = use_context::<axum::http::request::Parts>()
         .map(|p| p.headers)
@@ -132,7 +132,7 @@ pub async fn joined_org() -> Result<Option<String>, AppError> {
     }))
 }
 
-#[server(endpoint = "desk", input = Json)]
+#[server(endpoint = "desk", input = Json, output = crate::model::wire::TextJson)]
 pub async fn load_desk(org_id: String) -> Result<Desk, AppError> {
     use crate::server::policy::Action;
     let call = crate::server::web::signed_in().await?;
@@ -145,7 +145,7 @@ pub async fn load_desk(org_id: String) -> Result<Desk, AppError> {
     })
 }
 
-#[server(endpoint = "bots/list", input = Json)]
+#[server(endpoint = "bots/list", input = Json, output = crate::model::wire::TextJson)]
 pub async fn list_bots(org_id: String) -> Result<Vec<Bot>, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::bots;
@@ -157,7 +157,7 @@ pub async fn list_bots(org_id: String) -> Result<Vec<Bot>, AppError> {
     Ok(list.into_iter().map(glue::bot).collect())
 }
 
-#[server(endpoint = "bots/get", input = Json)]
+#[server(endpoint = "bots/get", input = Json, output = crate::model::wire::TextJson)]
 pub async fn get_bot(org_id: String, client_id: String) -> Result<Bot, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::bots;
@@ -179,7 +179,7 @@ pub async fn get_bot(org_id: String, client_id: String) -> Result<Bot, AppError>
     Ok(bot)
 }
 
-#[server(endpoint = "bots/register", input = Json)]
+#[server(endpoint = "bots/register", input = Json, output = crate::model::wire::TextJson)]
 pub async fn register_bot(
     org_id: String,
     name: String,
@@ -204,7 +204,7 @@ pub async fn register_bot(
         .map_err(|e| call.fail(e))
 }
 
-#[server(endpoint = "bots/rotate", input = Json)]
+#[server(endpoint = "bots/rotate", input = Json, output = crate::model::wire::TextJson)]
 pub async fn rotate_bot_secret(org_id: String, client_id: String) -> Result<NewSecret, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::bots;
@@ -216,7 +216,7 @@ pub async fn rotate_bot_secret(org_id: String, client_id: String) -> Result<NewS
         .map_err(|e| call.fail(e))
 }
 
-#[server(endpoint = "bots/rename", input = Json)]
+#[server(endpoint = "bots/rename", input = Json, output = crate::model::wire::TextJson)]
 pub async fn rename_bot(org_id: String, client_id: String, name: String) -> Result<(), AppError> {
     use crate::server::policy::Action;
     use crate::server::service::bots;
@@ -227,7 +227,7 @@ pub async fn rename_bot(org_id: String, client_id: String, name: String) -> Resu
         .map_err(|e| call.fail(e))
 }
 
-#[server(endpoint = "bots/delete", input = Json)]
+#[server(endpoint = "bots/delete", input = Json, output = crate::model::wire::TextJson)]
 pub async fn delete_bot(org_id: String, client_id: String) -> Result<(), AppError> {
     use crate::server::policy::Action;
     use crate::server::service::bots;
@@ -238,7 +238,7 @@ pub async fn delete_bot(org_id: String, client_id: String) -> Result<(), AppErro
         .map_err(|e| call.fail(e))
 }
 
-#[server(endpoint = "bots/grant", input = Json)]
+#[server(endpoint = "bots/grant", input = Json, output = crate::model::wire::TextJson)]
 pub async fn grant_bot_access(
     org_id: String,
     client_id: String,
@@ -254,7 +254,7 @@ pub async fn grant_bot_access(
         .map_err(|e| call.fail(e))
 }
 
-#[server(endpoint = "bots/scopes", input = Json)]
+#[server(endpoint = "bots/scopes", input = Json, output = crate::model::wire::TextJson)]
 pub async fn change_bot_scopes(
     org_id: String,
     client_id: String,
@@ -270,7 +270,7 @@ pub async fn change_bot_scopes(
         .map_err(|e| call.fail(e))
 }
 
-#[server(endpoint = "bots/revoke", input = Json)]
+#[server(endpoint = "bots/revoke", input = Json, output = crate::model::wire::TextJson)]
 pub async fn revoke_bot_access(
     org_id: String,
     client_id: String,
@@ -286,7 +286,7 @@ pub async fn revoke_bot_access(
 }
 
 /// Uses the pasted secret for one token request, then forgets it; only decoded claims come back.
-#[server(endpoint = "bots/test-token", input = Json)]
+#[server(endpoint = "bots/test-token", input = Json, output = crate::model::wire::TextJson)]
 pub async fn test_bot_token(
     org_id: String,
     client_id: String,

@@ -152,7 +152,7 @@ pub(crate) mod glue {
     }
 }
 
-#[server(endpoint = "members/list", input = Json)]
+#[server(endpoint = "members/list", input = Json, output = crate::model::wire::TextJson)]
 pub async fn list_members(org_id: String, from: Option<String>) -> Result<MembersPage, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::members;
@@ -170,7 +170,7 @@ pub async fn list_members(org_id: String, from: Option<String>) -> Result<Member
     })
 }
 
-#[server(endpoint = "members/search", input = Json)]
+#[server(endpoint = "members/search", input = Json, output = crate::model::wire::TextJson)]
 pub async fn search_members(org_id: String, q: String) -> Result<SearchResults, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::members;
@@ -188,7 +188,7 @@ pub async fn search_members(org_id: String, q: String) -> Result<SearchResults, 
 }
 
 /// Gives (`on`) or takes away one role; answers the member's roles afterwards.
-#[server(endpoint = "members/role", input = Json)]
+#[server(endpoint = "members/role", input = Json, output = crate::model::wire::TextJson)]
 pub async fn set_member_role(
     org_id: String,
     user_id: String,
@@ -205,7 +205,7 @@ pub async fn set_member_role(
         .map_err(|e| call.fail(e))
 }
 
-#[server(endpoint = "members/remove", input = Json)]
+#[server(endpoint = "members/remove", input = Json, output = crate::model::wire::TextJson)]
 pub async fn remove_member(org_id: String, user_id: String) -> Result<(), AppError> {
     use crate::server::policy::Action;
     use crate::server::service::members;
@@ -216,7 +216,7 @@ pub async fn remove_member(org_id: String, user_id: String) -> Result<(), AppErr
         .map_err(|e| call.fail(e))
 }
 
-#[server(endpoint = "invitations/list", input = Json)]
+#[server(endpoint = "invitations/list", input = Json, output = crate::model::wire::TextJson)]
 pub async fn list_invitations(org_id: String) -> Result<Invitations, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::invitations;
@@ -237,7 +237,7 @@ pub async fn list_invitations(org_id: String) -> Result<Invitations, AppError> {
     })
 }
 
-#[server(endpoint = "invitations/create", input = Json)]
+#[server(endpoint = "invitations/create", input = Json, output = crate::model::wire::TextJson)]
 pub async fn invite_member(
     org_id: String,
     email: String,
@@ -254,7 +254,7 @@ pub async fn invite_member(
     Ok(glue::invitation(made, &glue::assignable(&call).await?))
 }
 
-#[server(endpoint = "invitations/revoke", input = Json)]
+#[server(endpoint = "invitations/revoke", input = Json, output = crate::model::wire::TextJson)]
 pub async fn revoke_invitation(org_id: String, id: String) -> Result<(), AppError> {
     use crate::server::policy::Action;
     use crate::server::service::invitations;
@@ -265,7 +265,7 @@ pub async fn revoke_invitation(org_id: String, id: String) -> Result<(), AppErro
         .map_err(|e| call.fail(e))
 }
 
-#[server(endpoint = "invitations/resend", input = Json)]
+#[server(endpoint = "invitations/resend", input = Json, output = crate::model::wire::TextJson)]
 pub async fn resend_invitation(org_id: String, id: String) -> Result<InvitationView, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::invitations;
@@ -277,7 +277,7 @@ pub async fn resend_invitation(org_id: String, id: String) -> Result<InvitationV
     Ok(glue::invitation(made, &glue::assignable(&call).await?))
 }
 
-#[server(endpoint = "audit/list", input = Json)]
+#[server(endpoint = "audit/list", input = Json, output = crate::model::wire::TextJson)]
 pub async fn audit_log(
     org_id: String,
     action: String,

@@ -6,7 +6,7 @@ use leptos::server_fn::codec::Json;
 use crate::model::status::StatusReport;
 use crate::model::AppError;
 
-#[server(endpoint = "service_status", input = Json)]
+#[server(endpoint = "service_status", input = Json, output = crate::model::wire::TextJson)]
 pub async fn service_status() -> Result<StatusReport, AppError> {
     use crate::model::ErrorKind;
     use crate::server::{db, state::AppState};
@@ -29,7 +29,7 @@ pub async fn service_status() -> Result<StatusReport, AppError> {
 }
 
 /// How busy the Management API queue is, for the desk's notice while a change waits its turn.
-#[server(endpoint = "queue", input = Json)]
+#[server(endpoint = "queue", input = Json, output = crate::model::wire::TextJson)]
 pub async fn auth0_queue() -> Result<crate::model::status::QueueReport, AppError> {
     let call = crate::server::web::signed_in().await?;
     let queue = call.state.mgmt.queue();

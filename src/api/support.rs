@@ -67,7 +67,7 @@ pub(crate) mod glue {
     }
 }
 
-#[server(endpoint = "support/orgs", input = Json)]
+#[server(endpoint = "support/orgs", input = Json, output = crate::model::wire::TextJson)]
 pub async fn find_orgs(q: String) -> Result<Vec<OrgSummary>, AppError> {
     use crate::server::service::support;
     let call = crate::server::web::signed_in().await?;
@@ -86,7 +86,7 @@ pub async fn find_orgs(q: String) -> Result<Vec<OrgSummary>, AppError> {
     Ok(orgs.into_iter().map(glue::org).collect())
 }
 
-#[server(endpoint = "support/org", input = Json)]
+#[server(endpoint = "support/org", input = Json, output = crate::model::wire::TextJson)]
 pub async fn load_org_dossier(
     org_id: String,
     from: Option<String>,
@@ -134,7 +134,7 @@ pub async fn load_org_dossier(
     })
 }
 
-#[server(endpoint = "support/reports/open-grants", input = Json)]
+#[server(endpoint = "support/reports/open-grants", input = Json, output = crate::model::wire::TextJson)]
 pub async fn report_open_grants() -> Result<Vec<GrantLine>, AppError> {
     use crate::server::service::support;
     let call = crate::server::web::signed_in().await?;
@@ -151,7 +151,7 @@ pub async fn report_open_grants() -> Result<Vec<GrantLine>, AppError> {
     Ok(list.into_iter().map(glue::grant).collect())
 }
 
-#[server(endpoint = "support/reports/grants-per-api", input = Json)]
+#[server(endpoint = "support/reports/grants-per-api", input = Json, output = crate::model::wire::TextJson)]
 pub async fn report_grants_per_api() -> Result<Vec<ApiLine>, AppError> {
     use crate::server::service::support;
     let call = crate::server::web::signed_in().await?;
@@ -164,7 +164,7 @@ pub async fn report_grants_per_api() -> Result<Vec<ApiLine>, AppError> {
     Ok(list.into_iter().map(glue::api).collect())
 }
 
-#[server(endpoint = "support/reports/idle-bots", input = Json)]
+#[server(endpoint = "support/reports/idle-bots", input = Json, output = crate::model::wire::TextJson)]
 pub async fn report_idle_bots(days: u32) -> Result<Vec<IdleLine>, AppError> {
     use crate::server::service::support;
     let call = crate::server::web::signed_in().await?;
@@ -189,7 +189,7 @@ pub async fn report_idle_bots(days: u32) -> Result<Vec<IdleLine>, AppError> {
     Ok(list.into_iter().map(glue::idle).collect())
 }
 
-#[server(endpoint = "support/reports/drift", input = Json)]
+#[server(endpoint = "support/reports/drift", input = Json, output = crate::model::wire::TextJson)]
 pub async fn report_drift() -> Result<Vec<DriftLine>, AppError> {
     use crate::server::service::support;
     let call = crate::server::web::signed_in().await?;
@@ -206,7 +206,7 @@ pub async fn report_drift() -> Result<Vec<DriftLine>, AppError> {
     Ok(list.into_iter().map(glue::drift).collect())
 }
 
-#[server(endpoint = "support/reports/apps", input = Json)]
+#[server(endpoint = "support/reports/apps", input = Json, output = crate::model::wire::TextJson)]
 pub async fn report_apps() -> Result<Vec<crate::model::apps::PublishedApp>, AppError> {
     use crate::server::service::{apps, support};
     let call = crate::server::web::signed_in().await?;

@@ -1,6 +1,6 @@
 //! The one error type that crosses the wire: a kind, a message safe to show, and the request id to quote.
 
-use leptos::server_fn::codec::JsonEncoding;
+use crate::model::wire::TextJsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
@@ -91,7 +91,7 @@ fn malformed() -> AppError {
 }
 
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = TextJsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {

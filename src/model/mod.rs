@@ -7,5 +7,6 @@ pub mod m2m;
 pub mod members;
 pub mod status;
 pub mod support;
+pub mod wire;
 
 pub use error::{AppError, ErrorKind};
