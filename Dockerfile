@@ -14,7 +14,7 @@ ENV RUSTC_BOOTSTRAP=1 CARGO_HOME=/cargo PATH=/cargo/bin:$PATH
 RUN cargo install wasm-bindgen-cli --version 0.2.130
 WORKDIR /src
 COPY . .
-# The same build as scripts/start: the bundle (content-hashed, precompressed), then the server.
+# The same build as scripts/start: the bundle (content-hashed, precompressed) and the server.
 RUN cd scripts && npm ci --no-audit --no-fund \
  && cd .. && bash -c 'source scripts/lib.sh && build_site release'
 

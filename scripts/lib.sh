@@ -6,7 +6,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-APT_PACKAGES=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22 rustfmt-web rust-web-clippy chromium brotli)
+# What building orgdesk needs; the tests add Chromium (ensure_node_tools).
+APT_PACKAGES=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22 rustfmt-web rust-web-clippy brotli)
 WASM_BINDGEN_VERSION="0.2.130"
 CARGO_FUZZ_VERSION="0.13.2"
 export RUSTC_BOOTSTRAP=1
@@ -72,6 +73,7 @@ npm_install_in() {
 }
 
 ensure_node_tools() {
+  APT_PACKAGES=(chromium) ensure_apt_packages
   step "Node tools (wasm-opt from binaryen, esbuild, Playwright driving Debian's Chromium)"
   npm_install_in "$ROOT/scripts"
   npm_install_in "$ROOT/end2end"
@@ -97,9 +99,20 @@ ensure_cargo_deny() {
   export PATH="$CARGO_DENY_DIR/bin:$PATH"
 }
 
-setup_all() {
+# What serving orgdesk needs before its build starts. wasm-bindgen-cli is not here: build_bundle
+# installs it when it first needs it, while the server compiles.
+setup_build() {
   ensure_apt_packages
   ensure_rust_toolchain
+  step "Node tools for the bundle (wasm-opt from binaryen, esbuild)"
+  npm_install_in "$ROOT/scripts"
+  command -v wasm-opt >/dev/null || die "wasm-opt missing after npm ci in scripts/."
+  command -v esbuild >/dev/null || die "esbuild missing after npm ci in scripts/."
+}
+
+# Everything, tests included (Playwright, cargo-deny).
+setup_all() {
+  setup_build
   ensure_wasm_bindgen
   ensure_node_tools
   ensure_cargo_deny
@@ -149,14 +162,25 @@ pg_ready() {
   fi
 }
 
-# build_site PROFILE: the wasm bundle + css + public/ into target/site, then the server binary.
+# build_site PROFILE: the wasm bundle + css + public/ into target/site, and the server binary, built
+# at once: the bundle in its own target dir (target/bundle), so neither cargo waits for the other's
+# lock, and on two cores the bundle fills the server build's single-threaded stretches.
 # PROFILE is "dev" (tests) or "release" (scripts/start).
 build_site() {
-  local server_flag=
+  local server_flag= log="$ROOT/target/bundle.log" bundle server=0
   [ "$1" = release ] && server_flag=--release
-  build_bundle "$1" || return 1
-  step "Building the server (ssr, $1)"
-  cargo build --bin orgdesk --features ssr $server_flag
+  mkdir -p "$ROOT/target"
+  step "Building the browser bundle ($1, in the background: target/bundle.log) and the server (ssr, $1)"
+  build_bundle "$1" >"$log" 2>&1 &
+  bundle=$!
+  cargo build --bin orgdesk --features ssr $server_flag || server=1
+  if ! wait "$bundle"; then
+    cat "$log"
+    printf '\nERROR: the browser bundle did not build (log above: target/bundle.log)\n' >&2
+    return 1
+  fi
+  grep -E '^(==>|    )' "$log" || true
+  return "$server"
 }
 
 # build_bundle PROFILE: only what the browser downloads, into target/site.
@@ -164,10 +188,10 @@ build_bundle() {
   local profile="$1" wasm_profile wasm_dir
   if [ "$profile" = release ]; then
     wasm_profile=wasm-release
-    wasm_dir=target/wasm32-unknown-unknown/wasm-release
+    wasm_dir=target/bundle/wasm32-unknown-unknown/wasm-release
   else
     wasm_profile=dev
-    wasm_dir=target/wasm32-unknown-unknown/debug
+    wasm_dir=target/bundle/wasm32-unknown-unknown/debug
   fi
   step "Building the browser bundle (hydrate, wasm32, profile $wasm_profile)"
   # Release: no file/line locations in panic messages (less to download; the test build keeps them
@@ -177,8 +201,9 @@ build_bundle() {
   local wasm_flags="--cfg erase_components"
   [ "$profile" = release ] && wasm_flags="$wasm_flags -Zlocation-detail=none"
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$wasm_flags" \
-    cargo build --lib --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort \
+    cargo build --lib --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort --target-dir target/bundle \
     --no-default-features --features hydrate --profile "$wasm_profile" || return 1
+  ensure_wasm_bindgen || return 1
   local pkg=target/site/pkg
   # wasm-bindgen, wasm-opt and brotli -q 11 take about a minute: skip them when neither the compiled
   # bundle, the stylesheet nor this script changed since the last run (a second start in seconds).
