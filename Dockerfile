@@ -11,7 +11,7 @@ RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-ins
       rustc-web cargo-web rust-web-src rust-web-llvm lld-22 gcc libc6-dev ca-certificates nodejs npm brotli \
     && rm -rf /var/lib/apt/lists/*
 ENV RUSTC_BOOTSTRAP=1 CARGO_HOME=/cargo PATH=/cargo/bin:$PATH
-RUN cargo install wasm-bindgen-cli --version 0.2.130
+RUN CARGO_PROFILE_RELEASE_OPT_LEVEL=1 cargo install wasm-bindgen-cli --version 0.2.130 --no-default-features --bin wasm-bindgen
 WORKDIR /src
 COPY . .
 # The same build as scripts/start: the bundle (content-hashed, precompressed) and the server.

@@ -57,8 +57,11 @@ ensure_wasm_bindgen() {
     return
   fi
   info "compiling (about 3 minutes on 2 cores)"
-  # No --locked: its lock file wants a crate version the registry here lacks.
-  (cd /tmp && cargo +debian install -q wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION") \
+  # No --locked: its lock file wants a crate version the registry here lacks. Only the wasm-bindgen
+  # binary, without TLS (that is for the test runner's downloads), at opt-level 1: it runs for a second
+  # per build, and a fresh machine compiles it beside the server.
+  (cd /tmp && CARGO_PROFILE_RELEASE_OPT_LEVEL=1 cargo +debian install -q wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" \
+    --no-default-features --bin wasm-bindgen) \
     || die "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION failed (crates.io reachable?)."
 }
 
