@@ -21,10 +21,13 @@ die() {
   exit 1
 }
 
+# ensure_apt_packages [PACKAGE...]: the given packages, or APT_PACKAGES.
 ensure_apt_packages() {
-  step "System packages (${APT_PACKAGES[*]})"
+  local wanted=("$@")
+  [ $# -gt 0 ] || wanted=("${APT_PACKAGES[@]}")
+  step "System packages (${wanted[*]})"
   local missing=()
-  for p in "${APT_PACKAGES[@]}"; do
+  for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -eq 0 ]; then
@@ -76,7 +79,7 @@ npm_install_in() {
 }
 
 ensure_node_tools() {
-  APT_PACKAGES=(chromium) ensure_apt_packages
+  ensure_apt_packages chromium
   step "Node tools (wasm-opt from binaryen, esbuild, Playwright driving Debian's Chromium)"
   npm_install_in "$ROOT/scripts"
   npm_install_in "$ROOT/end2end"
@@ -137,7 +140,7 @@ ensure_postgres() {
   fi
   if ! command -v pg_ctlcluster >/dev/null; then
     info "installing Debian's postgresql"
-    APT_PACKAGES=(postgresql) ensure_apt_packages
+    ensure_apt_packages postgresql
     installed=yes
   fi
   info "starting the installed server: pg_ctlcluster <version> main start"
