@@ -10,12 +10,12 @@ use leptos::prelude::provide_context;
 use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
-use tower_http::CompressionLevel;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{
     MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
 use tower_http::trace::TraceLayer;
+use tower_http::CompressionLevel;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -109,7 +109,9 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
         // streaming (the encoder flushes whenever the page waits). The bundle comes precompressed.
         // Level 4, not the codecs' default: brotli's is 11, meant for files compressed once, and
         // costs milliseconds of CPU per page for a few per cent fewer bytes.
-        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(DYNAMIC_COMPRESSION_LEVEL)))
+        .layer(
+            CompressionLayer::new().quality(CompressionLevel::Precise(DYNAMIC_COMPRESSION_LEVEL)),
+        )
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
