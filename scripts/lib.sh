@@ -173,13 +173,21 @@ pg_ready() {
 # lock, and on two cores the bundle fills the server build's single-threaded stretches.
 # PROFILE is "dev" (tests) or "release" (scripts/start).
 build_site() {
-  local server_flag= log="$ROOT/target/bundle.log" bundle server=0
+  local server_flag= log="$ROOT/target/bundle.log" bundle server=0 stopped=
   [ "$1" = release ] && server_flag=--release
   mkdir -p "$ROOT/target"
   step "Building the browser bundle ($1, in the background: target/bundle.log) and the server (ssr, $1)"
-  build_bundle "$1" >"$log" 2>&1 &
+  # In a process group of its own, so that Ctrl-C (which a background job ignores) or a stop here
+  # ends the bundle's cargo and rustc too instead of leaving them building.
+  setsid bash -c 'source "$0/scripts/lib.sh" && build_bundle "$1"' "$ROOT" "$1" >"$log" 2>&1 &
   bundle=$!
+  trap 'stopped=1; kill -- -"$bundle" 2>/dev/null' INT TERM
   cargo build --bin orgdesk --features ssr $server_flag || server=1
+  trap - INT TERM
+  if [ -n "$stopped" ]; then
+    wait "$bundle" 2>/dev/null
+    return 130
+  fi
   if ! wait "$bundle"; then
     cat "$log"
     printf '\nERROR: the browser bundle did not build (log above: target/bundle.log)\n' >&2
