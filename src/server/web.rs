@@ -301,18 +301,23 @@ impl Call {
         session: &Session,
         headers: &axum::http::HeaderMap,
     ) -> Result<Call, AppError> {
-        let user = current_user(session, state.config.session_absolute_timeout)
-            .await
-            .ok_or_else(|| {
-                AppError::new(
-                    ErrorKind::Unauthenticated,
-                    "Your session has ended. Sign in again.",
-                )
-            })?;
         let request_id = headers
             .get(super::http::REQUEST_ID_HEADER)
             .and_then(|v| v.to_str().ok())
             .map(String::from);
+        // The refusal carries the request id too: it is what a person quotes when asking why.
+        let user = current_user(session, state.config.session_absolute_timeout)
+            .await
+            .ok_or_else(|| {
+                let err = AppError::new(
+                    ErrorKind::Unauthenticated,
+                    "Your session has ended. Sign in again.",
+                );
+                match &request_id {
+                    Some(id) => err.with_request_id(id.clone()),
+                    None => err,
+                }
+            })?;
         Ok(Call {
             state,
             user,

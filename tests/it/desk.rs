@@ -559,6 +559,11 @@ async fn without_a_session_every_desk_call_is_unauthenticated() {
     let stranger = app.browser();
     let (s, err) = app.call(&stranger, "bots/register", json!({"org_id": ACME, "name": "x", "description": "", "audience": API, "scopes": ["read:bookings"], "idempotency_key": key()})).await;
     assert_eq!((s, err["kind"].clone()), (401, json!("Unauthenticated")));
+    let quoted = err["request_id"].as_str().unwrap_or_default();
+    assert!(
+        uuid::Uuid::parse_str(quoted).is_ok(),
+        "a refusal names its request id: {err}"
+    );
     let (s, _) = app.read(&stranger, "bots/list", &[("org_id", ACME)]).await;
     assert_eq!(s, 401);
     let (s, me) = app.read(&stranger, "me", &[]).await;
