@@ -60,11 +60,7 @@ impl Call {
     }
 
     pub fn error(&self, kind: ErrorKind, message: &str) -> AppError {
-        let err = AppError::new(kind, message);
-        reply(match &self.request_id {
-            Some(id) => err.with_request_id(id.clone()),
-            None => err,
-        })
+        reply(quoting(AppError::new(kind, message), &self.request_id))
     }
 
     /// The policy check; a denial is audited and answered without detail.
@@ -313,16 +309,21 @@ impl Call {
                     ErrorKind::Unauthenticated,
                     "Your session has ended. Sign in again.",
                 );
-                match &request_id {
-                    Some(id) => err.with_request_id(id.clone()),
-                    None => err,
-                }
+                quoting(err, &request_id)
             })?;
         Ok(Call {
             state,
             user,
             request_id,
         })
+    }
+}
+
+/// The error, naming the request it answers when the request has an id.
+fn quoting(err: AppError, request_id: &Option<String>) -> AppError {
+    match request_id {
+        Some(id) => err.with_request_id(id.clone()),
+        None => err,
     }
 }
 
