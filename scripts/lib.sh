@@ -6,7 +6,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-# What building orgdesk needs; the tests add Chromium (ensure_node_tools).
+# What building orgdesk needs; the tests add Chromium (ensure_browser_tools).
 APT_PACKAGES=(rustc-web cargo-web rust-web-src rust-web-llvm lld-22 rustfmt-web rust-web-clippy brotli)
 WASM_BINDGEN_VERSION="0.2.130"
 CARGO_FUZZ_VERSION="0.13.2"
@@ -78,13 +78,17 @@ npm_install_in() {
   (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci in $dir failed (npm registry reachable?)."
 }
 
-ensure_node_tools() {
-  ensure_apt_packages chromium
-  step "Node tools (wasm-opt from binaryen, esbuild, Playwright driving Debian's Chromium)"
+ensure_bundle_tools() {
+  step "Node tools for the bundle (wasm-opt from binaryen, esbuild)"
   npm_install_in "$ROOT/scripts"
-  npm_install_in "$ROOT/end2end"
   command -v wasm-opt >/dev/null || die "wasm-opt missing after npm ci in scripts/."
   command -v esbuild >/dev/null || die "esbuild missing after npm ci in scripts/."
+}
+
+ensure_browser_tools() {
+  ensure_apt_packages chromium
+  step "Playwright driving Debian's Chromium"
+  npm_install_in "$ROOT/end2end"
   [ -x /usr/bin/chromium ] || die "/usr/bin/chromium missing (Debian package chromium)."
 }
 
@@ -110,17 +114,14 @@ ensure_cargo_deny() {
 setup_build() {
   ensure_apt_packages
   ensure_rust_toolchain
-  step "Node tools for the bundle (wasm-opt from binaryen, esbuild)"
-  npm_install_in "$ROOT/scripts"
-  command -v wasm-opt >/dev/null || die "wasm-opt missing after npm ci in scripts/."
-  command -v esbuild >/dev/null || die "esbuild missing after npm ci in scripts/."
+  ensure_bundle_tools
 }
 
 # Everything, tests included (Playwright, cargo-deny).
 setup_all() {
   setup_build
   ensure_wasm_bindgen
-  ensure_node_tools
+  ensure_browser_tools
   ensure_cargo_deny
 }
 
