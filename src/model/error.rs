@@ -81,13 +81,27 @@ impl AppError {
     }
 }
 
-/// A request orgdesk cannot read: 400, not the 500 the framework would answer.
-fn malformed() -> AppError {
+/// A request orgdesk cannot read: 400, not the 500 the framework would answer, saying what did not
+/// fit (the decoder's reason, e.g. "missing field `client_id`", without its position).
+fn malformed(reason: &str) -> AppError {
     #[cfg(feature = "ssr")]
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(axum::http::StatusCode::BAD_REQUEST);
     }
-    AppError::new(ErrorKind::Invalid, "The request was malformed.")
+    let reason = reason.split(" at line ").next().unwrap_or_default().trim();
+    // The reason can quote the value sent: a short excerpt is enough to find it.
+    let reason: String = match reason.char_indices().nth(120) {
+        Some((cut, _)) => format!("{}…", &reason[..cut]),
+        None => reason.to_string(),
+    };
+    if reason.is_empty() {
+        AppError::new(ErrorKind::Invalid, "The request was malformed.")
+    } else {
+        AppError::new(
+            ErrorKind::Invalid,
+            format!("The request was malformed: {reason}."),
+        )
+    }
 }
 
 impl FromServerFnError for AppError {
@@ -99,9 +113,13 @@ impl FromServerFnError for AppError {
                 ErrorKind::Network,
                 "orgdesk could not be reached. Check your connection and try again.",
             ),
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => malformed(),
+            ServerFnErrorErr::Args(reason) | ServerFnErrorErr::MissingArg(reason) => {
+                malformed(&reason)
+            }
             // On the server, the only thing decoded is the request: a body that does not fit.
-            ServerFnErrorErr::Deserialization(_) if cfg!(feature = "ssr") => malformed(),
+            ServerFnErrorErr::Deserialization(reason) if cfg!(feature = "ssr") => {
+                malformed(&reason)
+            }
             ServerFnErrorErr::Registration(_)
             | ServerFnErrorErr::UnsupportedRequestMethod(_)
             | ServerFnErrorErr::ServerError(_)

@@ -105,18 +105,21 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
         ))
         // Outside every refusal above, so a 403, 413 or 429 is counted under its route too.
         .layer(axum::middleware::from_fn(metrics::track))
-        // Pages, server-call answers and CSV files, br or gzip as the browser asks; a page keeps
-        // streaming (the encoder flushes whenever the page waits). The bundle comes precompressed.
-        // Level 4, not the codecs' default: brotli's is 11, meant for files compressed once, and
-        // costs milliseconds of CPU per page for a few per cent fewer bytes.
-        .layer(
-            CompressionLayer::new().quality(CompressionLevel::Precise(DYNAMIC_COMPRESSION_LEVEL)),
-        )
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
                 .layer(TraceLayer::new_for_http().make_span_with(request_span))
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
+                // Pages, server-call answers and CSV files, br or gzip as the browser asks; a page
+                // keeps streaming (the encoder flushes whenever the page waits). The bundle comes
+                // precompressed. Level 4, not the codecs' default: brotli's is 11, meant for files
+                // compressed once, and costs milliseconds of CPU per page for a few per cent fewer bytes.
+                .layer(
+                    CompressionLayer::new()
+                        .quality(CompressionLevel::Precise(DYNAMIC_COMPRESSION_LEVEL)),
+                )
+                // Inside compression (it reads refusals back) and outside the deadline (its 408 too).
+                .layer(axum::middleware::from_fn(super::refusal::name_refusals))
                 .layer(axum::middleware::from_fn(deadline)),
         )
         .with_state(state)

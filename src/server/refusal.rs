@@ -22,6 +22,7 @@ pub fn refuse(path: &str, status: StatusCode, kind: ErrorKind, message: &str) ->
     let title = match kind {
         ErrorKind::RateLimited => "Too many requests",
         ErrorKind::Forbidden => "Not allowed",
+        ErrorKind::Unavailable => "Taking too long",
         _ => "Request refused",
     };
     let body = format!(
@@ -51,4 +52,87 @@ pub fn too_many(path: &str, retry_after_ms: u64) -> Response {
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }
     response
+}
+
+/// The most of a refusal's body read back to name its request id (orgdesk's own are a few hundred bytes).
+const MAX_REFUSAL_BODY: usize = 16 * 1024;
+
+/// Every refusal a server call gets is the JSON error the browser code reads, naming the request it
+/// answers, whoever made it: a handler, a guard above (cross-site, rate limit, body limit) or the
+/// framework (a body that does not decode, a GET). Closes the class at one place, not per refusal.
+pub async fn name_refusals(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    let call = path.starts_with("/api/");
+    let request_id = request
+        .headers()
+        .get(crate::server::http::REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    if !call {
+        // A page or form post refused by a layer with a bare status (the body limit, the deadline)
+        // would show a blank or plain-text page: it gets the small refusal page instead.
+        let bare = !response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"));
+        let layered = matches!(
+            status,
+            StatusCode::METHOD_NOT_ALLOWED
+                | StatusCode::REQUEST_TIMEOUT
+                | StatusCode::PAYLOAD_TOO_LARGE
+        );
+        if bare && layered {
+            let error = unread(status);
+            return refuse(&path, status, error.kind, &error.message);
+        }
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_REFUSAL_BODY)
+        .await
+        .unwrap_or_default();
+    let mut error = serde_json::from_slice::<AppError>(&bytes).unwrap_or_else(|_| unread(status));
+    if error.request_id.is_none() {
+        error.request_id = request_id;
+    }
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    let body = serde_json::to_string(&error).unwrap_or_default();
+    Response::from_parts(parts, axum::body::Body::from(body))
+}
+
+/// What a refusal without an orgdesk error body (a bare status from a layer) means to the person.
+/// Only the server-call paths take every status here; a page takes 405, 408 and 413.
+fn unread(status: StatusCode) -> AppError {
+    let too_large = format!(
+        "The request is too large: orgdesk reads at most {} KB.",
+        crate::server::http::MAX_BODY / 1024
+    );
+    let (kind, message) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => (ErrorKind::Invalid, too_large.as_str()),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            ErrorKind::Invalid,
+            "This address does not take that kind of request (server calls and forms are POSTs).",
+        ),
+        StatusCode::NOT_FOUND => (ErrorKind::NotFound, "There is no such server call."),
+        StatusCode::REQUEST_TIMEOUT => (
+            ErrorKind::Unavailable,
+            "orgdesk took too long to answer. Reload the page to see where things stand before trying again.",
+        ),
+        s if s.is_server_error() => (ErrorKind::Internal, "Something went wrong on our side."),
+        _ => (ErrorKind::Invalid, "The request was refused."),
+    };
+    AppError::new(kind, message)
 }

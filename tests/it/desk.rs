@@ -553,6 +553,118 @@ async fn cross_site_writes_are_refused() {
     assert_eq!(form.status(), 403);
 }
 
+/// Whoever refuses a server call (the framework, a guard, the body limit), the browser code gets the
+/// JSON error it reads, saying what to fix and naming the request id to quote.
+#[tokio::test]
+async fn every_refused_server_call_says_why_and_names_its_request_id() {
+    let app = spawn_app().await;
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    let post = |body: String, content_type: &'static str, origin: String| {
+        alice
+            .post(app.url("/api/bots/get"))
+            .header("content-type", content_type)
+            .header("origin", origin)
+            .body(body)
+    };
+    let home = app.running.base_url.clone();
+    let cases = [
+        (
+            "missing field",
+            post(
+                json!({"org_id": ACME}).to_string(),
+                "application/json",
+                home.clone(),
+            ),
+            400,
+            "client_id",
+        ),
+        (
+            "wrong type",
+            post(
+                json!({"org_id": 42, "client_id": "x"}).to_string(),
+                "application/json",
+                home.clone(),
+            ),
+            400,
+            "malformed",
+        ),
+        (
+            "too large",
+            post("x".repeat(70 * 1024), "application/json", home.clone()),
+            413,
+            "at most 64 KB",
+        ),
+        (
+            "not JSON",
+            post(
+                format!("org_id={ACME}"),
+                "application/x-www-form-urlencoded",
+                home.clone(),
+            ),
+            415,
+            "application/json",
+        ),
+        (
+            "cross-site",
+            post(
+                json!({"org_id": ACME, "client_id": "x"}).to_string(),
+                "application/json",
+                "https://evil.example".into(),
+            ),
+            403,
+            "Cross-site",
+        ),
+        ("GET", alice.get(app.url("/api/bots/get")), 405, "POST"),
+    ];
+    for (case, request, status, says) in cases {
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), status, "{case}");
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json"),
+            "{case}"
+        );
+        let err: Value = response.json().await.unwrap();
+        assert!(
+            err["message"].as_str().unwrap().contains(says),
+            "{case}: {err}"
+        );
+        let quoted = err["request_id"].as_str().unwrap_or_default();
+        assert!(uuid::Uuid::parse_str(quoted).is_ok(), "{case}: {err}");
+    }
+}
+
+/// A page or a form post that a layer refuses with a bare status gets a page that says why, not a
+/// blank or plain-text one.
+#[tokio::test]
+async fn a_page_refused_by_a_layer_still_says_why() {
+    let app = spawn_app().await;
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    let too_large = alice
+        .post(app.url("/forms/bots/register"))
+        .header("origin", &app.running.base_url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("org_id={ACME}&name={}", "x".repeat(70 * 1024)))
+        .send()
+        .await
+        .unwrap();
+    let get_logout = alice.get(app.url("/logout")).send().await.unwrap();
+    for (response, status, says) in [
+        (too_large, 413, "at most 64 KB"),
+        (get_logout, 405, "does not take that kind of request"),
+    ] {
+        assert_eq!(response.status(), status);
+        assert!(response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+        let page = response.text().await.unwrap();
+        assert!(page.contains(says), "{page}");
+    }
+}
+
 #[tokio::test]
 async fn without_a_session_every_desk_call_is_unauthenticated() {
     let app = spawn_app().await;
