@@ -64,13 +64,14 @@ pub async fn name_refusals(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
-    let path = request.uri().path().to_owned();
-    let call = path.starts_with("/api/");
+    // Reference-counted copies (no new strings) on every request; only a refusal is read back.
+    let uri = request.uri().clone();
     let request_id = request
         .headers()
         .get(crate::server::http::REQUEST_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+        .cloned();
+    let path = uri.path();
+    let call = path.starts_with("/api/");
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -92,7 +93,7 @@ pub async fn name_refusals(
         );
         if bare && layered {
             let error = unread(status);
-            return refuse(&path, status, error.kind, &error.message);
+            return refuse(path, status, error.kind, &error.message);
         }
         return response;
     }
@@ -102,7 +103,7 @@ pub async fn name_refusals(
         .unwrap_or_default();
     let mut error = serde_json::from_slice::<AppError>(&bytes).unwrap_or_else(|_| unread(status));
     if error.request_id.is_none() {
-        error.request_id = request_id;
+        error.request_id = request_id.and_then(|v| v.to_str().ok().map(str::to_owned));
     }
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.insert(
