@@ -118,8 +118,7 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
                     CompressionLayer::new()
                         .quality(CompressionLevel::Precise(DYNAMIC_COMPRESSION_LEVEL)),
                 )
-                // Inside compression (it reads refusals back) and outside the deadline (its 408 too).
-                .layer(axum::middleware::from_fn(super::refusal::name_refusals))
+                // Inside compression: it also reads refusals back, uncompressed, to name them.
                 .layer(axum::middleware::from_fn(deadline)),
         )
         .with_state(state)
@@ -161,8 +160,12 @@ async fn deadline(
     let call =
         request.method() == axum::http::Method::POST && request.uri().path().starts_with("/api/");
     let limit = if call { CALL_TIMEOUT } else { REQUEST_TIMEOUT };
-    match tokio::time::timeout(limit, next.run(request)).await {
+    // Reference-counted copies (no new strings) on every request; only a refusal is read back.
+    let uri = request.uri().clone();
+    let request_id = request.headers().get(REQUEST_ID_HEADER).cloned();
+    let response = match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
-    }
+    };
+    super::refusal::named(&uri, request_id, response).await
 }

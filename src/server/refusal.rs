@@ -58,21 +58,16 @@ pub fn too_many(path: &str, retry_after_ms: u64) -> Response {
 const MAX_REFUSAL_BODY: usize = 16 * 1024;
 
 /// Every refusal a server call gets is the JSON error the browser code reads, naming the request it
-/// answers, whoever made it: a handler, a guard above (cross-site, rate limit, body limit) or the
-/// framework (a body that does not decode, a GET). Closes the class at one place, not per refusal.
-pub async fn name_refusals(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
+/// answers, whoever made it: a handler, a guard (cross-site, rate limit, body limit), the framework (a
+/// body that does not decode, a GET) or the deadline. Closes the class at one place, not per refusal.
+/// Called by the outermost layer below compression (`http::deadline`) with what it kept of the request.
+pub async fn named(
+    uri: &axum::http::Uri,
+    request_id: Option<HeaderValue>,
+    response: Response,
 ) -> Response {
-    // Reference-counted copies (no new strings) on every request; only a refusal is read back.
-    let uri = request.uri().clone();
-    let request_id = request
-        .headers()
-        .get(crate::server::http::REQUEST_ID_HEADER)
-        .cloned();
     let path = uri.path();
     let call = path.starts_with("/api/");
-    let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
