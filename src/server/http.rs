@@ -157,15 +157,14 @@ async fn deadline(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let call =
-        request.method() == axum::http::Method::POST && request.uri().path().starts_with("/api/");
+    let api = request.uri().path().starts_with("/api/");
+    let call = api && request.method() == axum::http::Method::POST;
     let limit = if call { CALL_TIMEOUT } else { REQUEST_TIMEOUT };
-    // Reference-counted copies (no new strings) on every request; only a refusal is read back.
-    let uri = request.uri().clone();
+    // A reference-counted copy (no new string) on every request; only a refusal is read back.
     let request_id = request.headers().get(REQUEST_ID_HEADER).cloned();
     let response = match tokio::time::timeout(limit, next.run(request)).await {
         Ok(response) => response,
         Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
     };
-    super::refusal::named(&uri, request_id, response).await
+    super::refusal::named(api, request_id, response).await
 }

@@ -19,6 +19,11 @@ pub fn refuse(path: &str, status: StatusCode, kind: ErrorKind, message: &str) ->
         )
             .into_response();
     }
+    page(status, kind, message)
+}
+
+/// The small refusal page (for everything but server calls).
+fn page(status: StatusCode, kind: ErrorKind, message: &str) -> Response {
     let title = match kind {
         ErrorKind::RateLimited => "Too many requests",
         ErrorKind::Forbidden => "Not allowed",
@@ -60,14 +65,9 @@ const MAX_REFUSAL_BODY: usize = 16 * 1024;
 /// Every refusal a server call gets is the JSON error the browser code reads, naming the request it
 /// answers, whoever made it: a handler, a guard (cross-site, rate limit, body limit), the framework (a
 /// body that does not decode, a GET) or the deadline. Closes the class at one place, not per refusal.
-/// Called by the outermost layer below compression (`http::deadline`) with what it kept of the request.
-pub async fn named(
-    uri: &axum::http::Uri,
-    request_id: Option<HeaderValue>,
-    response: Response,
-) -> Response {
-    let path = uri.path();
-    let call = path.starts_with("/api/");
+/// Called by the outermost layer below compression (`http::deadline`) with what it kept of the
+/// request: whether it was a server call (`/api/`) and its request id.
+pub async fn named(call: bool, request_id: Option<HeaderValue>, response: Response) -> Response {
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
@@ -88,7 +88,7 @@ pub async fn named(
         );
         if bare && layered {
             let error = unread(status);
-            return refuse(path, status, error.kind, &error.message);
+            return page(status, error.kind, &error.message);
         }
         return response;
     }
