@@ -94,7 +94,7 @@ pub async fn flash() -> Result<Option<crate::model::desk::Flash>, AppError> {
     let headers = use_context::<axum::http::request::Parts>()
         .map(|p| p.headers)
         .unwrap_or_default();
-    let Some((ok, text)) = crate::server::forms::flash_from(&headers) else {
+    let Some(flash) = crate::server::forms::flash_from(&headers) else {
         return Ok(None);
     };
     if let (Some(response), Some(state)) = (
@@ -106,7 +106,7 @@ pub async fn flash() -> Result<Option<crate::model::desk::Flash>, AppError> {
             crate::server::forms::flash_clear(state.config.is_https()),
         );
     }
-    Ok(Some(crate::model::desk::Flash { ok, text }))
+    Ok(Some(flash))
 }
 
 /// The organization an invitee just joined (from the short-lived cookie the sign-in set), for

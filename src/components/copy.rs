@@ -1,4 +1,6 @@
 //! A copy button for ids, secrets, links and snippets, announced to screen readers when it worked.
+//! Inside an island the island runs it; elsewhere the desk's script does (`enhance`), from
+//! `data-copy` and `data-copied`.
 
 use leptos::prelude::*;
 
@@ -14,11 +16,14 @@ pub fn CopyButton(
     let copied = RwSignal::new(false);
     let label = format!("Copy {what}");
     let done = format!("{} copied", capitalised(&what));
+    let outside = !super::island::in_island();
     view! {
         <button
             type="button"
             class="btn btn--quiet btn--copy"
             aria-label=label
+            data-copy=outside.then(|| value.clone())
+            data-copied=outside.then(|| done.clone())
             on:click=move |_| {
                 #[cfg(feature = "hydrate")]
                 if let Some(window) = leptos::web_sys::window() {

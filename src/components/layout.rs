@@ -71,6 +71,31 @@ pub fn PageTitle(#[prop(into)] page: String) -> impl IntoView {
     }
 }
 
+/// What a change form's answer says on the page it returns to: the result, or what went wrong (an
+/// alert). `data-outcome` is where the desk's script puts the keyboard after an in-place post.
+#[component]
+fn FormNotice(flash: crate::model::desk::Flash) -> impl IntoView {
+    let (class, role, outcome) = if flash.ok {
+        ("note note--ok", "status", "ok")
+    } else {
+        ("note note--error", "alert", "error")
+    };
+    view! {
+        <div class=class role=role tabindex="-1" data-testid="form-notice" data-outcome=outcome>
+            <p>{flash.text}</p>
+            {flash.link.map(|link| view! {
+                <div class="field">
+                    <label for="notice-link">{link.label.clone()}</label>
+                    <div class="secret-row">
+                        <input id="notice-link" readonly value=link.url.clone()/>
+                        <super::copy::CopyButton value=link.url what="link"/>
+                    </div>
+                </div>
+            })}
+        </div>
+    }
+}
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let account: Account = Resource::new(|| (), |_| whoami());
@@ -122,6 +147,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </Transition>
             </div>
         </header>
+        {bundle.then(|| view! { <super::enhance::Enhancer/> })}
         <main
             id="main"
             class="container main"
@@ -136,15 +162,13 @@ pub fn Layout(children: Children) -> impl IntoView {
             </div>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    notice.await.ok().flatten().map(|f| {
-                        let class = if f.ok { "note note--ok" } else { "note note--error" };
-                        view! { <div class=class role="status" data-testid="form-notice"><p>{f.text}</p></div> }
-                    })
+                    notice.await.ok().flatten().map(|f| view! { <FormNotice flash=f/> })
                 })}
             </Suspense>
             {children()}
-            {bundle.then(|| view! { <super::island::ReadyMark/> })}
         </main>
+        // After `<main>`, which the desk's script swaps: what it brings in must hold no island.
+        {bundle.then(|| view! { <super::island::ReadyMark/> })}
         <footer class="site-footer">
             <div class="container site-footer__inner">
                 <p class="muted">"orgdesk " {env!("CARGO_PKG_VERSION")}</p>

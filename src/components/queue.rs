@@ -32,7 +32,7 @@ pub fn track(pending: impl Get<Value = bool> + 'static) {
     });
 }
 
-fn describe(q: &QueueReport) -> String {
+pub(crate) fn describe(q: &QueueReport) -> String {
     let pace = q
         .per_second
         .map(|r| format!(" (your Auth0 plan allows {r} calls a second)"))

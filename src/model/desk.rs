@@ -76,11 +76,20 @@ pub struct BotApp {
     pub installers: Vec<String>,
 }
 
-/// A notice left by a change form that answered without JavaScript.
+/// The notice a change form's answer leaves for the page it returns to, once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flash {
     pub ok: bool,
     pub text: String,
+    /// Something to pass on (an invitation's link), shown with a copy button.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<FlashLink>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlashLink {
+    pub label: String,
+    pub url: String,
 }
 
 /// A client secret, shown once. Never stored; the page forgets it on reload.

@@ -1,10 +1,11 @@
-//! Change forms without JavaScript. Every change form also posts, as a plain HTML form, to
-//! `/forms/<server function>`; this turns the form's fields into the server function's JSON
-//! arguments (one spec per function, checked against its argument type by a test), runs that same
-//! server function — session, policy, validation and all — and answers as a page: a result that must
-//! be seen once (a new secret, a test token, an invitation link) on a page of its own, anything else
-//! as a notice on the page the form came from. The form carries the session's token as well as
-//! passing the same-origin check every change passes.
+//! Change forms as plain HTML forms. Every change form posts to `/forms/<server function>`
+//! (without JavaScript; and, on pages rendered only on the server, from the desk's script, which
+//! shows the answer in place: `components::enhance`); this turns the form's fields into the server
+//! function's JSON arguments (one spec per function, checked against its argument type by a test),
+//! runs that same server function — session, policy, validation and all — and answers as a page: a
+//! result that must be seen once (a new secret, a test token) on a page of its own, anything else
+//! (an invitation's link included) as a notice on the page the form came from. The form carries the
+//! session's token as well as passing the same-origin check every change passes.
 
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -16,6 +17,8 @@ use tower_sessions::Session;
 use super::auth::current_user;
 use super::html::escape;
 use super::state::AppState;
+use crate::components::post::{ENHANCED, GO};
+use crate::model::desk::{Flash, FlashLink};
 
 /// How a form field becomes a JSON argument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +44,9 @@ pub enum Done {
     Shown,
     /// Back to the page the form was on, the service status report as its notice.
     Status,
+    /// Back to the page the form was on, saying who was invited until when, with the link to pass
+    /// on (the list shows it to the organization's admins anyway: it is not a secret).
+    Invited,
 }
 
 pub struct FormSpec {
@@ -142,7 +148,7 @@ pub const FORMS: &[FormSpec] = &[
             ("roles", List),
             ("days", Int),
         ],
-        done: Done::Shown,
+        done: Done::Invited,
     },
     FormSpec {
         endpoint: "invitations/revoke",
@@ -152,7 +158,7 @@ pub const FORMS: &[FormSpec] = &[
     FormSpec {
         endpoint: "invitations/resend",
         fields: &[("org_id", Text), ("id", Text)],
-        done: Done::Shown,
+        done: Done::Invited,
     },
     FormSpec {
         endpoint: "apps/publish",
@@ -230,8 +236,8 @@ pub fn arguments(spec: &FormSpec, pairs: &[(String, String)]) -> Value {
 /// The notice a page shows once after a form answered without JavaScript.
 pub const FLASH_COOKIE: &str = "orgdesk_flash";
 
-fn flash_cookie(ok: bool, text: &str, https: bool) -> Option<HeaderValue> {
-    let value = json!({ "ok": ok, "text": text }).to_string();
+fn flash_cookie(flash: &Flash, https: bool) -> Option<HeaderValue> {
+    let value = serde_json::to_string(flash).ok()?;
     let value: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
     HeaderValue::from_str(&format!(
         "{FLASH_COOKIE}={value}; Path=/; Max-Age=120; HttpOnly; SameSite=Lax{}",
@@ -240,8 +246,17 @@ fn flash_cookie(ok: bool, text: &str, https: bool) -> Option<HeaderValue> {
     .ok()
 }
 
-/// Reads the notice from a request's cookies (`None` when there is none).
-pub fn flash_from(headers: &axum::http::HeaderMap) -> Option<(bool, String)> {
+fn notice(ok: bool, text: &str) -> Flash {
+    Flash {
+        ok,
+        text: text.to_string(),
+        link: None,
+    }
+}
+
+/// Reads the notice from a request's cookies (`None` when there is none). It came back from the
+/// browser, so it is read as untrusted: cut to size, and a link only if it is a web address.
+pub fn flash_from(headers: &axum::http::HeaderMap) -> Option<Flash> {
     let raw = headers
         .get_all(header::COOKIE)
         .iter()
@@ -253,9 +268,14 @@ pub fn flash_from(headers: &axum::http::HeaderMap) -> Option<(bool, String)> {
     let decoded: String = url::form_urlencoded::parse(format!("x={raw}").as_bytes())
         .next()
         .map(|(_, v)| v.into_owned())?;
-    let value: Value = serde_json::from_str(&decoded).ok()?;
-    let text: String = value.get("text")?.as_str()?.chars().take(500).collect();
-    Some((value.get("ok")?.as_bool()?, text))
+    let mut flash: Flash = serde_json::from_str(&decoded).ok()?;
+    flash.text = flash.text.chars().take(500).collect();
+    flash.link = flash.link.filter(|link| {
+        link.url.len() <= 2000
+            && link.label.len() <= 200
+            && (link.url.starts_with("https://") || link.url.starts_with("http://"))
+    });
+    Some(flash)
 }
 
 /// The `Set-Cookie` that ends the notice once shown.
@@ -296,6 +316,7 @@ pub async fn submit(
     let https = state.config.is_https();
     let (parts, body) = request.into_parts();
     let back = back_to(&parts.headers, &state.config.public_url);
+    let go = Go(parts.headers.contains_key(ENHANCED));
     let Ok(bytes) = axum::body::to_bytes(body, super::http::MAX_BODY).await else {
         return page(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -371,10 +392,10 @@ pub async fn submit(
         } else {
             back
         };
-        return redirect(&target, flash_cookie(false, message, https));
+        return go.to(&target, flash_cookie(&notice(false, message), https));
     }
     match spec.done {
-        Done::Back(text) => redirect(&back, flash_cookie(true, text, https)),
+        Done::Back(text) => go.to(&back, flash_cookie(&notice(true, text), https)),
         Done::To(path, text) => {
             let org = arguments
                 .get("org_id")
@@ -385,30 +406,69 @@ pub async fn submit(
             } else {
                 back
             };
-            redirect(&to, flash_cookie(true, text, https))
+            go.to(&to, flash_cookie(&notice(true, text), https))
         }
         Done::Shown => shown(spec.endpoint, &arguments, &value, &back, &state),
         Done::Status => {
             let words = serde_json::from_value::<crate::model::status::StatusReport>(value)
                 .map(|report| report.summary())
                 .unwrap_or_else(|_| "Status unavailable.".to_string());
-            redirect(&back, flash_cookie(true, &words, https))
+            go.to(&back, flash_cookie(&notice(true, &words), https))
         }
+        Done::Invited => go.to(&back, flash_cookie(&invited(&value), https)),
     }
 }
 
-fn redirect(to: &str, cookie: Option<HeaderValue>) -> Response {
-    let mut response = match HeaderValue::from_str(to) {
-        Ok(location) => (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response(),
-        Err(_) => StatusCode::BAD_REQUEST.into_response(),
-    };
-    if let Some(cookie) = cookie {
-        response.headers_mut().append(header::SET_COOKIE, cookie);
+/// How the answer moves the browser on: a redirect for a plain form; for the desk's script, the
+/// address in a header, so that it fetches the page itself (a redirect to sign-in must become a
+/// real page load, and fetch would follow it out of sight).
+#[derive(Clone, Copy)]
+struct Go(bool);
+
+impl Go {
+    fn to(self, to: &str, cookie: Option<HeaderValue>) -> Response {
+        let Ok(location) = HeaderValue::from_str(to) else {
+            return StatusCode::BAD_REQUEST.into_response();
+        };
+        let mut response = if self.0 {
+            (
+                StatusCode::OK,
+                [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+            )
+                .into_response()
+        } else {
+            StatusCode::SEE_OTHER.into_response()
+        };
+        let name = if self.0 {
+            header::HeaderName::from_static(GO)
+        } else {
+            header::LOCATION
+        };
+        response.headers_mut().insert(name, location);
+        if let Some(cookie) = cookie {
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+        }
+        response
     }
-    response
 }
 
-/// The answers that must be read now: a secret (once), a test token's claims, an invitation link.
+/// An invitation went out (new or again): to whom, until when, and its link.
+fn invited(value: &Value) -> Flash {
+    let text = |k: &str| value.get(k).and_then(Value::as_str).unwrap_or("");
+    let until = text("expires_at").get(..10).unwrap_or("");
+    Flash {
+        ok: true,
+        text: format!("Invitation sent to {}, valid until {until}.", text("email")),
+        link: Some(text("url"))
+            .filter(|url| !url.is_empty())
+            .map(|url| FlashLink {
+                label: "Invitation link (if the email does not arrive)".to_string(),
+                url: url.to_string(),
+            }),
+    }
+}
+
+/// The answers that must be read now: a secret (once), a test token's claims.
 fn shown(
     endpoint: &str,
     arguments: &Value,
@@ -443,20 +503,13 @@ fn shown(
                 escape(&request)
             )
         }
-        "bots/test-token" => format!(
+        _ => format!(
             "<div class=\"note note--ok\" data-testid=\"token-result\"><p>Auth0 issued a token for your organization.</p>\
              <dl class=\"facts\" data-testid=\"token-claims\"><dt>org_id</dt><dd><code>{}</code></dd><dt>scope</dt><dd><code>{}</code></dd>\
              <dt>expires</dt><dd>{} (Unix time)</dd></dl></div>",
             text(value, "org_id"),
             text(value, "scope"),
             value.get("expires_at").and_then(Value::as_i64).unwrap_or(0)
-        ),
-        _ => format!(
-            "<div class=\"note note--ok\" data-testid=\"invitation-sent\"><p>Invitation sent to {}, valid until {}.</p>\
-             <p>Invitation link (if the email does not arrive): <code>{}</code></p></div>",
-            text(value, "email"),
-            escape(value.get("expires_at").and_then(Value::as_str).unwrap_or("").get(..10).unwrap_or("")),
-            text(value, "url"),
         ),
     };
     page(StatusCode::OK, "Done", &body, back)
@@ -599,23 +652,34 @@ mod tests {
 
     #[test]
     fn notices_round_trip_through_their_cookie() {
-        let cookie =
-            flash_cookie(false, "Choose at least one scope; \"quotes\" too", false).unwrap();
-        let value = cookie
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
-        let mut headers = axum::http::HeaderMap::new();
-        headers.insert(header::COOKIE, HeaderValue::from_str(&value).unwrap());
+        let read = |flash: &Flash| {
+            let cookie = flash_cookie(flash, false).unwrap();
+            let value = cookie
+                .to_str()
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string();
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert(header::COOKIE, HeaderValue::from_str(&value).unwrap());
+            flash_from(&headers)
+        };
+        let plain = notice(false, "Choose at least one scope; \"quotes\" too");
+        assert_eq!(read(&plain), Some(plain));
+        let sent = invited(&json!({
+            "email": "a@b.example",
+            "expires_at": "2026-12-12T10:00:00.000Z",
+            "url": "https://travel0.example/login?invitation=x&organization=org_a"
+        }));
         assert_eq!(
-            flash_from(&headers),
-            Some((
-                false,
-                "Choose at least one scope; \"quotes\" too".to_string()
-            ))
+            sent.text,
+            "Invitation sent to a@b.example, valid until 2026-12-12."
         );
+        assert_eq!(read(&sent), Some(sent.clone()));
+        // A link the browser made up is not shown as one.
+        let mut forged = sent;
+        forged.link.as_mut().unwrap().url = "javascript:alert(1)".into();
+        assert_eq!(read(&forged).unwrap().link, None);
     }
 }

@@ -250,3 +250,95 @@ async fn a_change_form_without_javascript_needs_the_sessions_token_and_this_orig
         .unwrap();
     assert_eq!(r.status(), 404);
 }
+
+#[tokio::test]
+async fn a_form_posted_in_place_is_told_where_to_go_and_the_page_shows_the_invitation_once() {
+    let app = spawn_app().await;
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    let (_, me) = app.read(&alice, "me", &[]).await;
+    let token = me["csrf"].as_str().unwrap().to_string();
+    let page = format!("/orgs/{ACME}/invitations");
+    let invite = |email: &str| {
+        vec![
+            ("csrf".to_string(), token.clone()),
+            ("org_id".to_string(), ACME.to_string()),
+            ("email".to_string(), email.to_string()),
+            ("roles".to_string(), "rol_orgdeskMember001".to_string()),
+            ("days".to_string(), "5".to_string()),
+        ]
+    };
+    // The desk's script: no redirect it cannot see, the address in a header instead.
+    let r = alice
+        .post(app.url("/forms/invitations/create"))
+        .header("origin", &app.running.base_url)
+        .header("referer", app.url(&page))
+        .header("x-orgdesk-enhanced", "1")
+        .form(&invite("inplace@acme.example"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["x-orgdesk-go"], page.as_str());
+    assert!(r.headers().get("location").is_none());
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let html = app.page_html(&alice, &page).await;
+    assert!(
+        html.contains("Invitation sent to inplace@acme.example, valid until"),
+        "{html}"
+    );
+    assert!(html.contains("Invitation link (if the email does not arrive)"));
+    assert!(html.contains("organization=org_acmeTravel000001"));
+    assert!(!app
+        .page_html(&alice, &page)
+        .await
+        .contains("data-testid=\"form-notice\""));
+    // A plain form: the same change answered with a redirect back.
+    let r = alice
+        .post(app.url("/forms/invitations/create"))
+        .header("origin", &app.running.base_url)
+        .header("referer", app.url(&page))
+        .form(&invite("plain@acme.example"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], page.as_str());
+    assert!(r.headers().get("x-orgdesk-go").is_none());
+    // The header changes how the answer travels, not what is checked: another site is refused.
+    let r = alice
+        .post(app.url("/forms/invitations/create"))
+        .header("origin", "https://evil.example")
+        .header("x-orgdesk-enhanced", "1")
+        .form(&invite("evil@acme.example"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let (_, list) = app
+        .read(&alice, "invitations/list", &[("org_id", ACME)])
+        .await;
+    let emails: Vec<&str> = list["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["email"].as_str())
+        .collect();
+    assert!(emails.contains(&"inplace@acme.example") && emails.contains(&"plain@acme.example"));
+    assert!(!emails.contains(&"evil@acme.example"));
+    // Signed out: sign-in is where it goes, named in the header too (the script loads it).
+    let stranger = app.browser();
+    let r = stranger
+        .post(app.url("/forms/invitations/create"))
+        .header("origin", &app.running.base_url)
+        .header("referer", app.url(&page))
+        .header("x-orgdesk-enhanced", "1")
+        .form(&invite("late@acme.example"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["x-orgdesk-go"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login?return_to="));
+}
