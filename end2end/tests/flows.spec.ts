@@ -137,7 +137,10 @@ test('inviting someone who is already a member says so', async ({ page }) => {
   await page.getByLabel('Email').fill('bob@acme.example');
   await page.getByRole('button', { name: 'Send invitation' }).click();
   await expect(page.getByRole('alert')).toContainText('already a member');
-  await expect(page.getByTestId('invitation-sent')).toHaveCount(0);
+  await expect(page.getByRole('alert')).toBeFocused();
+  // What was typed is still there to correct.
+  await expect(page.getByLabel('Email')).toHaveValue('bob@acme.example');
+  await expect(page.getByTestId('form-notice')).not.toContainText('Invitation sent');
 });
 
 test('a missing bot, another organization\'s bot and an unknown page answer 404', async ({ page }) => {

@@ -27,7 +27,7 @@ test('an invitee accepts through the tenant login and appears with the invited r
   await expect(page.locator('#invite-role-rol_orgdeskMember001')).toBeChecked();
   await page.getByLabel('Valid for (days)').fill('45');
   await page.getByRole('button', { name: 'Send invitation' }).click();
-  const sent = page.getByTestId('invitation-sent');
+  const sent = page.getByTestId('form-notice');
   await expect(sent).toContainText(`Invitation sent to ${email}`);
   const link = await page.getByLabel('Invitation link (if the email does not arrive)').inputValue();
   expect(link).toContain(`organization=${INITECH}`);

@@ -48,7 +48,8 @@ test('without JavaScript: register a bot, change its scopes, invite, change a ro
   await page.goto(`/orgs/${ACME}/invitations`);
   await page.getByLabel('Email', { exact: true }).fill(`nojs-${Date.now()}@acme.example`);
   await page.getByRole('button', { name: 'Send invitation' }).click();
-  await expect(page.getByTestId('invitation-sent')).toContainText('Invitation sent to');
+  await expect(page.getByTestId('form-notice')).toContainText('Invitation sent to');
+  await expect(page.getByLabel('Invitation link (if the email does not arrive)')).toHaveValue(/organization=/);
 
   await page.goto(`/orgs/${ACME}/members`);
   const bob = page.locator('[data-testid="member-row"][data-email="bob@acme.example"]');

@@ -1,0 +1,120 @@
+import { test, expect, type Page } from '@playwright/test';
+import { signIn } from './fixtures/app';
+
+// Pages rendered on the server whose forms the desk's script posts in place (the invitations page):
+// no page load, the keyboard on the result, questions asked inline, nothing typed lost.
+const ACME = 'org_acmeTravel000001';
+
+async function invitations(page: Page) {
+  await signIn(page, 'alice@acme.example', ACME);
+  await page.goto(`/orgs/${ACME}/invitations`);
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+  // Set once: a page load would lose it.
+  await page.evaluate(() => { (window as unknown as { stayed: boolean }).stayed = true; });
+}
+
+const stayed = (page: Page) => page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed === true);
+
+test('an invitation is sent, resent and withdrawn in place, with the keyboard alone', async ({ page }) => {
+  const email = `inplace-${Date.now()}@acme.example`;
+  await invitations(page);
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Email', { exact: true }).press('Enter');
+  const notice = page.getByTestId('form-notice');
+  await expect(notice).toContainText(`Invitation sent to ${email}`);
+  await expect(notice).toBeFocused();
+  expect(await stayed(page)).toBe(true);
+  // The form is ready for the next one; the new invitation is listed with its link.
+  await expect(page.getByLabel('Email', { exact: true })).toHaveValue('');
+  const row = page.locator(`[data-testid="invitation-row"][data-email="${email}"]`);
+  await expect(row).toContainText('expires');
+  expect(await page.getByLabel('Invitation link (if the email does not arrive)').inputValue()).toContain(`organization=${ACME}`);
+
+  // Copying the link says so.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await notice.getByRole('button', { name: 'Copy link' }).click();
+  await expect(notice.getByRole('button', { name: 'Copy link' })).toHaveText('Copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toContain(`organization=${ACME}`);
+
+  await row.getByRole('button', { name: 'Resend' }).click();
+  await expect(page.locator('form[aria-busy]')).toHaveCount(0);
+  await expect(notice).toContainText(`Invitation sent to ${email}`);
+  await expect(notice).toBeFocused();
+  expect(await stayed(page)).toBe(true);
+
+  // Revoking asks first, inline: Escape says no and the keyboard is back on the button.
+  const revoke = row.getByRole('button', { name: 'Revoke', exact: true });
+  await revoke.focus();
+  await page.keyboard.press('Enter');
+  const yes = page.getByRole('button', { name: 'Revoke invitation' });
+  await expect(yes).toBeFocused();
+  await expect(page.getByRole('group', { name: 'Confirm' })).toContainText(`Withdraw the invitation to ${email}?`);
+  await page.keyboard.press('Escape');
+  await expect(yes).toHaveCount(0);
+  await expect(revoke).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(yes).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(notice).toHaveText('Invitation withdrawn.');
+  await expect(row).toHaveCount(0);
+  expect(await stayed(page)).toBe(true);
+});
+
+test('a dropped connection keeps what was typed and says so; the next try goes through', async ({ page }) => {
+  const email = `dropped-${Date.now()}@acme.example`;
+  await invitations(page);
+  await page.route('**/forms/invitations/create', (route) => route.abort('connectionreset'));
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Valid for (days)').fill('3');
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  const problem = page.getByTestId('form-problem');
+  await expect(problem).toContainText('did not arrive');
+  await expect(problem).toBeFocused();
+  await expect(page.getByLabel('Email', { exact: true })).toHaveValue(email);
+  await expect(page.getByLabel('Valid for (days)')).toHaveValue('3');
+  await expect(page.getByRole('button', { name: 'Send invitation' })).toBeEnabled();
+
+  await page.unroute('**/forms/invitations/create');
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.getByTestId('form-notice')).toContainText(`Invitation sent to ${email}`);
+  expect(await stayed(page)).toBe(true);
+});
+
+test('while a change is on its way the button says so, takes no second press, and the queue ahead is shown', async ({ page }) => {
+  const email = `slow-${Date.now()}@acme.example`;
+  await invitations(page);
+  let posts = 0;
+  await page.route('**/forms/invitations/create', async (route) => {
+    posts += 1;
+    await new Promise((r) => setTimeout(r, 2500));
+    await route.continue();
+  });
+  // What the server says while Auth0's rate limit holds calls back (the local tenant has none).
+  await page.route('**/api/queue', (route) => route.fulfill({
+    contentType: 'application/json', body: JSON.stringify({ waiting: 3, seconds: 2, per_second: 2 }),
+  }));
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  const send = page.getByRole('button', { name: 'Send invitation' });
+  await send.click();
+  const busy = page.getByRole('button', { name: 'Inviting…' });
+  await expect(busy).toBeDisabled();
+  await page.locator('form[aria-busy="true"]').evaluate((f: HTMLFormElement) => f.requestSubmit());
+  await expect(page.getByTestId('queue-notice')).toContainText('3 calls are queued; about 2 s to go');
+  await expect(page.getByTestId('form-notice')).toContainText(`Invitation sent to ${email}`);
+  await expect(page.getByTestId('queue-notice')).toHaveCount(0);
+  expect(posts).toBe(1);
+});
+
+test('a change after the session ended goes to sign-in, and comes back to the page', async ({ page, context }) => {
+  await invitations(page);
+  await context.clearCookies();
+  await page.getByLabel('Email', { exact: true }).fill(`late-${Date.now()}@acme.example`);
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  // A real page load to the tenant's sign-in, not its page inside this one.
+  await expect(page.getByLabel('Email address')).toBeVisible();
+  expect(await stayed(page)).toBe(false);
+  await page.getByLabel('Email address').fill('alice@acme.example');
+  await page.getByLabel('Password').fill('Travel0-demo!');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page).toHaveURL(new RegExp(`/orgs/${ACME}/invitations$`));
+});
