@@ -502,7 +502,7 @@ mod browser {
         let note = element(
             "p",
             "note note--info",
-            &super::super::queue::describe(report),
+            &crate::components::queue::describe(report),
         );
         let _ = note.set_attribute("data-testid", "queue-notice");
         slot.set_inner_html("");
