@@ -118,3 +118,16 @@ test('a change after the session ended goes to sign-in, and comes back to the pa
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page).toHaveURL(new RegExp(`/orgs/${ACME}/invitations$`));
 });
+
+test('before the bundle arrives the same form posts as a plain form and the answer is the page', async ({ page }) => {
+  await signIn(page, 'alice@acme.example', ACME);
+  // A connection so slow that the bundle never comes while the person acts.
+  await page.route('**/pkg/*.wasm', () => new Promise(() => {}));
+  await page.goto(`/orgs/${ACME}/invitations`, { waitUntil: 'domcontentloaded' });
+  await expect(page.locator('main[data-ready="true"]')).toHaveCount(0);
+  const email = `early-${Date.now()}@acme.example`;
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.getByTestId('form-notice')).toContainText(`Invitation sent to ${email}`);
+  await expect(page.locator(`[data-testid="invitation-row"][data-email="${email}"]`)).toBeVisible();
+});
