@@ -32,21 +32,13 @@ mod browser {
         UrlSearchParams,
     };
 
+    use crate::components::island::here;
     use crate::components::post::{ENHANCED, GO};
     use crate::model::status::QueueReport;
 
     thread_local! {
         /// The address whose page `<main>` shows (the back button reloads when it no longer matches).
         static SHOWN: RefCell<String> = RefCell::new(here());
-    }
-
-    fn here() -> String {
-        let location = window().location();
-        format!(
-            "{}{}",
-            location.pathname().unwrap_or_default(),
-            location.search().unwrap_or_default()
-        )
     }
 
     fn listen<E: JsCast + 'static>(
@@ -65,8 +57,8 @@ mod browser {
 
     pub fn install() {
         let doc = document();
-        listen(&doc, "submit", |ev: web_sys::SubmitEvent| on_submit(ev));
-        listen(&doc, "click", |ev: web_sys::MouseEvent| on_click(ev));
+        listen(&doc, "submit", on_submit);
+        listen(&doc, "click", on_click);
         listen(&window(), "popstate", |_: Event| {
             if SHOWN.with_borrow(|shown| *shown != here()) {
                 let _ = window().location().reload();
@@ -128,16 +120,16 @@ mod browser {
         let Some(trigger) = submit_buttons(&form).into_iter().next() else {
             return;
         };
-        let doc = document();
-        let Ok(group) = doc.create_element("span") else {
+        let (Some(group), Some(text), Some(ok), Some(no)) = (
+            element("span", "confirm", ""),
+            element("span", "confirm__question", question),
+            element("button", "btn btn--danger", yes),
+            element("button", "btn", "Cancel"),
+        ) else {
             return;
         };
-        group.set_class_name("confirm");
         let _ = group.set_attribute("role", "group");
         let _ = group.set_attribute("aria-label", "Confirm");
-        let text = element("span", "confirm__question", question);
-        let ok = element("button", "btn btn--danger", yes);
-        let no = element("button", "btn", "Cancel");
         for (button, answer) in [(&ok, "yes"), (&no, "no")] {
             let _ = button.set_attribute("type", "button");
             let _ = button.set_attribute("data-answer", answer);
@@ -186,11 +178,11 @@ mod browser {
         });
     }
 
-    fn element(tag: &str, class: &str, text: &str) -> HtmlElement {
-        let el: HtmlElement = document().create_element(tag).unwrap().unchecked_into();
+    fn element(tag: &str, class: &str, text: &str) -> Option<HtmlElement> {
+        let el: HtmlElement = document().create_element(tag).ok()?.unchecked_into();
         el.set_class_name(class);
         el.set_text_content(Some(text));
-        el
+        Some(el)
     }
 
     fn focus(el: &Element) {
@@ -423,7 +415,9 @@ mod browser {
         if let Ok(Some(old)) = form.query_selector("[data-testid=form-problem]") {
             old.remove();
         }
-        let note = element("p", "note note--error", text);
+        let Some(note) = element("p", "note note--error", text) else {
+            return;
+        };
         let _ = note.set_attribute("role", "alert");
         let _ = note.set_attribute("tabindex", "-1");
         let _ = note.set_attribute("data-testid", "form-problem");
@@ -450,7 +444,7 @@ mod browser {
                         }
                         let waiting = waiting.clone();
                         leptos::task::spawn_local(async move {
-                            if let Ok(report) = queue_report().await {
+                            if let Ok(report) = crate::api::status::auth0_queue().await {
                                 if waiting.get() {
                                     say_queued(&report);
                                 }
@@ -465,32 +459,6 @@ mod browser {
         let _ = set_timeout_with_handle(poll, Duration::from_millis(600));
     }
 
-    async fn queue_report() -> Result<QueueReport, ()> {
-        let headers = Headers::new().map_err(drop)?;
-        headers
-            .set("content-type", "application/json")
-            .map_err(drop)?;
-        let init = RequestInit::new();
-        init.set_method("POST");
-        init.set_body(&JsValue::from_str("{}"));
-        init.set_headers(&headers);
-        let response = fetch("/api/queue", &init).await?;
-        if !response.ok() {
-            return Err(());
-        }
-        let json = js_sys::JSON::parse(&text(&response).await?).map_err(drop)?;
-        let number = |key: &str| {
-            js_sys::Reflect::get(&json, &JsValue::from_str(key))
-                .ok()
-                .and_then(|v| v.as_f64())
-        };
-        Ok(QueueReport {
-            waiting: number("waiting").unwrap_or(0.0) as u64,
-            seconds: number("seconds").unwrap_or(0.0) as u64,
-            per_second: number("per_second"),
-        })
-    }
-
     fn say_queued(report: &QueueReport) {
         let Ok(Some(slot)) = document().query_selector("#main [data-queue-slot]") else {
             return;
@@ -499,11 +467,13 @@ mod browser {
             slot.set_inner_html("");
             return;
         }
-        let note = element(
+        let Some(note) = element(
             "p",
             "note note--info",
             &crate::components::queue::describe(report),
-        );
+        ) else {
+            return;
+        };
         let _ = note.set_attribute("data-testid", "queue-notice");
         slot.set_inner_html("");
         let _ = slot.append_with_node_1(&note);

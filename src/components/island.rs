@@ -65,7 +65,7 @@ pub fn sign_in_href() -> String {
 }
 
 /// The path and query of the page being shown.
-fn here() -> String {
+pub(crate) fn here() -> String {
     #[cfg(feature = "ssr")]
     {
         let location = leptos_router::hooks::use_location();

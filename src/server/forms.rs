@@ -430,23 +430,19 @@ impl Go {
         let Ok(location) = HeaderValue::from_str(to) else {
             return StatusCode::BAD_REQUEST.into_response();
         };
-        let mut response = if self.0 {
-            (
-                StatusCode::OK,
-                [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
-            )
-                .into_response()
+        let (status, name) = if self.0 {
+            (StatusCode::OK, header::HeaderName::from_static(GO))
         } else {
-            StatusCode::SEE_OTHER.into_response()
+            (StatusCode::SEE_OTHER, header::LOCATION)
         };
-        let name = if self.0 {
-            header::HeaderName::from_static(GO)
-        } else {
-            header::LOCATION
-        };
-        response.headers_mut().insert(name, location);
+        let mut response = status.into_response();
+        let headers = response.headers_mut();
+        headers.insert(name, location);
+        if self.0 {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
         if let Some(cookie) = cookie {
-            response.headers_mut().append(header::SET_COOKIE, cookie);
+            headers.append(header::SET_COOKIE, cookie);
         }
         response
     }
