@@ -15,7 +15,7 @@ test('publish an app, install it in another organization, get a token, uninstall
   await expect(page.getByTestId('secret-panel')).toBeVisible();
   const clientId = (await page.getByTestId('client-id').textContent())!.trim();
   const secret = (await page.getByTestId('client-secret').textContent())!.trim();
-  const tokenUrl = (await page.getByTestId('token-request').textContent())!.split(/\s+/)[2];
+  const tokenUrl = (await page.locator('[data-testid="token-request"][data-language="curl"]').textContent())!.split(/\s+/)[2];
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Apps' }).click();
   await expect(page.locator('main[data-ready="true"]')).toBeVisible();

@@ -24,7 +24,7 @@ test('an admin registers a bot, which gets tokens for its own organization only'
   const clientId = (await page.getByTestId('client-id').textContent())!.trim();
   const secret = (await page.getByTestId('client-secret').textContent())!.trim();
   expect(secret.length).toBeGreaterThan(30);
-  const curl = await page.getByTestId('token-request').textContent();
+  const curl = await page.locator('[data-testid="token-request"][data-language="curl"]').textContent();
   expect(curl).toContain(`organization=${ACME}`);
   const tokenUrl = curl!.split(/\s+/)[2];
   await expect(page.getByTestId('bot-list')).toContainText('Booking bot');
@@ -98,7 +98,8 @@ test('registering a bot works with the keyboard alone', async ({ page }) => {
   await expect(page.getByLabel('Description (optional)')).toBeFocused();
   await page.keyboard.type('typed, not clicked');
   await page.keyboard.press('Tab');
-  await expect(page.getByLabel('API')).toBeFocused();
+  await expect(page.getByRole('radio', { name: /Travel0 API/ })).toBeFocused();
+  await expect(page.getByRole('radio', { name: /Travel0 API/ })).toBeChecked();
   await page.keyboard.press('Tab');
   await expect(page.getByLabel('read:bookings')).toBeFocused();
   await page.keyboard.press('Space');

@@ -80,7 +80,7 @@ test('an install link opened while signed out explains the app and brings you ba
   await expect(page.getByRole('button', { name: 'Approve for Globex Tours' })).toBeVisible();
 });
 
-test('a form submitted before the page is interactive is held, shown as held, and sent once it is', async ({ page }) => {
+test('registering before the bundle arrives posts as a plain form: the answer is the bots page with the secret, typed text kept', async ({ page }) => {
   await signIn(page, 'grace@globex.example', GLOBEX);
   // The bundle arrives only when the test lets it: the page is visible, and not yet interactive.
   let release!: () => void;
@@ -95,15 +95,14 @@ test('a form submitted before the page is interactive is held, shown as held, an
   await page.getByLabel('Description (optional)').fill('typed before the page was ready');
   await page.getByLabel('read:bookings').check();
   await page.getByRole('button', { name: 'Register bot' }).click();
-  await expect(page.locator('.held-note')).toBeVisible();
+  await expect(page.getByTestId('secret-panel')).toBeVisible();
   expect(page.url()).not.toContain('name=');
-  expect(page.url()).not.toContain('?');
+  await expect(page.getByTestId('bot-list')).toContainText('Early bird');
+  await expect(page.getByTestId('bot-list')).toContainText('typed before the page was ready');
+  // The answer is a page like any other: once the bundle comes, it is ready.
   release();
   await expect(page.locator('main[data-ready="true"]')).toBeVisible();
   await expect(page.getByTestId('secret-panel')).toBeVisible();
-  await expect(page.locator('.held-note')).toHaveCount(0);
-  await expect(page.getByTestId('bot-list')).toContainText('Early bird');
-  await expect(page.getByTestId('bot-list')).toContainText('typed before the page was ready');
 });
 
 test('your own admin role is locked; giving or taking someone else\'s asks first, and Escape cancels', async ({ page }) => {
@@ -164,7 +163,7 @@ test('the test token: no scope is answered in the form, a wrong secret is said p
   await expect(page.locator('main[data-ready="true"]')).toBeVisible();
   await page.getByLabel('Name', { exact: true }).fill('Token tester');
   let calls = 0;
-  page.on('request', (r) => { if (r.url().includes('/api/bots/register')) calls++; });
+  page.on('request', (r) => { if (r.url().includes('/bots/register')) calls++; });
   await page.getByRole('button', { name: 'Register bot' }).click();
   await expect(page.getByTestId('form-problem')).toHaveText('Choose at least one scope.');
   expect(calls).toBe(0);
@@ -176,11 +175,15 @@ test('the test token: no scope is answered in the form, a wrong secret is said p
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.getByRole('button', { name: 'Copy client secret' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Client secret copied' })).toHaveCount(1);
-  // Snippets in three languages.
+  // Snippets in three languages, one open at a time.
+  const snippet = (lang: string) => page.locator(`[data-testid="token-request"][data-language="${lang}"]`);
+  await expect(snippet('curl')).toBeVisible();
   for (const lang of ['Node.js', 'Python', 'curl']) {
-    await page.getByRole('tab', { name: lang }).click();
-    await expect(page.getByTestId('token-request')).toHaveAttribute('data-language', lang);
+    await page.getByTestId('secret-panel').locator('summary', { hasText: lang }).click();
+    await expect(snippet(lang)).toBeVisible();
+    await expect(page.locator('[data-testid="token-request"]:visible')).toHaveCount(1);
   }
+  await expect(snippet('Python')).toContainText('CLIENT_SECRET');
 
   await page.getByRole('link', { name: 'Token tester' }).click();
   await expect(page.getByTestId('bot-name')).toHaveText('Token tester');

@@ -22,8 +22,9 @@ test('without JavaScript: register a bot, change its scopes, invite, change a ro
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('read:bookings').check();
   await page.getByRole('button', { name: 'Register bot' }).click();
-  // The secret is shown once, on a page of its own.
+  // The secret is shown once, on the bots page rendered for this answer alone.
   await expect(page.getByTestId('secret-panel')).toBeVisible();
+  await expect(page.getByTestId('bot-list')).toContainText(name);
   const clientId = (await page.getByTestId('client-id').textContent())!.trim();
   expect((await page.getByTestId('client-secret').textContent())!.trim().length).toBeGreaterThan(30);
   expect(page.url()).not.toContain('name=');

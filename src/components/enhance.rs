@@ -80,10 +80,26 @@ mod browser {
         if form.get_attribute("aria-busy").is_some() {
             return;
         }
+        if let Some(missing) = missing_choice(&form) {
+            problem(&form, &missing);
+            return;
+        }
         match (field(&form, "_question"), field(&form, "_confirm")) {
             (Some(question), Some(yes)) => ask(form, &question, &yes),
             _ => send(form, false),
         }
+    }
+
+    /// A shown group that needs one box ticked (`data-need-one`) and has none: what it says. The
+    /// server says the same; nobody should wait for it.
+    fn missing_choice(form: &HtmlFormElement) -> Option<String> {
+        let groups = form.query_selector_all("[data-need-one]").ok()?;
+        (0..groups.length())
+            .filter_map(|i| groups.item(i))
+            .filter_map(|g| g.dyn_into::<HtmlElement>().ok())
+            .filter(|g| g.offset_parent().is_some())
+            .find(|g| matches!(g.query_selector("input:checked"), Ok(None)))
+            .and_then(|g| g.get_attribute("data-need-one"))
     }
 
     fn field(form: &HtmlFormElement, name: &str) -> Option<String> {

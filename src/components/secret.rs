@@ -1,5 +1,6 @@
 //! A client secret, shown once: copy buttons for the id and the secret, and the token request ready
-//! to run in curl, Node.js or Python. The panel takes focus and is announced when it appears.
+//! to run in curl, Node.js or Python. The panel takes focus and is announced when it appears (inside
+//! an island by itself; on a page rendered on the server, the desk's script moves focus to it).
 
 use leptos::prelude::*;
 
@@ -21,29 +22,27 @@ pub fn SecretPanel(
         &audience,
         &org_id,
     );
-    let shown = RwSignal::new(0usize);
     let node = NodeRef::<leptos::html::Div>::new();
     focus_on_load(node);
-    let tabs = snippets
-        .iter()
+    // One language open at a time (`details` sharing a name): works as served, with or without
+    // the bundle, by keyboard and pointer alike.
+    let snippets = snippets
+        .into_iter()
         .enumerate()
-        .map(|(i, (label, _))| {
-            let label = *label;
+        .map(|(i, (label, code))| {
             view! {
-                <button type="button" class="tab" role="tab" id=format!("snippet-tab-{i}")
-                    aria-selected=move || if shown.get() == i { "true" } else { "false" }
-                    aria-controls="snippet-panel"
-                    on:click=move |_| shown.set(i)>
-                    {label}
-                </button>
+                <details class="snippet" name="token-request" open=i == 0>
+                    <summary>{label}</summary>
+                    <pre tabindex="0" data-testid="token-request" data-language=label><code>{code.clone()}</code></pre>
+                    <CopyButton value=code what=format!("{label} token request")/>
+                </details>
             }
         })
         .collect_view();
-    let for_panel = snippets.clone();
     view! {
         <div node_ref=node tabindex="-1" class="panel panel--secret" role="region"
-            aria-labelledby="secret-title" data-testid="secret-panel">
-            <h3 id="secret-title" role="status">"Copy the client secret now"</h3>
+            aria-labelledby="secret-title" data-testid="secret-panel" data-outcome="ok">
+            <h2 id="secret-title" role="status">"Copy the client secret now"</h2>
             <p>"This is the only time orgdesk shows it. It is not stored anywhere; if it is lost, rotate it."</p>
             <dl class="facts">
                 <dt>"Client id"</dt>
@@ -58,16 +57,7 @@ pub fn SecretPanel(
                 </dd>
             </dl>
             <p class="small">"Get a token for your organization:"</p>
-            <div class="tabs-row" role="tablist" aria-label="Language">{tabs}</div>
-            {move || {
-                let (label, code) = for_panel[shown.get()].clone();
-                view! {
-                    <div id="snippet-panel" role="tabpanel" aria-labelledby=format!("snippet-tab-{}", shown.get())>
-                        <pre tabindex="0" data-testid="token-request" data-language=label><code>{code.clone()}</code></pre>
-                        <CopyButton value=code what=format!("{label} token request")/>
-                    </div>
-                }
-            }}
+            {snippets}
         </div>
     }
 }

@@ -99,6 +99,17 @@ pub struct NewSecret {
     pub client_secret: String,
 }
 
+/// The bot the request being answered registered: the bots page that answers it shows its secret,
+/// this once (given to that page's render on the server; never stored, never in a cookie).
+#[derive(Debug, Clone)]
+pub struct JustRegistered {
+    pub secret: NewSecret,
+    pub audience: String,
+    pub org_id: String,
+    /// The token endpoint the bot calls (for the ready-to-run request).
+    pub token_url: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenCheck {
     pub org_id: Option<String>,

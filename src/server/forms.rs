@@ -3,8 +3,9 @@
 //! shows the answer in place: `components::enhance`); this turns the form's fields into the server
 //! function's JSON arguments (one spec per function, checked against its argument type by a test),
 //! runs that same server function — session, policy, validation and all — and answers as a page: a
-//! result that must be seen once (a new secret, a test token) on a page of its own, anything else
-//! (an invitation's link included) as a notice on the page the form came from. The form carries the
+//! new bot's secret on the bots page rendered for that answer alone; another result that must be
+//! seen once (a rotated secret, a test token) on a page of its own; anything else (an invitation's
+//! link included) as a notice on the page the form came from. The form carries the
 //! session's token as well as passing the same-origin check every change passes.
 
 use axum::body::Body;
@@ -18,7 +19,7 @@ use super::auth::current_user;
 use super::html::escape;
 use super::state::AppState;
 use crate::components::post::{ENHANCED, GO};
-use crate::model::desk::{Flash, FlashLink};
+use crate::model::desk::{Flash, FlashLink, JustRegistered, NewSecret};
 
 /// How a form field becomes a JSON argument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +28,9 @@ pub enum Field {
     Text,
     /// Every value given under the name, in order (checkboxes).
     List,
+    /// Checkboxes grouped by another field's choice (scopes per API): the values under
+    /// `<name>:<that field's value>`, so what was ticked under a choice not taken is not sent.
+    ListFor(&'static str),
     /// Present (a ticked checkbox, or "true") or not.
     Bool,
     /// A whole number (an unreadable one is 0, which the server function refuses plainly).
@@ -55,7 +59,7 @@ pub struct FormSpec {
     pub done: Done,
 }
 
-use Field::{Bool, Int, List, Text};
+use Field::{Bool, Int, List, ListFor, Text};
 
 pub const FORMS: &[FormSpec] = &[
     FormSpec {
@@ -70,7 +74,7 @@ pub const FORMS: &[FormSpec] = &[
             ("name", Text),
             ("description", Text),
             ("audience", Text),
-            ("scopes", List),
+            ("scopes", ListFor("audience")),
             ("idempotency_key", Text),
         ],
         done: Done::Shown,
@@ -222,6 +226,18 @@ pub fn arguments(spec: &FormSpec, pairs: &[(String, String)]) -> Value {
         let value = match kind {
             Field::Text => json!(all().next().unwrap_or_default()),
             Field::List => json!(all().filter(|v| !v.is_empty()).collect::<Vec<_>>()),
+            Field::ListFor(choice) => {
+                let chosen = pairs
+                    .iter()
+                    .find(|(k, _)| k == choice)
+                    .map(|(_, v)| format!("{name}:{v}"))
+                    .unwrap_or_default();
+                json!(pairs
+                    .iter()
+                    .filter(|(k, v)| *k == chosen && !v.is_empty())
+                    .map(|(_, v)| v.clone())
+                    .collect::<Vec<_>>())
+            }
             Field::Bool => json!(all().any(|v| v == "on" || v == "true")),
             Field::Int => json!(all()
                 .next()
@@ -350,6 +366,8 @@ pub async fn submit(
         return ask_first(spec.endpoint, &pairs, &back);
     }
     let arguments = arguments(spec, &pairs);
+    // A new bot's secret is answered as the bots page itself, rendered for this request only.
+    let page_parts = (spec.endpoint == "bots/register").then(|| parts.clone());
     // The same server function the page calls: a request of its own, with this request's session.
     let mut call = Request::from_parts(parts, Body::from(arguments.to_string()));
     *call.method_mut() = Method::POST;
@@ -408,7 +426,10 @@ pub async fn submit(
             };
             go.to(&to, flash_cookie(&notice(true, text), https))
         }
-        Done::Shown => shown(spec.endpoint, &arguments, &value, &back, &state),
+        Done::Shown => match (page_parts, registered(&arguments, value.clone(), &state)) {
+            (Some(parts), Some(just)) => bots_page(&state, parts, just).await,
+            _ => shown(spec.endpoint, &arguments, &value, &back, &state),
+        },
         Done::Status => {
             let words = serde_json::from_value::<crate::model::status::StatusReport>(value)
                 .map(|report| report.summary())
@@ -462,6 +483,53 @@ fn invited(value: &Value) -> Flash {
                 url: url.to_string(),
             }),
     }
+}
+
+/// The bot a registration made, and the organization it is for.
+fn registered(arguments: &Value, value: Value, state: &AppState) -> Option<JustRegistered> {
+    let org = arguments.get("org_id").and_then(Value::as_str)?;
+    let audience = arguments.get("audience").and_then(Value::as_str)?;
+    let secret: NewSecret = serde_json::from_value(value).ok()?;
+    super::ids::org(org).then(|| JustRegistered {
+        secret,
+        audience: audience.to_string(),
+        org_id: org.to_string(),
+        token_url: format!("{}oauth/token", state.issuer),
+    })
+}
+
+/// The organization's bots page with the new bot's secret on it: the page the form came from, as
+/// a plain post's answer and as the desk script's (which shows its `<main>` in place). The page
+/// is rendered for this answer alone and is never stored.
+async fn bots_page(
+    state: &AppState,
+    mut parts: axum::http::request::Parts,
+    just: JustRegistered,
+) -> Response {
+    let Ok(uri) = format!("/orgs/{}/bots", just.org_id).parse() else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    parts.method = Method::GET;
+    parts.uri = uri;
+    for name in [header::CONTENT_TYPE, header::CONTENT_LENGTH] {
+        parts.headers.remove(name);
+    }
+    let context = {
+        let state = state.clone();
+        move || {
+            super::http::page_context(&state);
+            leptos::prelude::provide_context(just.clone());
+        }
+    };
+    let options = state.leptos_options.clone();
+    let render = leptos_axum::render_app_to_stream_in_order_with_context(context, move || {
+        crate::app::shell(options.clone())
+    });
+    let mut response = render(Request::from_parts(parts, Body::empty())).await;
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// The answers that must be read now: a secret (once), a test token's claims.
@@ -565,6 +633,7 @@ mod tests {
                     (name.to_string(), "a".to_string()),
                     (name.to_string(), "b".to_string()),
                 ],
+                Field::ListFor(_) => vec![(format!("{name}:x"), "a".to_string())],
                 Field::Bool => vec![(name.to_string(), "on".to_string())],
                 Field::Int => vec![(name.to_string(), "7".to_string())],
                 Field::Text => vec![(name.to_string(), "x".to_string())],
@@ -640,6 +709,15 @@ mod tests {
         );
         let publish = spec("apps/publish").unwrap();
         assert_eq!(arguments(publish, &[])["change_access"], json!(false));
+        // Scopes ticked under an API and then another API chosen: only the chosen API's are sent.
+        let register = spec("bots/register").unwrap();
+        let pairs = vec![
+            ("audience".into(), "https://b.example/".into()),
+            ("scopes:https://a.example/".into(), "read:a".into()),
+            ("scopes:https://b.example/".into(), "read:b".into()),
+            ("scopes".into(), "read:bare".into()),
+        ];
+        assert_eq!(arguments(register, &pairs)["scopes"], json!(["read:b"]));
         assert_eq!(
             arguments(publish, &[("change_access".into(), "on".into())])["change_access"],
             json!(true)

@@ -50,11 +50,7 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
-        move || {
-            provide_context(state.clone());
-            provide_context(super::web::ConfirmedViewer::default());
-            provide_context(super::cache::PageVersions::default());
-        }
+        move || page_context(&state)
     };
     let app_shell = {
         let options = state.leptos_options.clone();
@@ -122,6 +118,13 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
                 .layer(axum::middleware::from_fn(deadline)),
         )
         .with_state(state)
+}
+
+/// What every page's render is given.
+pub fn page_context(state: &AppState) {
+    provide_context(state.clone());
+    provide_context(super::web::ConfirmedViewer::default());
+    provide_context(super::cache::PageVersions::default());
 }
 
 /// Spans carry the method, the path (never the query: it can hold authorization codes) and the request id.

@@ -179,7 +179,7 @@ async fn a_change_form_without_javascript_needs_the_sessions_token_and_this_orig
             ("name".to_string(), "Form bot".to_string()),
             ("description".to_string(), String::new()),
             ("audience".to_string(), API.to_string()),
-            ("scopes".to_string(), "read:bookings".to_string()),
+            (format!("scopes:{API}"), "read:bookings".to_string()),
             (
                 "idempotency_key".to_string(),
                 uuid::Uuid::new_v4().to_string(),
@@ -203,7 +203,7 @@ async fn a_change_form_without_javascript_needs_the_sessions_token_and_this_orig
     }
     let (_, list) = app.read(&alice, "bots/list", &[("org_id", ACME)]).await;
     assert!(crate::helpers::bot_names_in(&list).is_empty());
-    // With both, the bot is registered and its secret shown on the answer page, once.
+    // With both, the bot is registered and the answer is the bots page with its secret, once.
     let r = alice
         .post(app.url("/forms/bots/register"))
         .header("origin", &app.running.base_url)
@@ -215,11 +215,66 @@ async fn a_change_form_without_javascript_needs_the_sessions_token_and_this_orig
     assert_eq!(r.headers()["cache-control"], "no-store");
     let page = r.text().await.unwrap();
     assert!(page.contains("Copy the client secret now"), "{page}");
+    assert!(page.contains("<h1>Bots"), "{page}");
+    assert!(page.contains("data-testid=\"bot-list\""), "{page}");
     let (_, list) = app.read(&alice, "bots/list", &[("org_id", ACME)]).await;
     assert_eq!(crate::helpers::bot_names_in(&list), ["Form bot"]);
+    let client_id = list[0]["client_id"].as_str().unwrap();
+    assert!(page.contains(&format!("data-testid=\"client-id\">{client_id}<")));
+    let secret = page
+        .split("data-testid=\"client-secret\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap();
+    assert!(secret.len() > 30, "{secret}");
+    let after = app.page_html(&alice, &format!("/orgs/{ACME}/bots")).await;
+    assert!(after.contains("Form bot"));
+    assert!(
+        !after.contains(secret),
+        "the secret is not on the page again"
+    );
+    // The desk's script gets the same page as the answer itself (no address to go to).
+    let mut in_place = form(&token);
+    in_place[2].1 = "Form bot in place".to_string();
+    let r = alice
+        .post(app.url("/forms/bots/register"))
+        .header("origin", &app.running.base_url)
+        .header("x-orgdesk-enhanced", "1")
+        .form(&in_place)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers().get("x-orgdesk-go").is_none());
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Copy the client secret now"));
+    // Scopes ticked under an API that is not the one chosen are not sent: nothing to register.
+    let mut elsewhere = form(&token);
+    elsewhere.retain(|(k, _)| !k.starts_with("scopes"));
+    elsewhere.push((
+        "scopes:https://other.example/".to_string(),
+        "read:bookings".to_string(),
+    ));
+    let r = alice
+        .post(app.url("/forms/bots/register"))
+        .header("origin", &app.running.base_url)
+        .header("referer", app.url(&format!("/orgs/{ACME}/bots")))
+        .form(&elsewhere)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let (_, list) = app.read(&alice, "bots/list", &[("org_id", ACME)]).await;
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let page = app.page_html(&alice, &format!("/orgs/{ACME}/bots")).await;
+    assert!(page.contains("Choose at least one scope."), "{page}");
     // A refused change comes back to the page it was on, with the reason, once.
     let mut no_scope = form(&token);
-    no_scope.retain(|(k, _)| k != "scopes");
+    no_scope.retain(|(k, _)| !k.starts_with("scopes"));
     let r = alice
         .post(app.url("/forms/bots/register"))
         .header("origin", &app.running.base_url)

@@ -1,30 +1,36 @@
 //! `/orgs/:org/bots`: the organization's bots, and registering a new one.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
-use super::{api_label, org_param, plural, title};
-use crate::api::desk::{list_bots, load_desk, RegisterBot};
+use super::{api_label, org_param, plural};
+use crate::api::desk::{list_bots, load_desk};
 use crate::components::copy::CopyButton;
-use crate::components::feedback::{flag, latest, ErrorNote, Loading};
-use crate::components::island::{island_context, IslandTitle};
-use crate::components::queue::QueueNotice;
-use crate::components::ready::{ChangeForm, Live};
+use crate::components::feedback::{ErrorNote, Loading};
+use crate::components::layout::PageTitle;
+use crate::components::post::PostForm;
 use crate::components::secret::SecretPanel;
-use crate::model::desk::{ApiOption, Bot, Desk};
+use crate::model::desk::{ApiOption, Bot, Desk, JustRegistered};
 
-/// Checkboxes for an API's scopes, bound to `chosen`.
+/// Checkboxes for an API's scopes: bound to `chosen` inside an island; without it, plain
+/// checkboxes of a form rendered on the server.
 #[component]
 pub fn ScopePicker(
     scopes: Vec<String>,
-    chosen: RwSignal<Vec<String>>,
+    #[prop(optional)] chosen: Option<RwSignal<Vec<String>>>,
     #[prop(into)] id: String,
     /// What each scope allows (same order as `scopes`), as the tenant describes it.
     #[prop(optional)]
     descriptions: Vec<Option<String>>,
+    /// The checkboxes' name (`scopes` unless told).
+    #[prop(into, optional)]
+    name: Option<String>,
+    /// What the desk's script says, before sending, when none is ticked.
+    #[prop(optional)]
+    need_one: Option<&'static str>,
 ) -> impl IntoView {
+    let name = name.unwrap_or_else(|| "scopes".to_string());
     view! {
-        <fieldset class="scopes">
+        <fieldset class="scopes" data-need-one=need_one>
             <legend>"Scopes"</legend>
             {scopes
                 .into_iter()
@@ -36,25 +42,28 @@ pub fn ScopePicker(
                     let for_id = input_id.clone();
                     let about = format!("{input_id}-about");
                     let described_by = description.as_ref().map(|_| about.clone());
+                    let checked = chosen.is_some_and(|c| c.read_untracked().contains(&scope));
                     view! {
                         <div class="check-row">
                             <label class="check" for=for_id>
                                 <input
                                     id=input_id
                                     type="checkbox"
-                                    name="scopes"
+                                    name=name.clone()
                                     value=scope.clone()
                                     aria-describedby=described_by
-                                    checked=chosen.read_untracked().contains(&scope)
-                                    prop:checked=move || chosen.read().contains(&a)
+                                    checked=checked
+                                    prop:checked=move || chosen.is_some_and(|c| c.read().contains(&a))
                                     on:change=move |ev| {
                                         let on = event_target_checked(&ev);
-                                        chosen.update(|v| {
-                                            v.retain(|x| x != &b);
-                                            if on {
-                                                v.push(b.clone());
-                                            }
-                                        });
+                                        if let Some(chosen) = chosen {
+                                            chosen.update(|v| {
+                                                v.retain(|x| x != &b);
+                                                if on {
+                                                    v.push(b.clone());
+                                                }
+                                            });
+                                        }
                                     }
                                 />
                                 <code>{scope}</code>
@@ -100,160 +109,115 @@ fn BotRow(org: String, bot: Bot, apis: Vec<ApiOption>) -> impl IntoView {
     }
 }
 
+/// Name, description, the API and its scopes. Each API's scopes follow its choice (the stylesheet
+/// shows only the chosen one's; the form sends only the chosen one's: `ListFor`). After a
+/// registration the page comes back empty, with a new idempotency key, and the secret below.
 #[component]
-fn RegisterForm(
-    org: String,
-    desk: Desk,
-    register: ServerAction<RegisterBot>,
-    sent_audience: RwSignal<String>,
-) -> impl IntoView {
-    let first: Option<ApiOption> = desk.apis.first().cloned();
-    let name = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let audience = RwSignal::new(
-        first
-            .as_ref()
-            .map(|a| a.audience.clone())
-            .unwrap_or_default(),
-    );
-    let chosen = RwSignal::new(Vec::<String>::new());
-    let token = RwSignal::new(desk.form_token.clone());
-    let apis = desk.apis.clone();
-    let apis_for_scopes = desk.apis.clone();
-    let pending = flag(register.pending());
-    // After a registration the next one needs a new idempotency key; the secret panel stays up.
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = register.value().get() {
-            token.update(|t| t.push('+'));
-            name.set(String::new());
-            description.set(String::new());
-            chosen.set(Vec::new());
-        }
-    });
-    let org_for_form = org.clone();
-    // Answered in the form, no round trip: the server says the same, but nobody should wait for it.
-    let missing = RwSignal::new(None::<&'static str>);
-    let submit = Callback::new(move |_: leptos::ev::SubmitEvent| {
-        if chosen.read().is_empty() {
-            missing.set(Some("Choose at least one scope."));
-            return;
-        }
-        missing.set(None);
-        sent_audience.set(audience.get());
-        register.dispatch(RegisterBot {
-            org_id: org.clone(),
-            name: name.get(),
-            description: description.get(),
-            audience: audience.get(),
-            scopes: chosen.get(),
-            idempotency_key: token.get(),
-        });
-    });
+fn RegisterForm(org: String, desk: Desk) -> impl IntoView {
+    let hidden = vec![("org_id", org), ("idempotency_key", desk.form_token)];
     view! {
-        <ChangeForm class="form" on_submit=submit labelledby="register-title" endpoint="bots/register" hidden=vec![("org_id", org_for_form)]>
-            <input type="hidden" name="idempotency_key" value=move || token.get()/>
+        <PostForm class="form" labelledby="register-title" endpoint="bots/register" hidden pending="Registering…">
             <div class="field">
                 <label for="bot-name">"Name"</label>
-                <input id="bot-name" name="name" required maxlength="100" autocomplete="off"
-                    prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
+                <input id="bot-name" name="name" required maxlength="100" autocomplete="off"/>
             </div>
             <div class="field">
                 <label for="bot-description">"Description " <span class="muted">"(optional)"</span></label>
-                <input id="bot-description" name="description" maxlength="140" autocomplete="off"
-                    prop:value=move || description.get() on:input=move |ev| description.set(event_target_value(&ev))/>
+                <input id="bot-description" name="description" maxlength="140" autocomplete="off"/>
             </div>
-            <div class="field">
-                <label for="bot-api">"API"</label>
-                <select id="bot-api" name="audience" on:change=move |ev| { audience.set(event_target_value(&ev)); chosen.set(Vec::new()); }>
-                    {apis.into_iter().map(|a| {
-                        let value = a.audience.clone();
-                        view! { <option value=value.clone() selected=move || audience.get() == value>{a.name.clone()}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-            {move || {
-                let api = apis_for_scopes.iter().find(|a| a.audience == audience.get()).cloned();
-                let (scopes, descriptions) = api.map(|a| (a.scopes, a.descriptions)).unwrap_or_default();
-                view! { <ScopePicker scopes descriptions chosen id="new-scope"/> }
-            }}
-            {move || missing.get().map(|m| view! { <p class="note note--error" role="alert" data-testid="form-problem">{m}</p> })}
+            <fieldset class="api-choice">
+                <legend>"API"</legend>
+                {desk.apis.into_iter().enumerate().map(|(i, api)| {
+                    let radio = format!("bot-api-{i}");
+                    let label_for = radio.clone();
+                    let name = format!("scopes:{}", api.audience);
+                    let label = api_label(&api.audience);
+                    view! {
+                        <div class="api-option">
+                            <label class="check" for=label_for>
+                                <input id=radio type="radio" name="audience" value=api.audience.clone() checked=i == 0/>
+                                {api.name}
+                                <span class="muted small">{label}</span>
+                            </label>
+                            <ScopePicker scopes=api.scopes descriptions=api.descriptions name id=format!("new-scope-{i}")
+                                need_one="Choose at least one scope."/>
+                        </div>
+                    }
+                }).collect_view()}
+            </fieldset>
             <p class="small muted">
                 "The bot gets tokens for this organization only: its access requires an organization and is granted for yours alone."
             </p>
-            <button type="submit" class="btn btn--primary" disabled=pending>
-                {move || if pending() { "Registering…" } else { "Register bot" }}
-            </button>
-        </ChangeForm>
+            <button type="submit" class="btn btn--primary">"Register bot"</button>
+        </PostForm>
     }
 }
 
+/// Rendered on the server only: registering is a form the desk's script posts in place, and its
+/// answer is this page with the new bot's secret on it.
 #[component]
 pub fn BotsPage() -> impl IntoView {
     let org = org_param().get_untracked();
-    view! {
-        <Title text="Bots"/>
-        <BotsIsland org/>
-    }
-}
-
-#[island]
-fn BotsIsland(org: String) -> impl IntoView {
-    island_context();
-    let org = Signal::stored(org);
-    let register = ServerAction::<RegisterBot>::new();
-    crate::components::queue::track(register.pending());
-    let sent_audience = RwSignal::new(String::new());
-    let desk_res = Resource::new(move || org.get(), load_desk);
+    let desk = Resource::new(
+        {
+            let org = org.clone();
+            move || org.clone()
+        },
+        load_desk,
+    );
     let bots = Resource::new(
-        move || (org.get(), register.version().get()),
-        |(org, _)| list_bots(org),
+        {
+            let org = org.clone();
+            move || org.clone()
+        },
+        list_bots,
+    );
+    // First on the page and apart from what it reads: the secret is shown even if a read fails.
+    let secret = use_context::<JustRegistered>().map(
+        |JustRegistered {
+             secret,
+             audience,
+             org_id,
+             token_url,
+         }| {
+            view! { <SecretPanel secret token_url audience org_id/> }
+        },
     );
     view! {
-        <QueueNotice/>
+        <PageTitle page="Bots"/>
+        <div aria-live="polite" class="queue-slot" data-queue-slot=""></div>
         <h1>"Bots"</h1>
         <p class="lead">"Machine-to-machine clients owned by your organization. Each gets tokens only for your organization."</p>
+        {secret}
         <Suspense fallback=|| view! { <Loading what="the registration form"/> }>
             {move || Suspend::new(async move {
-                match desk_res.await {
+                match desk.await {
                     Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                    Ok(d) => {
-                        let token_url = d.token_url.clone();
-                        let org_id = d.me.org_id.clone();
-                        let org_name = d.me.org_name.clone().unwrap_or_default();
-                        view! {
-                            <IslandTitle text=title(&["Bots", &org_name])/>
-                            <Live><section class="panel" id="register">
-                                <h2 id="register-title">"Register a bot"</h2>
-                                <RegisterForm org=org_id.clone() desk=d.clone() register sent_audience/>
-                                {let now = latest(register.value()); move || now().map(|outcome| match outcome {
-                                    Ok(secret) => view! {
-                                        <SecretPanel secret token_url=token_url.clone() audience=sent_audience.get() org_id=org_id.clone()/>
-                                    }
-                                        .into_any(),
-                                    Err(e) => view! { <ErrorNote error=e focus=true/> }.into_any(),
-                                })}
-                            </section></Live>
-                        }
-                            .into_any()
+                    Ok(d) => view! {
+                        <section class="panel" id="register" aria-labelledby="register-title">
+                            <h2 id="register-title">"Register a bot"</h2>
+                            <RegisterForm org=d.me.org_id.clone() desk=d/>
+                        </section>
                     }
+                        .into_any(),
                 }
             })}
         </Suspense>
         <section aria-labelledby="list-title">
             <h2 id="list-title">"Your bots"</h2>
-            <Transition fallback=|| view! { <Loading what="bots"/> }>
-                {move || Suspend::new(async move {
-                    let apis = desk_res.await.map(|d| d.apis).unwrap_or_default();
-                    match bots.await {
-                        Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                        Ok(list) if list.is_empty() => view! {
-                            <p class="empty" data-testid="no-bots">"No bots yet. Register one above to give a program access to the vendor's API for your organization."</p>
-                        }.into_any(),
-                        Ok(list) => {
-                            let org = org.get_untracked();
-                            let count = plural(list.len(), "bot", "bots");
-                            view! {
-                                <Live>
+            <Suspense fallback=|| view! { <Loading what="bots"/> }>
+                {move || {
+                    let org = org.clone();
+                    Suspend::new(async move {
+                        let apis = desk.await.map(|d| d.apis).unwrap_or_default();
+                        match bots.await {
+                            Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                            Ok(list) if list.is_empty() => view! {
+                                <p class="empty" data-testid="no-bots">"No bots yet. Register one above to give a program access to the vendor's API for your organization."</p>
+                            }.into_any(),
+                            Ok(list) => {
+                                let count = plural(list.len(), "bot", "bots");
+                                view! {
                                     <p class="small muted" data-testid="bot-count">{count}</p>
                                     <div class="table-wrap" tabindex="0" role="region" aria-label="Your bots">
                                         <table class="table" data-testid="bot-list">
@@ -263,13 +227,13 @@ fn BotsIsland(org: String) -> impl IntoView {
                                             </tbody>
                                         </table>
                                     </div>
-                                </Live>
+                                }
+                                    .into_any()
                             }
-                                .into_any()
                         }
-                    }
-                })}
-            </Transition>
+                    })
+                }}
+            </Suspense>
         </section>
     }
 }
