@@ -1,7 +1,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { signIn } from './fixtures/app';
 
-// Pages rendered on the server whose forms the desk's script posts in place (the invitations page):
+// Pages rendered on the server whose forms the desk's script posts in place (invitations, members, bots):
 // no page load, the keyboard on the result, questions asked inline, nothing typed lost.
 const ACME = 'org_acmeTravel000001';
 
@@ -130,4 +130,47 @@ test('before the bundle arrives the same form posts as a plain form and the answ
   await page.getByRole('button', { name: 'Send invitation' }).click();
   await expect(page.getByTestId('form-notice')).toContainText(`Invitation sent to ${email}`);
   await expect(page.locator(`[data-testid="invitation-row"][data-email="${email}"]`)).toBeVisible();
+});
+
+test('a role box posts itself: in place with the keyboard alone, and as a plain form before the bundle', async ({ page, browser, baseURL }) => {
+  await signIn(page, 'alice@acme.example', ACME);
+  await page.goto(`/orgs/${ACME}/members`);
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+  await page.evaluate(() => { (window as unknown as { stayed: boolean }).stayed = true; });
+  const carol = page.locator('[data-testid="member-row"][data-email="carol@consult.example"]');
+  const billing = carol.getByRole('checkbox', { name: 'billing' });
+  const before = await billing.isChecked();
+  await billing.focus();
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('form-notice')).toHaveText('Role changed.');
+  await expect(billing).toBeChecked({ checked: !before });
+  await expect(billing).toBeFocused();
+  expect(await stayed(page)).toBe(true);
+  // The admin role asks first, inline; Escape leaves it as it was, the keyboard back on the box.
+  const admin = carol.getByRole('checkbox', { name: 'admin' });
+  await admin.focus();
+  await page.keyboard.press('Space');
+  await expect(carol.getByText('Take the admin role from carol@consult.example?')).toBeVisible();
+  await expect(carol.getByRole('button', { name: 'Take admin role' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(carol.getByText('Take the admin role from carol@consult.example?')).toHaveCount(0);
+  await expect(admin).toBeChecked();
+  await expect(admin).toBeFocused();
+
+  // Before the bundle arrives the same box posts as a plain form; the answer is the page.
+  const early = await browser.newPage({ baseURL });
+  await signIn(early, 'alice@acme.example', ACME);
+  await early.route('**/pkg/*.wasm', () => new Promise(() => {}));
+  await early.goto(`/orgs/${ACME}/members`, { waitUntil: 'domcontentloaded' });
+  await expect(early.locator('main[data-ready="true"]')).toHaveCount(0);
+  const earlyCarol = early.locator('[data-testid="member-row"][data-email="carol@consult.example"]');
+  await earlyCarol.getByRole('checkbox', { name: 'billing' }).click();
+  await expect(early.getByTestId('form-notice')).toHaveText('Role changed.');
+  await expect(earlyCarol.getByRole('checkbox', { name: 'billing' })).toBeChecked({ checked: before });
+  // The admin role is asked about on a page of its own; nothing changes until it is answered.
+  await earlyCarol.getByRole('checkbox', { name: 'admin' }).click();
+  await expect(early.getByRole('heading', { level: 1 })).toHaveText('Are you sure?');
+  await expect(early.getByText('Take the admin role from carol@consult.example?')).toBeVisible();
+  await expect(early.getByRole('button', { name: 'Take admin role' })).toBeVisible();
+  await early.close();
 });

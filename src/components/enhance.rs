@@ -131,9 +131,16 @@ mod browser {
     }
 
     /// Asks inline, after the form: the answer's button takes the keyboard; Cancel or Escape puts
-    /// it back on the form's button.
+    /// it back on what asked (the form's button, or its box that submits when changed).
     fn ask(form: HtmlFormElement, question: &str, yes: &str) {
-        let Some(trigger) = submit_buttons(&form).into_iter().next() else {
+        let toggle = form
+            .query_selector("[data-submit]")
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<HtmlElement>().ok());
+        // A button steps aside for the question; a box stays where it is, as it was.
+        let steps_aside = toggle.is_none();
+        let Some(trigger) = toggle.or_else(|| submit_buttons(&form).into_iter().next()) else {
             return;
         };
         let (Some(group), Some(text), Some(ok), Some(no)) = (
@@ -152,7 +159,7 @@ mod browser {
         }
         let _ = group.append_with_node_3(&text, &ok, &no);
         let _ = form.after_with_node_1(&group);
-        trigger.set_hidden(true);
+        trigger.set_hidden(steps_aside);
         focus(&ok);
         let answered = Rc::new(Cell::new(false));
         let answer = {
@@ -167,7 +174,9 @@ mod browser {
                     return;
                 }
                 group.remove();
-                trigger.set_hidden(false);
+                if steps_aside {
+                    trigger.set_hidden(false);
+                }
                 if yes {
                     send(form.clone(), true);
                 } else {
@@ -294,6 +303,13 @@ mod browser {
         }
         let action = form.action();
         let values = typed(&form);
+        // A box that posted itself keeps the keyboard (its row is where the person is working).
+        let toggle = form
+            .query_selector("[data-submit]")
+            .ok()
+            .flatten()
+            .map(|e| e.id())
+            .filter(|id| !id.is_empty());
         busy(&form, true);
         let waiting = Rc::new(Cell::new(true));
         queue_notice(waiting.clone());
@@ -311,6 +327,9 @@ mod browser {
                         .is_some()
                     {
                         put_back(&values);
+                    } else if let Some(el) = toggle.and_then(|id| document().get_element_by_id(&id))
+                    {
+                        focus(&el);
                     }
                 }
                 Err(()) => {

@@ -9,7 +9,8 @@
 //! (Forms marked `data-native` — sign-out — and GET forms — searches — are real browser submissions
 //! and go through as they are.) Without JavaScript at all, a change form posts to
 //! `/forms/<server function>` (`crate::server::forms`), which does the same change and answers as a
-//! page.
+//! page. On a page rendered on the server only, a box marked `data-submit` (a member's role) submits
+//! its form when changed, before the bundle as after, and shows its old state until the answer.
 
 use leptos::prelude::*;
 
@@ -35,6 +36,8 @@ e.preventDefault();e.stopImmediatePropagation();if(held.indexOf(f)<0)held.push(f
 document.addEventListener('click',function(e){var b=e.target&&e.target.closest&&e.target.closest('button');
 if(!b||b.type==='submit'||isReady(b))return;
 e.preventDefault();e.stopImmediatePropagation();if(held.indexOf(b)<0)held.push(b);note(b);},true);
+document.addEventListener('change',function(e){var el=e.target,f=el&&el.form;if(!f||!el.hasAttribute('data-submit'))return;
+el.checked=!el.checked;if(f.requestSubmit){f.requestSubmit();}else{var b=f.querySelector('[type=submit]');if(b)b.click();}});
 document.addEventListener('orgdesk:ready',function(e){var root=e.target;root.removeAttribute('data-ssr');setTimeout(function(){
 Object.keys(typed).forEach(function(id){var el=document.getElementById(id);if(!el||!root.contains(el)||!isReady(el))return;
 var t=typed[id];delete typed[id];if(el[t[0]]===t[1])return;el[t[0]]=t[1];

@@ -360,9 +360,9 @@ pub async fn submit(
             );
         }
     }
-    if ASKED_FIRST.contains(&spec.endpoint)
-        && !pairs.iter().any(|(k, v)| k == "_confirmed" && v == "1")
-    {
+    // Some changes are always asked about; any other form can ask for it too (giving the admin role).
+    let asks = ASKED_FIRST.contains(&spec.endpoint) || pairs.iter().any(|(k, _)| k == "_question");
+    if asks && !pairs.iter().any(|(k, v)| k == "_confirmed" && v == "1") {
         return ask_first(spec.endpoint, &pairs, &back);
     }
     let arguments = arguments(spec, &pairs);
