@@ -124,7 +124,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/joined") view=JoinedPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/orgs/:org") view=Overview ssr=SsrMode::InOrder/>
                     <Route path=path!("/orgs/:org/bots") view=BotsPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/orgs/:org/bots/:client_id") view=BotPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/orgs/:org/bots/:client_id") view=BotPage ssr=SsrMode::Async/>
                     <Route path=path!("/orgs/:org/members") view=MembersPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/orgs/:org/invitations") view=InvitationsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/orgs/:org/audit") view=AuditLogPage ssr=SsrMode::InOrder/>

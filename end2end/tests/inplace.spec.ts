@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { signIn } from './fixtures/app';
+import { botToken, signIn } from './fixtures/app';
 
 // Pages rendered on the server whose forms the desk's script posts in place (invitations, members, bots):
 // no page load, the keyboard on the result, questions asked inline, nothing typed lost.
@@ -173,4 +173,50 @@ test('a role box posts itself: in place with the keyboard alone, and as a plain 
   await expect(early.getByText('Take the admin role from carol@consult.example?')).toBeVisible();
   await expect(early.getByRole('button', { name: 'Take admin role' })).toBeVisible();
   await early.close();
+});
+
+test('one bot: rotate, revoke, grant again and rename in place; the new secret works and the old one does not', async ({ page, request }) => {
+  await signIn(page, 'alice@acme.example', ACME);
+  const origin = new URL(page.url()).origin;
+  const made = await (await page.request.post('/api/bots/register', {
+    headers: { origin, 'content-type': 'application/json' },
+    data: JSON.stringify({ org_id: ACME, name: `Rotated ${Date.now()}`, description: '', audience: 'https://api.travel0.example/', scopes: ['read:bookings'], idempotency_key: `${Date.now()}-rotate-in-place` }),
+  })).json();
+  const path = `/orgs/${ACME}/bots/${made.client_id}`;
+  await page.goto(path);
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+  await page.evaluate(() => { (window as unknown as { stayed: boolean }).stayed = true; });
+
+  await page.getByRole('button', { name: 'Rotate secret' }).click();
+  await expect(page.getByRole('button', { name: 'Rotate now' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('secret-panel')).toBeFocused();
+  const secret = (await page.getByTestId('client-secret').textContent())!.trim();
+  expect(secret).not.toBe(made.client_secret);
+  expect(new URL(page.url()).pathname).toBe(path);
+  expect(await stayed(page)).toBe(true);
+  const curl = await page.locator('[data-testid="token-request"][data-language="curl"]').textContent();
+  expect(curl).toContain('audience=https://api.travel0.example/');
+  const tokenUrl = curl!.split(/\s+/)[2];
+  expect((await botToken(request, tokenUrl, made.client_id, secret, ACME)).status()).toBe(200);
+  expect((await botToken(request, tokenUrl, made.client_id, made.client_secret, ACME)).status()).toBe(401);
+
+  await page.getByRole('button', { name: 'Revoke access' }).click();
+  await page.getByRole('button', { name: 'Revoke', exact: true }).click();
+  await expect(page.getByTestId('form-notice')).toHaveText('Access revoked.');
+  await expect(page.getByText('This bot has no API access yet.')).toBeVisible();
+  // Granting asks for a scope before anything is sent.
+  await page.getByRole('button', { name: 'Grant access' }).click();
+  await expect(page.getByTestId('form-problem')).toHaveText('Choose at least one scope.');
+  await page.getByLabel('read:trips').check();
+  await page.getByRole('button', { name: 'Grant access' }).click();
+  await expect(page.getByTestId('form-notice')).toHaveText('Access granted.');
+  await expect(page.getByTestId('access-row').getByLabel('read:trips')).toBeChecked();
+  await expect(page.getByTestId('access-row').getByLabel('read:bookings')).not.toBeChecked();
+
+  await page.getByRole('textbox', { name: 'Name' }).fill('Renamed in place');
+  await page.getByRole('button', { name: 'Rename' }).click();
+  await expect(page.getByTestId('bot-name')).toHaveText('Renamed in place');
+  await expect(page).toHaveTitle(/Renamed in place · Bots · Acme Travel/);
+  expect(await stayed(page)).toBe(true);
 });

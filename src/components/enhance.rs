@@ -3,8 +3,8 @@
 //! here (`forms::ENHANCED`), and the page's `<main>` is swapped for the answer's: the same page the
 //! browser would have loaded, without the load. So there is one way a change is answered, and the
 //! bundle holds this one loop rather than every page's views and wire types. Also here, because the
-//! parts they act on are never hydrated: copy buttons (`data-copy`) and the question before a change
-//! that cannot be taken back.
+//! parts they act on are never hydrated: copy buttons (`data-copy`), the question before a change
+//! that cannot be taken back, and instants in the reader's own time zone (`time[data-local]`).
 
 use leptos::prelude::*;
 
@@ -57,6 +57,9 @@ mod browser {
 
     pub fn install() {
         let doc = document();
+        if let Some(root) = doc.document_element() {
+            localize(&root);
+        }
         listen(&doc, "submit", on_submit);
         listen(&doc, "click", on_click);
         listen(&window(), "popstate", |_: Event| {
@@ -260,7 +263,8 @@ mod browser {
             .filter_map(|e| {
                 if let Some(input) = e.dyn_ref::<HtmlInputElement>() {
                     let kind = input.type_();
-                    if kind == "hidden" {
+                    // A secret pasted for one use is typed again, not kept in the page.
+                    if kind == "hidden" || kind == "password" {
                         return None;
                     }
                     let check = (kind == "checkbox" || kind == "radio").then(|| input.checked());
@@ -429,6 +433,7 @@ mod browser {
             }
         }
         main.set_inner_html(&new_main.inner_html());
+        localize(&main);
         doc.set_title(&answer.title());
         if let Some(to) = address {
             if to != here() {
@@ -444,6 +449,27 @@ mod browser {
             .flatten();
         focus(outcome.as_ref().unwrap_or(&main));
         true
+    }
+
+    /// Instants the server wrote in UTC (`time[data-local]`), in the reader's own time zone and
+    /// language.
+    fn localize(root: &Element) {
+        let Ok(times) = root.query_selector_all("time[data-local]") else {
+            return;
+        };
+        for el in (0..times.length()).filter_map(|i| times.item(i)) {
+            let Some(el) = el.dyn_ref::<Element>() else {
+                continue;
+            };
+            let Some(at) = el.get_attribute("datetime") else {
+                continue;
+            };
+            let date = js_sys::Date::new(&JsValue::from_str(&at));
+            if !date.get_time().is_nan() {
+                let local: String = date.to_locale_string("default", &JsValue::UNDEFINED).into();
+                el.set_text_content(Some(&local));
+            }
+        }
     }
 
     fn problem(form: &HtmlFormElement, text: &str) {

@@ -99,10 +99,11 @@ pub struct NewSecret {
     pub client_secret: String,
 }
 
-/// The bot the request being answered registered: the bots page that answers it shows its secret,
-/// this once (given to that page's render on the server; never stored, never in a cookie).
+/// A secret the request being answered made (a new bot's, a rotated one): the page that answers
+/// it shows it, this once (given to that page's render on the server; never stored, never in a
+/// cookie).
 #[derive(Debug, Clone)]
-pub struct JustRegistered {
+pub struct SecretShown {
     pub secret: NewSecret,
     pub audience: String,
     pub org_id: String,
@@ -116,6 +117,10 @@ pub struct TokenCheck {
     pub scope: String,
     pub expires_at: i64,
 }
+
+/// A test token's claims, for the bot page that answers the test (server only, like `SecretShown`).
+#[derive(Debug, Clone)]
+pub struct TokenShown(pub TokenCheck);
 
 /// The token request a bot makes, in the languages people paste it into: (label, code).
 pub fn token_snippets(

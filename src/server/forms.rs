@@ -3,9 +3,9 @@
 //! shows the answer in place: `components::enhance`); this turns the form's fields into the server
 //! function's JSON arguments (one spec per function, checked against its argument type by a test),
 //! runs that same server function — session, policy, validation and all — and answers as a page: a
-//! new bot's secret on the bots page rendered for that answer alone; another result that must be
-//! seen once (a rotated secret, a test token) on a page of its own; anything else (an invitation's
-//! link included) as a notice on the page the form came from. The form carries the
+//! result that must be seen once (a new bot's secret, a rotated one, a test token) on the page the
+//! form came from, rendered for that answer alone; anything else (an invitation's link included)
+//! as a notice on that page. The form carries the
 //! session's token as well as passing the same-origin check every change passes.
 
 use axum::body::Body;
@@ -19,7 +19,7 @@ use super::auth::current_user;
 use super::html::escape;
 use super::state::AppState;
 use crate::components::post::{ENHANCED, GO};
-use crate::model::desk::{Flash, FlashLink, JustRegistered, NewSecret};
+use crate::model::desk::{Flash, FlashLink, NewSecret, SecretShown, TokenCheck, TokenShown};
 
 /// How a form field becomes a JSON argument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +100,7 @@ pub const FORMS: &[FormSpec] = &[
             ("org_id", Text),
             ("client_id", Text),
             ("audience", Text),
-            ("scopes", List),
+            ("scopes", ListFor("audience")),
         ],
         done: Done::Back("Access granted."),
     },
@@ -366,8 +366,8 @@ pub async fn submit(
         return ask_first(spec.endpoint, &pairs, &back);
     }
     let arguments = arguments(spec, &pairs);
-    // A new bot's secret is answered as the bots page itself, rendered for this request only.
-    let page_parts = (spec.endpoint == "bots/register").then(|| parts.clone());
+    // What must be seen now is answered as the page itself, rendered for this request only.
+    let page_parts = (spec.done == Done::Shown).then(|| parts.clone());
     // The same server function the page calls: a request of its own, with this request's session.
     let mut call = Request::from_parts(parts, Body::from(arguments.to_string()));
     *call.method_mut() = Method::POST;
@@ -426,8 +426,11 @@ pub async fn submit(
             };
             go.to(&to, flash_cookie(&notice(true, text), https))
         }
-        Done::Shown => match (page_parts, registered(&arguments, value.clone(), &state)) {
-            (Some(parts), Some(just)) => bots_page(&state, parts, just).await,
+        Done::Shown => match (
+            page_parts,
+            answered(spec.endpoint, &arguments, &value, &state),
+        ) {
+            (Some(parts), Some((path, now))) => answer_page(&state, parts, &path, now).await,
             _ => shown(spec.endpoint, &arguments, &value, &back, &state),
         },
         Done::Status => {
@@ -485,28 +488,57 @@ fn invited(value: &Value) -> Flash {
     }
 }
 
-/// The bot a registration made, and the organization it is for.
-fn registered(arguments: &Value, value: Value, state: &AppState) -> Option<JustRegistered> {
-    let org = arguments.get("org_id").and_then(Value::as_str)?;
-    let audience = arguments.get("audience").and_then(Value::as_str)?;
-    let secret: NewSecret = serde_json::from_value(value).ok()?;
-    super::ids::org(org).then(|| JustRegistered {
-        secret,
-        audience: audience.to_string(),
-        org_id: org.to_string(),
-        token_url: format!("{}oauth/token", state.issuer),
-    })
+/// What an answer page shows once.
+#[derive(Clone)]
+enum ShownNow {
+    Secret(SecretShown),
+    Token(TokenShown),
 }
 
-/// The organization's bots page with the new bot's secret on it: the page the form came from, as
-/// a plain post's answer and as the desk script's (which shows its `<main>` in place). The page
-/// is rendered for this answer alone and is never stored.
-async fn bots_page(
+/// The page that answers a change whose result must be seen now, and that result: a new bot's
+/// secret on the bots page; a rotated secret or a test token on the bot's page.
+fn answered(
+    endpoint: &str,
+    arguments: &Value,
+    value: &Value,
+    state: &AppState,
+) -> Option<(String, ShownNow)> {
+    let text = |k: &str| arguments.get(k).and_then(Value::as_str).unwrap_or("");
+    let (org, client_id) = (text("org_id"), text("client_id"));
+    if !super::ids::org(org) {
+        return None;
+    }
+    let secret = || {
+        Some(SecretShown {
+            secret: serde_json::from_value::<NewSecret>(value.clone()).ok()?,
+            audience: text("audience").to_string(),
+            org_id: org.to_string(),
+            token_url: format!("{}oauth/token", state.issuer),
+        })
+    };
+    let bot = format!("/orgs/{org}/bots/{client_id}");
+    let bot_path_ok = super::ids::client(client_id);
+    match endpoint {
+        "bots/register" => Some((format!("/orgs/{org}/bots"), ShownNow::Secret(secret()?))),
+        "bots/rotate" if bot_path_ok => Some((bot, ShownNow::Secret(secret()?))),
+        "bots/test-token" if bot_path_ok => {
+            let check = serde_json::from_value::<TokenCheck>(value.clone()).ok()?;
+            Some((bot, ShownNow::Token(TokenShown(check))))
+        }
+        _ => None,
+    }
+}
+
+/// `path` rendered for this answer alone with what must be seen now on it: the page the form came
+/// from, as a plain post's answer and as the desk script's (which shows its `<main>` in place).
+/// Rendered whole before it is sent (its title names what it shows). Never stored.
+async fn answer_page(
     state: &AppState,
     mut parts: axum::http::request::Parts,
-    just: JustRegistered,
+    path: &str,
+    now: ShownNow,
 ) -> Response {
-    let Ok(uri) = format!("/orgs/{}/bots", just.org_id).parse() else {
+    let Ok(uri) = path.parse() else {
         return StatusCode::BAD_REQUEST.into_response();
     };
     parts.method = Method::GET;
@@ -518,11 +550,14 @@ async fn bots_page(
         let state = state.clone();
         move || {
             super::http::page_context(&state);
-            leptos::prelude::provide_context(just.clone());
+            match now.clone() {
+                ShownNow::Secret(secret) => leptos::prelude::provide_context(secret),
+                ShownNow::Token(token) => leptos::prelude::provide_context(token),
+            }
         }
     };
     let options = state.leptos_options.clone();
-    let render = leptos_axum::render_app_to_stream_in_order_with_context(context, move || {
+    let render = leptos_axum::render_app_async_with_context(context, move || {
         crate::app::shell(options.clone())
     });
     let mut response = render(Request::from_parts(parts, Body::empty())).await;

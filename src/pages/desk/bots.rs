@@ -9,7 +9,7 @@ use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::layout::PageTitle;
 use crate::components::post::PostForm;
 use crate::components::secret::SecretPanel;
-use crate::model::desk::{ApiOption, Bot, Desk, JustRegistered};
+use crate::model::desk::{ApiOption, Bot, Desk, SecretShown};
 
 /// Checkboxes for an API's scopes: bound to `chosen` inside an island; without it, plain
 /// checkboxes of a form rendered on the server.
@@ -109,9 +109,37 @@ fn BotRow(org: String, bot: Bot, apis: Vec<ApiOption>) -> impl IntoView {
     }
 }
 
-/// Name, description, the API and its scopes. Each API's scopes follow its choice (the stylesheet
-/// shows only the chosen one's; the form sends only the chosen one's: `ListFor`). After a
-/// registration the page comes back empty, with a new idempotency key, and the secret below.
+/// The API a grant is for, and its scopes: a radio per API, each followed by its scopes. The
+/// stylesheet shows only the chosen API's; the form sends only the chosen API's
+/// (`forms::Field::ListFor`), so nothing ticked under another choice goes with it.
+#[component]
+pub fn ApiScopes(apis: Vec<ApiOption>, #[prop(into)] id: String) -> impl IntoView {
+    view! {
+        <fieldset class="api-choice">
+            <legend>"API"</legend>
+            {apis.into_iter().enumerate().map(|(i, api)| {
+                let radio = format!("{id}-api-{i}");
+                let label_for = radio.clone();
+                let name = format!("scopes:{}", api.audience);
+                let label = api_label(&api.audience);
+                view! {
+                    <div class="api-option">
+                        <label class="check" for=label_for>
+                            <input id=radio type="radio" name="audience" value=api.audience.clone() checked=i == 0/>
+                            {api.name}
+                            <span class="muted small">{label}</span>
+                        </label>
+                        <ScopePicker scopes=api.scopes descriptions=api.descriptions name id=format!("{id}-scope-{i}")
+                            need_one="Choose at least one scope."/>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// Name, description, the API and its scopes. After a registration the page comes back empty,
+/// with a new idempotency key, and the secret above it.
 #[component]
 fn RegisterForm(org: String, desk: Desk) -> impl IntoView {
     let hidden = vec![("org_id", org), ("idempotency_key", desk.form_token)];
@@ -125,26 +153,7 @@ fn RegisterForm(org: String, desk: Desk) -> impl IntoView {
                 <label for="bot-description">"Description " <span class="muted">"(optional)"</span></label>
                 <input id="bot-description" name="description" maxlength="140" autocomplete="off"/>
             </div>
-            <fieldset class="api-choice">
-                <legend>"API"</legend>
-                {desk.apis.into_iter().enumerate().map(|(i, api)| {
-                    let radio = format!("bot-api-{i}");
-                    let label_for = radio.clone();
-                    let name = format!("scopes:{}", api.audience);
-                    let label = api_label(&api.audience);
-                    view! {
-                        <div class="api-option">
-                            <label class="check" for=label_for>
-                                <input id=radio type="radio" name="audience" value=api.audience.clone() checked=i == 0/>
-                                {api.name}
-                                <span class="muted small">{label}</span>
-                            </label>
-                            <ScopePicker scopes=api.scopes descriptions=api.descriptions name id=format!("new-scope-{i}")
-                                need_one="Choose at least one scope."/>
-                        </div>
-                    }
-                }).collect_view()}
-            </fieldset>
+            <ApiScopes apis=desk.apis id="new"/>
             <p class="small muted">
                 "The bot gets tokens for this organization only: its access requires an organization and is granted for yours alone."
             </p>
@@ -173,8 +182,8 @@ pub fn BotsPage() -> impl IntoView {
         list_bots,
     );
     // First on the page and apart from what it reads: the secret is shown even if a read fails.
-    let secret = use_context::<JustRegistered>().map(
-        |JustRegistered {
+    let secret = use_context::<SecretShown>().map(
+        |SecretShown {
              secret,
              audience,
              org_id,
