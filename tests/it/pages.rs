@@ -397,3 +397,75 @@ async fn a_form_posted_in_place_is_told_where_to_go_and_the_page_shows_the_invit
         .unwrap()
         .starts_with("/login?return_to="));
 }
+
+/// A rotation posted as a form answers with the bot's own page and the new secret on it, for the
+/// bot's organization only; another organization's admin gets a refusal and no secret.
+#[tokio::test]
+async fn a_rotated_secret_comes_back_on_the_bots_page_for_its_own_organization_only() {
+    let app = spawn_app().await;
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    let grace = app.sign_in("grace@globex.example", GLOBEX).await;
+    let (status, bot) = app
+        .call(
+            &alice,
+            "bots/register",
+            json!({"org_id": ACME, "name": "Rotated by form", "description": "", "audience": API,
+                   "scopes": ["read:bookings"], "idempotency_key": uuid::Uuid::new_v4().to_string()}),
+        )
+        .await;
+    assert_eq!(status, 200, "{bot}");
+    let client_id = bot["client_id"].as_str().unwrap().to_string();
+    let first_secret = bot["client_secret"].as_str().unwrap().to_string();
+    let csrf = |me: &serde_json::Value| me["csrf"].as_str().unwrap().to_string();
+    let (_, alice_me) = app.read(&alice, "me", &[]).await;
+    let (_, grace_me) = app.read(&grace, "me", &[]).await;
+    let rotate = |token: String, org: &str| {
+        vec![
+            ("csrf".to_string(), token),
+            ("org_id".to_string(), org.to_string()),
+            ("client_id".to_string(), client_id.clone()),
+            ("_confirmed".to_string(), "1".to_string()),
+        ]
+    };
+    for org in [GLOBEX, ACME] {
+        let r = grace
+            .post(app.url("/forms/bots/rotate"))
+            .header("origin", &app.running.base_url)
+            .form(&rotate(csrf(&grace_me), org))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{org}");
+        let body = r.text().await.unwrap();
+        assert!(!body.contains("client-secret"), "{org}: {body}");
+    }
+    let r = alice
+        .post(app.url("/forms/bots/rotate"))
+        .header("origin", &app.running.base_url)
+        .header("x-orgdesk-enhanced", "1")
+        .form(&rotate(csrf(&alice_me), ACME))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("<title>Rotated by form · Bots · Acme Travel · orgdesk</title>"),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("data-testid=\"client-id\">{client_id}<")),
+        "{page}"
+    );
+    let secret = page
+        .split("data-testid=\"client-secret\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap();
+    assert!(secret.len() > 30 && secret != first_secret, "{secret}");
+    assert!(
+        page.contains(&format!("audience={API}")),
+        "the snippet asks for the bot's API"
+    );
+}
