@@ -115,7 +115,9 @@ pub fn App() -> impl IntoView {
     view! {
         <Title formatter=|title: String| format!("{title} · orgdesk")/>
         // In-order streaming: each part arrives in its place, so a page is whole without JavaScript
-        // (out-of-order streaming needs a script to move late parts where they belong).
+        // (out-of-order streaming needs a script to move late parts where they belong). A page whose
+        // title names what it reads is rendered whole before it is sent (`Async`): the head goes
+        // out first, and a title set later would not be in it.
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
@@ -129,7 +131,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orgs/:org/invitations") view=InvitationsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/orgs/:org/audit") view=AuditLogPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/orgs/:org/apps") view=AppsPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/apps/:app_id") view=InstallPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/apps/:app_id") view=InstallPage ssr=SsrMode::Async/>
                     <Route path=path!("/support") view=SupportHome ssr=SsrMode::InOrder/>
                     <Route path=path!("/support/orgs/:org") view=SupportOrg ssr=SsrMode::InOrder/>
                 </Routes>

@@ -52,8 +52,9 @@ test('an install decision ends the page\'s choices, and the server refuses the o
   await initech.getByRole('button', { name: 'Decline' }).click();
   await expect(initech.getByTestId('declined')).toBeVisible();
   await expect(initech.getByRole('button', { name: /Approve|Decline/ })).toHaveCount(0);
-  // Coming back later: the decline is remembered, and approving is still possible.
-  await initech.reload();
+  // Coming back later (the link opened again): the decline is remembered, and approving is still possible.
+  expect(new URL(initech.url()).search).toBe('?decided=1');
+  await initech.goto(`/apps/${appId}`);
   await expect(initech.getByTestId('declined-before')).toBeVisible();
   await expect(initech.getByRole('button', { name: 'Decline' })).toHaveCount(0);
   await expect(initech.getByRole('button', { name: 'Approve for Initech Trips' })).toBeVisible();

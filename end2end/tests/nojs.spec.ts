@@ -70,7 +70,8 @@ test('without JavaScript: register a bot, change its scopes, invite, change a ro
   await signInPlain(globex, 'grace@globex.example', GLOBEX);
   await globex.goto(link);
   await globex.getByRole('button', { name: 'Approve for Globex Tours' }).click();
-  await expect(globex.getByTestId('form-notice')).toHaveText('Installed for your organization.');
+  await expect(globex.getByTestId('installed')).toContainText('Installed for Globex Tours.');
+  await expect(globex.getByRole('button', { name: /Approve|Decline/ })).toHaveCount(0);
   await globex.close();
 
   // Delete: asked first, then back to the list.

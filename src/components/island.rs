@@ -37,23 +37,6 @@ pub fn in_island() -> bool {
     use_context::<InIsland>().is_some()
 }
 
-/// A page title set from inside an island. In the browser the island has no access to the app's
-/// meta context, so the title brings its own formatter (the same as `app::App`'s).
-#[component]
-pub fn IslandTitle(#[prop(into)] text: String) -> impl IntoView {
-    view! { <leptos_meta::Title formatter=|title: String| format!("{title} · orgdesk") text/> }
-}
-
-/// Leaves the page for another one (a real page load: there is no client-side router).
-pub fn go_to(path: &str) {
-    #[cfg(feature = "hydrate")]
-    if let Some(window) = leptos::web_sys::window() {
-        let _ = window.location().assign(path);
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = path;
-}
-
 /// Sign in and come back to the page being shown (the landing page needs no way back).
 pub fn sign_in_href() -> String {
     let back = here();

@@ -137,20 +137,3 @@ pub fn SessionToken() -> impl IntoView {
     }
     .into_any()
 }
-
-/// A one-button change (approve, resend, revoke…) as a form, so it works without JavaScript too.
-#[component]
-pub fn ActionButton(
-    endpoint: &'static str,
-    hidden: Vec<(&'static str, String)>,
-    #[prop(into)] label: String,
-    #[prop(into, optional)] class: Option<String>,
-    #[prop(into, optional)] disabled: Signal<bool>,
-    on_click: Callback<()>,
-) -> impl IntoView {
-    view! {
-        <ChangeForm class="inline-form" endpoint hidden on_submit=Callback::new(move |_| on_click.run(()))>
-            <button type="submit" class=class.unwrap_or_else(|| "btn".to_string()) disabled=move || disabled.get()>{label}</button>
-        </ChangeForm>
-    }
-}

@@ -4,91 +4,57 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::apps::{load_app_listing, DeclineApp, InstallApp};
-use crate::components::feedback::{flag, latest, ErrorNote, Loading, Outcome};
-use crate::components::island::{island_context, IslandTitle};
-use crate::components::queue::QueueNotice;
-use crate::components::ready::{ActionButton, Live};
+use crate::api::apps::load_app_listing;
+use crate::components::feedback::{ErrorNote, Loading};
+use crate::components::post::{PostButton, PostForm};
 use crate::model::apps::AppListing;
 
-/// Where the decision stands on this page.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Decided {
-    Open,
-    Installed,
-    Declined,
-}
-
+/// Approve or decline, or what was just decided (`?decided=1` after the answer: the page says so
+/// once, and offers neither choice again until it is opened anew).
 #[component]
-fn Decision(app: AppListing) -> impl IntoView {
-    let install = ServerAction::<InstallApp>::new();
-    crate::components::queue::track(install.pending());
-    let decline = ServerAction::<DeclineApp>::new();
-    crate::components::queue::track(decline.pending());
-    let (o1, a1) = (app.org_id.clone(), app.app_id.clone());
-    let (o2, a2) = (app.org_id.clone(), app.app_id.clone());
-    let apps_href = format!("/orgs/{}/apps", app.org_id);
+fn Decision(app: AppListing, decided: bool) -> impl IntoView {
     let org_name = app.org_name.clone();
-    let (installed, declined) = (latest(install.value()), latest(decline.value()));
-    // A decision ends the page's choices: once one succeeded, neither button is offered again.
-    let decided = move || {
-        if installed().is_some_and(|r| r.is_ok()) {
-            Decided::Installed
-        } else if declined().is_some_and(|r| r.is_ok()) {
-            Decided::Declined
-        } else {
-            Decided::Open
+    if decided && app.installed {
+        let text = format!("Installed for {org_name}. It can now get tokens for {org_name} with the permissions above.");
+        let href = format!("/orgs/{}/apps", app.org_id);
+        return view! {
+            <div class="note note--ok" role="status" tabindex="-1" data-testid="installed" data-outcome="ok">
+                <p>{text}</p>
+                <p><a href=href>"See your installed apps"</a></p>
+            </div>
         }
-    };
-    let busy = {
-        let (i, d) = (flag(install.pending()), flag(decline.pending()));
-        move || i() || d()
-    };
+        .into_any();
+    }
+    if decided && app.declined_at.is_some() {
+        return view! {
+            <div class="note note--ok" role="status" tabindex="-1" data-testid="declined" data-outcome="ok">
+                <p>"Declined. Nothing was changed, and the publisher sees that you said no."</p>
+            </div>
+        }
+        .into_any();
+    }
+    let fields = vec![
+        ("org_id", app.org_id.clone()),
+        ("app_id", app.app_id.clone()),
+    ];
     let earlier = app.declined_at.clone();
     view! {
-        {move || match decided() {
-            Decided::Installed => Some({
-                let text = format!("Installed for {org_name}. It can now get tokens for {org_name} with the permissions above.");
-                let href = apps_href.clone();
-                view! {
-                    <Outcome testid="installed">
-                        <p>{text}</p>
-                        <p><a href=href>"See your installed apps"</a></p>
-                    </Outcome>
-                }.into_any()
-            }),
-            Decided::Declined => Some(view! {
-                <Outcome testid="declined"><p>"Declined. Nothing was changed, and the publisher sees that you said no."</p></Outcome>
-            }.into_any()),
-            Decided::Open => None,
-        }}
-        {move || install.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e focus=true/> })}
-        {move || decline.value().get().and_then(|r| r.err()).map(|e| view! { <ErrorNote error=e focus=true/> })}
-        {move || (decided() == Decided::Open).then(|| {
-            let (o1, a1, o2, a2) = (o1.clone(), a1.clone(), o2.clone(), a2.clone());
-            let earlier = earlier.clone();
-            view! {
-                {earlier.as_ref().map(|at| view! {
-                    <p class="note note--info" data-testid="declined-before">{format!(
-                        "Your organization declined this app on {}. You can still approve it.",
-                        at.get(..10).unwrap_or(at)
-                    )}</p>
-                })}
-                <div class="actions" data-testid="decision">
-                    <ActionButton endpoint="apps/install" hidden=vec![("org_id", o1.clone()), ("app_id", a1.clone())]
-                        label=format!("Approve for {}", app.org_name) class="btn btn--primary" disabled=Signal::derive(busy)
-                        on_click=Callback::new(move |_| { install.dispatch(InstallApp { org_id: o1.clone(), app_id: a1.clone() }); })/>
-                    {earlier.is_none().then(|| view! {
-                        <ActionButton endpoint="apps/decline" hidden=vec![("org_id", o2.clone()), ("app_id", a2.clone())]
-                            label="Decline" disabled=Signal::derive(busy)
-                            on_click=Callback::new(move |_| { decline.dispatch(DeclineApp { org_id: o2.clone(), app_id: a2.clone() }); })/>
-                    })}
-                </div>
-            }
+        {earlier.as_ref().map(|at| view! {
+            <p class="note note--info" data-testid="declined-before">{format!(
+                "Your organization declined this app on {}. You can still approve it.",
+                at.get(..10).unwrap_or(at)
+            )}</p>
         })}
+        <div class="actions" data-testid="decision">
+            <PostForm class="inline-form" endpoint="apps/install" hidden=fields.clone() pending="Approving…">
+                <button type="submit" class="btn btn--primary">{format!("Approve for {org_name}")}</button>
+            </PostForm>
+            {earlier.is_none().then(|| view! { <PostButton endpoint="apps/decline" hidden=fields label="Decline" pending="Declining…"/> })}
+        </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -131,34 +97,32 @@ fn Asks(app: AppListing) -> impl IntoView {
     }
 }
 
+/// Rendered on the server only, whole before it is sent (the title names the app): approving and
+/// declining are forms the desk's script posts in place.
 #[component]
 pub fn InstallPage() -> impl IntoView {
     let app_id = use_params_map()
         .read_untracked()
         .get("app_id")
         .unwrap_or_default();
-    view! {
-        <Title text="Install an app"/>
-        <InstallIsland app_id/>
-    }
-}
-
-#[island]
-fn InstallIsland(app_id: String) -> impl IntoView {
-    island_context();
+    let decided = use_query_map().read_untracked().get("decided").is_some();
     let data = Resource::new(move || app_id.clone(), load_app_listing);
     view! {
-        <QueueNotice/>
+        <Title text="Install an app"/>
+        <div aria-live="polite" class="queue-slot" data-queue-slot=""></div>
         <Suspense fallback=|| view! { <Loading what="the app"/> }>
             {move || Suspend::new(async move {
                 let app = match data.await {
                     Ok(a) => a,
                     Err(e) => return view! { <h1>"Install an app"</h1> <ErrorNote error=e/> }.into_any(),
                 };
+                // Just decided: `Decision` says what, once.
                 let state = if !app.signed_in {
                     None
                 } else if app.own {
                     Some("This app is published by your own organization; it already works for you.")
+                } else if decided {
+                    None
                 } else if app.installed {
                     Some("Your organization has installed this app. You can uninstall it on your Apps page.")
                 } else if !app.published {
@@ -168,7 +132,7 @@ fn InstallIsland(app_id: String) -> impl IntoView {
                 };
                 let sign_in = format!("/login?return_to=/apps/{}", app.app_id);
                 view! {
-                    <IslandTitle text=format!("Install {}", app.name)/>
+                    <Title text=format!("Install {}", app.name)/>
                     <section class="hero hero--compact">
                         <p class="muted small">{if app.signed_in { format!("App install request for {}", app.org_name) } else { "App install request".to_string() }}</p>
                         <h1>{app.name.clone()}</h1>
@@ -183,7 +147,7 @@ fn InstallIsland(app_id: String) -> impl IntoView {
                             </div>
                         }.into_any(),
                         (true, Some(text)) => view! { <p class="note note--ok" role="status">{text}</p> }.into_any(),
-                        (true, None) => view! { <Live><Decision app=app.clone()/></Live> }.into_any(),
+                        (true, None) => view! { <Decision app=app.clone() decided/> }.into_any(),
                     }}
                 }
                 .into_any()

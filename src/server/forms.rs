@@ -51,6 +51,9 @@ pub enum Done {
     /// Back to the page the form was on, saying who was invited until when, with the link to pass
     /// on (the list shows it to the organization's admins anyway: it is not a secret).
     Invited,
+    /// Back to the page the form was on, marked `?decided=1`: the page itself says what was decided,
+    /// once, and offers no other choice (an app's install page).
+    Decided,
 }
 
 pub struct FormSpec {
@@ -184,12 +187,12 @@ pub const FORMS: &[FormSpec] = &[
     FormSpec {
         endpoint: "apps/install",
         fields: &[("org_id", Text), ("app_id", Text)],
-        done: Done::Back("Installed for your organization."),
+        done: Done::Decided,
     },
     FormSpec {
         endpoint: "apps/decline",
         fields: &[("org_id", Text), ("app_id", Text)],
-        done: Done::Back("Declined. Nothing was changed."),
+        done: Done::Decided,
     },
     FormSpec {
         endpoint: "apps/uninstall",
@@ -440,6 +443,10 @@ pub async fn submit(
             go.to(&back, flash_cookie(&notice(true, &words), https))
         }
         Done::Invited => go.to(&back, flash_cookie(&invited(&value), https)),
+        Done::Decided => {
+            let path = back.split(['?', '#']).next().unwrap_or("/");
+            go.to(&format!("{path}?decided=1"), None)
+        }
     }
 }
 
