@@ -23,12 +23,16 @@ test('publish an app, install it in another organization, get a token, uninstall
   await expect(page.getByLabel('Bot', { exact: true })).toHaveValue(clientId);
   await expect(page.getByLabel('read:bookings')).toBeChecked();
   await page.getByLabel('read:trips').check();
-  // The app is the bot's own grant: asking for more changes what the bot can do, and says so.
-  await expect(page.getByTestId('access-change')).toContainText('gives it read:trips');
-  await page.getByLabel("Change the bot's access too").check();
   await page.getByLabel('Public description').fill('Keeps your agency trips in sync with Initech.');
   await page.getByRole('button', { name: 'Publish app' }).click();
-  await expect(page.getByTestId('published')).toBeVisible();
+  // The app is the bot's own grant: asking for more changes what the bot can do; the answer says
+  // what, and what was typed and ticked is still there to confirm.
+  await expect(page.getByRole('alert')).toContainText('gives it `read:trips`');
+  await expect(page.getByLabel('read:trips')).toBeChecked();
+  await expect(page.getByLabel('Public description')).toHaveValue('Keeps your agency trips in sync with Initech.');
+  await page.getByLabel("Change the bot's access too").check();
+  await page.getByRole('button', { name: 'Publish app' }).click();
+  await expect(page.getByTestId('form-notice')).toContainText('Published');
   const published = page.getByTestId('published-app').filter({ hasText: 'Trip sync' });
   const link = await published.getByRole('textbox', { name: 'Install link' }).inputValue();
   expect(link).toMatch(/\/apps\/app_[0-9a-f]+$/);

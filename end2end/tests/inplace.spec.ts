@@ -220,3 +220,32 @@ test('one bot: rotate, revoke, grant again and rename in place; the new secret w
   await expect(page).toHaveTitle(/Renamed in place · Bots · Acme Travel/);
   expect(await stayed(page)).toBe(true);
 });
+
+test('publishing: choosing the bot brings its APIs and scopes, before the bundle as after', async ({ page }) => {
+  await signIn(page, 'alice@acme.example', ACME);
+  const origin = new URL(page.url()).origin;
+  const register = async (name: string, scopes: string[]) => (await (await page.request.post('/api/bots/register', {
+    headers: { origin, 'content-type': 'application/json' },
+    data: JSON.stringify({ org_id: ACME, name, description: '', audience: 'https://api.travel0.example/', scopes, idempotency_key: `${Date.now()}-${name}` }),
+  })).json()).client_id as string;
+  const trips = await register(`Trips ${Date.now()}`, ['read:trips']);
+  const invoices = await register(`Invoices ${Date.now()}`, ['read:invoices']);
+
+  await page.goto(`/orgs/${ACME}/apps`);
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+  await page.getByLabel('Bot', { exact: true }).selectOption(trips);
+  await expect(page).toHaveURL(new RegExp(`[?&]bot=${trips}$`));
+  await expect(page.getByLabel('Bot', { exact: true })).toHaveValue(trips);
+  await expect(page.getByLabel('read:trips')).toBeChecked();
+  await expect(page.getByLabel('read:invoices')).not.toBeChecked();
+  // The no-JavaScript button is not offered when the choice submits itself.
+  await expect(page.getByRole('button', { name: 'Choose' })).toBeHidden();
+
+  await page.route('**/pkg/*.wasm', () => new Promise(() => {}));
+  await page.goto(`/orgs/${ACME}/apps`, { waitUntil: 'domcontentloaded' });
+  await expect(page.locator('main[data-ready="true"]')).toHaveCount(0);
+  await page.getByLabel('Bot', { exact: true }).selectOption(invoices);
+  await expect(page).toHaveURL(new RegExp(`[?&]bot=${invoices}$`));
+  await expect(page.getByLabel('read:invoices')).toBeChecked();
+  await expect(page.getByLabel('read:trips')).not.toBeChecked();
+});

@@ -62,6 +62,8 @@ test('without JavaScript: register a bot, change its scopes, invite, change a ro
   // Publish the bot as an app; another organization approves it without JavaScript.
   await page.goto(`/orgs/${ACME}/apps`);
   await page.getByLabel('Bot', { exact: true }).selectOption(clientId);
+  await page.getByRole('button', { name: 'Choose' }).click();
+  await expect(page.getByLabel('Bot', { exact: true })).toHaveValue(clientId);
   await page.getByLabel('Public description').fill('Published without any script');
   await page.getByRole('button', { name: 'Publish app' }).click();
   await expect(page.getByTestId('form-notice')).toContainText('Published');

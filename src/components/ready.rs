@@ -1,16 +1,15 @@
-//! Nothing a person does before the page is interactive is lost. The page is usable-looking as soon
-//! as the HTML arrives, but each part only works once the browser bundle has taken it over. Parts
-//! that act (forms, buttons, role checkboxes) sit in a `Live` area or a `ChangeForm`: rendered on
-//! the server they carry `data-ssr`, and they tell the page's early script (`EARLY_SCRIPT`, inline in
-//! the shell) when the bundle has made them interactive. Until then that script keeps what was typed
-//! and ticked, holds a submit or a click with a visible notice, and replays it — values first — the
-//! moment the part is ready. Parts rendered in the browser are interactive from the start. No form
-//! submits its fields as a GET.
-//! (Forms marked `data-native` — sign-out — and GET forms — searches — are real browser submissions
-//! and go through as they are.) Without JavaScript at all, a change form posts to
-//! `/forms/<server function>` (`crate::server::forms`), which does the same change and answers as a
-//! page. On a page rendered on the server only, a box marked `data-submit` (a member's role) submits
-//! its form when changed, before the bundle as after, and shows its old state until the answer.
+//! Nothing a person does before the page is interactive is lost. Desk pages are rendered on the
+//! server only: their change forms post to `/forms/<server function>` (`crate::server::forms`) as
+//! they are, before the bundle arrives as without JavaScript, and the desk's script posts them in
+//! place once it runs (`enhance`). A control marked `data-submit` submits its form when changed,
+//! before the bundle as after: a member's role box (which shows its old state until the answer), the
+//! apps page's choice of bot (a GET form). What acts inside an island (the footer's status check) is
+//! a `ChangeForm`: rendered on the server it carries `data-ssr`, and it tells the page's early script
+//! (`EARLY_SCRIPT`, inline in the shell) when the bundle has made it interactive. Until then that
+//! script keeps what was typed and ticked, holds a submit or a click with a visible notice, and
+//! replays it — values first — the moment the part is ready. No form submits its fields as a GET,
+//! except searches and filters, which are GET forms; forms marked `data-native` (sign-out) are real
+//! browser submissions.
 
 use leptos::prelude::*;
 
@@ -37,7 +36,7 @@ document.addEventListener('click',function(e){var b=e.target&&e.target.closest&&
 if(!b||b.type==='submit'||isReady(b))return;
 e.preventDefault();e.stopImmediatePropagation();if(held.indexOf(b)<0)held.push(b);note(b);},true);
 document.addEventListener('change',function(e){var el=e.target,f=el&&el.form;if(!f||!el.hasAttribute('data-submit'))return;
-el.checked=!el.checked;if(f.requestSubmit){f.requestSubmit();}else{var b=f.querySelector('[type=submit]');if(b)b.click();}});
+if(el.type==='checkbox')el.checked=!el.checked;if(f.requestSubmit){f.requestSubmit();}else{var b=f.querySelector('[type=submit]');if(b)b.click();}});
 document.addEventListener('orgdesk:ready',function(e){var root=e.target;root.removeAttribute('data-ssr');setTimeout(function(){
 Object.keys(typed).forEach(function(id){var el=document.getElementById(id);if(!el||!root.contains(el)||!isReady(el))return;
 var t=typed[id];delete typed[id];if(el[t[0]]===t[1])return;el[t[0]]=t[1];

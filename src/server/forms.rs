@@ -174,7 +174,7 @@ pub const FORMS: &[FormSpec] = &[
             ("client_id", Text),
             ("description", Text),
             ("audience", Text),
-            ("scopes", List),
+            ("scopes", ListFor("audience")),
             ("change_access", Bool),
         ],
         done: Done::Back("Published. Its install link is in the list below."),

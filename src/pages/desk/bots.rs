@@ -9,7 +9,7 @@ use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::layout::PageTitle;
 use crate::components::post::PostForm;
 use crate::components::secret::SecretPanel;
-use crate::model::desk::{ApiOption, Bot, Desk, SecretShown};
+use crate::model::desk::{Access, ApiOption, Bot, Desk, SecretShown};
 
 /// Checkboxes for an API's scopes: bound to `chosen` inside an island; without it, plain
 /// checkboxes of a form rendered on the server.
@@ -27,6 +27,9 @@ pub fn ScopePicker(
     /// What the desk's script says, before sending, when none is ticked.
     #[prop(optional)]
     need_one: Option<&'static str>,
+    /// Ticked as served (without `chosen`).
+    #[prop(optional)]
+    ticked: Vec<String>,
 ) -> impl IntoView {
     let name = name.unwrap_or_else(|| "scopes".to_string());
     view! {
@@ -42,7 +45,10 @@ pub fn ScopePicker(
                     let for_id = input_id.clone();
                     let about = format!("{input_id}-about");
                     let described_by = description.as_ref().map(|_| about.clone());
-                    let checked = chosen.is_some_and(|c| c.read_untracked().contains(&scope));
+                    let checked = match chosen {
+                        Some(c) => c.read_untracked().contains(&scope),
+                        None => ticked.contains(&scope),
+                    };
                     view! {
                         <div class="check-row">
                             <label class="check" for=for_id>
@@ -113,7 +119,13 @@ fn BotRow(org: String, bot: Bot, apis: Vec<ApiOption>) -> impl IntoView {
 /// stylesheet shows only the chosen API's; the form sends only the chosen API's
 /// (`forms::Field::ListFor`), so nothing ticked under another choice goes with it.
 #[component]
-pub fn ApiScopes(apis: Vec<ApiOption>, #[prop(into)] id: String) -> impl IntoView {
+pub fn ApiScopes(
+    apis: Vec<ApiOption>,
+    #[prop(into)] id: String,
+    /// Scopes ticked as served, per API (a bot's present access).
+    #[prop(optional)]
+    ticked: Vec<Access>,
+) -> impl IntoView {
     view! {
         <fieldset class="api-choice">
             <legend>"API"</legend>
@@ -122,6 +134,11 @@ pub fn ApiScopes(apis: Vec<ApiOption>, #[prop(into)] id: String) -> impl IntoVie
                 let label_for = radio.clone();
                 let name = format!("scopes:{}", api.audience);
                 let label = api_label(&api.audience);
+                let ticked = ticked
+                    .iter()
+                    .find(|a| a.audience == api.audience)
+                    .map(|a| a.scopes.clone())
+                    .unwrap_or_default();
                 view! {
                     <div class="api-option">
                         <label class="check" for=label_for>
@@ -130,7 +147,7 @@ pub fn ApiScopes(apis: Vec<ApiOption>, #[prop(into)] id: String) -> impl IntoVie
                             <span class="muted small">{label}</span>
                         </label>
                         <ScopePicker scopes=api.scopes descriptions=api.descriptions name id=format!("{id}-scope-{i}")
-                            need_one="Choose at least one scope."/>
+                            need_one="Choose at least one scope." ticked/>
                     </div>
                 }
             }).collect_view()}
