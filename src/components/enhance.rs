@@ -487,7 +487,7 @@ mod browser {
     }
 
     /// While a change waits for more than a moment, the page's queue slot says how many Management
-    /// API calls are ahead and about how long is left (as `queue::QueueNotice` does in an island).
+    /// API calls are ahead and about how long is left.
     fn queue_notice(waiting: Rc<Cell<bool>>) {
         let poll = move || {
             let waiting = waiting.clone();
@@ -528,11 +528,7 @@ mod browser {
             slot.set_inner_html("");
             return;
         }
-        let Some(note) = element(
-            "p",
-            "note note--info",
-            &crate::components::queue::describe(report),
-        ) else {
+        let Some(note) = element("p", "note note--info", &report.describe()) else {
             return;
         };
         let _ = note.set_attribute("data-testid", "queue-notice");

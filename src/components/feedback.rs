@@ -26,22 +26,6 @@ pub fn focus_on_load(node: NodeRef<leptos::html::Div>) {
     });
 }
 
-/// The outcome of something the person just did: announced, and focused so the keyboard is there.
-#[component]
-pub fn Outcome(
-    #[prop(into, default = "note note--ok".to_string())] class: String,
-    #[prop(into, optional)] testid: String,
-    children: Children,
-) -> impl IntoView {
-    let node = NodeRef::<leptos::html::Div>::new();
-    focus_on_load(node);
-    view! {
-        <div node_ref=node class=class role="status" tabindex="-1" data-testid=(!testid.is_empty()).then_some(testid)>
-            {children()}
-        </div>
-    }
-}
-
 /// A change was refused because the person's admin role is gone: the page shows the layout's notice
 /// and stops offering the desk's controls (`main[data-lost-role]` hides them). The notice is outside
 /// every island, so this is said to the page itself.
@@ -95,95 +79,4 @@ pub fn ErrorNote(error: AppError, #[prop(optional)] focus: bool) -> impl IntoVie
 #[component]
 pub fn Loading(#[prop(into)] what: String) -> impl IntoView {
     view! { <p class="muted" role="status">"Loading " {what} "…"</p> }
-}
-
-/// An inline question with a yes and a no: the yes button takes focus when it appears, and Escape
-/// answers no.
-#[component]
-pub fn AskInline(
-    #[prop(into)] question: String,
-    #[prop(into)] yes: String,
-    on_yes: Callback<()>,
-    on_no: Callback<()>,
-    #[prop(into, optional)] pending: Signal<bool>,
-    #[prop(into, optional)] danger: bool,
-) -> impl IntoView {
-    let yes_button = NodeRef::<leptos::html::Button>::new();
-    yes_button.on_load(|b| {
-        let _ = b.focus();
-    });
-    view! {
-        <span class="confirm" role="group" aria-label="Confirm"
-            on:keydown=move |ev| {
-                if ev.key() == "Escape" {
-                    ev.prevent_default();
-                    on_no.run(());
-                }
-            }>
-            <span class="confirm__question">{question}</span>
-            <button
-                node_ref=yes_button
-                type="button"
-                class=if danger { "btn btn--danger" } else { "btn btn--primary" }
-                disabled=move || pending.try_get().unwrap_or(false)
-                on:click=move |_| on_yes.run(())
-            >
-                {yes}
-            </button>
-            <button type="button" class="btn" on:click=move |_| on_no.run(())>"Cancel"</button>
-        </span>
-    }
-}
-
-/// A destructive button that asks once more, inline, before acting. Focus goes to the question's
-/// answer when it appears and back to the button when it is cancelled (Escape cancels). Without
-/// JavaScript the button posts the form to `/forms/<endpoint>`, which asks the same question on a
-/// page of its own before doing anything.
-#[component]
-pub fn ConfirmButton(
-    #[prop(into)] label: String,
-    #[prop(into)] question: String,
-    #[prop(into)] confirm: String,
-    on_confirm: Callback<()>,
-    /// The server function this runs, and its arguments (for the form without JavaScript).
-    endpoint: &'static str,
-    hidden: Vec<(&'static str, String)>,
-    #[prop(into, optional)] pending: Signal<bool>,
-) -> impl IntoView {
-    let asking = RwSignal::new(false);
-    let trigger = NodeRef::<leptos::html::Button>::new();
-    // After "Cancel" or Escape, the keyboard is back where it was.
-    Effect::new(move |before: Option<bool>| {
-        let now = asking.get();
-        if before == Some(true) && !now {
-            if let Some(button) = trigger.get() {
-                let _ = button.focus();
-            }
-        }
-        now
-    });
-    let mut fields = hidden;
-    fields.push(("_question", question.clone()));
-    fields.push(("_confirm", confirm.clone()));
-    view! {
-        <crate::components::ready::ChangeForm class="inline-form" endpoint hidden=fields
-            on_submit=Callback::new(move |_| asking.set(true))>
-            <button node_ref=trigger type="submit" class="btn btn--danger" hidden=move || asking.get()>
-                {label.clone()}
-            </button>
-        </crate::components::ready::ChangeForm>
-        <Show when=move || asking.get()>
-            <AskInline
-                question=question.clone()
-                yes=confirm.clone()
-                danger=true
-                pending=pending
-                on_yes=Callback::new(move |_| {
-                    asking.set(false);
-                    on_confirm.run(());
-                })
-                on_no=Callback::new(move |_| asking.set(false))
-            />
-        </Show>
-    }
 }

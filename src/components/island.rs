@@ -1,36 +1,12 @@
-//! What a page's islands share. In the browser each island is hydrated as a root of its own: the
-//! layout's context (who is signed in, changes in flight) is not there, so every island provides its
-//! own at its top with `island_context`, and the server renders the same.
+//! What a page's few islands share (the desk's pages are rendered on the server only; what runs in
+//! the browser is the in-place loop, the rules explainer, the footer's status check and the mark
+//! that says a page is ready). In the browser each island is hydrated as a root of its own.
 
 use leptos::prelude::*;
-
-use super::layout::Account;
-use crate::api::desk::whoami;
 
 /// Present inside an island: on the server, what the bundle will take over.
 #[derive(Clone, Copy)]
 pub struct InIsland;
-
-/// Called first in every island: the marker, the page's changes in flight, and the account (on the
-/// server the layout's read, so no second look-up; the browser gets it with the island's data).
-pub fn island_context() {
-    provide_context(InIsland);
-    // In the browser an island's titles have no app around them to collect them.
-    #[cfg(not(feature = "ssr"))]
-    leptos_meta::provide_meta_context();
-    super::queue::provide_busy();
-    let outer = use_context::<Account>();
-    let account: Account = Resource::new(
-        || (),
-        move |_| async move {
-            match outer {
-                Some(read) => read.await,
-                None => whoami().await,
-            }
-        },
-    );
-    provide_context(account);
-}
 
 /// Whether this part is rendered inside an island.
 pub fn in_island() -> bool {

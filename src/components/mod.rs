@@ -7,7 +7,6 @@ pub mod get_form;
 pub mod island;
 pub mod layout;
 pub mod post;
-pub mod queue;
 pub mod ready;
 pub mod secret;
 pub mod status_check;

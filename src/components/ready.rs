@@ -59,14 +59,6 @@ fn announce(target: &leptos::web_sys::EventTarget) {
     }
 }
 
-/// An area whose buttons and fields work only once it is interactive (most of a desk page).
-#[component]
-pub fn Live(#[prop(into, optional)] class: String, children: Children) -> impl IntoView {
-    let node = NodeRef::<leptos::html::Div>::new();
-    node.on_load(|el| announce(&el));
-    view! { <div node_ref=node class=class data-ssr=server_rendered()>{children()}</div> }
-}
-
 /// A form that changes something: posted, never a GET of its fields, and held until interactive.
 /// `on_submit` gets the event after the browser's own submission is stopped. `endpoint` names the
 /// server function it calls: without JavaScript the browser posts the form's fields (named after the

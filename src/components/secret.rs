@@ -1,11 +1,10 @@
 //! A client secret, shown once: copy buttons for the id and the secret, and the token request ready
-//! to run in curl, Node.js or Python. The panel takes focus and is announced when it appears (inside
-//! an island by itself; on a page rendered on the server, the desk's script moves focus to it).
+//! to run in curl, Node.js or Python. Rendered on the server, on the page that answers the change that
+//! made the secret; the desk's script moves the keyboard to it (`data-outcome`), and it is announced.
 
 use leptos::prelude::*;
 
 use super::copy::CopyButton;
-use super::feedback::focus_on_load;
 use crate::model::desk::{token_snippets, NewSecret};
 
 #[component]
@@ -22,8 +21,6 @@ pub fn SecretPanel(
         &audience,
         &org_id,
     );
-    let node = NodeRef::<leptos::html::Div>::new();
-    focus_on_load(node);
     // One language open at a time (`details` sharing a name): works as served, with or without
     // the bundle, by keyboard and pointer alike.
     let snippets = snippets
@@ -40,7 +37,7 @@ pub fn SecretPanel(
         })
         .collect_view();
     view! {
-        <div node_ref=node tabindex="-1" class="panel panel--secret" role="region"
+        <div tabindex="-1" class="panel panel--secret" role="region"
             aria-labelledby="secret-title" data-testid="secret-panel" data-outcome="ok">
             <h2 id="secret-title" role="status">"Copy the client secret now"</h2>
             <p>"This is the only time orgdesk shows it. It is not stored anywhere; if it is lost, rotate it."</p>

@@ -36,3 +36,48 @@ pub struct QueueReport {
     /// The pace orgdesk keeps to, when the tenant's rate limit is configured.
     pub per_second: Option<f64>,
 }
+
+impl QueueReport {
+    /// The queue in words, as the notice beside a waiting change says it.
+    pub fn describe(&self) -> String {
+        let pace = self
+            .per_second
+            .map(|r| format!(" (your Auth0 plan allows {r} calls a second)"))
+            .unwrap_or_default();
+        let ahead = match self.waiting {
+            0 => "Your change is next".to_string(),
+            1 => "1 call is queued".to_string(),
+            n => format!("{n} calls are queued"),
+        };
+        format!(
+            "Waiting for Auth0{pace}. {ahead}; about {} s to go. Your change is queued, not lost — keep this page open.",
+            self.seconds.max(1)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_notice_says_what_is_queued_and_for_how_long() {
+        let q = QueueReport {
+            waiting: 7,
+            seconds: 4,
+            per_second: Some(2.0),
+        };
+        assert_eq!(
+            q.describe(),
+            "Waiting for Auth0 (your Auth0 plan allows 2 calls a second). 7 calls are queued; about 4 s to go. Your change is queued, not lost — keep this page open."
+        );
+        let next = QueueReport {
+            waiting: 0,
+            seconds: 0,
+            per_second: None,
+        };
+        assert!(next
+            .describe()
+            .starts_with("Waiting for Auth0. Your change is next; about 1 s"));
+    }
+}
