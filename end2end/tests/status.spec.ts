@@ -1,20 +1,28 @@
 import { test, expect } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { open } from './fixtures/app';
+import { open, signIn } from './fixtures/app';
 
 // The schema version is the number of migrations the server applies.
 const SCHEMA = fs.readdirSync(path.resolve(__dirname, '../../migrations/sqlite')).length;
 
-test('the status check is a server-function round trip on a page with the bundle', async ({ page }) => {
-  await open(page, '/rules');
-  const call = page.waitForResponse((r) => r.url().endsWith('/api/service_status'));
+test('on a page with the bundle the status check is answered in place, as the page\'s notice', async ({ page }) => {
+  await signIn(page, 'alice@acme.example', 'org_acmeTravel000001');
+  await open(page, '/orgs/org_acmeTravel000001/invitations');
+  await page.evaluate(() => { (window as unknown as { stayed: boolean }).stayed = true; });
+  const call = page.waitForResponse((r) => r.url().endsWith('/forms/service_status'));
   await page.getByRole('button', { name: 'Check service status' }).click();
-  const response = await call;
-  expect(response.status()).toBe(200);
-  expect(await response.json()).toMatchObject({ database_reachable: true, schema_version: SCHEMA });
-  await expect(page.getByTestId('status-result')).toHaveText(new RegExp(`^All systems normal · database reachable \\(schema ${SCHEMA}\\)`));
-  expect(new URL(page.url()).pathname).toBe('/rules');
+  expect((await call).status()).toBe(200);
+  const notice = page.getByTestId('form-notice');
+  await expect(notice).toHaveText(new RegExp(`^All systems normal · database reachable \\(schema ${SCHEMA}\\)`));
+  await expect(notice).toBeFocused();
+  expect(new URL(page.url()).pathname).toBe('/orgs/org_acmeTravel000001/invitations');
+  expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed === true)).toBe(true);
+  // On the rules page (whose explainer is an island) the answer is a page load, with the same notice.
+  await open(page, '/rules');
+  await page.getByRole('button', { name: 'Check service status' }).click();
+  await expect(page.getByTestId('form-notice')).toHaveText(new RegExp(`^All systems normal`));
+  await expect(page.getByTestId('outcome')).toBeVisible();
 });
 
 test('on a page without the bundle the status check is a form, answered on the same page', async ({ page }) => {

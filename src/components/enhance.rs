@@ -79,6 +79,16 @@ mod browser {
         if !form.has_attribute("data-enhance") || ev.default_prevented() {
             return;
         }
+        // A page whose parts are islands cannot take a swapped `<main>` (its islands would not be
+        // hydrated): its forms (the footer's status check on the rules page) post as they are.
+        if document()
+            .query_selector("#main leptos-island")
+            .ok()
+            .flatten()
+            .is_some()
+        {
+            return;
+        }
         ev.prevent_default();
         if form.get_attribute("aria-busy").is_some() {
             return;
@@ -121,10 +131,6 @@ mod browser {
         else {
             return;
         };
-        // An island's copy button is its own.
-        if button.closest("leptos-island").ok().flatten().is_some() {
-            return;
-        }
         let value = button.get_attribute("data-copy").unwrap_or_default();
         let _ = window().navigator().clipboard().write_text(&value);
         button.set_text_content(Some("Copied"));
@@ -505,7 +511,7 @@ mod browser {
                         }
                         let waiting = waiting.clone();
                         leptos::task::spawn_local(async move {
-                            if let Ok(report) = crate::api::status::auth0_queue().await {
+                            if let Ok(report) = queue_report().await {
                                 if waiting.get() {
                                     say_queued(&report);
                                 }
@@ -518,6 +524,34 @@ mod browser {
             ticker.set(handle.ok());
         };
         let _ = set_timeout_with_handle(poll, Duration::from_millis(600));
+    }
+
+    /// `/api/queue` (`api::status::auth0_queue`), read by hand: its server-function client would
+    /// bring serde and server_fn's machinery into the bundle for three numbers.
+    async fn queue_report() -> Result<QueueReport, ()> {
+        let headers = Headers::new().map_err(drop)?;
+        headers
+            .set("content-type", "application/json")
+            .map_err(drop)?;
+        let init = RequestInit::new();
+        init.set_method("POST");
+        init.set_body(&JsValue::from_str("{}"));
+        init.set_headers(&headers);
+        let response = fetch("/api/queue", &init).await?;
+        if !response.ok() {
+            return Err(());
+        }
+        let json = js_sys::JSON::parse(&text(&response).await?).map_err(drop)?;
+        let number = |key: &str| {
+            js_sys::Reflect::get(&json, &JsValue::from_str(key))
+                .ok()
+                .and_then(|v| v.as_f64())
+        };
+        Ok(QueueReport {
+            waiting: number("waiting").unwrap_or(0.0) as u64,
+            seconds: number("seconds").unwrap_or(0.0) as u64,
+            per_second: number("per_second"),
+        })
     }
 
     fn say_queued(report: &QueueReport) {

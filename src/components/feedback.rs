@@ -1,22 +1,8 @@
-//! Loading, error and confirmation pieces every desk page uses.
+//! Loading and error notes every page uses.
 
 use leptos::prelude::*;
 
 use crate::model::AppError;
-
-/// Reads an action's `pending()` for a view: one memo per view, made while the view is built (calling
-/// `pending()` inside the closure made a new memo at every run), and `false` rather than a panic once
-/// the page's reactive owner is gone.
-pub fn flag(pending: Memo<bool>) -> impl Fn() -> bool + Copy + Send + Sync + 'static {
-    move || pending.try_get().unwrap_or(false)
-}
-
-/// Reads an action's `value()` for a view, like `flag`: `None` once the page is gone.
-pub fn latest<O: Clone + Send + Sync + 'static>(
-    value: MappedSignal<Option<O>>,
-) -> impl Fn() -> Option<O> + Copy + Send + Sync + 'static {
-    move || value.try_get().flatten()
-}
 
 /// Moves keyboard focus to `node` once it is in the page: a result, an error or a new panel that
 /// appears after an action is where the person's attention goes, and screen readers read it out.

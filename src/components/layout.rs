@@ -172,19 +172,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <footer class="site-footer">
             <div class="container site-footer__inner">
                 <p class="muted">"orgdesk " {env!("CARGO_PKG_VERSION")}</p>
-                {if bundle {
-                    view! {
-                        <Suspense fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                let csrf = account.await.ok().flatten().map(|me| me.csrf).unwrap_or_default();
-                                view! { <super::island::StatusCheckIsland csrf/> }
-                            })}
-                        </Suspense>
-                    }
-                    .into_any()
-                } else {
-                    view! { <StatusCheck/> }.into_any()
-                }}
+                <StatusCheck/>
             </div>
         </footer>
     }
