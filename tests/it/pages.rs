@@ -259,14 +259,15 @@ async fn a_change_form_without_javascript_needs_the_sessions_token_and_this_orig
         "scopes:https://other.example/".to_string(),
         "read:bookings".to_string(),
     ));
-    let r = alice
-        .post(app.url("/forms/bots/register"))
-        .header("origin", &app.running.base_url)
-        .header("referer", app.url(&format!("/orgs/{ACME}/bots")))
-        .form(&elsewhere)
-        .send()
-        .await
-        .unwrap();
+    let from_bots_page = |fields: &[(String, String)]| {
+        alice
+            .post(app.url("/forms/bots/register"))
+            .header("origin", &app.running.base_url)
+            .header("referer", app.url(&format!("/orgs/{ACME}/bots")))
+            .form(fields)
+            .send()
+    };
+    let r = from_bots_page(&elsewhere).await.unwrap();
     assert_eq!(r.status(), 303);
     let (_, list) = app.read(&alice, "bots/list", &[("org_id", ACME)]).await;
     assert_eq!(list.as_array().unwrap().len(), 2);
@@ -275,14 +276,7 @@ async fn a_change_form_without_javascript_needs_the_sessions_token_and_this_orig
     // A refused change comes back to the page it was on, with the reason, once.
     let mut no_scope = form(&token);
     no_scope.retain(|(k, _)| !k.starts_with("scopes"));
-    let r = alice
-        .post(app.url("/forms/bots/register"))
-        .header("origin", &app.running.base_url)
-        .header("referer", app.url(&format!("/orgs/{ACME}/bots")))
-        .form(&no_scope)
-        .send()
-        .await
-        .unwrap();
+    let r = from_bots_page(&no_scope).await.unwrap();
     assert_eq!(r.status(), 303);
     assert_eq!(r.headers()["location"], format!("/orgs/{ACME}/bots"));
     let page = app.page_html(&alice, &format!("/orgs/{ACME}/bots")).await;
