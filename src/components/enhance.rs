@@ -142,11 +142,7 @@ mod browser {
     /// Asks inline, after the form: the answer's button takes the keyboard; Cancel or Escape puts
     /// it back on what asked (the form's button, or its box that submits when changed).
     fn ask(form: HtmlFormElement, question: &str, yes: &str) {
-        let toggle = form
-            .query_selector("[data-submit]")
-            .ok()
-            .flatten()
-            .and_then(|e| e.dyn_into::<HtmlElement>().ok());
+        let toggle = toggle(&form);
         // A button steps aside for the question; a box stays where it is, as it was.
         let steps_aside = toggle.is_none();
         let Some(trigger) = toggle.or_else(|| submit_buttons(&form).into_iter().next()) else {
@@ -210,6 +206,14 @@ mod browser {
                 on_key(false);
             }
         });
+    }
+
+    /// The control that submits its form when changed (`data-submit`: a role box), if it has one.
+    fn toggle(form: &HtmlFormElement) -> Option<HtmlElement> {
+        form.query_selector("[data-submit]")
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<HtmlElement>().ok())
     }
 
     fn element(tag: &str, class: &str, text: &str) -> Option<HtmlElement> {
@@ -314,12 +318,7 @@ mod browser {
         let action = form.action();
         let values = typed(&form);
         // A box that posted itself keeps the keyboard (its row is where the person is working).
-        let toggle = form
-            .query_selector("[data-submit]")
-            .ok()
-            .flatten()
-            .map(|e| e.id())
-            .filter(|id| !id.is_empty());
+        let toggle = toggle(&form).map(|e| e.id()).filter(|id| !id.is_empty());
         busy(&form, true);
         let waiting = Rc::new(Cell::new(true));
         queue_notice(waiting.clone());

@@ -81,3 +81,10 @@ pub fn ConfirmPost(
         </PostForm>
     }
 }
+
+/// Where the desk's script says, while a change waits, how many Management API calls are ahead of
+/// it (a page's `<main>` holds one; the script finds it by `data-queue-slot`).
+#[component]
+pub fn QueueSlot() -> impl IntoView {
+    view! { <div aria-live="polite" class="queue-slot" data-queue-slot=""></div> }
+}

@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::apps::load_app_listing;
 use crate::components::feedback::{ErrorNote, Loading};
-use crate::components::post::{PostButton, PostForm};
+use crate::components::post::{PostButton, PostForm, QueueSlot};
 use crate::model::apps::AppListing;
 
 /// Approve or decline, or what was just decided (`?decided=1` after the answer: the page says so
@@ -109,7 +109,7 @@ pub fn InstallPage() -> impl IntoView {
     let data = Resource::new(move || app_id.clone(), load_app_listing);
     view! {
         <Title text="Install an app"/>
-        <div aria-live="polite" class="queue-slot" data-queue-slot=""></div>
+        <QueueSlot/>
         <Suspense fallback=|| view! { <Loading what="the app"/> }>
             {move || Suspend::new(async move {
                 let app = match data.await {

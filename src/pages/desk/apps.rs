@@ -13,7 +13,7 @@ use crate::components::copy::CopyButton;
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::get_form::GetForm;
 use crate::components::layout::PageTitle;
-use crate::components::post::{ConfirmPost, PostForm};
+use crate::components::post::{ConfirmPost, PostForm, QueueSlot};
 use crate::model::apps::{InstalledApp, PublishedApp};
 use crate::model::desk::{ApiOption, Bot, Desk};
 
@@ -166,7 +166,7 @@ pub fn AppsPage() -> impl IntoView {
     );
     view! {
         <PageTitle page="Apps"/>
-        <div aria-live="polite" class="queue-slot" data-queue-slot=""></div>
+        <QueueSlot/>
         <h1>"Apps"</h1>
         <p class="lead">"An app is a bot one organization publishes and others install. Installing one lets it get tokens for your organization only, with the scopes you approved."</p>
         <Suspense fallback=|| view! { <Loading what="apps"/> }>

@@ -12,7 +12,7 @@ use super::{api_label, org_param, title};
 use crate::api::desk::{get_bot, load_desk};
 use crate::components::copy::CopyButton;
 use crate::components::feedback::{ErrorNote, Loading};
-use crate::components::post::{ConfirmPost, PostForm};
+use crate::components::post::{ConfirmPost, PostForm, QueueSlot};
 use crate::components::secret::SecretPanel;
 use crate::model::desk::{Access, ApiOption, Bot, Desk, SecretShown, TokenShown};
 use crate::model::AppError;
@@ -28,7 +28,6 @@ fn AccessRow(
         Some(a) => (a.scopes, a.descriptions, a.name),
         None => (Vec::new(), Vec::new(), api_label(&access.audience)),
     };
-    let chosen = RwSignal::new(access.scopes.clone());
     let id = format!(
         "scope-{}",
         api_label(&access.audience).replace(['.', '/'], "-")
@@ -42,7 +41,7 @@ fn AccessRow(
         <li class="panel" data-testid="access-row">
             <h3>{api_name}</h3>
             <PostForm class="form" endpoint="bots/scopes" hidden=fields.clone() pending="Saving…">
-                <ScopePicker scopes=scopes_allowed descriptions chosen id/>
+                <ScopePicker scopes=scopes_allowed descriptions ticked=access.scopes.clone() id/>
                 <div class="actions">
                     <button type="submit" class="btn">"Save scopes"</button>
                 </div>
@@ -273,7 +272,7 @@ pub fn BotPage() -> impl IntoView {
     );
     view! {
         <Title text="Bot"/>
-        <div aria-live="polite" class="queue-slot" data-queue-slot=""></div>
+        <QueueSlot/>
         <p><a href=all>"← All bots"</a></p>
         <Suspense fallback=|| view! { <Loading what="the bot"/> }>
             {move || Suspend::new(async move {

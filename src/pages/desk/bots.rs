@@ -7,16 +7,14 @@ use crate::api::desk::{list_bots, load_desk};
 use crate::components::copy::CopyButton;
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::layout::PageTitle;
-use crate::components::post::PostForm;
+use crate::components::post::{PostForm, QueueSlot};
 use crate::components::secret::SecretPanel;
 use crate::model::desk::{Access, ApiOption, Bot, Desk, SecretShown};
 
-/// Checkboxes for an API's scopes: bound to `chosen` inside an island; without it, plain
-/// checkboxes of a form rendered on the server.
+/// Checkboxes for an API's scopes, plain checkboxes of a form rendered on the server.
 #[component]
 pub fn ScopePicker(
     scopes: Vec<String>,
-    #[prop(optional)] chosen: Option<RwSignal<Vec<String>>>,
     #[prop(into)] id: String,
     /// What each scope allows (same order as `scopes`), as the tenant describes it.
     #[prop(optional)]
@@ -27,7 +25,7 @@ pub fn ScopePicker(
     /// What the desk's script says, before sending, when none is ticked.
     #[prop(optional)]
     need_one: Option<&'static str>,
-    /// Ticked as served (without `chosen`).
+    /// Ticked as served.
     #[prop(optional)]
     ticked: Vec<String>,
 ) -> impl IntoView {
@@ -40,38 +38,16 @@ pub fn ScopePicker(
                 .enumerate()
                 .map(|(i, scope)| {
                     let description = descriptions.get(i).cloned().flatten();
-                    let (a, b) = (scope.clone(), scope.clone());
                     let input_id = format!("{id}-{}", scope.replace(':', "-"));
                     let for_id = input_id.clone();
                     let about = format!("{input_id}-about");
                     let described_by = description.as_ref().map(|_| about.clone());
-                    let checked = match chosen {
-                        Some(c) => c.read_untracked().contains(&scope),
-                        None => ticked.contains(&scope),
-                    };
+                    let checked = ticked.contains(&scope);
                     view! {
                         <div class="check-row">
                             <label class="check" for=for_id>
-                                <input
-                                    id=input_id
-                                    type="checkbox"
-                                    name=name.clone()
-                                    value=scope.clone()
-                                    aria-describedby=described_by
-                                    checked=checked
-                                    prop:checked=move || chosen.is_some_and(|c| c.read().contains(&a))
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        if let Some(chosen) = chosen {
-                                            chosen.update(|v| {
-                                                v.retain(|x| x != &b);
-                                                if on {
-                                                    v.push(b.clone());
-                                                }
-                                            });
-                                        }
-                                    }
-                                />
+                                <input id=input_id type="checkbox" name=name.clone() value=scope.clone()
+                                    aria-describedby=described_by checked=checked/>
                                 <code>{scope}</code>
                             </label>
                             {description.map(|d| view! { <span id=about class="muted small">{d}</span> })}
@@ -211,7 +187,7 @@ pub fn BotsPage() -> impl IntoView {
     );
     view! {
         <PageTitle page="Bots"/>
-        <div aria-live="polite" class="queue-slot" data-queue-slot=""></div>
+        <QueueSlot/>
         <h1>"Bots"</h1>
         <p class="lead">"Machine-to-machine clients owned by your organization. Each gets tokens only for your organization."</p>
         {secret}

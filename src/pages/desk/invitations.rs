@@ -9,7 +9,7 @@ use crate::api::members::list_invitations;
 use crate::components::copy::CopyButton;
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::layout::PageTitle;
-use crate::components::post::{ConfirmPost, PostButton, PostForm};
+use crate::components::post::{ConfirmPost, PostButton, PostForm, QueueSlot};
 use crate::model::members::{InvitationView, Invitations, RoleRef};
 
 fn day(ts: &str) -> String {
@@ -101,7 +101,7 @@ pub fn InvitationsPage() -> impl IntoView {
     let members = format!("/orgs/{org}/members");
     view! {
         <PageTitle page="Invitations"/>
-        <div aria-live="polite" class="queue-slot" data-queue-slot=""></div>
+        <QueueSlot/>
         <h1>"Invitations"</h1>
         <p class="lead">
             "Invite people to your organization with the roles they need. They join when they follow the link. "

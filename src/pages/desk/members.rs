@@ -10,7 +10,7 @@ use crate::api::members::{list_members, search_members};
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::get_form::GetForm;
 use crate::components::layout::PageTitle;
-use crate::components::post::{ConfirmPost, PostForm};
+use crate::components::post::{ConfirmPost, PostForm, QueueSlot};
 use crate::model::members::{encode, MemberView, RoleRef, SearchResults};
 
 /// One role of one member: a box that posts its change when ticked or cleared (a button does it
@@ -186,7 +186,7 @@ pub fn MembersPage() -> impl IntoView {
         (!q.is_empty()).then(|| view! { <a class="btn btn--quiet" href=here.clone()>"Clear"</a> });
     view! {
         <PageTitle page="Members"/>
-        <div aria-live="polite" class="queue-slot" data-queue-slot=""></div>
+        <QueueSlot/>
         <h1>"Members"</h1>
         <p class="lead">"People in your organization and their roles. Role changes apply at their next sign-in or token."</p>
         <p class="actions">
