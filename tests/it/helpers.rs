@@ -104,6 +104,19 @@ impl TestApp {
         browser
     }
 
+    /// The session's form token for `browser` (what orgdesk's pages put in each change form).
+    pub async fn form_token(&self, browser: &reqwest::Client) -> String {
+        let (_, me) = self.read(browser, "me", &[]).await;
+        me["csrf"].as_str().expect("signed in").to_string()
+    }
+
+    /// A change form posted as the browser posts it (`/forms/<endpoint>`, from orgdesk's own origin).
+    pub fn post_form(&self, browser: &reqwest::Client, endpoint: &str) -> reqwest::RequestBuilder {
+        browser
+            .post(self.url(&format!("/forms/{endpoint}")))
+            .header("origin", &self.running.base_url)
+    }
+
     /// A JSON server function as the browser calls it.
     pub async fn call(
         &self,

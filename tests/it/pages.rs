@@ -170,8 +170,7 @@ async fn install_links_explain_published_apps_to_anyone_and_hide_the_rest() {
 async fn a_change_form_without_javascript_needs_the_sessions_token_and_this_origin() {
     let app = spawn_app().await;
     let alice = app.sign_in("alice@acme.example", ACME).await;
-    let (_, me) = app.read(&alice, "me", &[]).await;
-    let token = me["csrf"].as_str().unwrap().to_string();
+    let token = app.form_token(&alice).await;
     let form = |csrf: &str| {
         vec![
             ("csrf".to_string(), csrf.to_string()),
@@ -204,9 +203,8 @@ async fn a_change_form_without_javascript_needs_the_sessions_token_and_this_orig
     let (_, list) = app.read(&alice, "bots/list", &[("org_id", ACME)]).await;
     assert!(crate::helpers::bot_names_in(&list).is_empty());
     // With both, the bot is registered and the answer is the bots page with its secret, once.
-    let r = alice
-        .post(app.url("/forms/bots/register"))
-        .header("origin", &app.running.base_url)
+    let r = app
+        .post_form(&alice, "bots/register")
         .form(&form(&token))
         .send()
         .await
@@ -221,11 +219,7 @@ async fn a_change_form_without_javascript_needs_the_sessions_token_and_this_orig
     assert_eq!(crate::helpers::bot_names_in(&list), ["Form bot"]);
     let client_id = list[0]["client_id"].as_str().unwrap();
     assert!(page.contains(&format!("data-testid=\"client-id\">{client_id}<")));
-    let secret = page
-        .split("data-testid=\"client-secret\">")
-        .nth(1)
-        .and_then(|rest| rest.split('<').next())
-        .unwrap();
+    let secret = secret_on(&page);
     assert!(secret.len() > 30, "{secret}");
     let after = app.page_html(&alice, &format!("/orgs/{ACME}/bots")).await;
     assert!(after.contains("Form bot"));
@@ -236,9 +230,8 @@ async fn a_change_form_without_javascript_needs_the_sessions_token_and_this_orig
     // The desk's script gets the same page as the answer itself (no address to go to).
     let mut in_place = form(&token);
     in_place[2].1 = "Form bot in place".to_string();
-    let r = alice
-        .post(app.url("/forms/bots/register"))
-        .header("origin", &app.running.base_url)
+    let r = app
+        .post_form(&alice, "bots/register")
         .header("x-orgdesk-enhanced", "1")
         .form(&in_place)
         .send()
@@ -260,9 +253,7 @@ async fn a_change_form_without_javascript_needs_the_sessions_token_and_this_orig
         "read:bookings".to_string(),
     ));
     let from_bots_page = |fields: &[(String, String)]| {
-        alice
-            .post(app.url("/forms/bots/register"))
-            .header("origin", &app.running.base_url)
+        app.post_form(&alice, "bots/register")
             .header("referer", app.url(&format!("/orgs/{ACME}/bots")))
             .form(fields)
             .send()
@@ -290,9 +281,8 @@ async fn a_change_form_without_javascript_needs_the_sessions_token_and_this_orig
         "and only once"
     );
     // An unknown form is a 404.
-    let r = alice
-        .post(app.url("/forms/bots/everything"))
-        .header("origin", &app.running.base_url)
+    let r = app
+        .post_form(&alice, "bots/everything")
         .form(&form(&token))
         .send()
         .await
@@ -304,8 +294,7 @@ async fn a_change_form_without_javascript_needs_the_sessions_token_and_this_orig
 async fn a_form_posted_in_place_is_told_where_to_go_and_the_page_shows_the_invitation_once() {
     let app = spawn_app().await;
     let alice = app.sign_in("alice@acme.example", ACME).await;
-    let (_, me) = app.read(&alice, "me", &[]).await;
-    let token = me["csrf"].as_str().unwrap().to_string();
+    let token = app.form_token(&alice).await;
     let page = format!("/orgs/{ACME}/invitations");
     let invite = |email: &str| {
         vec![
@@ -317,15 +306,14 @@ async fn a_form_posted_in_place_is_told_where_to_go_and_the_page_shows_the_invit
         ]
     };
     // The desk's script: no redirect it cannot see, the address in a header instead.
-    let r = alice
-        .post(app.url("/forms/invitations/create"))
-        .header("origin", &app.running.base_url)
-        .header("referer", app.url(&page))
-        .header("x-orgdesk-enhanced", "1")
-        .form(&invite("inplace@acme.example"))
-        .send()
-        .await
-        .unwrap();
+    let in_place = |browser: &reqwest::Client, email: &str| {
+        app.post_form(browser, "invitations/create")
+            .header("referer", app.url(&page))
+            .header("x-orgdesk-enhanced", "1")
+            .form(&invite(email))
+            .send()
+    };
+    let r = in_place(&alice, "inplace@acme.example").await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["x-orgdesk-go"], page.as_str());
     assert!(r.headers().get("location").is_none());
@@ -342,9 +330,8 @@ async fn a_form_posted_in_place_is_told_where_to_go_and_the_page_shows_the_invit
         .await
         .contains("data-testid=\"form-notice\""));
     // A plain form: the same change answered with a redirect back.
-    let r = alice
-        .post(app.url("/forms/invitations/create"))
-        .header("origin", &app.running.base_url)
+    let r = app
+        .post_form(&alice, "invitations/create")
         .header("referer", app.url(&page))
         .form(&invite("plain@acme.example"))
         .send()
@@ -376,15 +363,7 @@ async fn a_form_posted_in_place_is_told_where_to_go_and_the_page_shows_the_invit
     assert!(!emails.contains(&"evil@acme.example"));
     // Signed out: sign-in is where it goes, named in the header too (the script loads it).
     let stranger = app.browser();
-    let r = stranger
-        .post(app.url("/forms/invitations/create"))
-        .header("origin", &app.running.base_url)
-        .header("referer", app.url(&page))
-        .header("x-orgdesk-enhanced", "1")
-        .form(&invite("late@acme.example"))
-        .send()
-        .await
-        .unwrap();
+    let r = in_place(&stranger, "late@acme.example").await.unwrap();
     assert_eq!(r.status(), 200);
     assert!(r.headers()["x-orgdesk-go"]
         .to_str()
@@ -410,9 +389,7 @@ async fn a_rotated_secret_comes_back_on_the_bots_page_for_its_own_organization_o
     assert_eq!(status, 200, "{bot}");
     let client_id = bot["client_id"].as_str().unwrap().to_string();
     let first_secret = bot["client_secret"].as_str().unwrap().to_string();
-    let csrf = |me: &serde_json::Value| me["csrf"].as_str().unwrap().to_string();
-    let (_, alice_me) = app.read(&alice, "me", &[]).await;
-    let (_, grace_me) = app.read(&grace, "me", &[]).await;
+    let (alice_token, grace_token) = (app.form_token(&alice).await, app.form_token(&grace).await);
     let rotate = |token: String, org: &str| {
         vec![
             ("csrf".to_string(), token),
@@ -422,10 +399,9 @@ async fn a_rotated_secret_comes_back_on_the_bots_page_for_its_own_organization_o
         ]
     };
     for org in [GLOBEX, ACME] {
-        let r = grace
-            .post(app.url("/forms/bots/rotate"))
-            .header("origin", &app.running.base_url)
-            .form(&rotate(csrf(&grace_me), org))
+        let r = app
+            .post_form(&grace, "bots/rotate")
+            .form(&rotate(grace_token.clone(), org))
             .send()
             .await
             .unwrap();
@@ -433,11 +409,43 @@ async fn a_rotated_secret_comes_back_on_the_bots_page_for_its_own_organization_o
         let body = r.text().await.unwrap();
         assert!(!body.contains("client-secret"), "{org}: {body}");
     }
-    let r = alice
-        .post(app.url("/forms/bots/rotate"))
-        .header("origin", &app.running.base_url)
+    // Malformed ids and control characters: refused like any bad input, no page rendered for them.
+    for bad in ["../../support", "bot\u{7}id", "x\r\nSet-Cookie: a=b", ""] {
+        let r = app
+            .post_form(&alice, "bots/rotate")
+            .form(&[
+                ("csrf", alice_token.as_str()),
+                ("org_id", ACME),
+                ("client_id", bad),
+                ("_confirmed", "1"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{bad:?}");
+        assert!(r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .all(|c| !c.to_str().unwrap_or("").starts_with("a=")));
+        assert!(
+            !r.text().await.unwrap().contains("client-secret"),
+            "{bad:?}"
+        );
+    }
+    // None of it changed the bot: its first secret still gets a token.
+    let (status, token) = app
+        .call(
+            &alice,
+            "bots/test-token",
+            json!({"org_id": ACME, "client_id": client_id, "audience": API, "secret": first_secret}),
+        )
+        .await;
+    assert_eq!(status, 200, "{token}");
+    let r = app
+        .post_form(&alice, "bots/rotate")
         .header("x-orgdesk-enhanced", "1")
-        .form(&rotate(csrf(&alice_me), ACME))
+        .form(&rotate(alice_token, ACME))
         .send()
         .await
         .unwrap();
@@ -452,14 +460,18 @@ async fn a_rotated_secret_comes_back_on_the_bots_page_for_its_own_organization_o
         page.contains(&format!("data-testid=\"client-id\">{client_id}<")),
         "{page}"
     );
-    let secret = page
-        .split("data-testid=\"client-secret\">")
-        .nth(1)
-        .and_then(|rest| rest.split('<').next())
-        .unwrap();
+    let secret = secret_on(&page);
     assert!(secret.len() > 30 && secret != first_secret, "{secret}");
     assert!(
         page.contains(&format!("audience={API}")),
         "the snippet asks for the bot's API"
     );
+}
+
+/// The client secret a page shows (its secret panel's), or a failed test.
+fn secret_on(page: &str) -> &str {
+    page.split("data-testid=\"client-secret\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("a secret panel")
 }
