@@ -39,10 +39,10 @@ pub async fn version(db: &Db, scope: &str) -> Result<i64, sqlx::Error> {
 }
 
 /// One page view's reading of the versions. A page (a GET, which changes nothing) reads several
-/// cached answers about one organization; they share one query for all of its scopes and the
-/// tenant's, instead of one each. A change (a POST) always reads versions afresh.
+/// cached answers about one organization, often at once; they share one query for all of its scopes
+/// and the tenant's, instead of one each. A change (a POST) always reads versions afresh.
 #[derive(Clone, Default)]
-pub struct PageVersions(Arc<Mutex<HashMap<String, i64>>>);
+pub struct PageVersions(Arc<tokio::sync::Mutex<HashMap<String, i64>>>);
 
 /// `version`, through this request's `PageVersions` when it is a page view.
 async fn version_for_view(db: &Db, scope: &str) -> Result<i64, sqlx::Error> {
@@ -55,7 +55,10 @@ async fn version_for_view(db: &Db, scope: &str) -> Result<i64, sqlx::Error> {
     let Some(memo) = memo else {
         return version(db, scope).await;
     };
-    if let Some(v) = memo.0.lock().ok().and_then(|m| m.get(scope).copied()) {
+    // Held across the query: parts of the page that read at the same moment wait for the first one's
+    // reading instead of each sending the same query.
+    let mut m = memo.0.lock().await;
+    if let Some(v) = m.get(scope).copied() {
         return Ok(v);
     }
     let org = scope.split('/').next().unwrap_or(scope);
@@ -80,16 +83,12 @@ async fn version_for_view(db: &Db, scope: &str) -> Result<i64, sqlx::Error> {
         query = query.bind(s.as_str());
     }
     let found: HashMap<String, i64> = query.fetch_all(db).await?.into_iter().collect();
-    let read = found.get(scope).copied().unwrap_or(0);
-    let Ok(mut m) = memo.0.lock() else {
-        return Ok(read);
-    };
     // The first reading stands: the page's parts all see one moment.
     for s in scopes {
         let v = found.get(&s).copied().unwrap_or(0);
         m.entry(s).or_insert(v);
     }
-    Ok(m.get(scope).copied().unwrap_or(read))
+    Ok(m.get(scope).copied().unwrap_or(0))
 }
 
 /// Records that orgdesk changed something about `org_id` it cannot narrow down (a member joined through
