@@ -173,7 +173,7 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
-    let state = AppState {
+    let state = AppState::new(state::Shared {
         leptos_options,
         db: pool,
         config: Arc::new(config),
@@ -184,7 +184,7 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         cache: Arc::new(cache::ReadCache::default()),
         limiter: Arc::new(limits::Limiter::default()),
         assets: Arc::new(bundle),
-    };
+    });
     let app = http::router(state.clone(), sessions);
     tokio::spawn(recovery_passes(state.clone()));
 

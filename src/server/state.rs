@@ -9,8 +9,26 @@ use leptos::config::LeptosOptions;
 use super::auth0::ManagementClient;
 use super::config::Config;
 
+/// Cloned for every request and every server function (Leptos contexts hand out clones): one
+/// reference count, instead of a copy of each field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub config: Arc<Config>,
