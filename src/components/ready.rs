@@ -21,6 +21,11 @@ if(el.type==='checkbox')el.checked=!el.checked;if(f.requestSubmit){f.requestSubm
 /// The session's token in a form, for the server to check when the browser posts it itself.
 #[component]
 pub fn SessionToken() -> impl IntoView {
+    // A desk page's request already carries it: no wait, no Suspense per form.
+    #[cfg(feature = "ssr")]
+    if let Some(token) = crate::server::csrf::page_token() {
+        return view! { <input type="hidden" name="csrf" value=token/> }.into_any();
+    }
     let account = use_context::<super::layout::Account>();
     let token = move || {
         account
@@ -37,4 +42,5 @@ pub fn SessionToken() -> impl IntoView {
             <input type="hidden" name="csrf" value=token/>
         </Suspense>
     }
+    .into_any()
 }

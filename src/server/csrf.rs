@@ -25,6 +25,18 @@ pub fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// The signed-in session's form token, put on a page request before it renders (`page_status`), so
+/// that each of a page's forms writes it at once instead of waiting for the account under a
+/// Suspense of its own (a members page has four forms per member).
+#[derive(Clone)]
+pub struct PageToken(pub String);
+
+/// This page request's form token, if the request carries one.
+pub fn page_token() -> Option<String> {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<PageToken>().map(|t| t.0.clone()))
+}
+
 /// Equal-time comparison; an empty expected token never matches.
 pub fn token_matches(expected: &str, given: &str) -> bool {
     !expected.is_empty()

@@ -25,7 +25,7 @@ enum Verdict {
 
 pub async fn guard(
     State(state): State<AppState>,
-    request: Request<axum::body::Body>,
+    mut request: Request<axum::body::Body>,
     next: Next,
 ) -> Response {
     let path = request.uri().path().to_string();
@@ -54,6 +54,11 @@ pub async fn guard(
         Some(session) => current_user(session, state.config.session_absolute_timeout).await,
         None => None,
     };
+    if let Some(user) = &user {
+        request
+            .extensions_mut()
+            .insert(super::csrf::PageToken(user.csrf.clone()));
+    }
     let verdict = verdict(&state, &segments, user.as_ref()).await;
     match verdict {
         Verdict::Page => next.run(request).await,
