@@ -33,8 +33,11 @@ pub struct PageToken(pub String);
 
 /// This page request's form token, if the request carries one.
 pub fn page_token() -> Option<String> {
-    leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<PageToken>().map(|t| t.0.clone()))
+    // Read in place, not copied out of the context: every form of the page asks.
+    leptos::prelude::with_context::<axum::http::request::Parts, _>(|parts| {
+        parts.extensions.get::<PageToken>().map(|t| t.0.clone())
+    })
+    .flatten()
 }
 
 /// Equal-time comparison; an empty expected token never matches.
