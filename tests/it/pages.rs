@@ -203,15 +203,14 @@ async fn a_change_form_without_javascript_needs_the_sessions_token_and_this_orig
     let (_, list) = app.read(&alice, "bots/list", &[("org_id", ACME)]).await;
     assert!(crate::helpers::bot_names_in(&list).is_empty());
     // With both, the bot is registered and the answer is the bots page with its secret, once.
-    let r = app
-        .post_form(&alice, "bots/register")
-        .form(&form(&token))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    assert_eq!(r.headers()["cache-control"], "no-store");
-    let page = r.text().await.unwrap();
+    let page = answer_page(
+        app.post_form(&alice, "bots/register")
+            .form(&form(&token))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert!(page.contains("Copy the client secret now"), "{page}");
     assert!(page.contains("<h1>Bots"), "{page}");
     assert!(page.contains("data-testid=\"bot-list\""), "{page}");
@@ -237,14 +236,8 @@ async fn a_change_form_without_javascript_needs_the_sessions_token_and_this_orig
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 200);
     assert!(r.headers().get("x-orgdesk-go").is_none());
-    assert_eq!(r.headers()["cache-control"], "no-store");
-    assert!(r
-        .text()
-        .await
-        .unwrap()
-        .contains("Copy the client secret now"));
+    assert!(answer_page(r).await.contains("Copy the client secret now"));
     // Scopes ticked under an API that is not the one chosen are not sent: nothing to register.
     let mut elsewhere = form(&token);
     elsewhere.retain(|(k, _)| !k.starts_with("scopes"));
@@ -442,16 +435,15 @@ async fn a_rotated_secret_comes_back_on_the_bots_page_for_its_own_organization_o
         )
         .await;
     assert_eq!(status, 200, "{token}");
-    let r = app
-        .post_form(&alice, "bots/rotate")
-        .header("x-orgdesk-enhanced", "1")
-        .form(&rotate(alice_token, ACME))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    assert_eq!(r.headers()["cache-control"], "no-store");
-    let page = r.text().await.unwrap();
+    let page = answer_page(
+        app.post_form(&alice, "bots/rotate")
+            .header("x-orgdesk-enhanced", "1")
+            .form(&rotate(alice_token, ACME))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert!(
         page.contains("<title>Rotated by form · Bots · Acme Travel · orgdesk</title>"),
         "{page}"
@@ -469,6 +461,13 @@ async fn a_rotated_secret_comes_back_on_the_bots_page_for_its_own_organization_o
 }
 
 /// The client secret a page shows (its secret panel's), or a failed test.
+/// The page a form's post answered with: a 200 that no cache may keep (it can carry a secret).
+async fn answer_page(r: reqwest::Response) -> String {
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    r.text().await.unwrap()
+}
+
 fn secret_on(page: &str) -> &str {
     page.split("data-testid=\"client-secret\">")
         .nth(1)
