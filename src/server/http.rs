@@ -1,13 +1,16 @@
 //! The axum router: probes, the Leptos app and its server functions, static files, and the layers around
 //! them (request id, tracing, sessions).
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use axum::http::{HeaderName, Request, StatusCode};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::provide_context;
-use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use leptos_axum::{
+    file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes,
+};
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -36,6 +39,11 @@ pub fn session_cookie_name(https: bool) -> &'static str {
     }
 }
 
+/// The app's routes, listed once per process. Listing renders the app with every resource held back,
+/// and Leptos holds back process-wide (leptos#4773): a page another server of this process rendered
+/// meanwhile never finished. Only the first server of a process lists them, before any page exists.
+static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(App));
+
 pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
     let config = &state.config;
     let idle = time::Duration::seconds(config.session_idle_timeout.as_secs() as i64);
@@ -47,7 +55,7 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(idle));
 
-    let routes = generate_route_list(App);
+    let routes = ROUTES.clone();
     let context = {
         let state = state.clone();
         move || page_context(&state)

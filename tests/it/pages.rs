@@ -474,3 +474,61 @@ fn secret_on(page: &str) -> &str {
         .and_then(|rest| rest.split('<').next())
         .expect("a secret panel")
 }
+
+/// Starting a server renders the app once to list its routes, and Leptos holds back every resource
+/// that starts loading meanwhile — process-wide, for good (leptos#4773). A page rendered by another
+/// server of the same process at that moment never finished: an intermittent 408 in the test suite.
+/// Pages must finish however many servers start beside them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_finish_while_other_servers_start_in_the_same_process() {
+    let app = spawn_app().await;
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    let starting = std::thread::spawn(|| {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            for _ in 0..12 {
+                drop(spawn_app().await);
+            }
+        });
+    });
+    let mut views = 0;
+    while !starting.is_finished() {
+        let pages = [
+            format!("/orgs/{ACME}"),
+            format!("/orgs/{ACME}/bots"),
+            format!("/orgs/{ACME}/members"),
+            "/".to_string(),
+        ]
+        .map(|path| {
+            let alice = alice.clone();
+            let url = app.url(&path);
+            tokio::spawn(async move {
+                let body = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+                    alice.get(url).send().await?.text().await
+                })
+                .await;
+                (path, body)
+            })
+        });
+        for page in pages {
+            let (path, body) = page.await.unwrap();
+            let body = body
+                .unwrap_or_else(|_| panic!("{path} did not finish in 10 s"))
+                .unwrap();
+            assert!(
+                body.contains("</html>"),
+                "{path} is whole: {}",
+                &body[body.len().saturating_sub(200)..]
+            );
+            views += 1;
+        }
+    }
+    starting.join().unwrap();
+    assert!(
+        views >= 4,
+        "pages were read while servers started ({views})"
+    );
+}
