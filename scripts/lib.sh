@@ -215,9 +215,11 @@ build_bundle() {
   # bundle would then do. Target flags replace the [build] ones, so erase_components is repeated here.
   local wasm_flags="--cfg erase_components"
   [ "$profile" = release ] && wasm_flags="$wasm_flags -Zlocation-detail=none"
+  # The crate is a cdylib only here (Cargo.toml says rlib): the server build would otherwise link a
+  # shared library nobody loads, a few seconds of every server build.
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$wasm_flags" \
-    cargo build --lib --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort --target-dir target/bundle \
-    --no-default-features --features hydrate --profile "$wasm_profile" || return 1
+    cargo rustc --lib --crate-type cdylib --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort \
+    --target-dir target/bundle --no-default-features --features hydrate --profile "$wasm_profile" || return 1
   ensure_wasm_bindgen || return 1
   local pkg=target/site/pkg
   # wasm-bindgen, wasm-opt and brotli -q 11 take about a minute: skip them when neither the compiled
