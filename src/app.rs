@@ -105,6 +105,11 @@ fn page_policy() {
     };
     let policy = headers::page_policy(&nonce.to_string(), &headers::origin_of(&state.issuer));
     if let Ok(value) = axum::http::HeaderValue::from_str(&policy) {
+        with_context::<axum::http::request::Parts, _>(|parts| {
+            if let Some(slot) = parts.extensions.get::<headers::PagePolicy>() {
+                slot.set(value.clone());
+            }
+        });
         response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
     }
 }

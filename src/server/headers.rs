@@ -2,6 +2,8 @@
 //! nonce of leptos' hydration scripts plus `'wasm-unsafe-eval'` to compile the wasm bundle; everything
 //! else (server calls, CSV files, sign-in problem pages) gets a CSP that allows no script at all.
 
+use std::sync::{Arc, OnceLock};
+
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Request};
 use axum::middleware::Next;
@@ -32,19 +34,42 @@ pub fn origin_of(url: &str) -> String {
     }
 }
 
+/// The CSP a page wrote for itself (`app::shell`), kept on the request as well as in Leptos' response
+/// options: should those not reach the response, the page still goes out under its own policy instead
+/// of the strict one, which blocks its scripts (seen once in a browser run: a desk page under the
+/// strict policy, its bundle and hydration scripts refused).
+#[derive(Clone, Default)]
+pub struct PagePolicy(Arc<OnceLock<HeaderValue>>);
+
+impl PagePolicy {
+    pub fn set(&self, policy: HeaderValue) {
+        let _ = self.0.set(policy);
+    }
+
+    /// The page's policy if it wrote one, else the strict one.
+    fn or_strict(&self) -> HeaderValue {
+        self.0
+            .get()
+            .cloned()
+            .unwrap_or(HeaderValue::from_static(STRICT_POLICY))
+    }
+}
+
 pub async fn secure(
     State(state): State<AppState>,
-    request: Request<axum::body::Body>,
+    mut request: Request<axum::body::Body>,
     next: Next,
 ) -> Response {
     let path = request.uri().path().to_string();
+    let page_policy = PagePolicy::default();
+    request.extensions_mut().insert(page_policy.clone());
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        h.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(STRICT_POLICY),
-        );
+        if page_policy.0.get().is_some() {
+            tracing::warn!("a page's CSP did not reach its response; set from the page");
+        }
+        h.insert(header::CONTENT_SECURITY_POLICY, page_policy.or_strict());
     }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -91,6 +116,16 @@ mod tests {
         assert!(!p.contains("'unsafe-eval'"));
         assert!(p.contains("frame-ancestors 'none'"));
         assert!(p.contains("form-action 'self' https://travel0.eu.auth0.com;"));
+    }
+
+    #[test]
+    fn a_response_without_a_policy_gets_the_pages_own_or_the_strict_one() {
+        let slot = PagePolicy::default();
+        assert_eq!(slot.or_strict(), STRICT_POLICY);
+        let page = HeaderValue::from_str(&page_policy("n0nce", "https://t.auth0.com")).unwrap();
+        // The page's render holds a clone of the request's slot.
+        slot.clone().set(page.clone());
+        assert_eq!(slot.or_strict(), page);
     }
 
     #[test]
