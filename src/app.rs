@@ -92,14 +92,15 @@ pub fn needs_bundle(path: &str) -> bool {
 }
 
 /// The page's Content-Security-Policy, naming this response's nonce (leptos puts it on its hydration
-/// and resource scripts).
+/// and resource scripts). Handed to the `headers::secure` layer through the request, which writes it
+/// on the response: Leptos' response options once failed to carry it (a page under the strict policy,
+/// its scripts refused).
 #[cfg(feature = "ssr")]
 fn page_policy() {
     use crate::server::headers;
-    let (Some(nonce), Some(state), Some(response)) = (
+    let (Some(nonce), Some(state)) = (
         leptos::nonce::use_nonce(),
         use_context::<crate::server::state::AppState>(),
-        use_context::<leptos_axum::ResponseOptions>(),
     ) else {
         return;
     };
@@ -107,10 +108,9 @@ fn page_policy() {
     if let Ok(value) = axum::http::HeaderValue::from_str(&policy) {
         with_context::<axum::http::request::Parts, _>(|parts| {
             if let Some(slot) = parts.extensions.get::<headers::PagePolicy>() {
-                slot.set(value.clone());
+                slot.set(value);
             }
         });
-        response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

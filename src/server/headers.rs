@@ -34,10 +34,9 @@ pub fn origin_of(url: &str) -> String {
     }
 }
 
-/// The CSP a page wrote for itself (`app::shell`), kept on the request as well as in Leptos' response
-/// options: should those not reach the response, the page still goes out under its own policy instead
-/// of the strict one, which blocks its scripts (seen once in a browser run: a desk page under the
-/// strict policy, its bundle and hydration scripts refused).
+/// The CSP a page wrote for itself (`app::shell`, naming its nonce), handed to this layer on the
+/// request rather than through Leptos' response options, which once failed to carry it (seen in a
+/// browser run: a desk page under the strict policy, its bundle and hydration scripts refused).
 #[derive(Clone, Default)]
 pub struct PagePolicy(Arc<OnceLock<HeaderValue>>);
 
@@ -66,9 +65,6 @@ pub async fn secure(
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
-        if page_policy.0.get().is_some() {
-            tracing::warn!("a page's CSP did not reach its response; set from the page");
-        }
         h.insert(header::CONTENT_SECURITY_POLICY, page_policy.or_strict());
     }
     h.insert(
