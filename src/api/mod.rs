@@ -33,6 +33,7 @@ pub const CHANGES: &[&str] = &[
 pub const READS: &[&str] = &[
     "me",
     "joined",
+    "flash",
     "desk",
     "service_status",
     "queue",
