@@ -88,27 +88,6 @@ pub async fn whoami() -> Result<Option<Me>, AppError> {
     }
 }
 
-/// The notice a change form left after answering without JavaScript, once (then it is cleared).
-#[server(endpoint = "flash", input = Json, output = crate::model::wire::TextJson)]
-pub async fn flash() -> Result<Option<crate::model::desk::Flash>, AppError> {
-    let headers = use_context::<axum::http::request::Parts>()
-        .map(|p| p.headers)
-        .unwrap_or_default();
-    let Some(flash) = crate::server::forms::flash_from(&headers) else {
-        return Ok(None);
-    };
-    if let (Some(response), Some(state)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        use_context::<crate::server::state::AppState>(),
-    ) {
-        response.append_header(
-            axum::http::header::SET_COOKIE,
-            crate::server::forms::flash_clear(state.config.is_https()),
-        );
-    }
-    Ok(Some(flash))
-}
-
 /// The organization an invitee just joined (from the short-lived cookie the sign-in set), for
 /// `/joined`. Public: it only repeats what this browser was told a moment ago.
 #[server(endpoint = "joined", input = Json, output = crate::model::wire::TextJson)]

@@ -33,7 +33,6 @@ pub const CHANGES: &[&str] = &[
 pub const READS: &[&str] = &[
     "me",
     "joined",
-    "flash",
     "desk",
     "service_status",
     "queue",

@@ -2,11 +2,9 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use super::status_check::StatusCheck;
-use crate::api::desk::whoami;
-use crate::model::desk::Me;
+use crate::model::desk::{Flash, Me};
 
 #[component]
 fn AccountMenu(me: Option<Me>) -> impl IntoView {
@@ -41,40 +39,69 @@ fn AccountMenu(me: Option<Me>) -> impl IntoView {
     }
 }
 
-/// Who is signed in, read once per page load and shared with the pages (titles, the header).
-pub type Account = Resource<Result<Option<Me>, crate::model::AppError>>;
+/// Who is signed in, as `page_status` read it before the page rendered. Pages render on the server
+/// only (islands mode), so the header, the title and the forms have it at once: no Suspense, no
+/// second read of the session.
+#[derive(Clone)]
+pub struct Account(pub Option<Me>);
 
-/// A page's title with the organization it is about: "Members · Acme Travel". The plain title is set
-/// at once; the organization's name joins it once the account is read.
+/// A page's title with the organization it is about: "Members · Acme Travel".
 #[component]
 pub fn PageTitle(#[prop(into)] page: String) -> impl IntoView {
-    let account = use_context::<Account>();
-    let plain = page.clone();
-    view! {
-        <Title text=plain/>
-        <Suspense fallback=|| ()>
-            {move || {
-                let page = page.clone();
-                Suspend::new(async move {
-                    let org = match account {
-                        Some(a) => a.await.ok().flatten().and_then(|m| m.org_name),
-                        None => None,
-                    };
-                    let text = match org {
-                        Some(org) => format!("{page} · {org}"),
-                        None => page,
-                    };
-                    view! { <Title text/> }
-                })
-            }}
-        </Suspense>
+    let org = use_context::<Account>()
+        .and_then(|a| a.0)
+        .and_then(|m| m.org_name);
+    let text = match org {
+        Some(org) => format!("{page} · {org}"),
+        None => page,
+    };
+    view! { <Title text/> }
+}
+
+/// What the server knows about the page being rendered: who is signed in, the path (for the header's
+/// `aria-current`), and the notice a change form left, which is read once and then cleared.
+fn this_page() -> (Option<Me>, String, Option<Flash>) {
+    #[cfg(feature = "ssr")]
+    {
+        let me = crate::server::page_status::with_page_user(crate::api::desk::glue::me);
+        let (path, flash) = with_context::<axum::http::request::Parts, _>(|parts| {
+            (
+                parts.uri.path().to_string(),
+                crate::server::forms::flash_from(&parts.headers),
+            )
+        })
+        .unwrap_or_default();
+        if flash.is_some() {
+            if let (Some(response), Some(state)) = (
+                use_context::<leptos_axum::ResponseOptions>(),
+                use_context::<crate::server::state::AppState>(),
+            ) {
+                response.append_header(
+                    axum::http::header::SET_COOKIE,
+                    crate::server::forms::flash_clear(state.config.is_https()),
+                );
+            }
+        }
+        (me, path, flash)
     }
+    #[cfg(not(feature = "ssr"))]
+    {
+        (None, String::new(), None)
+    }
+}
+
+/// A link of the header's navigation, marked as the page being shown when it is (`exact`: only this
+/// path; else this path and the pages under it).
+fn nav_link(here: &str, href: String, exact: bool, label: &'static str) -> impl IntoView {
+    let current = here == href
+        || (!exact && here.starts_with(href.as_str()) && here[href.len()..].starts_with('/'));
+    view! { <li><a href=href aria-current=current.then_some("page")>{label}</a></li> }
 }
 
 /// What a change form's answer says on the page it returns to: the result, or what went wrong (an
 /// alert). `data-outcome` is where the desk's script puts the keyboard after an in-place post.
 #[component]
-fn FormNotice(flash: crate::model::desk::Flash) -> impl IntoView {
+fn FormNotice(flash: Flash) -> impl IntoView {
     let (class, role, outcome) = if flash.ok {
         ("note note--ok", "status", "ok")
     } else {
@@ -98,14 +125,30 @@ fn FormNotice(flash: crate::model::desk::Flash) -> impl IntoView {
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let account: Account = Resource::new(|| (), |_| whoami());
-    provide_context(account);
-    // Blocking: it may clear its cookie, which must go out with the page's headers.
-    let notice = Resource::new_blocking(|| (), |_| crate::api::desk::flash());
+    let (me, here, notice) = this_page();
+    provide_context(Account(me.clone()));
     // Ready: everything the page offers works — at once on a page that goes out without the bundle,
     // and once its islands are hydrated on one with it (`ReadyMark` says so). Browser tests and
     // scripts/perf wait for this.
     let bundle = crate::app::PageBundle::loaded();
+    let desk = me
+        .as_ref()
+        .filter(|m| m.role == "admin")
+        .map(|m| format!("/orgs/{}", m.org_id));
+    let support = me.as_ref().is_some_and(|m| m.role == "support");
+    let links = match desk {
+        Some(home) => view! {
+            {nav_link(&here, home.clone(), true, "Overview")}
+            {nav_link(&here, format!("{home}/bots"), false, "Bots")}
+            {nav_link(&here, format!("{home}/members"), false, "Members")}
+            {nav_link(&here, format!("{home}/invitations"), false, "Invitations")}
+            {nav_link(&here, format!("{home}/apps"), false, "Apps")}
+            {nav_link(&here, format!("{home}/audit"), false, "Audit log")}
+        }
+        .into_any(),
+        None if support => nav_link(&here, "/support".into(), false, "Support console").into_any(),
+        None => nav_link(&here, "/".into(), true, "Overview").into_any(),
+    };
     view! {
         <a class="skip-link" href="#main" rel="external">"Skip to content"</a>
         <header class="site-header">
@@ -114,37 +157,17 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="brand__mark" aria-hidden="true">"◧"</span>
                     "orgdesk"
                 </a>
-                <Transition fallback=|| view! { <nav aria-label="Main" class="site-nav"><ul class="nav"></ul></nav> }>
-                    {move || Suspend::new(async move {
-                        let me = account.await.ok().flatten();
-                        let desk = me.as_ref().filter(|m| m.role == "admin").map(|m| format!("/orgs/{}", m.org_id));
-                        let support = me.as_ref().is_some_and(|m| m.role == "support");
-                        view! {
-                            <nav aria-label="Main" class="site-nav">
-                                // On a phone the links fold into this menu; on a wide screen it is always open.
-                                <details class="nav-menu" open>
-                                    <summary class="btn btn--quiet nav-menu__toggle">"Menu"</summary>
-                                    <ul class="nav">
-                                        {match desk {
-                                            Some(home) => view! {
-                                                <li><A href=home.clone() exact=true>"Overview"</A></li>
-                                                <li><A href=format!("{home}/bots")>"Bots"</A></li>
-                                                <li><A href=format!("{home}/members")>"Members"</A></li>
-                                                <li><A href=format!("{home}/invitations")>"Invitations"</A></li>
-                                                <li><A href=format!("{home}/apps")>"Apps"</A></li>
-                                                <li><A href=format!("{home}/audit")>"Audit log"</A></li>
-                                            }.into_any(),
-                                            None if support => view! { <li><A href="/support">"Support console"</A></li> }.into_any(),
-                                            None => view! { <li><A href="/" exact=true>"Overview"</A></li> }.into_any(),
-                                        }}
-                                        <li><A href="/rules">"Access rules"</A></li>
-                                    </ul>
-                                </details>
-                            </nav>
-                            <AccountMenu me/>
-                        }
-                    })}
-                </Transition>
+                <nav aria-label="Main" class="site-nav">
+                    // On a phone the links fold into this menu; on a wide screen it is always open.
+                    <details class="nav-menu" open>
+                        <summary class="btn btn--quiet nav-menu__toggle">"Menu"</summary>
+                        <ul class="nav">
+                            {links}
+                            {nav_link(&here, "/rules".into(), false, "Access rules")}
+                        </ul>
+                    </details>
+                </nav>
+                <AccountMenu me/>
             </div>
         </header>
         {bundle.then(|| view! { <super::enhance::Enhancer/> })}
@@ -160,11 +183,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <p>"You are no longer an admin of this organization, so the desk's changes are not offered any more. Ask an admin of your organization if this is a mistake."</p>
                 <p><a href="/login" rel="external">"Sign in again"</a></p>
             </div>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    notice.await.ok().flatten().map(|f| view! { <FormNotice flash=f/> })
-                })}
-            </Suspense>
+            {notice.map(|flash| view! { <FormNotice flash/> })}
             {children()}
         </main>
         // After `<main>`, which the desk's script swaps: what it brings in must hold no island.

@@ -18,29 +18,13 @@ document.addEventListener('change',function(e){var el=e.target,f=el&&el.form;if(
 if(el.type==='checkbox')el.checked=!el.checked;if(f.requestSubmit){f.requestSubmit();}else{var b=f.querySelector('[type=submit]');if(b)b.click();}});
 })();"#;
 
-/// The session's token in a form, for the server to check when the browser posts it itself.
+/// The session's token in a form, for the server to check when the browser posts it itself. Forms
+/// are rendered on the server only, from the user read before the page rendered.
 #[component]
 pub fn SessionToken() -> impl IntoView {
-    // A desk page's request already carries it: no wait, no Suspense per form.
     #[cfg(feature = "ssr")]
-    if let Some(token) = crate::server::csrf::page_token() {
-        return view! { <input type="hidden" name="csrf" value=token/> }.into_any();
-    }
-    let account = use_context::<super::layout::Account>();
-    let token = move || {
-        account
-            .and_then(|a| a.get())
-            .and_then(|r| r.ok())
-            .flatten()
-            .map(|me| me.csrf)
-            .unwrap_or_default()
-    };
-    // Read under its own Suspense: a form outside the page's (the footer's status check) still waits
-    // for the account on the server.
-    view! {
-        <Suspense fallback=|| view! { <input type="hidden" name="csrf" value=""/> }>
-            <input type="hidden" name="csrf" value=token/>
-        </Suspense>
-    }
-    .into_any()
+    let token = crate::server::csrf::page_token().unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let token = String::new();
+    view! { <input type="hidden" name="csrf" value=token/> }
 }

@@ -25,19 +25,10 @@ pub fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// The signed-in session's form token, put on a page request before it renders (`page_status`), so
-/// that each of a page's forms writes it at once instead of waiting for the account under a
-/// Suspense of its own (a members page has four forms per member).
-#[derive(Clone)]
-pub struct PageToken(pub String);
-
-/// This page request's form token, if the request carries one.
+/// This page request's form token, if someone is signed in: each of a page's forms writes it at once
+/// (a members page has four forms per member), from the user `page_status` read before the render.
 pub fn page_token() -> Option<String> {
-    // Read in place, not copied out of the context: every form of the page asks.
-    leptos::prelude::with_context::<axum::http::request::Parts, _>(|parts| {
-        parts.extensions.get::<PageToken>().map(|t| t.0.clone())
-    })
-    .flatten()
+    super::page_status::with_page_user(|user| user.csrf.clone())
 }
 
 /// Equal-time comparison; an empty expected token never matches.

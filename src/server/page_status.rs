@@ -2,7 +2,8 @@
 //! learns that a bot is missing the status line has long been sent. This layer answers the questions
 //! a status depends on from the session and orgdesk's own store (no Auth0 call): not signed in (a
 //! redirect to sign in, back to this page), the wrong organization or a missing object (404), the
-//! wrong kind of account (403). The page itself still renders and explains.
+//! wrong kind of account (403). The page itself still renders and explains. It also reads who is
+//! signed in, once, for every page it lets render (`PageUser`).
 
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Method, Request, StatusCode};
@@ -30,14 +31,11 @@ pub async fn guard(
 ) -> Response {
     let path = request.uri().path().to_string();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let is_page = matches!(
+    let is_desk_page = matches!(
         segments.as_slice(),
         ["orgs", ..] | ["support", ..] | ["apps", _]
     ) && !path.ends_with(".csv");
-    if !is_page {
-        return next.run(request).await;
-    }
-    if request.method() == Method::POST {
+    if is_desk_page && request.method() == Method::POST {
         // A change form posted by the browser itself: the page never became interactive (JavaScript
         // off or blocked). Nothing is done, and the page says so instead of a bare 405.
         return super::refusal::refuse(
@@ -47,17 +45,16 @@ pub async fn guard(
             "This change needs the page to finish loading, with JavaScript on. Nothing was changed. Go back: what you entered is still in the form.",
         );
     }
-    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) || !renders_a_page(&path) {
         return next.run(request).await;
     }
     let user = match request.extensions().get::<Session>() {
         Some(session) => current_user(session, state.config.session_absolute_timeout).await,
         None => None,
     };
-    if let Some(user) = &user {
-        request
-            .extensions_mut()
-            .insert(super::csrf::PageToken(user.csrf.clone()));
+    request.extensions_mut().insert(PageUser(user.clone()));
+    if !is_desk_page {
+        return next.run(request).await;
     }
     let verdict = verdict(&state, &segments, user.as_ref()).await;
     match verdict {
@@ -89,6 +86,37 @@ pub async fn guard(
             }
         }
     }
+}
+
+/// Who is signed in, read once before a page renders: its header, title and forms take it from
+/// the request at once instead of each reading the session again under a Suspense of its own.
+#[derive(Clone)]
+pub struct PageUser(pub Option<SessionUser>);
+
+/// Reads the signed-in user of the page being rendered in place (None when signed out, or outside a
+/// page render): every form of a page asks for its token.
+pub fn with_page_user<T>(read: impl FnOnce(&SessionUser) -> T) -> Option<T> {
+    leptos::prelude::with_context::<axum::http::request::Parts, _>(|parts| {
+        parts
+            .extensions
+            .get::<PageUser>()
+            .and_then(|user| user.0.as_ref())
+            .map(read)
+    })
+    .flatten()
+}
+
+/// Whether a GET of this path is answered by a rendered page (the app's routes and its 404), not by
+/// a file, a download, a server function or one of the plain routes.
+fn renders_a_page(path: &str) -> bool {
+    const NOT_PAGES: [&str; 5] = ["/pkg/", "/api/", "/forms/", "/auth/", "/support/reports/"];
+    let last = path.rsplit('/').next().unwrap_or_default();
+    !NOT_PAGES.iter().any(|prefix| path.starts_with(prefix))
+        && !matches!(
+            path,
+            "/healthz" | "/readyz" | "/metrics" | "/login" | "/logout"
+        )
+        && !last.contains('.')
 }
 
 async fn verdict(state: &AppState, segments: &[&str], user: Option<&SessionUser>) -> Verdict {

@@ -255,6 +255,15 @@ pub async fn signed_in() -> Result<Call, AppError> {
             "Server state is not available.",
         ))
     })?;
+    // Called while a page renders: the user was read before the render began (`page_status`).
+    let read_for_page = leptos::prelude::with_context::<axum::http::request::Parts, _>(|parts| {
+        let user = parts.extensions.get::<super::page_status::PageUser>()?;
+        Some((user.0.clone(), request_id_of(&parts.headers)))
+    })
+    .flatten();
+    if let Some((user, request_id)) = read_for_page {
+        return Call::of(state, user, request_id).map_err(reply);
+    }
     let headers = use_context::<axum::http::request::Parts>()
         .map(|p| p.headers)
         .unwrap_or_default();
@@ -297,26 +306,36 @@ impl Call {
         session: &Session,
         headers: &axum::http::HeaderMap,
     ) -> Result<Call, AppError> {
-        let request_id = headers
-            .get(super::http::REQUEST_ID_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(String::from);
+        let user = current_user(session, state.config.session_absolute_timeout).await;
+        Call::of(state, user, request_id_of(headers))
+    }
+
+    fn of(
+        state: AppState,
+        user: Option<SessionUser>,
+        request_id: Option<String>,
+    ) -> Result<Call, AppError> {
         // The refusal carries the request id too: it is what a person quotes when asking why.
-        let user = current_user(session, state.config.session_absolute_timeout)
-            .await
-            .ok_or_else(|| {
-                let err = AppError::new(
-                    ErrorKind::Unauthenticated,
-                    "Your session has ended. Sign in again.",
-                );
-                quoting(err, &request_id)
-            })?;
+        let user = user.ok_or_else(|| {
+            let err = AppError::new(
+                ErrorKind::Unauthenticated,
+                "Your session has ended. Sign in again.",
+            );
+            quoting(err, &request_id)
+        })?;
         Ok(Call {
             state,
             user,
             request_id,
         })
     }
+}
+
+fn request_id_of(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get(super::http::REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(String::from)
 }
 
 /// The error, naming the request it answers when the request has an id.

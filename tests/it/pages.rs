@@ -78,6 +78,71 @@ async fn desk_pages_answer_with_the_status_their_content_means() {
 }
 
 #[tokio::test]
+async fn every_page_knows_who_is_signed_in_and_which_page_it_is() {
+    let app = spawn_app().await;
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    // The header, the title and the forms' token come from one read of the session before the page
+    // renders: on the desk's pages, the public ones and the 404 alike.
+    let token = {
+        let page = app.page_html(&alice, &format!("/orgs/{ACME}")).await;
+        let at = page.find("name=\"csrf\" value=\"").expect("a form token") + 20;
+        page[at..at + 32].to_string()
+    };
+    assert!(!token.starts_with('"'), "the token is not empty");
+    for path in [
+        "/".to_string(),
+        "/rules".to_string(),
+        format!("/orgs/{ACME}"),
+        format!("/orgs/{ACME}/members"),
+        format!("/orgs/{ACME}/bots/nosuchbot"),
+        "/no/such/page".to_string(),
+    ] {
+        let r = alice.get(app.url(&path)).send().await.unwrap();
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains("data-testid=\"signed-in-as\" class=\"small\">alice@acme.example"),
+            "{path}: the header names who is signed in"
+        );
+        assert!(
+            page.contains(&token),
+            "{path}: the sign-out form has the token"
+        );
+        assert!(
+            page.contains(&format!("href=\"/orgs/{ACME}/bots\"")),
+            "{path}"
+        );
+    }
+    // The page being shown is marked in the header; the overview only on its own path.
+    let members = app
+        .page_html(&alice, &format!("/orgs/{ACME}/members"))
+        .await;
+    assert!(members.contains(&format!(
+        "<a href=\"/orgs/{ACME}/members\" aria-current=\"page\">Members"
+    )));
+    assert!(members.contains(&format!("<a href=\"/orgs/{ACME}\">Overview")));
+    assert!(
+        members.contains("<title>Members · Acme Travel · orgdesk</title>"),
+        "{members}"
+    );
+    let overview = app.page_html(&alice, &format!("/orgs/{ACME}")).await;
+    assert!(overview.contains(&format!(
+        "<a href=\"/orgs/{ACME}\" aria-current=\"page\">Overview"
+    )));
+    assert_eq!(overview.matches("aria-current").count(), 1);
+
+    // Signed out: a way to sign in, no account, no token.
+    let plain = crate::tenant::http();
+    let page = plain.get(app.url("/rules")).send().await.unwrap();
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains("href=\"/login?return_to=%2Frules\""),
+        "{page}"
+    );
+    assert!(!page.contains("signed-in-as"));
+    assert!(!page.contains(&token));
+}
+
+#[tokio::test]
 async fn a_change_form_posted_without_javascript_changes_nothing_and_says_so() {
     let app = spawn_app().await;
     let alice = app.sign_in("alice@acme.example", ACME).await;
