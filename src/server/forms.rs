@@ -370,7 +370,14 @@ pub async fn submit(
     }
     let arguments = arguments(spec, &pairs);
     // What must be seen now is answered as the page itself, rendered for this request only.
-    let page_parts = (spec.done == Done::Shown).then(|| parts.clone());
+    // Rendered outside `page_status`, so it is given the user that layer would have read: the header,
+    // the title and the answer page's own forms (their token) take it from the request.
+    let page_parts = (spec.done == Done::Shown).then(|| {
+        let mut page = parts.clone();
+        page.extensions
+            .insert(super::page_status::PageUser(user.clone()));
+        page
+    });
     // The same server function the page calls: a request of its own, with this request's session.
     let mut call = Request::from_parts(parts, Body::from(arguments.to_string()));
     *call.method_mut() = Method::POST;

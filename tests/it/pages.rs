@@ -278,6 +278,14 @@ async fn a_change_form_without_javascript_needs_the_sessions_token_and_this_orig
     .await;
     assert!(page.contains("Copy the client secret now"), "{page}");
     assert!(page.contains("<h1>Bots"), "{page}");
+    // Rendered for the answer alone, it still knows who is signed in: the header, and every form's
+    // token (the next change made from this page must be accepted).
+    assert!(
+        page.contains("data-testid=\"signed-in-as\" class=\"small\">alice@acme.example"),
+        "{page}"
+    );
+    assert!(!page.contains("name=\"csrf\" value=\"\""), "{page}");
+    assert!(page.contains(&format!("name=\"csrf\" value=\"{token}\"")));
     assert!(page.contains("data-testid=\"bot-list\""), "{page}");
     let (_, list) = app.read(&alice, "bots/list", &[("org_id", ACME)]).await;
     assert_eq!(crate::helpers::bot_names_in(&list), ["Form bot"]);
