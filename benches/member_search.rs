@@ -71,7 +71,7 @@ async fn main() {
     .expect("database");
 
     let started = Instant::now();
-    let count = directory::sync(&db, &mgmt, ORG)
+    let count = directory::sync(&db, &mgmt, &orgdesk::clock::SystemClock, ORG)
         .await
         .expect("sync")
         .expect("a pass ran");

@@ -9,6 +9,8 @@ pub mod model;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+pub mod clock;
+#[cfg(feature = "ssr")]
 pub mod emulator;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -44,8 +44,12 @@ pub(crate) mod glue {
         }
     }
 
-    pub fn invitation(i: Invitation, names: &[RoleRef]) -> InvitationView {
-        let expired = crate::server::service::invitations::is_expired(&i);
+    pub fn invitation(
+        i: Invitation,
+        names: &[RoleRef],
+        now: time::OffsetDateTime,
+    ) -> InvitationView {
+        let expired = crate::server::service::invitations::is_expired(&i, now);
         InvitationView {
             roles: i
                 .roles
@@ -226,10 +230,11 @@ pub async fn list_invitations(org_id: String) -> Result<Invitations, AppError> {
         .await
         .map_err(|e| call.fail(e))?;
     let assignable = glue::assignable(&call).await?;
+    let now = call.state.config.clock.now();
     Ok(Invitations {
         list: list
             .into_iter()
-            .map(|i| glue::invitation(i, &assignable))
+            .map(|i| glue::invitation(i, &assignable, now))
             .collect(),
         assignable,
         default_days: invitations::DEFAULT_DAYS,
@@ -251,7 +256,11 @@ pub async fn invite_member(
     let made = invitations::create(&call.ctx(), &permit, &email, &roles, days)
         .await
         .map_err(|e| call.fail(e))?;
-    Ok(glue::invitation(made, &glue::assignable(&call).await?))
+    Ok(glue::invitation(
+        made,
+        &glue::assignable(&call).await?,
+        call.state.config.clock.now(),
+    ))
 }
 
 #[server(endpoint = "invitations/revoke", input = Json, output = crate::model::wire::TextJson)]
@@ -274,7 +283,11 @@ pub async fn resend_invitation(org_id: String, id: String) -> Result<InvitationV
     let made = invitations::resend(&call.ctx(), &permit, &id)
         .await
         .map_err(|e| call.fail(e))?;
-    Ok(glue::invitation(made, &glue::assignable(&call).await?))
+    Ok(glue::invitation(
+        made,
+        &glue::assignable(&call).await?,
+        call.state.config.clock.now(),
+    ))
 }
 
 #[server(endpoint = "audit/list", input = Json, output = crate::model::wire::TextJson)]

@@ -7,7 +7,6 @@
 
 pub mod authn;
 pub mod cli;
-pub mod clock;
 pub mod control;
 pub mod errors;
 pub mod faults;
@@ -37,7 +36,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use clock::{Clock, SystemClock};
+use crate::clock::{Clock, SystemClock};
 use errors::{MgmtError, OAuthError};
 use faults::{FaultKind, Faults};
 use keys::KeySet;

@@ -5,8 +5,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::{json, Map, Value};
 
-use super::clock::iso;
 use super::errors::MgmtError;
+use crate::clock::iso;
 
 /// Query parameters in order, repeated ones kept (`grant_ids=a&grant_ids=b`).
 #[derive(Debug, Default, Clone, serde::Deserialize)]

@@ -1,6 +1,7 @@
 //! The organization audit log: every change and every denied attempt — who, organization, action,
 //! target, result, request id, time. Never a secret: callers pass ids and short texts only.
 
+use crate::clock::Clock;
 use crate::server::db::Db;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +45,7 @@ fn bounded(text: &str, max: usize) -> String {
 
 pub struct Audit<'a> {
     db: &'a Db,
+    clock: &'a dyn Clock,
     org_id: Option<String>,
     actor_id: String,
     actor_name: Option<String>,
@@ -51,9 +53,16 @@ pub struct Audit<'a> {
 }
 
 impl<'a> Audit<'a> {
-    pub fn new(db: &'a Db, org_id: &str, actor_id: &str, actor_name: Option<&str>) -> Self {
+    pub fn new(
+        db: &'a Db,
+        clock: &'a dyn Clock,
+        org_id: &str,
+        actor_id: &str,
+        actor_name: Option<&str>,
+    ) -> Self {
         Self {
             db,
+            clock,
             org_id: Some(org_id.to_string()),
             actor_id: actor_id.to_string(),
             actor_name: actor_name.map(String::from),
@@ -79,9 +88,7 @@ impl<'a> Audit<'a> {
         let target = target.map(|t| bounded(t, MAX_TARGET));
         let detail = bounded(detail, MAX_DETAIL);
         let actor_name = self.actor_name.as_deref().map(|n| bounded(n, MAX_TARGET));
-        let now = time::OffsetDateTime::now_utc()
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default();
+        let now = self.clock.rfc3339();
         let written = sqlx::query(
             "INSERT INTO audit_events (occurred_at, org_id, actor_id, actor_name, action, target, result, request_id, detail)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

@@ -3,10 +3,12 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::identity::{self, Identity};
 use super::limits::{self, Limits};
+use crate::clock::{Clock, SystemClock};
 
 /// Every variable orgdesk reads. Kept in one list so unknown ones can be reported.
 pub const VARIABLES: &[&str] = &[
@@ -78,6 +80,8 @@ pub struct Config {
     /// How long an operation may stay open before the recovery pass settles it: longer than any
     /// request takes, so a pass on one replica never undoes another replica's work in progress.
     pub recovery_grace: Duration,
+    /// The one clock of the process, the embedded tenant's too (tests move a manual one).
+    pub clock: Arc<dyn Clock>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -250,6 +254,7 @@ impl Config {
             local_tenant_issuer: None,
             upstream_timeout: Duration::from_secs(10),
             recovery_grace: Duration::from_secs(120),
+            clock: Arc::new(SystemClock),
             bind,
             public_url,
             data_dir,

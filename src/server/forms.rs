@@ -346,7 +346,7 @@ pub async fn submit(
     };
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&bytes).into_owned().collect();
     // The session's token, as sign-out carries it: a page elsewhere cannot know it.
-    let user = current_user(&session, state.config.session_absolute_timeout).await;
+    let user = current_user(&session, &state.config).await;
     let token = pairs
         .iter()
         .find(|(k, _)| k == "csrf")

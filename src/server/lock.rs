@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::clock::Clock;
 use crate::server::db::Db;
 
 pub struct Lease {
@@ -19,13 +20,10 @@ pub enum LockError {
     Store(#[from] sqlx::Error),
 }
 
-pub fn now_ms() -> i64 {
-    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
-}
-
 /// Takes the lease `name` for `ttl`, waiting up to `wait` for its holder to let go.
 pub async fn acquire(
     db: &Db,
+    clock: &dyn Clock,
     name: &str,
     ttl: Duration,
     wait: Duration,
@@ -33,7 +31,7 @@ pub async fn acquire(
     let holder = uuid::Uuid::new_v4().to_string();
     let deadline = tokio::time::Instant::now() + wait;
     loop {
-        let now = now_ms();
+        let now = clock.now_ms();
         sqlx::query("DELETE FROM locks WHERE name = $1 AND expires_at < $2")
             .bind(name)
             .bind(now)
@@ -85,25 +83,37 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
         let db = crate::server::db::connect(&url).await.unwrap();
+        let clock = crate::clock::ManualClock::at_secs(1_800_000_000);
         let short = Duration::from_millis(60);
-        let first = acquire(&db, "org:a", Duration::from_secs(30), short)
+        let first = acquire(&db, &clock, "org:a", Duration::from_secs(30), short)
             .await
             .unwrap();
         assert!(matches!(
-            acquire(&db, "org:a", Duration::from_secs(30), short).await,
+            acquire(&db, &clock, "org:a", Duration::from_secs(30), short).await,
             Err(LockError::Busy(_))
         ));
         // Another name is independent.
-        acquire(&db, "org:b", Duration::from_secs(30), short)
+        acquire(&db, &clock, "org:b", Duration::from_secs(30), short)
             .await
             .unwrap();
         first.release(&db).await;
-        let second = acquire(&db, "org:a", Duration::from_millis(1), short)
+        let second = acquire(&db, &clock, "org:a", Duration::from_secs(1), short)
             .await
             .unwrap();
-        // Never released: it expires.
-        tokio::time::sleep(Duration::from_millis(5)).await;
-        acquire(&db, "org:a", Duration::from_secs(30), short)
+        // Never released: it expires, once its time has passed (and not before).
+        assert!(matches!(
+            acquire(
+                &db,
+                &clock,
+                "org:a",
+                Duration::from_secs(30),
+                Duration::ZERO
+            )
+            .await,
+            Err(LockError::Busy(_))
+        ));
+        clock.advance_secs(2);
+        acquire(&db, &clock, "org:a", Duration::from_secs(30), short)
             .await
             .unwrap();
         drop(second);

@@ -113,6 +113,7 @@ async fn identity_provider(
                 data_path: Some(config.data_dir.join("local-tenant.json")),
                 app_url: config.public_url.clone(),
                 control_api: config.local_tenant_control_api,
+                clock: config.clock.clone(),
                 ..Default::default()
             })
             .await?;
@@ -133,8 +134,12 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         return Err(StartError::SiteMissing(pkg_js.display().to_string()));
     }
     let pool = db::connect(&config.database_url).await?;
-    let sessions = sessions::HashedIds(sessions::DbStore::new(pool.clone()));
-    tokio::spawn(delete_expired_sessions(sessions.clone(), pool.clone()));
+    let sessions = sessions::HashedIds(sessions::DbStore::new(pool.clone(), config.clock.clone()));
+    tokio::spawn(delete_expired_sessions(
+        sessions.clone(),
+        pool.clone(),
+        config.clock.clone(),
+    ));
 
     let listener = TcpListener::bind(config.bind)
         .await
@@ -158,7 +163,8 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         timeout: config.upstream_timeout,
         retry: auth0::RetryPolicy::default(),
     })?
-    .with_budget(config.auth0_budget, auth0::client::DEFAULT_MAX_QUEUE);
+    .with_budget(config.auth0_budget, auth0::client::DEFAULT_MAX_QUEUE)
+    .with_clock(config.clock.clone());
     let oidc = auth::oidc::Oidc::discover(
         &issuer,
         &config.identity.login_client_id,
@@ -212,14 +218,18 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
 
 /// Every five minutes: expired sessions and unfinished sign-ins leave the store (a failed pass is
 /// retried at the next).
-async fn delete_expired_sessions(store: sessions::HashedIds<sessions::DbStore>, db: db::Db) {
+async fn delete_expired_sessions(
+    store: sessions::HashedIds<sessions::DbStore>,
+    db: db::Db,
+    clock: Arc<dyn crate::clock::Clock>,
+) {
     let mut every = tokio::time::interval(Duration::from_secs(300));
     loop {
         every.tick().await;
         if let Err(err) = store.delete_expired().await {
             tracing::warn!(error = %err, "could not delete expired sessions");
         }
-        if let Err(err) = auth::attempts::delete_expired(&db).await {
+        if let Err(err) = auth::attempts::delete_expired(&db, clock.as_ref()).await {
             tracing::warn!(error = %err, "could not delete unfinished sign-ins");
         }
     }
@@ -265,7 +275,9 @@ async fn recovery_passes(state: AppState) {
     let mut every = tokio::time::interval(Duration::from_secs(30));
     loop {
         every.tick().await;
-        match service::journal::recover(&state.db, &state.mgmt, grace).await {
+        match service::journal::recover(&state.db, state.config.clock.as_ref(), &state.mgmt, grace)
+            .await
+        {
             Ok(0) => {}
             Ok(n) => tracing::warn!(settled = n, "recovery pass settled interrupted operations"),
             Err(err) => tracing::error!(error = %err, "recovery pass could not read the journal"),

@@ -49,7 +49,7 @@ pub async fn guard(
         return next.run(request).await;
     }
     let user = match request.extensions().get::<Session>() {
-        Some(session) => current_user(session, state.config.session_absolute_timeout).await,
+        Some(session) => current_user(session, &state.config).await,
         None => None,
     };
     request.extensions_mut().insert(PageUser(user.clone()));

@@ -1,12 +1,15 @@
 //! The session store keeps a SHA-256 digest of each session id, never the id itself: whoever reads
 //! the database (a backup, a support query) cannot take over a session with what they see.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use sha2::{Digest, Sha256};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
 use super::db::Db;
+use crate::clock::Clock;
 
 /// Wraps a store so that every id is hashed on the way in and restored on the way out.
 #[derive(Debug, Clone)]
@@ -64,11 +67,12 @@ impl<S: SessionStore + ExpiredDeletion> ExpiredDeletion for HashedIds<S> {
 #[derive(Debug, Clone)]
 pub struct DbStore {
     db: Db,
+    clock: Arc<dyn Clock>,
 }
 
 impl DbStore {
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
+        Self { db, clock }
     }
 }
 
@@ -113,7 +117,7 @@ impl SessionStore for DbStore {
             "SELECT data, expires_at FROM user_sessions WHERE id = $1 AND expires_at > $2",
         )
         .bind(id.to_string())
-        .bind(time::OffsetDateTime::now_utc().unix_timestamp())
+        .bind(self.clock.now_secs())
         .fetch_optional(&self.db)
         .await
         .map_err(backend)?;
@@ -141,7 +145,7 @@ impl SessionStore for DbStore {
 impl ExpiredDeletion for DbStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
         sqlx::query("DELETE FROM user_sessions WHERE expires_at <= $1")
-            .bind(time::OffsetDateTime::now_utc().unix_timestamp())
+            .bind(self.clock.now_secs())
             .execute(&self.db)
             .await
             .map_err(backend)?;

@@ -55,6 +55,7 @@ impl Call {
             catalog: &self.state.catalog,
             cache: &self.state.cache,
             limits: &self.state.config.limits,
+            clock: &self.state.config.clock,
             request_id: self.request_id.clone(),
         }
     }
@@ -144,6 +145,7 @@ impl Call {
     async fn denied(&self, org_id: &str, denied: Denied) -> AppError {
         let audit = super::audit::Audit::new(
             &self.state.db,
+            self.state.config.clock.as_ref(),
             &self.user.org_id,
             &self.user.user_id,
             Some(&self.user.email),
@@ -306,7 +308,7 @@ impl Call {
         session: &Session,
         headers: &axum::http::HeaderMap,
     ) -> Result<Call, AppError> {
-        let user = current_user(session, state.config.session_absolute_timeout).await;
+        let user = current_user(session, &state.config).await;
         Call::of(state, user, request_id_of(headers))
     }
 

@@ -746,7 +746,7 @@ fn recorded(name: &str) -> Value {
 
 #[tokio::test]
 async fn error_bodies_match() {
-    use orgdesk::emulator::clock::ManualClock;
+    use orgdesk::clock::ManualClock;
     use orgdesk::emulator::ratelimit::Plan;
 
     let clock = ManualClock::at_secs(1_800_000_000);

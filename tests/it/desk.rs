@@ -732,6 +732,7 @@ async fn the_recovery_pass_undoes_what_a_killed_process_left_behind() {
 
     let undone = orgdesk::server::service::journal::recover(
         db,
+        app.running.state.config.clock.as_ref(),
         &app.running.state.mgmt,
         std::time::Duration::ZERO,
     )
@@ -767,6 +768,7 @@ async fn the_recovery_pass_undoes_what_a_killed_process_left_behind() {
     assert_eq!(
         orgdesk::server::service::journal::recover(
             db,
+            app.running.state.config.clock.as_ref(),
             &app.running.state.mgmt,
             std::time::Duration::ZERO
         )

@@ -358,6 +358,7 @@ async fn every_fault_at_every_step(op: Op) {
             }
             orgdesk::server::service::journal::recover(
                 &env.db,
+                app.running.state.config.clock.as_ref(),
                 &app.running.state.mgmt,
                 Duration::ZERO,
             )

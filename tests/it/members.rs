@@ -207,9 +207,13 @@ async fn search_finds_members_by_name_or_email_in_a_large_organization() {
     let db = &app.running.state.db;
     let mut waited = 0;
     loop {
-        let status = orgdesk::server::service::directory::status(db, GLOBEX)
-            .await
-            .unwrap();
+        let status = orgdesk::server::service::directory::status(
+            db,
+            GLOBEX,
+            app.running.state.config.clock.now_ms(),
+        )
+        .await
+        .unwrap();
         if status.completed_at.is_some() && !status.running {
             assert_eq!(
                 status.indexed, 20_003,

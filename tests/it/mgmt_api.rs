@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use orgdesk::emulator::clock::ManualClock;
+use orgdesk::clock::ManualClock;
 
 use crate::tenant::{start, start_at, ACME, API};
 

@@ -605,3 +605,42 @@ async fn pages_finish_while_other_servers_start_in_the_same_process() {
         "pages were read while servers started ({views})"
     );
 }
+
+#[tokio::test]
+async fn a_session_ends_at_its_absolute_timeout_as_the_process_clock_tells() {
+    // One manual clock for orgdesk and its tenant: hours pass without sleeping. The idle timeout is
+    // set longer than the absolute one, so only the absolute rule can end this session.
+    let clock = orgdesk::clock::ManualClock::stopped_now();
+    let app = crate::helpers::spawn_app_config({
+        let clock = clock.clone();
+        move |c| {
+            c.clock = std::sync::Arc::new(clock);
+            c.session_idle_timeout = std::time::Duration::from_secs(48 * 3600);
+            c.session_absolute_timeout = std::time::Duration::from_secs(12 * 3600);
+        }
+    })
+    .await;
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    let overview = app.url(&format!("/orgs/{ACME}"));
+    assert_eq!(alice.get(&overview).send().await.unwrap().status(), 200);
+    clock.advance_secs(12 * 3600 - 60);
+    assert_eq!(
+        alice.get(&overview).send().await.unwrap().status(),
+        200,
+        "a minute before the end, still signed in"
+    );
+    clock.advance_secs(120);
+    let r = alice.get(&overview).send().await.unwrap();
+    assert_eq!(r.status(), 303, "past it, off to sign in");
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login?"));
+    // Ended, not only refused once: the server calls refuse the cookie too.
+    let (status, me) = app.read(&alice, "me", &[]).await;
+    assert_eq!(
+        (status, me),
+        (200, serde_json::Value::Null),
+        "nobody is signed in"
+    );
+}

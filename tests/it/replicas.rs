@@ -284,6 +284,7 @@ async fn the_recovery_pass_settles_an_operation_once() {
     let db: &Db = &r.a.state.db;
     let op = journal::open(
         db,
+        r.a.state.config.clock.as_ref(),
         journal::Plan {
             kind: "bot.delete",
             org_id: ACME,
@@ -303,8 +304,18 @@ async fn the_recovery_pass_settles_an_operation_once() {
     // other pass's read would look abandoned too).
     let grace = Duration::from_secs(60);
     let (a, b) = tokio::join!(
-        journal::recover(&r.a.state.db, &r.a.state.mgmt, grace),
-        journal::recover(&r.b.state.db, &r.b.state.mgmt, grace),
+        journal::recover(
+            &r.a.state.db,
+            r.a.state.config.clock.as_ref(),
+            &r.a.state.mgmt,
+            grace,
+        ),
+        journal::recover(
+            &r.b.state.db,
+            r.b.state.config.clock.as_ref(),
+            &r.b.state.mgmt,
+            grace,
+        ),
     );
     assert_eq!(a.unwrap() + b.unwrap(), 1, "settled once");
     let recorded: i64 = sqlx::query_scalar(

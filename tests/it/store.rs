@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use orgdesk::clock::{Clock, ManualClock, SystemClock};
 use orgdesk::server::auth0::members::Member;
 use orgdesk::server::auth0::resources::Role;
 use orgdesk::server::db::{self, Db};
@@ -126,7 +127,7 @@ async fn migrations_apply_and_report_the_schema(store: TestStore) {
         migrations_count()
     );
     // Opening again applies nothing and keeps the data.
-    audit::Audit::new(&store.db, "org_a", "auth0|a", None)
+    audit::Audit::new(&store.db, &SystemClock, "org_a", "auth0|a", None)
         .record("bot.create", Some("c1"), audit::Result::Ok, "")
         .await;
     let again = db::connect(&store.url).await.unwrap();
@@ -146,7 +147,13 @@ async fn migrations_apply_and_report_the_schema(store: TestStore) {
 
 async fn audit_records_filter_and_page(store: TestStore) {
     let db = &store.db;
-    let carol = audit::Audit::new(db, "org_a", "auth0|carol", Some("Carol Smith"));
+    let carol = audit::Audit::new(
+        db,
+        &SystemClock,
+        "org_a",
+        "auth0|carol",
+        Some("Carol Smith"),
+    );
     for (action, result) in [
         ("bot.create", audit::Result::Ok),
         ("bot.rename", audit::Result::Ok),
@@ -156,7 +163,7 @@ async fn audit_records_filter_and_page(store: TestStore) {
     ] {
         carol.record(action, Some("t"), result, "detail").await;
     }
-    audit::Audit::new(db, "org_b", "auth0|x", Some("Xavier"))
+    audit::Audit::new(db, &SystemClock, "org_b", "auth0|x", Some("Xavier"))
         .record("bot.create", None, audit::Result::Ok, "")
         .await;
     let all = audit_log::query(db, Some("org_a"), &Default::default(), None, 100)
@@ -217,22 +224,24 @@ async fn audit_records_filter_and_page(store: TestStore) {
 async fn journal_begins_once_per_key_and_claims_once(store: TestStore) {
     let db = &store.db;
     let key = "k-0123456789abcdef";
-    let first = journal::begin(db, key, "org_a", "bot.register")
+    let first = journal::begin(db, &SystemClock, key, "org_a", "bot.register")
         .await
         .unwrap();
     let journal::Begun::New(id) = first else {
         panic!("a new operation")
     };
     assert!(matches!(
-        journal::begin(db, key, "org_a", "bot.register")
+        journal::begin(db, &SystemClock, key, "org_a", "bot.register")
             .await
             .unwrap(),
         journal::Begun::Seen { .. }
     ));
-    journal::close(db, &id, "compensated").await.unwrap();
+    journal::close(db, &SystemClock, &id, "compensated")
+        .await
+        .unwrap();
     assert!(
         matches!(
-            journal::begin(db, key, "org_a", "bot.register")
+            journal::begin(db, &SystemClock, key, "org_a", "bot.register")
                 .await
                 .unwrap(),
             journal::Begun::New(_)
@@ -242,6 +251,7 @@ async fn journal_begins_once_per_key_and_claims_once(store: TestStore) {
 
     let op = journal::open(
         db,
+        &SystemClock,
         journal::Plan {
             kind: "bot.delete",
             org_id: "org_a",
@@ -251,12 +261,17 @@ async fn journal_begins_once_per_key_and_claims_once(store: TestStore) {
     )
     .await
     .unwrap();
-    journal::created(db, &op, "ref-1").await.unwrap();
+    journal::created(db, &SystemClock, &op, "ref-1")
+        .await
+        .unwrap();
     let read = journal::get(db, &op).await.unwrap().unwrap();
     assert_eq!(read.state, "created");
     assert_eq!(read.created_ref.as_deref(), Some("ref-1"));
     // Two settlers race for the same operation: exactly one claim succeeds.
-    let (a, b) = tokio::join!(journal::claim(db, &read), journal::claim(db, &read));
+    let (a, b) = tokio::join!(
+        journal::claim(db, &SystemClock, &read),
+        journal::claim(db, &SystemClock, &read)
+    );
     assert_eq!(
         [a.unwrap(), b.unwrap()].iter().filter(|c| **c).count(),
         1,
@@ -287,8 +302,12 @@ async fn directory_finds_by_word_prefix_and_role(store: TestStore) {
         member("u2", "carl@acme.example", "Carl Smithers", &["rol_member"]),
         member("u3", "zoë@acme.example", "Zoë Ärger", &["rolxadmin"]),
     ];
-    directory::upsert(db, "org_a", &members).await.unwrap();
-    directory::upsert(db, "org_b", &members[..1]).await.unwrap();
+    directory::upsert(db, "org_a", &members, SystemClock.now_ms())
+        .await
+        .unwrap();
+    directory::upsert(db, "org_b", &members[..1], SystemClock.now_ms())
+        .await
+        .unwrap();
     let emails =
         |hits: Vec<directory::Hit>| -> Vec<String> { hits.into_iter().map(|h| h.email).collect() };
     assert_eq!(
@@ -340,32 +359,53 @@ async fn directory_finds_by_word_prefix_and_role(store: TestStore) {
     holders.sort();
     assert_eq!(holders, ["u2"]);
     directory::remove(db, "org_a", "u1").await.unwrap();
-    assert_eq!(directory::status(db, "org_a").await.unwrap().indexed, 2);
-    assert_eq!(directory::status(db, "org_b").await.unwrap().indexed, 1);
+    assert_eq!(
+        directory::status(db, "org_a", SystemClock.now_ms())
+            .await
+            .unwrap()
+            .indexed,
+        2
+    );
+    assert_eq!(
+        directory::status(db, "org_b", SystemClock.now_ms())
+            .await
+            .unwrap()
+            .indexed,
+        1
+    );
 }
 
 async fn leases_exclude_each_other_and_expire(store: TestStore) {
     let db = &store.db;
-    let ttl = Duration::from_millis(300);
-    let held = lock::acquire(db, "org_a:admins", ttl, Duration::ZERO)
+    let clock = ManualClock::at_secs(1_800_000_000);
+    let ttl = Duration::from_secs(30);
+    let held = lock::acquire(db, &clock, "org_a:admins", ttl, Duration::ZERO)
         .await
         .unwrap();
     assert!(
-        lock::acquire(db, "org_a:admins", ttl, Duration::from_millis(50))
+        lock::acquire(db, &clock, "org_a:admins", ttl, Duration::from_millis(50))
             .await
             .is_err(),
         "held"
     );
-    let other = lock::acquire(db, "org_b:admins", ttl, Duration::ZERO).await;
+    let other = lock::acquire(db, &clock, "org_b:admins", ttl, Duration::ZERO).await;
     assert!(other.is_ok(), "another name is free");
     held.release(db).await;
-    let again = lock::acquire(db, "org_a:admins", ttl, Duration::ZERO)
+    let again = lock::acquire(db, &clock, "org_a:admins", ttl, Duration::ZERO)
         .await
         .unwrap();
-    // Not released: it expires.
+    // Not released: held until its time is up, then taken over (the clock moves; nothing sleeps).
     drop(again);
+    clock.advance_secs(29);
     assert!(
-        lock::acquire(db, "org_a:admins", ttl, Duration::from_secs(2))
+        lock::acquire(db, &clock, "org_a:admins", ttl, Duration::ZERO)
+            .await
+            .is_err(),
+        "not yet expired"
+    );
+    clock.advance_secs(2);
+    assert!(
+        lock::acquire(db, &clock, "org_a:admins", ttl, Duration::ZERO)
             .await
             .is_ok(),
         "an expired lease is taken over"
@@ -374,9 +414,10 @@ async fn leases_exclude_each_other_and_expire(store: TestStore) {
 
 async fn sessions_round_trip_and_expire(store: TestStore) {
     let db = &store.db;
-    let stored = sessions::DbStore::new(db.clone());
+    let clock = ManualClock::stopped_now();
+    let stored = sessions::DbStore::new(db.clone(), std::sync::Arc::new(clock.clone()));
     let store = sessions::HashedIds(stored.clone());
-    let now = time::OffsetDateTime::now_utc();
+    let now = clock.now();
     let mut record = Record {
         id: Id::default(),
         data: [("user".to_string(), serde_json::json!({"name": "Zoë"}))]
@@ -415,6 +456,14 @@ async fn sessions_round_trip_and_expire(store: TestStore) {
         .await
         .unwrap();
     assert_eq!(rows, 1);
+    // The store's clock passes the session's expiry: it is not answered any more (nothing sleeps).
+    clock.advance_secs(29 * 60);
+    assert!(store.load(&record.id).await.unwrap().is_some());
+    clock.advance_secs(2 * 60);
+    assert!(
+        store.load(&record.id).await.unwrap().is_none(),
+        "past its expiry"
+    );
     store.delete(&record.id).await.unwrap();
     assert!(store.load(&record.id).await.unwrap().is_none());
 }
@@ -431,7 +480,7 @@ async fn cache_versions_count_every_change(store: TestStore) {
     );
     assert_eq!(cache::version(db, cache::TENANT).await.unwrap(), 20);
     // An audited change bumps; a view, a sign-in or a refusal does not.
-    let audit = audit::Audit::new(db, "org_b", "auth0|b", None);
+    let audit = audit::Audit::new(db, &SystemClock, "org_b", "auth0|b", None);
     audit
         .record("support.view", None, audit::Result::Ok, "")
         .await;

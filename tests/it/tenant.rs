@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use orgdesk::emulator::clock::ManualClock;
+use orgdesk::clock::ManualClock;
 use orgdesk::emulator::{self, EmulatorConfig, Handle};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};

@@ -66,7 +66,7 @@ pub async fn userinfo(State(e): State<Arc<Emulator>>, headers: HeaderMap) -> Res
         );
         out.insert(
             "updated_at".into(),
-            json!(super::super::clock::iso(user.updated_at)),
+            json!(crate::clock::iso(user.updated_at)),
         );
     }
     if has("email") {

@@ -46,7 +46,7 @@ pub fn id_token_claims(e: &Emulator, t: &Tenant, r: &UserTokenRequest<'_>) -> Va
         );
         c.insert(
             "updated_at".into(),
-            json!(super::super::clock::iso(r.user.updated_at)),
+            json!(crate::clock::iso(r.user.updated_at)),
         );
     }
     if has_scope(r.scope, "email") {

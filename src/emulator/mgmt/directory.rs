@@ -11,7 +11,6 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::super::clock::iso;
 use super::super::errors::MgmtError;
 use super::super::ids;
 use super::super::model::{ResourceServer, Role, Scope};
@@ -20,6 +19,7 @@ use super::super::Emulator;
 use super::auth::Caller;
 use super::body::{self, invalid};
 use super::organizations;
+use crate::clock::iso;
 
 fn role_json(r: &Role) -> Value {
     json!({ "id": r.id, "name": r.name, "description": r.description.clone().unwrap_or_default() })

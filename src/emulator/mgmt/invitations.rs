@@ -11,7 +11,6 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::super::clock::iso;
 use super::super::errors::MgmtError;
 use super::super::ids;
 use super::super::model::Invitation;
@@ -20,6 +19,7 @@ use super::super::store::Tenant;
 use super::super::Emulator;
 use super::auth::Caller;
 use super::body::{self, invalid};
+use crate::clock::iso;
 use crate::model::m2m::OrganizationUsage;
 
 pub const DEFAULT_TTL_SECS: i64 = 604_800;

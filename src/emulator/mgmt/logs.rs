@@ -7,12 +7,12 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::super::clock::iso;
 use super::super::errors::MgmtError;
 use super::super::model::LogEvent;
 use super::super::paging::Params;
 use super::super::Emulator;
 use super::auth::Caller;
+use crate::clock::iso;
 
 const READ: &[&str] = &["read:logs", "read:logs_users"];
 

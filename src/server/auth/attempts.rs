@@ -12,6 +12,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::oidc::PendingLogin;
+use crate::clock::Clock;
 use crate::server::db::Db;
 
 /// How long a sign-in may take at the identity provider.
@@ -35,13 +36,10 @@ fn digest(value: &str) -> String {
         .collect()
 }
 
-fn now_ms() -> i64 {
-    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
-}
-
 /// Stores a sign-in under way; answers the `Set-Cookie` value that names it.
 pub async fn begin(
     db: &Db,
+    clock: &dyn Clock,
     client: IpAddr,
     pending: &PendingLogin,
     https: bool,
@@ -49,7 +47,7 @@ pub async fn begin(
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     let value = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    let now = now_ms();
+    let now = clock.now_ms();
     let ip = client.to_string();
     let data = serde_json::to_string(pending).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     let mut tx = db.begin().await?;
@@ -86,7 +84,12 @@ pub async fn begin(
 }
 
 /// The sign-in this browser started, used up: a callback is answered once.
-pub async fn take(db: &Db, headers: &HeaderMap, https: bool) -> Option<PendingLogin> {
+pub async fn take(
+    db: &Db,
+    clock: &dyn Clock,
+    headers: &HeaderMap,
+    https: bool,
+) -> Option<PendingLogin> {
     let name = cookie_name(https);
     let value = headers
         .get_all(header::COOKIE)
@@ -106,7 +109,7 @@ pub async fn take(db: &Db, headers: &HeaderMap, https: bool) -> Option<PendingLo
             .ok()
             .flatten();
     let (data, expires_at) = row?;
-    if expires_at < now_ms() / 1000 {
+    if expires_at < clock.now_secs() {
         return None;
     }
     serde_json::from_str(&data).ok()
@@ -123,10 +126,10 @@ pub fn clear(https: bool) -> HeaderValue {
 }
 
 /// Removes sign-ins that were never finished (run with the expired-session sweep).
-pub async fn delete_expired(db: &Db) -> Result<u64, sqlx::Error> {
+pub async fn delete_expired(db: &Db, clock: &dyn Clock) -> Result<u64, sqlx::Error> {
     Ok(
         sqlx::query("DELETE FROM login_attempts WHERE expires_at < $1")
-            .bind(now_ms() / 1000)
+            .bind(clock.now_secs())
             .execute(db)
             .await?
             .rows_affected(),

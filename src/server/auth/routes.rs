@@ -92,7 +92,15 @@ pub async fn login(
         .await;
     let config = &state.config;
     let client = limits::client_ip(peer.ip(), &headers, &config.limits.trusted_proxies);
-    let cookie = match attempts::begin(&state.db, client, &pending, config.is_https()).await {
+    let cookie = match attempts::begin(
+        &state.db,
+        config.clock.as_ref(),
+        client,
+        &pending,
+        config.is_https(),
+    )
+    .await
+    {
         Ok(cookie) => cookie,
         Err(err) => {
             tracing::error!(error = %err, "cannot store the pending login");
@@ -141,7 +149,14 @@ async fn finish(
     headers: &HeaderMap,
     cb: Callback,
 ) -> Response {
-    let Some(pending) = attempts::take(&state.db, headers, state.config.is_https()).await else {
+    let Some(pending) = attempts::take(
+        &state.db,
+        state.config.clock.as_ref(),
+        headers,
+        state.config.is_https(),
+    )
+    .await
+    else {
         return problem(
             StatusCode::BAD_REQUEST,
             "This sign-in link has expired or was already used. Please sign in again.",
@@ -241,6 +256,7 @@ async fn finish(
     }
     let audit = Audit::new(
         &state.db,
+        state.config.clock.as_ref(),
         &identity.org_id,
         &identity.user_id,
         Some(&identity.email),
@@ -280,7 +296,7 @@ async fn finish(
         org_id: identity.org_id,
         org_name: display_name.clone().or(identity.org_name.clone()),
         role,
-        signed_in_at: session::now_secs(),
+        signed_in_at: state.config.clock.now_secs(),
         csrf: crate::server::csrf::new_token(),
         organizations,
     };
@@ -314,8 +330,7 @@ pub async fn logout(
     session: Session,
     Form(form): Form<LogoutForm>,
 ) -> Response {
-    if let Some(user) = session::current_user(&session, state.config.session_absolute_timeout).await
-    {
+    if let Some(user) = session::current_user(&session, &state.config).await {
         if !crate::server::csrf::token_matches(&user.csrf, &form.csrf) {
             tracing::warn!("refused a sign-out without the session's token");
             return problem(
@@ -323,9 +338,15 @@ pub async fn logout(
                 "That sign-out request did not come from orgdesk's own page. Use the Sign out button.",
             );
         }
-        Audit::new(&state.db, &user.org_id, &user.user_id, Some(&user.email))
-            .record("session.sign_out", None, audit::Result::Ok, "")
-            .await;
+        Audit::new(
+            &state.db,
+            state.config.clock.as_ref(),
+            &user.org_id,
+            &user.user_id,
+            Some(&user.email),
+        )
+        .record("session.sign_out", None, audit::Result::Ok, "")
+        .await;
     }
     if let Err(err) = session::sign_out(&session).await {
         tracing::error!(error = %err, "cannot delete the session");

@@ -1,9 +1,9 @@
 //! Who is signed in, kept server-side in the session store. The cookie holds only the session id.
 
-use std::time::Duration;
-
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
+
+use crate::server::config::Config;
 
 const USER: &str = "user";
 /// Unix seconds of the last request that extended the idle timeout.
@@ -37,15 +37,11 @@ pub struct SessionUser {
     pub organizations: usize,
 }
 
-pub fn now_secs() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
-}
-
 /// The signed-in user, or None. A session past its absolute timeout is ended here.
-pub async fn current_user(session: &Session, absolute: Duration) -> Option<SessionUser> {
+pub async fn current_user(session: &Session, config: &Config) -> Option<SessionUser> {
     let user: SessionUser = session.get(USER).await.ok().flatten()?;
-    let now = now_secs();
-    if now - user.signed_in_at > absolute.as_secs() as i64 {
+    let now = config.clock.now_secs();
+    if now - user.signed_in_at > config.session_absolute_timeout.as_secs() as i64 {
         let _ = session.flush().await;
         return None;
     }

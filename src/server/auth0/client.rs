@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use oauth2::basic::BasicClient;
 use oauth2::{AuthType, ClientId, ClientSecret, TokenResponse, TokenUrl};
@@ -18,6 +18,7 @@ use tokio::sync::Mutex;
 use super::error::ApiError;
 use super::pacer::{Budget, Pacer, Queue};
 use super::waiting::Waiting;
+use crate::clock::{Clock, SystemClock};
 
 /// How long a request may expect to wait for the budget before it is refused, nothing done (inside a
 /// server call's 60 s, with room for its own calls). Twenty admins acting at once on the free plan wait
@@ -80,6 +81,7 @@ pub struct ManagementClient {
     /// Answers that were 429 (the budget should keep this at zero).
     pub throttled: AtomicU64,
     pacer: Arc<Pacer>,
+    clock: Arc<dyn Clock>,
 }
 
 fn idempotent(method: &Method) -> bool {
@@ -97,18 +99,15 @@ fn exhausted(headers: &reqwest::header::HeaderMap) -> bool {
         .is_some_and(|v| v.trim() == "0")
 }
 
-/// Seconds until `x-ratelimit-reset` (Unix seconds), if the header is there.
-fn reset_wait(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+/// Seconds until `x-ratelimit-reset` (Unix seconds) from `now_ms`, if the header is there.
+fn reset_wait(headers: &reqwest::header::HeaderMap, now_ms: i64) -> Option<Duration> {
     let reset: u64 = headers
         .get("x-ratelimit-reset")?
         .to_str()
         .ok()?
         .parse()
         .ok()?;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .ok()?
-        .as_secs_f64();
+    let now = now_ms as f64 / 1000.0;
     Some(Duration::from_secs_f64((reset as f64 - now).max(0.0)))
 }
 
@@ -142,7 +141,15 @@ impl ManagementClient {
             upstream: Waiting::default(),
             throttled: AtomicU64::new(0),
             pacer: Arc::new(Pacer::new(None, DEFAULT_MAX_QUEUE)),
+            clock: Arc::new(SystemClock),
         })
+    }
+
+    /// Reads the tenant's wall-clock answers (`x-ratelimit-reset`) against this clock: the process's
+    /// one clock, which tests move.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Paces calls to `budget` (the tenant's Management API rate limit); a change that would wait
@@ -259,7 +266,7 @@ impl ManagementClient {
                     let status = response.status();
                     if exhausted(response.headers()) || status == StatusCode::TOO_MANY_REQUESTS {
                         // Every queued call waits for the reset, not only this one.
-                        if let Some(wait) = reset_wait(response.headers()) {
+                        if let Some(wait) = reset_wait(response.headers(), self.clock.now_ms()) {
                             self.pacer.hold((Instant::now() + wait).into());
                         }
                     }
@@ -272,8 +279,8 @@ impl ManagementClient {
                     }
                     if status == StatusCode::TOO_MANY_REQUESTS {
                         self.throttled.fetch_add(1, Ordering::Relaxed);
-                        let wait =
-                            reset_wait(response.headers()).unwrap_or_else(|| self.backoff(attempt));
+                        let wait = reset_wait(response.headers(), self.clock.now_ms())
+                            .unwrap_or_else(|| self.backoff(attempt));
                         if attempt >= self.retry.max_retries || wait > self.retry.max_wait {
                             return Err(ApiError::RateLimited {
                                 retry_after: Some(wait),

@@ -53,20 +53,20 @@ const APP_SELECT: &str =
     a.grant_id, a.scopes, a.published, a.created_at, COALESCE(b.name, a.client_id) AS name
     FROM apps a LEFT JOIN bots b ON b.client_id = a.client_id";
 
-fn now() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
 fn new_app_id() -> String {
     format!("app_{}", uuid::Uuid::new_v4().simple())
 }
 
 /// A record in the other organization's log (the publisher's or an installer's).
 fn audit_other<'a>(ctx: &'a Ctx<'_>, permit: &Permit, org_id: &str) -> Audit<'a> {
-    Audit::new(ctx.db, org_id, permit.user_id(), Some(permit.actor_name()))
-        .with_request_id(ctx.request_id.clone())
+    Audit::new(
+        ctx.db,
+        ctx.clock.as_ref(),
+        org_id,
+        permit.user_id(),
+        Some(permit.actor_name()),
+    )
+    .with_request_id(ctx.request_id.clone())
 }
 
 /// An installer's step, in its own log and in the publisher's ("app.install" / "app.installed").
@@ -414,7 +414,7 @@ pub async fn publish(
     .bind(&grant.grant_id)
     .bind(scopes.join(" "))
     .bind(permit.user_id())
-    .bind(now())
+    .bind(ctx.clock.rfc3339())
     .execute(ctx.db)
     .await?;
     let app = by_client(ctx.db, client_id)
@@ -564,6 +564,7 @@ pub async fn install(
     )?;
     let op_id = journal::open(
         ctx.db,
+        ctx.clock.as_ref(),
         Plan {
             kind: "app.install",
             org_id: permit.org_id(),
@@ -584,7 +585,7 @@ pub async fn install(
         .bind(permit.org_id())
         .bind(org_name)
         .bind(permit.user_id())
-        .bind(now())
+        .bind(ctx.clock.rfc3339())
         .bind(&app.grant_id)
         .execute(&mut *tx)
         .await?;
@@ -595,7 +596,7 @@ pub async fn install(
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        journal::close(ctx.db, &op_id, "done").await?;
+        journal::close(ctx.db, ctx.clock.as_ref(), &op_id, "done").await?;
         Ok::<(), ServiceError>(())
     };
     let done = steps.await;
@@ -644,7 +645,7 @@ pub async fn decline(
     .bind(&app.app_id)
     .bind(permit.org_id())
     .bind(permit.user_id())
-    .bind(now())
+    .bind(ctx.clock.rfc3339())
     .execute(ctx.db)
     .await?
     .rows_affected()
@@ -676,6 +677,7 @@ pub async fn uninstall(ctx: &Ctx<'_>, permit: &Permit, app_id: &str) -> Result<(
         .unwrap_or_else(|| app.grant_id.clone());
     let op_id = journal::open(
         ctx.db,
+        ctx.clock.as_ref(),
         Plan {
             kind: "app.uninstall",
             org_id: permit.org_id(),
@@ -693,7 +695,7 @@ pub async fn uninstall(ctx: &Ctx<'_>, permit: &Permit, app_id: &str) -> Result<(
             .bind(permit.org_id())
             .execute(ctx.db)
             .await?;
-        journal::close(ctx.db, &op_id, "done").await?;
+        journal::close(ctx.db, ctx.clock.as_ref(), &op_id, "done").await?;
         Ok::<(), ServiceError>(())
     };
     let done = steps.await;

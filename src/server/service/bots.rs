@@ -281,7 +281,7 @@ pub async fn register(
         "bots",
         "Delete a bot you no longer use first.",
     )?;
-    let op_id = match journal::begin(ctx.db, idempotency_key, permit.org_id(), "bot.register").await? {
+    let op_id = match journal::begin(ctx.db, ctx.clock.as_ref(), idempotency_key, permit.org_id(), "bot.register").await? {
         Begun::New(id) => id,
         Begun::Seen { state, .. } if state == "done" => {
             return Err(ServiceError::Conflict(
@@ -316,7 +316,8 @@ pub async fn register(
         Err(err) => {
             let op = journal::get(ctx.db, &op_id).await.ok().flatten();
             if let Some(op) = op {
-                if let Err(undo) = journal::settle(ctx.db, ctx.mgmt, &op).await {
+                if let Err(undo) = journal::settle(ctx.db, ctx.clock.as_ref(), ctx.mgmt, &op).await
+                {
                     tracing::error!(operation = %op_id, error = %undo, "compensation failed; the recovery pass will retry");
                 }
             }
@@ -354,14 +355,28 @@ async fn register_steps(
     }
     let created = ctx.mgmt.create_client(&body).await?;
     let client_id = created.client.client_id.clone();
-    journal::step(ctx.db, op_id, "client_created", Some(&client_id), None).await?;
+    journal::step(
+        ctx.db,
+        ctx.clock.as_ref(),
+        op_id,
+        "client_created",
+        Some(&client_id),
+        None,
+    )
+    .await?;
     let grant = ctx.mgmt.create_grant(&client_id, audience, scopes).await?;
-    journal::step(ctx.db, op_id, "grant_created", None, Some(&grant.id)).await?;
+    journal::step(
+        ctx.db,
+        ctx.clock.as_ref(),
+        op_id,
+        "grant_created",
+        None,
+        Some(&grant.id),
+    )
+    .await?;
     ctx.mgmt.associate(permit.org_id(), &grant.id).await?;
 
-    let now = time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
+    let now = ctx.clock.rfc3339();
     let mut tx = ctx.db.begin().await?;
     sqlx::query("INSERT INTO bots (client_id, org_id, name, description, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(&client_id)
@@ -443,6 +458,7 @@ pub async fn delete(ctx: &Ctx<'_>, permit: &Permit, client_id: &str) -> Result<(
     owned(ctx, permit, client_id).await?;
     let op_id = journal::open(
         ctx.db,
+        ctx.clock.as_ref(),
         Plan {
             kind: "bot.delete",
             org_id: permit.org_id(),
@@ -473,7 +489,7 @@ pub async fn delete(ctx: &Ctx<'_>, permit: &Permit, client_id: &str) -> Result<(
         .bind(client_id)
         .execute(ctx.db)
         .await?;
-    journal::close(ctx.db, &op_id, "done").await?;
+    journal::close(ctx.db, ctx.clock.as_ref(), &op_id, "done").await?;
     audit_for(ctx, permit)
         .record("bot.delete", Some(client_id), audit::Result::Ok, "")
         .await;
@@ -501,6 +517,7 @@ pub async fn grant_access(
     }
     let op_id = journal::open(
         ctx.db,
+        ctx.clock.as_ref(),
         Plan {
             kind: "bot.grant",
             org_id: permit.org_id(),
@@ -512,7 +529,15 @@ pub async fn grant_access(
     .await?;
     let steps = async {
         let grant = ctx.mgmt.create_grant(client_id, audience, &scopes).await?;
-        journal::step(ctx.db, &op_id, "grant_created", None, Some(&grant.id)).await?;
+        journal::step(
+            ctx.db,
+            ctx.clock.as_ref(),
+            &op_id,
+            "grant_created",
+            None,
+            Some(&grant.id),
+        )
+        .await?;
         ctx.mgmt.associate(permit.org_id(), &grant.id).await?;
         sqlx::query(
             "INSERT INTO bot_grants (grant_id, client_id, audience, scopes) VALUES ($1, $2, $3, $4)",
@@ -523,7 +548,7 @@ pub async fn grant_access(
         .bind(scopes.join(" "))
         .execute(ctx.db)
         .await?;
-        journal::close(ctx.db, &op_id, "done").await?;
+        journal::close(ctx.db, ctx.clock.as_ref(), &op_id, "done").await?;
         Ok::<(), ServiceError>(())
     };
     if let Err(err) = steps.await {
@@ -613,6 +638,7 @@ pub async fn revoke(
     let grant = grant_row(ctx, client_id, audience).await?;
     let op_id = journal::open(
         ctx.db,
+        ctx.clock.as_ref(),
         Plan {
             kind: "bot.revoke",
             org_id: permit.org_id(),
@@ -631,7 +657,7 @@ pub async fn revoke(
             .bind(&grant.grant_id)
             .execute(ctx.db)
             .await?;
-        journal::close(ctx.db, &op_id, "done").await?;
+        journal::close(ctx.db, ctx.clock.as_ref(), &op_id, "done").await?;
         Ok::<(), ServiceError>(())
     };
     if let Err(err) = steps.await {

@@ -8,10 +8,10 @@ use std::sync::Arc;
 use crate::server::db::{self, Db};
 
 use super::ServiceError;
+use crate::clock::Clock;
 use crate::server::auth0::members::Member;
 use crate::server::auth0::resources::Role;
 use crate::server::auth0::ManagementClient;
-use crate::server::lock::now_ms;
 
 /// A complete pass older than this is refreshed on the next search.
 pub const FRESH_FOR_MS: i64 = 10 * 60 * 1000;
@@ -121,8 +121,12 @@ async fn upsert_in(
 }
 
 /// Records members as just read from Auth0 (a page view, a change orgdesk made).
-pub async fn upsert(db: &Db, org_id: &str, members: &[Member]) -> Result<(), sqlx::Error> {
-    let now = now_ms();
+pub async fn upsert(
+    db: &Db,
+    org_id: &str,
+    members: &[Member],
+    now: i64,
+) -> Result<(), sqlx::Error> {
     if members.is_empty() {
         return Ok(());
     }
@@ -253,7 +257,8 @@ pub async fn holders(
     .await
 }
 
-pub async fn status(db: &Db, org_id: &str) -> Result<Status, sqlx::Error> {
+/// The mirror's state at `now` (ms): a pass that started longer ago than a pass may take is over.
+pub async fn status(db: &Db, org_id: &str, now: i64) -> Result<Status, sqlx::Error> {
     let indexed: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM member_directory WHERE org_id = $1")
             .bind(org_id)
@@ -265,7 +270,6 @@ pub async fn status(db: &Db, org_id: &str) -> Result<Status, sqlx::Error> {
     .bind(org_id)
     .fetch_optional(db)
     .await?;
-    let now = now_ms();
     Ok(match row {
         None => Status {
             indexed,
@@ -300,14 +304,15 @@ async fn claim(db: &Db, org_id: &str, now: i64) -> Result<bool, sqlx::Error> {
 pub async fn sync(
     db: &Db,
     mgmt: &ManagementClient,
+    clock: &dyn Clock,
     org_id: &str,
 ) -> Result<Option<i64>, ServiceError> {
-    let started = now_ms();
+    let started = clock.now_ms();
     if !claim(db, org_id, started).await? {
         return Ok(None);
     }
     let outcome = read_all(db, mgmt, org_id, started).await;
-    let finished = now_ms();
+    let finished = clock.now_ms();
     match &outcome {
         Ok(_) => {
             sqlx::query(
@@ -371,16 +376,16 @@ async fn read_all(
 pub async fn refresh_if_stale(
     db: &Db,
     mgmt: &Arc<ManagementClient>,
+    clock: &Arc<dyn Clock>,
     org_id: &str,
 ) -> Result<Status, sqlx::Error> {
-    let mut status = status(db, org_id).await?;
-    let stale = status
-        .completed_at
-        .is_none_or(|t| now_ms() - t > FRESH_FOR_MS);
+    let now = clock.now_ms();
+    let mut status = status(db, org_id, now).await?;
+    let stale = status.completed_at.is_none_or(|t| now - t > FRESH_FOR_MS);
     if stale && !status.running {
-        let (db, mgmt, org) = (db.clone(), mgmt.clone(), org_id.to_string());
+        let (db, mgmt, clock, org) = (db.clone(), mgmt.clone(), clock.clone(), org_id.to_string());
         tokio::spawn(async move {
-            if let Err(err) = sync(&db, &mgmt, &org).await {
+            if let Err(err) = sync(&db, &mgmt, clock.as_ref(), &org).await {
                 tracing::warn!(error = %err, org_id = %org, "member directory pass failed");
             }
         });

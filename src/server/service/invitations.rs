@@ -68,12 +68,13 @@ fn check_roles(
     Ok(roles)
 }
 
-pub fn is_expired(inv: &Invitation) -> bool {
+/// Whether the invitation had expired by `now`.
+pub fn is_expired(inv: &Invitation, now: time::OffsetDateTime) -> bool {
     time::OffsetDateTime::parse(
         &inv.expires_at,
         &time::format_description::well_known::Rfc3339,
     )
-    .is_ok_and(|t| t <= time::OffsetDateTime::now_utc())
+    .is_ok_and(|t| t <= now)
 }
 
 /// Newest first.
@@ -138,9 +139,10 @@ pub async fn create(
     };
     let days = clamp_days(days);
     let pending = list(ctx, permit).await?;
+    let now = ctx.clock.now();
     if pending
         .iter()
-        .any(|i| i.invitee.email.eq_ignore_ascii_case(&email) && !is_expired(i))
+        .any(|i| i.invitee.email.eq_ignore_ascii_case(&email) && !is_expired(i, now))
     {
         return Err(ServiceError::Conflict(format!(
             "{email} already has a pending invitation. Resend it instead."
@@ -155,7 +157,7 @@ pub async fn create(
             )));
         }
     }
-    let open = pending.iter().filter(|i| !is_expired(i)).count() as i64;
+    let open = pending.iter().filter(|i| !is_expired(i, now)).count() as i64;
     super::within_cap(
         open,
         ctx.limits.max_pending_invitations,
@@ -223,6 +225,7 @@ pub async fn resend(ctx: &Ctx<'_>, permit: &Permit, id: &str) -> Result<Invitati
     };
     let op_id = journal::open(
         ctx.db,
+        ctx.clock.as_ref(),
         Plan {
             kind: "invitation.resend",
             org_id: permit.org_id(),
@@ -249,13 +252,13 @@ pub async fn resend(ctx: &Ctx<'_>, permit: &Permit, id: &str) -> Result<Invitati
             return Err(err);
         }
     };
-    journal::created(ctx.db, &op_id, &new.id).await?;
+    journal::created(ctx.db, ctx.clock.as_ref(), &op_id, &new.id).await?;
     if let Err(err) = ctx.mgmt.delete_invitation(permit.org_id(), &old.id).await {
         // The new invitation is out; the old one is withdrawn by the recovery pass.
         tracing::warn!(error = %err, "the replaced invitation could not be deleted yet");
         return Ok(new);
     }
-    journal::close(ctx.db, &op_id, "done").await?;
+    journal::close(ctx.db, ctx.clock.as_ref(), &op_id, "done").await?;
     Ok(new)
 }
 

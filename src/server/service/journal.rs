@@ -1,6 +1,7 @@
 //! The operations journal: a multi-step upstream change is written down before its first step, each
 //! step is recorded as it lands, and a failure (or a restart) undoes what was done.
 
+use crate::clock::Clock;
 use crate::server::db::Db;
 
 use super::super::auth0::{ApiError, ManagementClient};
@@ -32,12 +33,6 @@ pub struct Plan<'a> {
     pub target: Option<&'a str>,
 }
 
-fn now() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
 pub enum Begun {
     New(String),
     /// The same idempotency key was seen before: a double submit.
@@ -47,7 +42,13 @@ pub enum Begun {
     },
 }
 
-pub async fn begin(db: &Db, key: &str, org_id: &str, kind: &str) -> Result<Begun, sqlx::Error> {
+pub async fn begin(
+    db: &Db,
+    clock: &dyn Clock,
+    key: &str,
+    org_id: &str,
+    kind: &str,
+) -> Result<Begun, sqlx::Error> {
     let id = uuid::Uuid::new_v4().to_string();
     let inserted = sqlx::query(
         "INSERT INTO operations (id, idempotency_key, org_id, kind, state, created_at, updated_at)
@@ -57,8 +58,8 @@ pub async fn begin(db: &Db, key: &str, org_id: &str, kind: &str) -> Result<Begun
     .bind(key)
     .bind(org_id)
     .bind(kind)
-    .bind(now())
-    .bind(now())
+    .bind(clock.rfc3339())
+    .bind(clock.rfc3339())
     .execute(db)
     .await?;
     if inserted.rows_affected() == 1 {
@@ -72,7 +73,7 @@ pub async fn begin(db: &Db, key: &str, org_id: &str, kind: &str) -> Result<Begun
     .execute(db)
     .await?;
     if freed.rows_affected() == 1 {
-        return Box::pin(begin(db, key, org_id, kind)).await;
+        return Box::pin(begin(db, clock, key, org_id, kind)).await;
     }
     let (state, client_id): (String, Option<String>) =
         sqlx::query_as("SELECT state, client_id FROM operations WHERE idempotency_key = $1")
@@ -83,7 +84,7 @@ pub async fn begin(db: &Db, key: &str, org_id: &str, kind: &str) -> Result<Begun
 }
 
 /// Writes an operation down before its first upstream step (one that needs no idempotency key).
-pub async fn open(db: &Db, plan: Plan<'_>) -> Result<String, sqlx::Error> {
+pub async fn open(db: &Db, clock: &dyn Clock, plan: Plan<'_>) -> Result<String, sqlx::Error> {
     let id = uuid::Uuid::new_v4().to_string();
     sqlx::query(
         "INSERT INTO operations (id, idempotency_key, org_id, kind, state, client_id, grant_id, target, created_at, updated_at)
@@ -96,20 +97,25 @@ pub async fn open(db: &Db, plan: Plan<'_>) -> Result<String, sqlx::Error> {
     .bind(plan.client_id)
     .bind(plan.grant_id)
     .bind(plan.target)
-    .bind(now())
-    .bind(now())
+    .bind(clock.rfc3339())
+    .bind(clock.rfc3339())
     .execute(db)
     .await?;
     Ok(id)
 }
 
 /// Records something the operation created that is neither a client nor a grant.
-pub async fn created(db: &Db, id: &str, reference: &str) -> Result<(), sqlx::Error> {
+pub async fn created(
+    db: &Db,
+    clock: &dyn Clock,
+    id: &str,
+    reference: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE operations SET state = 'created', created_ref = $1, updated_at = $2 WHERE id = $3",
     )
     .bind(reference)
-    .bind(now())
+    .bind(clock.rfc3339())
     .bind(id)
     .execute(db)
     .await?;
@@ -117,10 +123,10 @@ pub async fn created(db: &Db, id: &str, reference: &str) -> Result<(), sqlx::Err
 }
 
 /// The operation is at rest: `done` (it happened) or `compensated` (it was undone).
-pub async fn close(db: &Db, id: &str, state: &str) -> Result<(), sqlx::Error> {
+pub async fn close(db: &Db, clock: &dyn Clock, id: &str, state: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE operations SET state = $1, updated_at = $2 WHERE id = $3")
         .bind(state)
-        .bind(now())
+        .bind(clock.rfc3339())
         .bind(id)
         .execute(db)
         .await?;
@@ -136,6 +142,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Operation>, sqlx::Error> {
 
 pub async fn step(
     db: &Db,
+    clock: &dyn Clock,
     id: &str,
     state: &str,
     client_id: Option<&str>,
@@ -148,7 +155,7 @@ pub async fn step(
     .bind(state)
     .bind(client_id)
     .bind(grant_id)
-    .bind(now())
+    .bind(clock.rfc3339())
     .bind(id)
     .execute(db)
     .await?;
@@ -231,7 +238,12 @@ async fn undo_grant(db: &Db, mgmt: &ManagementClient, op: &Operation) -> Result<
 }
 
 /// Finishes a bot's deletion: upstream, then orgdesk's record, telling every installer of its app.
-async fn finish_delete(db: &Db, mgmt: &ManagementClient, op: &Operation) -> Result<(), ApiError> {
+async fn finish_delete(
+    db: &Db,
+    clock: &dyn Clock,
+    mgmt: &ManagementClient,
+    op: &Operation,
+) -> Result<(), ApiError> {
     let Some(client) = &op.client_id else {
         return Ok(());
     };
@@ -241,7 +253,7 @@ async fn finish_delete(db: &Db, mgmt: &ManagementClient, op: &Operation) -> Resu
             .await
             .map_err(store)?
         {
-            recovery_audit(db, &install.org_id)
+            recovery_audit(db, clock, &install.org_id)
                 .record(
                     "app.removed",
                     Some(&app.app_id),
@@ -293,6 +305,7 @@ async fn finish_resend(mgmt: &ManagementClient, op: &Operation) -> Result<(), Ap
 /// for it). Every step is idempotent, so settling twice is harmless.
 pub async fn settle(
     db: &Db,
+    clock: &dyn Clock,
     mgmt: &ManagementClient,
     op: &Operation,
 ) -> Result<&'static str, ApiError> {
@@ -317,7 +330,7 @@ pub async fn settle(
             "done"
         }
         "bot.delete" => {
-            finish_delete(db, mgmt, op).await?;
+            finish_delete(db, clock, mgmt, op).await?;
             "done"
         }
         "app.install" => {
@@ -357,22 +370,26 @@ pub async fn settle(
             return Err(ApiError::Decode(format!("unknown operation kind {other}")));
         }
     };
-    close(db, &op.id, state).await.map_err(store)?;
+    close(db, clock, &op.id, state).await.map_err(store)?;
     Ok(state)
 }
 
 /// The recovery pass's own voice in an organization's audit log.
-fn recovery_audit<'a>(db: &'a Db, org_id: &str) -> super::super::audit::Audit<'a> {
-    super::super::audit::Audit::new(db, org_id, "orgdesk", Some("orgdesk (recovery)"))
+fn recovery_audit<'a>(
+    db: &'a Db,
+    clock: &'a dyn Clock,
+    org_id: &str,
+) -> super::super::audit::Audit<'a> {
+    super::super::audit::Audit::new(db, clock, org_id, "orgdesk", Some("orgdesk (recovery)"))
 }
 
 /// Claims an open operation for one settler: a compare-and-set on its last update, so one pass on one
 /// replica settles it while others skip it.
-pub async fn claim(db: &Db, op: &Operation) -> Result<bool, sqlx::Error> {
+pub async fn claim(db: &Db, clock: &dyn Clock, op: &Operation) -> Result<bool, sqlx::Error> {
     let claimed = sqlx::query(
         "UPDATE operations SET updated_at = $1 WHERE id = $2 AND updated_at = $3 AND state NOT IN ('done', 'compensated')",
     )
-    .bind(now())
+    .bind(clock.rfc3339())
     .bind(&op.id)
     .bind(&op.updated_at)
     .execute(db)
@@ -385,10 +402,11 @@ pub async fn claim(db: &Db, op: &Operation) -> Result<bool, sqlx::Error> {
 /// settled. Each settled operation is recorded in its organization's audit log.
 pub async fn recover(
     db: &Db,
+    clock: &dyn Clock,
     mgmt: &ManagementClient,
     grace: std::time::Duration,
 ) -> Result<usize, sqlx::Error> {
-    let cutoff = (time::OffsetDateTime::now_utc() - grace)
+    let cutoff = (clock.now() - grace)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
     let open: Vec<Operation> = sqlx::query_as(&format!(
@@ -399,12 +417,12 @@ pub async fn recover(
     .await?;
     let mut settled = 0;
     for op in &open {
-        if !claim(db, op).await? {
+        if !claim(db, clock, op).await? {
             continue;
         }
-        let audit = recovery_audit(db, &op.org_id);
+        let audit = recovery_audit(db, clock, &op.org_id);
         let target = op.client_id.as_deref().or(op.target.as_deref());
-        match settle(db, mgmt, op).await {
+        match settle(db, clock, mgmt, op).await {
             Ok(state) => {
                 settled += 1;
                 let what = if state == "done" {

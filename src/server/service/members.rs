@@ -84,7 +84,9 @@ pub async fn read_page(
                     }
                     other => other?,
                 };
-                if let Err(err) = directory::upsert(ctx.db, org_id, &members).await {
+                if let Err(err) =
+                    directory::upsert(ctx.db, org_id, &members, ctx.clock.now_ms()).await
+                {
                     tracing::warn!(error = %err, "cannot update the member directory");
                 }
                 Ok::<_, ServiceError>((members, next))
@@ -99,7 +101,7 @@ pub async fn search(ctx: &Ctx<'_>, permit: &Permit, query: &str) -> Result<Found
     if query.chars().count() > 100 {
         return Err(invalid("q", "Search for at most 100 characters."));
     }
-    let status = directory::refresh_if_stale(ctx.db, ctx.mgmt, permit.org_id()).await?;
+    let status = directory::refresh_if_stale(ctx.db, ctx.mgmt, ctx.clock, permit.org_id()).await?;
     let hits = directory::search(ctx.db, permit.org_id(), query, 50).await?;
     Ok(Found { hits, status })
 }
@@ -167,6 +169,7 @@ where
     let org_id = permit.org_id();
     let lease = lock::acquire(
         ctx.db,
+        ctx.clock.as_ref(),
         &format!("admins:{org_id}"),
         Duration::from_secs(30),
         Duration::from_secs(10),

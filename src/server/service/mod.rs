@@ -26,6 +26,8 @@ pub struct Ctx<'a> {
     pub cache: &'a super::cache::ReadCache,
     /// Per-organization caps (bots, installs, pending invitations).
     pub limits: &'a super::limits::Limits,
+    /// The process's clock (expiry, leases, timestamps): tests move a manual one.
+    pub clock: &'a std::sync::Arc<dyn crate::clock::Clock>,
     pub request_id: Option<String>,
 }
 
@@ -109,6 +111,7 @@ pub fn upstream_text(err: &ApiError) -> &'static str {
 pub fn audit_for<'a>(ctx: &'a Ctx<'_>, permit: &super::policy::Permit) -> super::audit::Audit<'a> {
     super::audit::Audit::new(
         ctx.db,
+        ctx.clock.as_ref(),
         permit.org_id(),
         permit.user_id(),
         Some(permit.actor_name()),
@@ -149,7 +152,7 @@ impl From<crate::server::lock::LockError> for ServiceError {
 /// Settles an operation that failed part-way, now; if that fails too, the recovery pass retries.
 pub async fn settle_now(ctx: &Ctx<'_>, op_id: &str) {
     if let Ok(Some(op)) = journal::get(ctx.db, op_id).await {
-        if let Err(err) = journal::settle(ctx.db, ctx.mgmt, &op).await {
+        if let Err(err) = journal::settle(ctx.db, ctx.clock.as_ref(), ctx.mgmt, &op).await {
             tracing::error!(operation = op_id, error = %err, "could not settle now; the recovery pass will retry");
         }
     }

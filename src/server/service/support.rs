@@ -15,8 +15,14 @@ use crate::server::policy::SupportPermit;
 /// Records what support staff looked at: `org_id` None for tenant-wide reports.
 pub async fn record_view(ctx: &Ctx<'_>, permit: &SupportPermit, org_id: Option<&str>, what: &str) {
     let org = org_id.unwrap_or_default();
-    let mut a = Audit::new(ctx.db, org, &permit.user_id, Some(&permit.actor_name))
-        .with_request_id(ctx.request_id.clone());
+    let mut a = Audit::new(
+        ctx.db,
+        ctx.clock.as_ref(),
+        org,
+        &permit.user_id,
+        Some(&permit.actor_name),
+    )
+    .with_request_id(ctx.request_id.clone());
     if org_id.is_none() {
         a = a.tenant_wide();
     }
@@ -203,7 +209,7 @@ pub struct IdleBot {
 /// orgdesk's bots with no client-credentials token in the last `days` days, as far as the tenant's
 /// logs go back (Auth0 keeps logs for a plan-dependent number of days).
 pub async fn idle_bots(ctx: &Ctx<'_>, days: u32) -> Result<Vec<IdleBot>, ServiceError> {
-    let cutoff = time::OffsetDateTime::now_utc() - time::Duration::days(days as i64);
+    let cutoff = ctx.clock.now() - time::Duration::days(days as i64);
     let fmt = &time::format_description::well_known::Rfc3339;
     let recent = |date: &str| time::OffsetDateTime::parse(date, fmt).is_ok_and(|t| t >= cutoff);
     let bots = bots::stored(ctx.db, None).await?;

@@ -1,4 +1,6 @@
-//! Time, passed in: tests move a manual clock instead of sleeping.
+//! Time, passed in: one clock for the whole process (orgdesk and its embedded tenant), so rules that
+//! depend on time (session and invitation expiry, leases, idle bots, the recovery pass) are tested by
+//! moving a manual clock instead of sleeping.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -17,6 +19,20 @@ pub trait Clock: Send + Sync + 'static {
         OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.now_ms()) * 1_000_000)
             .unwrap_or(OffsetDateTime::UNIX_EPOCH)
     }
+
+    /// Now as orgdesk's store writes it (RFC 3339, as `time` formats it).
+    fn rfc3339(&self) -> String {
+        self.now()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default()
+    }
+}
+
+/// Configuration is printed at start; a clock says only that it is one.
+impl std::fmt::Debug for dyn Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Clock")
+    }
 }
 
 pub struct SystemClock;
@@ -24,6 +40,12 @@ pub struct SystemClock;
 impl Clock for SystemClock {
     fn now_ms(&self) -> i64 {
         (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+    }
+
+    /// Full precision: the journal's claim compares timestamps, and two written within one
+    /// millisecond must still differ.
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
     }
 }
 
@@ -34,6 +56,12 @@ pub struct ManualClock(Arc<AtomicI64>);
 impl ManualClock {
     pub fn at_secs(secs: i64) -> Self {
         Self(Arc::new(AtomicI64::new(secs * 1000)))
+    }
+
+    /// Stopped at the system's time now: what the process stores stays plausible next to what
+    /// libraries stamp with the system clock (a session cookie's expiry).
+    pub fn stopped_now() -> Self {
+        Self(Arc::new(AtomicI64::new(SystemClock.now_ms())))
     }
 
     pub fn advance_secs(&self, secs: i64) {
