@@ -4,6 +4,9 @@
 
 use std::time::Duration;
 
+#[path = "../../tests/it/tenant_login.rs"]
+mod tenant_login;
+
 pub const PASSWORD: &str = "Travel0-demo!";
 
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -102,31 +105,7 @@ async fn sign_in_with_jar(
         .to_str()
         .expect("location")
         .to_string();
-    let page = browser
-        .get(&authorize)
-        .send()
-        .await
-        .expect("authorize")
-        .text()
-        .await
-        .expect("page");
-    let marker = "name=\"tx\" value=\"";
-    let start = page.find(marker).expect("login form") + marker.len();
-    let tx = page[start..]
-        .split('"')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let back = browser
-        .post(format!("{tenant}/u/login"))
-        .form(&[
-            ("tx", tx.as_str()),
-            ("email", email),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .expect("credentials");
+    let back = tenant_login::submit_login(&browser, tenant, &authorize, email, PASSWORD).await;
     let callback = back.headers()["location"]
         .to_str()
         .expect("callback")

@@ -9,17 +9,12 @@ use openidconnect::{
 use reqwest::StatusCode;
 use url::Url;
 
+use crate::helpers::tenant_login::hidden;
 use crate::tenant::{
     claims, http, start, Tenant, ACME, API, GLOBEX, LOGIN_CLIENT, LOGIN_SECRET, PASSWORD,
 };
 
 const CALLBACK: &str = "http://127.0.0.1:3000/auth/callback";
-
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html.find(&marker).expect("hidden field") + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
-}
 
 fn query(location: &str, key: &str) -> Option<String> {
     Url::parse(location)
@@ -35,19 +30,14 @@ async fn sign_in(
     authorize_url: &str,
     email: &str,
 ) -> reqwest::Response {
-    let page = browser.get(authorize_url).send().await.unwrap();
-    assert_eq!(page.status(), 200);
-    let tx = hidden(&page.text().await.unwrap(), "tx");
-    browser
-        .post(tenant.url("/u/login"))
-        .form(&[
-            ("tx", tx.as_str()),
-            ("email", email),
-            ("password", PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap()
+    crate::helpers::tenant_login::submit_login(
+        browser,
+        &tenant.url(""),
+        authorize_url,
+        email,
+        PASSWORD,
+    )
+    .await
 }
 
 async fn client(
