@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use super::bots::{self, GrantRow};
 use super::journal::{self, Plan};
-use super::{audit_for, invalid, outcome, Ctx, ServiceError};
-use crate::server::audit::{self, Audit};
+use super::{audit_for, audit_in, invalid, outcome, Ctx, ServiceError};
+use crate::server::audit;
 use crate::server::policy::Permit;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -57,18 +57,6 @@ fn new_app_id() -> String {
     format!("app_{}", uuid::Uuid::new_v4().simple())
 }
 
-/// A record in the other organization's log (the publisher's or an installer's).
-fn audit_other<'a>(ctx: &'a Ctx<'_>, permit: &Permit, org_id: &str) -> Audit<'a> {
-    Audit::new(
-        ctx.db,
-        ctx.clock.as_ref(),
-        org_id,
-        permit.user_id(),
-        Some(permit.actor_name()),
-    )
-    .with_request_id(ctx.request_id.clone())
-}
-
 /// An installer's step, in its own log and in the publisher's ("app.install" / "app.installed").
 async fn record_both(
     ctx: &Ctx<'_>,
@@ -81,7 +69,7 @@ async fn record_both(
     audit_for(ctx, permit)
         .record(here, Some(&app.app_id), result, &app.client_id)
         .await;
-    audit_other(ctx, permit, &app.publisher_org)
+    audit_in(ctx, permit, &app.publisher_org)
         .record(there, Some(&app.app_id), result, &format!("by {org_name}"))
         .await;
 }
@@ -437,7 +425,7 @@ pub async fn publish(
             .collect();
         if !dropped.is_empty() {
             for install in &installed {
-                audit_other(ctx, permit, &install.org_id)
+                audit_in(ctx, permit, &install.org_id)
                     .record(
                         "app.narrowed",
                         Some(&app.app_id),
@@ -736,7 +724,7 @@ pub async fn bot_deleted(
         return Ok(());
     };
     for install in installs(ctx.db, &app.app_id).await? {
-        audit_other(ctx, permit, &install.org_id)
+        audit_in(ctx, permit, &install.org_id)
             .record(
                 "app.removed",
                 Some(&app.app_id),

@@ -50,6 +50,7 @@ pub async fn begin(
     kind: &str,
 ) -> Result<Begun, sqlx::Error> {
     let id = uuid::Uuid::new_v4().to_string();
+    let now = clock.rfc3339();
     let inserted = sqlx::query(
         "INSERT INTO operations (id, idempotency_key, org_id, kind, state, created_at, updated_at)
          VALUES ($1, $2, $3, $4, 'started', $5, $6) ON CONFLICT (idempotency_key) DO NOTHING",
@@ -58,8 +59,8 @@ pub async fn begin(
     .bind(key)
     .bind(org_id)
     .bind(kind)
-    .bind(clock.rfc3339())
-    .bind(clock.rfc3339())
+    .bind(&now)
+    .bind(&now)
     .execute(db)
     .await?;
     if inserted.rows_affected() == 1 {
@@ -86,6 +87,7 @@ pub async fn begin(
 /// Writes an operation down before its first upstream step (one that needs no idempotency key).
 pub async fn open(db: &Db, clock: &dyn Clock, plan: Plan<'_>) -> Result<String, sqlx::Error> {
     let id = uuid::Uuid::new_v4().to_string();
+    let now = clock.rfc3339();
     sqlx::query(
         "INSERT INTO operations (id, idempotency_key, org_id, kind, state, client_id, grant_id, target, created_at, updated_at)
          VALUES ($1, $2, $3, $4, 'started', $5, $6, $7, $8, $9)",
@@ -97,8 +99,8 @@ pub async fn open(db: &Db, clock: &dyn Clock, plan: Plan<'_>) -> Result<String, 
     .bind(plan.client_id)
     .bind(plan.grant_id)
     .bind(plan.target)
-    .bind(clock.rfc3339())
-    .bind(clock.rfc3339())
+    .bind(&now)
+    .bind(&now)
     .execute(db)
     .await?;
     Ok(id)
