@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use orgdesk::emulator::{self, model::Membership, model::User, EmulatorConfig};
 use orgdesk::server::auth0::{ClientConfig, ManagementClient};
 use orgdesk::server::identity::demo;
-use orgdesk::server::service::directory;
+use orgdesk::server::service::member_search;
+use orgdesk::server::store::member_mirror;
 
 const ORG: &str = "org_globexTours00001";
 
@@ -63,7 +64,7 @@ async fn main() {
     })
     .expect("management client");
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = orgdesk::server::db::connect(&format!(
+    let db = orgdesk::server::store::connect(&format!(
         "sqlite://{}",
         dir.path().join("bench.db").display()
     ))
@@ -71,7 +72,7 @@ async fn main() {
     .expect("database");
 
     let started = Instant::now();
-    let count = directory::sync(&db, &mgmt, &orgdesk::clock::SystemClock, ORG)
+    let count = member_search::sync(&db, &mgmt, &orgdesk::clock::SystemClock, ORG)
         .await
         .expect("sync")
         .expect("a pass ran");
@@ -97,7 +98,7 @@ async fn main() {
         let mut hits = 0;
         for _ in 0..200 {
             let t = Instant::now();
-            hits = directory::search(&db, ORG, query, 50)
+            hits = member_mirror::search(&db, ORG, query, 50)
                 .await
                 .expect("search")
                 .len();

@@ -16,7 +16,7 @@ pub(crate) mod glue {
     use crate::server::auth0::members::{Invitation, Member};
     use crate::server::auth0::resources::Role;
     use crate::server::service::audit_log::Event;
-    use crate::server::service::directory::Hit;
+    use crate::server::store::member_mirror::Hit;
 
     pub fn role(r: Role) -> RoleRef {
         RoleRef {

@@ -9,11 +9,11 @@ use crate::model::AppError;
 #[server(endpoint = "service_status", input = Json, output = crate::model::wire::TextJson)]
 pub async fn service_status() -> Result<StatusReport, AppError> {
     use crate::model::ErrorKind;
-    use crate::server::{db, state::AppState};
+    use crate::server::{state::AppState, store};
 
     let state = use_context::<AppState>()
         .ok_or_else(|| AppError::new(ErrorKind::Internal, "Server state is not available."))?;
-    let schema = db::schema_version(&state.db).await;
+    let schema = store::schema_version(&state.db).await;
     if let Err(err) = &schema {
         tracing::warn!(error = %err, "status check: database error");
     }

@@ -208,13 +208,11 @@ pub async fn report_drift() -> Result<Vec<DriftLine>, AppError> {
 
 #[server(endpoint = "support/reports/apps", input = Json, output = crate::model::wire::TextJson)]
 pub async fn report_apps() -> Result<Vec<crate::model::apps::PublishedApp>, AppError> {
-    use crate::server::service::{apps, support};
+    use crate::server::service::support;
     let call = crate::server::web::signed_in().await?;
     let permit = call.support().await?;
     let ctx = call.ctx();
-    let list = apps::list_apps(ctx.db, None)
-        .await
-        .map_err(|e| call.fail(e))?;
+    let list = support::apps(&ctx).await.map_err(|e| call.fail(e))?;
     support::record_view(&ctx, &permit, None, "report: published apps and installs").await;
     let url = &call.state.config.public_url;
     Ok(list

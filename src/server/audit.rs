@@ -2,7 +2,7 @@
 //! target, result, request id, time. Never a secret: callers pass ids and short texts only.
 
 use crate::clock::Clock;
-use crate::server::db::Db;
+use crate::server::store::Db;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Result {
@@ -43,6 +43,7 @@ fn bounded(text: &str, max: usize) -> String {
     cut
 }
 
+#[derive(Clone)]
 pub struct Audit<'a> {
     db: &'a Db,
     clock: &'a dyn Clock,
@@ -70,6 +71,14 @@ impl<'a> Audit<'a> {
         }
     }
 
+    /// The same voice, writing in another organization's log (an app's publisher's or installer's).
+    pub fn in_org(&self, org_id: &str) -> Self {
+        Self {
+            org_id: Some(org_id.to_string()),
+            ..self.clone()
+        }
+    }
+
     /// A tenant-wide record (support console reports), in no organization's log.
     pub fn tenant_wide(mut self) -> Self {
         self.org_id = None;
@@ -89,21 +98,18 @@ impl<'a> Audit<'a> {
         let detail = bounded(detail, MAX_DETAIL);
         let actor_name = self.actor_name.as_deref().map(|n| bounded(n, MAX_TARGET));
         let now = self.clock.rfc3339();
-        let written = sqlx::query(
-            "INSERT INTO audit_events (occurred_at, org_id, actor_id, actor_name, action, target, result, request_id, detail)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(now)
-        .bind(&self.org_id)
-        .bind(&self.actor_id)
-        .bind(actor_name)
-        .bind(action)
-        .bind(target)
-        .bind(result.as_str())
-        .bind(&self.request_id)
-        .bind((!detail.is_empty()).then_some(detail))
-        .execute(self.db)
-        .await;
+        let event = crate::server::store::audit::NewEvent {
+            occurred_at: &now,
+            org_id: self.org_id.as_deref(),
+            actor_id: &self.actor_id,
+            actor_name: actor_name.as_deref(),
+            action,
+            target: target.as_deref(),
+            result: result.as_str(),
+            request_id: self.request_id.as_deref(),
+            detail: (!detail.is_empty()).then_some(detail.as_str()),
+        };
+        let written = crate::server::store::audit::append(self.db, event).await;
         if let Err(err) = written {
             tracing::error!(error = %err, action, org_id = self.org_id.as_deref().unwrap_or("-"), "AUDIT RECORD LOST");
         }

@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::db::Db;
 use super::metrics::METRICS;
+use super::store::{cache_versions as versions, Db};
 
 /// The scope of tenant-wide reads (the support console): bumped by every change.
 pub const TENANT: &str = "*";
@@ -31,11 +31,7 @@ pub struct ReadCache {
 
 /// The current version of `scope` (0 before its first change).
 pub async fn version(db: &Db, scope: &str) -> Result<i64, sqlx::Error> {
-    let v: Option<i64> = sqlx::query_scalar("SELECT version FROM org_versions WHERE org_id = $1")
-        .bind(scope)
-        .fetch_optional(db)
-        .await?;
-    Ok(v.unwrap_or(0))
+    versions::version(db, scope).await
 }
 
 /// One page view's reading of the versions. A page (a GET, which changes nothing) reads several
@@ -73,16 +69,7 @@ async fn version_for_view(db: &Db, scope: &str) -> Result<i64, sqlx::Error> {
     }
     scopes.sort();
     scopes.dedup();
-    let placeholders = (1..=scopes.len())
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!("SELECT org_id, version FROM org_versions WHERE org_id IN ({placeholders})");
-    let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
-    for s in &scopes {
-        query = query.bind(s.as_str());
-    }
-    let found: HashMap<String, i64> = query.fetch_all(db).await?.into_iter().collect();
+    let found = versions::versions(db, &scopes).await?;
     // The first reading stands: the page's parts all see one moment.
     for s in scopes {
         let v = found.get(&s).copied().unwrap_or(0);
@@ -147,22 +134,7 @@ pub fn invitations_scope(org_id: &str) -> String {
 
 /// Bumps each scope's version, in one statement.
 pub async fn bump(db: &Db, scopes: &[&str]) {
-    if scopes.is_empty() {
-        return;
-    }
-    let rows = (1..=scopes.len())
-        .map(|i| format!("(${i}, 1)"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!(
-        "INSERT INTO org_versions (org_id, version) VALUES {rows} \
-         ON CONFLICT (org_id) DO UPDATE SET version = org_versions.version + 1"
-    );
-    let mut query = sqlx::query(&sql);
-    for scope in scopes {
-        query = query.bind(*scope);
-    }
-    if let Err(err) = query.execute(db).await {
+    if let Err(err) = versions::bump(db, scopes).await {
         // The entries expire on their own within seconds; say so loudly all the same.
         tracing::error!(error = %err, ?scopes, "could not invalidate cached reads");
     }
@@ -259,7 +231,7 @@ mod tests {
     async fn db() -> (tempfile::TempDir, Db) {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("c.db").display());
-        let db = super::super::db::connect(&url).await.unwrap();
+        let db = super::super::store::connect(&url).await.unwrap();
         (dir, db)
     }
 

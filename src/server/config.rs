@@ -139,7 +139,7 @@ impl Config {
         };
         let data_dir = PathBuf::from(get("ORGDESK_DATA_DIR").unwrap_or_else(|| "data".into()));
         let database_url = match get("DATABASE_URL") {
-            Some(v) if super::db::Backend::of(&v).is_some() => v,
+            Some(v) if super::store::Backend::of(&v).is_some() => v,
             Some(v) => {
                 return Err(invalid(
                     "DATABASE_URL",

@@ -248,41 +248,38 @@ pub async fn support_report(
                     .map(|d| vec![d.bot_name, d.client_id, d.org_id, d.problem]),
             )
         }),
-        ReportKind::Apps => super::service::apps::list_apps(ctx.db, None)
-            .await
-            .map(|list| {
-                csv(
-                    &[
-                        "app",
-                        "app_id",
-                        "client_id",
-                        "publisher",
-                        "publisher_org",
-                        "api",
-                        "scopes",
-                        "offered",
-                        "installed_by",
-                        "installed_by_ids",
-                    ],
-                    list.into_iter().map(|(app, installs)| {
-                        let names: Vec<&str> =
-                            installs.iter().map(|i| i.org_name.as_str()).collect();
-                        let ids: Vec<&str> = installs.iter().map(|i| i.org_id.as_str()).collect();
-                        vec![
-                            app.name.clone(),
-                            app.app_id.clone(),
-                            app.client_id.clone(),
-                            app.publisher_name.clone(),
-                            app.publisher_org.clone(),
-                            app.audience.clone(),
-                            app.scopes.clone(),
-                            if app.is_published() { "yes" } else { "no" }.to_string(),
-                            names.join("; "),
-                            ids.join(" "),
-                        ]
-                    }),
-                )
-            }),
+        ReportKind::Apps => support::apps(&ctx).await.map(|list| {
+            csv(
+                &[
+                    "app",
+                    "app_id",
+                    "client_id",
+                    "publisher",
+                    "publisher_org",
+                    "api",
+                    "scopes",
+                    "offered",
+                    "installed_by",
+                    "installed_by_ids",
+                ],
+                list.into_iter().map(|(app, installs)| {
+                    let names: Vec<&str> = installs.iter().map(|i| i.org_name.as_str()).collect();
+                    let ids: Vec<&str> = installs.iter().map(|i| i.org_id.as_str()).collect();
+                    vec![
+                        app.name.clone(),
+                        app.app_id.clone(),
+                        app.client_id.clone(),
+                        app.publisher_name.clone(),
+                        app.publisher_org.clone(),
+                        app.audience.clone(),
+                        app.scopes.clone(),
+                        if app.is_published() { "yes" } else { "no" }.to_string(),
+                        names.join("; "),
+                        ids.join(" "),
+                    ]
+                }),
+            )
+        }),
     };
     match body {
         Ok(body) => {

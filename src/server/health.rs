@@ -17,7 +17,7 @@ pub async fn healthz() -> impl IntoResponse {
 
 /// `/readyz`: the database answers within a second.
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    let probe = sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.db);
+    let probe = super::store::ping(&state.db);
     match tokio::time::timeout(Duration::from_secs(1), probe).await {
         Ok(Ok(_)) => (
             StatusCode::OK,

@@ -23,8 +23,8 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use super::auth::routes as auth_routes;
-use super::sessions::{DbStore, HashedIds};
 use super::state::AppState;
+use super::store::sessions::{DbStore, HashedIds};
 use super::{csrf, exports, headers, health, limits, metrics, page_status};
 use crate::app::{shell, App};
 

@@ -8,7 +8,6 @@ pub mod cache;
 pub mod catalog;
 pub mod config;
 pub mod csrf;
-pub mod db;
 pub mod exports;
 pub mod forms;
 pub mod headers;
@@ -19,14 +18,13 @@ pub mod identity;
 pub mod ids;
 pub mod limits;
 pub mod listener;
-pub mod lock;
 pub mod metrics;
 pub mod page_status;
 pub mod policy;
 pub mod refusal;
 pub mod service;
-pub mod sessions;
 pub mod state;
+pub mod store;
 pub mod telemetry;
 pub mod text;
 pub mod web;
@@ -49,7 +47,7 @@ pub enum StartError {
     #[error(transparent)]
     Config(#[from] config::ConfigError),
     #[error(transparent)]
-    Database(#[from] db::DbError),
+    Database(#[from] store::DbError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -133,8 +131,11 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
     if !pkg_js.exists() {
         return Err(StartError::SiteMissing(pkg_js.display().to_string()));
     }
-    let pool = db::connect(&config.database_url).await?;
-    let sessions = sessions::HashedIds(sessions::DbStore::new(pool.clone(), config.clock.clone()));
+    let pool = store::connect(&config.database_url).await?;
+    let sessions = store::sessions::HashedIds(store::sessions::DbStore::new(
+        pool.clone(),
+        config.clock.clone(),
+    ));
     tokio::spawn(delete_expired_sessions(
         sessions.clone(),
         pool.clone(),
@@ -219,8 +220,8 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
 /// Every five minutes: expired sessions and unfinished sign-ins leave the store (a failed pass is
 /// retried at the next).
 async fn delete_expired_sessions(
-    store: sessions::HashedIds<sessions::DbStore>,
-    db: db::Db,
+    store: store::sessions::HashedIds<store::sessions::DbStore>,
+    db: store::Db,
     clock: Arc<dyn crate::clock::Clock>,
 ) {
     let mut every = tokio::time::interval(Duration::from_secs(300));

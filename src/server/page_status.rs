@@ -14,6 +14,7 @@ use tower_sessions::Session;
 use super::auth::{current_user, Role, SessionUser};
 use super::ids;
 use super::state::AppState;
+use super::store;
 
 enum Verdict {
     /// Render as usual.
@@ -126,13 +127,10 @@ async fn verdict(state: &AppState, segments: &[&str], user: Option<&SessionUser>
             if !ids::app(app_id) {
                 return Verdict::Status(StatusCode::NOT_FOUND);
             }
-            let published: Option<(i64, String)> =
-                sqlx::query_as("SELECT published, publisher_org FROM apps WHERE app_id = $1")
-                    .bind(*app_id)
-                    .fetch_optional(&state.db)
-                    .await
-                    .ok()
-                    .flatten();
+            let published = store::apps::publication(&state.db, app_id)
+                .await
+                .ok()
+                .flatten();
             match published {
                 None => Verdict::Status(StatusCode::NOT_FOUND),
                 Some((1, _)) => Verdict::Page,
@@ -183,23 +181,13 @@ async fn verdict(state: &AppState, segments: &[&str], user: Option<&SessionUser>
 
 async fn bot_of(state: &AppState, client_id: &str, org: &str) -> bool {
     ids::client(client_id)
-        && sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM bots WHERE client_id = $1 AND org_id = $2",
-        )
-        .bind(client_id)
-        .bind(org)
-        .fetch_one(&state.db)
-        .await
-        .is_ok_and(|n| n > 0)
+        && store::bots::owned_by(&state.db, client_id, org)
+            .await
+            .is_ok_and(|bot| bot.is_some())
 }
 
 async fn installed(state: &AppState, app_id: &str, org: &str) -> bool {
-    sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM app_installs WHERE app_id = $1 AND org_id = $2",
-    )
-    .bind(app_id)
-    .bind(org)
-    .fetch_one(&state.db)
-    .await
-    .is_ok_and(|n| n > 0)
+    store::apps::install_of(&state.db, app_id, org)
+        .await
+        .is_ok_and(|install| install.is_some())
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::server::db::Db;
+use crate::server::store::Db;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use orgdesk::server::db::Db;
+use orgdesk::server::store::Db;
 use reqwest::{Client, Method};
 use serde_json::{json, Value};
 
@@ -498,7 +498,7 @@ async fn a_process_killed_at_any_step_is_settled_by_the_next_start() {
             let env = Env {
                 base: process.base.clone(),
                 tenant: TenantApi::attach(&tenant.base_url).await,
-                db: orgdesk::server::db::connect(&format!(
+                db: orgdesk::server::store::connect(&format!(
                     "sqlite://{}",
                     dir.path().join("data/orgdesk.db").display()
                 ))

@@ -20,6 +20,7 @@ mod oas;
 mod oidc_login;
 mod pages;
 mod replicas;
+mod rooms;
 mod store;
 mod support;
 mod tenant;

@@ -207,7 +207,7 @@ async fn search_finds_members_by_name_or_email_in_a_large_organization() {
     let db = &app.running.state.db;
     let mut waited = 0;
     loop {
-        let status = orgdesk::server::service::directory::status(
+        let status = orgdesk::server::store::member_mirror::status(
             db,
             GLOBEX,
             app.running.state.config.clock.now_ms(),

@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use orgdesk::server::db::Db;
 use orgdesk::server::service::journal;
+use orgdesk::server::store::Db;
 use orgdesk::server::{start, Running};
 use serde_json::{json, Value};
 
@@ -285,12 +285,7 @@ async fn the_recovery_pass_settles_an_operation_once() {
     let op = journal::open(
         db,
         r.a.state.config.clock.as_ref(),
-        journal::Plan {
-            kind: "bot.delete",
-            org_id: ACME,
-            client_id: Some(&client_id),
-            ..Default::default()
-        },
+        journal::Plan::new(journal::Kind::BotDelete, ACME).client(&client_id),
     )
     .await
     .unwrap();

@@ -8,9 +8,10 @@ use std::time::Duration;
 use orgdesk::clock::{Clock, ManualClock, SystemClock};
 use orgdesk::server::auth0::members::Member;
 use orgdesk::server::auth0::resources::Role;
-use orgdesk::server::db::{self, Db};
-use orgdesk::server::service::{audit_log, directory, journal};
-use orgdesk::server::{audit, cache, lock, sessions};
+use orgdesk::server::service::{audit_log, journal};
+use orgdesk::server::store::{self, Db};
+use orgdesk::server::store::{locks, member_mirror, sessions};
+use orgdesk::server::{audit, cache};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{ExpiredDeletion, SessionStore};
 
@@ -65,7 +66,7 @@ impl TestStore {
     pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("store.db").display());
-        let db = db::connect(&url).await.expect("sqlite store");
+        let db = store::connect(&url).await.expect("sqlite store");
         Self {
             db,
             url,
@@ -75,7 +76,7 @@ impl TestStore {
 
     pub async fn postgres() -> Self {
         let url = fresh_postgres().await;
-        let db = db::connect(&url).await.expect("postgres store");
+        let db = store::connect(&url).await.expect("postgres store");
         Self {
             db,
             url,
@@ -123,16 +124,16 @@ pub fn migrations_count() -> i64 {
 
 async fn migrations_apply_and_report_the_schema(store: TestStore) {
     assert_eq!(
-        db::schema_version(&store.db).await.unwrap(),
+        store::schema_version(&store.db).await.unwrap(),
         migrations_count()
     );
     // Opening again applies nothing and keeps the data.
     audit::Audit::new(&store.db, &SystemClock, "org_a", "auth0|a", None)
         .record("bot.create", Some("c1"), audit::Result::Ok, "")
         .await;
-    let again = db::connect(&store.url).await.unwrap();
+    let again = store::connect(&store.url).await.unwrap();
     assert_eq!(
-        db::schema_version(&again).await.unwrap(),
+        store::schema_version(&again).await.unwrap(),
         migrations_count()
     );
     let f = audit_log::Filter::default();
@@ -224,24 +225,24 @@ async fn audit_records_filter_and_page(store: TestStore) {
 async fn journal_begins_once_per_key_and_claims_once(store: TestStore) {
     let db = &store.db;
     let key = "k-0123456789abcdef";
-    let first = journal::begin(db, &SystemClock, key, "org_a", "bot.register")
+    let first = journal::begin(db, &SystemClock, key, "org_a", journal::Kind::BotRegister)
         .await
         .unwrap();
     let journal::Begun::New(id) = first else {
         panic!("a new operation")
     };
     assert!(matches!(
-        journal::begin(db, &SystemClock, key, "org_a", "bot.register")
+        journal::begin(db, &SystemClock, key, "org_a", journal::Kind::BotRegister)
             .await
             .unwrap(),
         journal::Begun::Seen { .. }
     ));
-    journal::close(db, &SystemClock, &id, "compensated")
+    journal::close(db, &SystemClock, &id, journal::Rest::Compensated)
         .await
         .unwrap();
     assert!(
         matches!(
-            journal::begin(db, &SystemClock, key, "org_a", "bot.register")
+            journal::begin(db, &SystemClock, key, "org_a", journal::Kind::BotRegister)
                 .await
                 .unwrap(),
             journal::Begun::New(_)
@@ -252,12 +253,7 @@ async fn journal_begins_once_per_key_and_claims_once(store: TestStore) {
     let op = journal::open(
         db,
         &SystemClock,
-        journal::Plan {
-            kind: "bot.delete",
-            org_id: "org_a",
-            client_id: Some("c1"),
-            ..Default::default()
-        },
+        journal::Plan::new(journal::Kind::BotDelete, "org_a").client("c1"),
     )
     .await
     .unwrap();
@@ -302,72 +298,77 @@ async fn directory_finds_by_word_prefix_and_role(store: TestStore) {
         member("u2", "carl@acme.example", "Carl Smithers", &["rol_member"]),
         member("u3", "zoë@acme.example", "Zoë Ärger", &["rolxadmin"]),
     ];
-    directory::upsert(db, "org_a", &members, SystemClock.now_ms())
+    member_mirror::upsert(db, "org_a", &members, SystemClock.now_ms())
         .await
         .unwrap();
-    directory::upsert(db, "org_b", &members[..1], SystemClock.now_ms())
+    member_mirror::upsert(db, "org_b", &members[..1], SystemClock.now_ms())
         .await
         .unwrap();
-    let emails =
-        |hits: Vec<directory::Hit>| -> Vec<String> { hits.into_iter().map(|h| h.email).collect() };
+    let emails = |hits: Vec<member_mirror::Hit>| -> Vec<String> {
+        hits.into_iter().map(|h| h.email).collect()
+    };
     assert_eq!(
-        emails(directory::search(db, "org_a", "car", 10).await.unwrap()),
+        emails(member_mirror::search(db, "org_a", "car", 10).await.unwrap()),
         ["carl@acme.example", "carol@consult.example"]
     );
     assert_eq!(
         emails(
-            directory::search(db, "org_a", "smith car", 10)
+            member_mirror::search(db, "org_a", "smith car", 10)
                 .await
                 .unwrap()
         ),
         ["carl@acme.example", "carol@consult.example"]
     );
     assert_eq!(
-        emails(directory::search(db, "org_a", "smithe", 10).await.unwrap()),
+        emails(
+            member_mirror::search(db, "org_a", "smithe", 10)
+                .await
+                .unwrap()
+        ),
         ["carl@acme.example"]
     );
     assert_eq!(
-        emails(directory::search(db, "org_a", "är", 10).await.unwrap()),
+        emails(member_mirror::search(db, "org_a", "är", 10).await.unwrap()),
         ["zoë@acme.example"],
         "non-ASCII prefixes"
     );
     assert_eq!(
         emails(
-            directory::search(db, "org_a", "acme.example", 10)
+            member_mirror::search(db, "org_a", "acme.example", 10)
                 .await
                 .unwrap()
         ),
         ["carl@acme.example", "zoë@acme.example"]
     );
-    assert!(directory::search(db, "org_a", "nobody", 10)
+    assert!(member_mirror::search(db, "org_a", "nobody", 10)
         .await
         .unwrap()
         .is_empty());
     // `_` in a role id is a character, not LIKE's wildcard.
     assert_eq!(
-        directory::holders(db, "org_a", "rol_admin", "nobody")
+        member_mirror::holders(db, "org_a", "rol_admin", "nobody")
             .await
             .unwrap(),
         ["u1"]
     );
-    directory::set_roles(db, "org_a", "u2", &members[0].roles)
+    member_mirror::set_roles(db, "org_a", "u2", &members[0].roles)
         .await
         .unwrap();
-    let mut holders = directory::holders(db, "org_a", "rol_admin", "u1")
+    let mut holders = member_mirror::holders(db, "org_a", "rol_admin", "u1")
         .await
         .unwrap();
     holders.sort();
     assert_eq!(holders, ["u2"]);
-    directory::remove(db, "org_a", "u1").await.unwrap();
+    member_mirror::remove(db, "org_a", "u1").await.unwrap();
     assert_eq!(
-        directory::status(db, "org_a", SystemClock.now_ms())
+        member_mirror::status(db, "org_a", SystemClock.now_ms())
             .await
             .unwrap()
             .indexed,
         2
     );
     assert_eq!(
-        directory::status(db, "org_b", SystemClock.now_ms())
+        member_mirror::status(db, "org_b", SystemClock.now_ms())
             .await
             .unwrap()
             .indexed,
@@ -379,33 +380,33 @@ async fn leases_exclude_each_other_and_expire(store: TestStore) {
     let db = &store.db;
     let clock = ManualClock::at_secs(1_800_000_000);
     let ttl = Duration::from_secs(30);
-    let held = lock::acquire(db, &clock, "org_a:admins", ttl, Duration::ZERO)
+    let held = locks::acquire(db, &clock, "org_a:admins", ttl, Duration::ZERO)
         .await
         .unwrap();
     assert!(
-        lock::acquire(db, &clock, "org_a:admins", ttl, Duration::from_millis(50))
+        locks::acquire(db, &clock, "org_a:admins", ttl, Duration::from_millis(50))
             .await
             .is_err(),
         "held"
     );
-    let other = lock::acquire(db, &clock, "org_b:admins", ttl, Duration::ZERO).await;
+    let other = locks::acquire(db, &clock, "org_b:admins", ttl, Duration::ZERO).await;
     assert!(other.is_ok(), "another name is free");
     held.release(db).await;
-    let again = lock::acquire(db, &clock, "org_a:admins", ttl, Duration::ZERO)
+    let again = locks::acquire(db, &clock, "org_a:admins", ttl, Duration::ZERO)
         .await
         .unwrap();
     // Not released: held until its time is up, then taken over (the clock moves; nothing sleeps).
     drop(again);
     clock.advance_secs(29);
     assert!(
-        lock::acquire(db, &clock, "org_a:admins", ttl, Duration::ZERO)
+        locks::acquire(db, &clock, "org_a:admins", ttl, Duration::ZERO)
             .await
             .is_err(),
         "not yet expired"
     );
     clock.advance_secs(2);
     assert!(
-        lock::acquire(db, &clock, "org_a:admins", ttl, Duration::ZERO)
+        locks::acquire(db, &clock, "org_a:admins", ttl, Duration::ZERO)
             .await
             .is_ok(),
         "an expired lease is taken over"

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::oidc::PendingLogin;
 use crate::clock::Clock;
-use crate::server::db::Db;
+use crate::server::store::{login_attempts as rows, Db};
 
 /// How long a sign-in may take at the identity provider.
 pub const LIFETIME: Duration = Duration::from_secs(600);
@@ -50,30 +50,14 @@ pub async fn begin(
     let now = clock.now_ms();
     let ip = client.to_string();
     let data = serde_json::to_string(pending).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    let mut tx = db.begin().await?;
-    sqlx::query("DELETE FROM login_attempts WHERE expires_at < $1")
-        .bind(now / 1000)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "INSERT INTO login_attempts (id, client_ip, data, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(digest(&value))
-    .bind(&ip)
-    .bind(data)
-    .bind(now)
-    .bind(now / 1000 + LIFETIME.as_secs() as i64)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "DELETE FROM login_attempts WHERE client_ip = $1 AND id NOT IN
-           (SELECT id FROM login_attempts WHERE client_ip = $1 ORDER BY created_at DESC LIMIT $2)",
-    )
-    .bind(&ip)
-    .bind(PER_ADDRESS)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
+    let attempt = rows::NewAttempt {
+        id: &digest(&value),
+        client_ip: &ip,
+        data: &data,
+        created_at_ms: now,
+        expires_at: now / 1000 + LIFETIME.as_secs() as i64,
+    };
+    rows::insert(db, attempt, PER_ADDRESS).await?;
     let cookie = format!(
         "{}={value}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{}",
         cookie_name(https),
@@ -101,13 +85,7 @@ pub async fn take(
         .map(|(_, v)| v)
         .next_back()?;
     let id = digest(value);
-    let row: Option<(String, i64)> =
-        sqlx::query_as("DELETE FROM login_attempts WHERE id = $1 RETURNING data, expires_at")
-            .bind(&id)
-            .fetch_optional(db)
-            .await
-            .ok()
-            .flatten();
+    let row = rows::take(db, &id).await.ok().flatten();
     let (data, expires_at) = row?;
     if expires_at < clock.now_secs() {
         return None;
@@ -127,11 +105,5 @@ pub fn clear(https: bool) -> HeaderValue {
 
 /// Removes sign-ins that were never finished (run with the expired-session sweep).
 pub async fn delete_expired(db: &Db, clock: &dyn Clock) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM login_attempts WHERE expires_at < $1")
-            .bind(clock.now_secs())
-            .execute(db)
-            .await?
-            .rows_affected(),
-    )
+    rows::delete_expired(db, clock.now_secs()).await
 }

@@ -4,54 +4,14 @@
 //! only, uninstalling removes only that association. Unpublishing stops new installs and leaves
 //! existing ones to their owners (each organization consented for itself and can uninstall any time).
 
-use std::collections::HashMap;
-
 use super::bots::{self, GrantRow};
-use super::journal::{self, Plan};
+use super::journal::{self, Kind, Plan, Rest};
 use super::{audit_for, audit_in, invalid, outcome, Ctx, ServiceError};
 use crate::server::audit;
 use crate::server::policy::Permit;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct AppRow {
-    pub app_id: String,
-    pub client_id: String,
-    pub publisher_org: String,
-    pub publisher_name: String,
-    pub description: String,
-    pub audience: String,
-    pub grant_id: String,
-    pub scopes: String,
-    /// 1 while new installs are allowed (an integer: both stores answer one).
-    pub published: i64,
-    pub created_at: String,
-    pub name: String,
-}
-
-impl AppRow {
-    pub fn is_published(&self) -> bool {
-        self.published != 0
-    }
-}
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct InstallRow {
-    pub app_id: String,
-    pub org_id: String,
-    pub org_name: String,
-    pub installed_at: String,
-    /// The client grant this organization was associated with (the app's, when it installed).
-    pub grant_id: Option<String>,
-}
-
-/// The columns of an `InstallRow`.
-const INSTALL_COLUMNS: &str = "app_id, org_id, org_name, installed_at, grant_id";
-
-/// Apps with their bot's current name.
-const APP_SELECT: &str =
-    "SELECT a.app_id, a.client_id, a.publisher_org, a.publisher_name, a.description, a.audience,
-    a.grant_id, a.scopes, a.published, a.created_at, COALESCE(b.name, a.client_id) AS name
-    FROM apps a LEFT JOIN bots b ON b.client_id = a.client_id";
+use crate::server::store::apps as store;
+pub use crate::server::store::apps::{AppRow, InstallRow};
 
 fn new_app_id() -> String {
     format!("app_{}", uuid::Uuid::new_v4().simple())
@@ -94,60 +54,32 @@ pub async fn by_id(ctx: &Ctx<'_>, app_id: &str) -> Result<AppRow, ServiceError> 
     if !crate::server::ids::app(app_id) {
         return Err(ServiceError::Missing("That app"));
     }
-    sqlx::query_as(&format!("{APP_SELECT} WHERE a.app_id = $1"))
-        .bind(app_id)
-        .fetch_optional(ctx.db)
+    store::by_id(ctx.db, app_id)
         .await?
         .ok_or(ServiceError::Missing("That app"))
 }
 
 /// A published app, for a visitor who is not signed in (None when it is not offered).
 pub async fn public(
-    db: &crate::server::db::Db,
+    db: &crate::server::store::Db,
     app_id: &str,
 ) -> Result<Option<AppRow>, sqlx::Error> {
     if !crate::server::ids::app(app_id) {
         return Ok(None);
     }
-    let app: Option<AppRow> = sqlx::query_as(&format!("{APP_SELECT} WHERE a.app_id = $1"))
-        .bind(app_id)
-        .fetch_optional(db)
-        .await?;
-    Ok(app.filter(AppRow::is_published))
-}
-
-pub async fn by_client(
-    db: &crate::server::db::Db,
-    client_id: &str,
-) -> Result<Option<AppRow>, sqlx::Error> {
-    sqlx::query_as(&format!("{APP_SELECT} WHERE a.client_id = $1"))
-        .bind(client_id)
-        .fetch_optional(db)
-        .await
+    Ok(store::by_id(db, app_id).await?.filter(AppRow::is_published))
 }
 
 /// The app a bot is published as, with who installed it.
 pub async fn as_app(
-    db: &crate::server::db::Db,
+    db: &crate::server::store::Db,
     client_id: &str,
 ) -> Result<Option<(AppRow, Vec<InstallRow>)>, sqlx::Error> {
-    let Some(app) = by_client(db, client_id).await? else {
+    let Some(app) = store::by_client(db, client_id).await? else {
         return Ok(None);
     };
-    let list = installs(db, &app.app_id).await?;
+    let list = store::installs(db, &app.app_id).await?;
     Ok(Some((app, list)))
-}
-
-pub async fn installs(
-    db: &crate::server::db::Db,
-    app_id: &str,
-) -> Result<Vec<InstallRow>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {INSTALL_COLUMNS} FROM app_installs WHERE app_id = $1 ORDER BY org_name"
-    ))
-    .bind(app_id)
-    .fetch_all(db)
-    .await
 }
 
 /// The publisher's apps with their installs.
@@ -155,38 +87,7 @@ pub async fn published_by(
     ctx: &Ctx<'_>,
     permit: &Permit,
 ) -> Result<Vec<(AppRow, Vec<InstallRow>)>, ServiceError> {
-    list_apps(ctx.db, Some(permit.org_id())).await
-}
-
-/// Every app (support console), or one publisher's, with their installs: two queries in all.
-pub async fn list_apps(
-    db: &crate::server::db::Db,
-    publisher: Option<&str>,
-) -> Result<Vec<(AppRow, Vec<InstallRow>)>, ServiceError> {
-    let apps: Vec<AppRow> = sqlx::query_as(&format!(
-        "{APP_SELECT} WHERE $1 IS NULL OR a.publisher_org = $1 ORDER BY a.created_at DESC"
-    ))
-    .bind(publisher)
-    .fetch_all(db)
-    .await?;
-    let rows: Vec<InstallRow> = sqlx::query_as(
-        "SELECT i.app_id, i.org_id, i.org_name, i.installed_at, i.grant_id FROM app_installs i
-         JOIN apps a ON a.app_id = i.app_id WHERE $1 IS NULL OR a.publisher_org = $1 ORDER BY i.org_name",
-    )
-    .bind(publisher)
-    .fetch_all(db)
-    .await?;
-    let mut installs: HashMap<String, Vec<InstallRow>> = HashMap::new();
-    for row in rows {
-        installs.entry(row.app_id.clone()).or_default().push(row);
-    }
-    Ok(apps
-        .into_iter()
-        .map(|app| {
-            let list = installs.remove(&app.app_id).unwrap_or_default();
-            (app, list)
-        })
-        .collect())
+    Ok(store::with_installs(ctx.db, Some(permit.org_id())).await?)
 }
 
 /// The apps this organization installed, newest install first: two queries in all.
@@ -194,24 +95,7 @@ pub async fn installed_in(
     ctx: &Ctx<'_>,
     permit: &Permit,
 ) -> Result<Vec<(AppRow, InstallRow)>, ServiceError> {
-    let rows: Vec<InstallRow> = sqlx::query_as(&format!(
-        "SELECT {INSTALL_COLUMNS} FROM app_installs WHERE org_id = $1 ORDER BY installed_at DESC"
-    ))
-    .bind(permit.org_id())
-    .fetch_all(ctx.db)
-    .await?;
-    let apps: Vec<AppRow> = sqlx::query_as(&format!(
-        "{APP_SELECT} WHERE a.app_id IN (SELECT app_id FROM app_installs WHERE org_id = $1)"
-    ))
-    .bind(permit.org_id())
-    .fetch_all(ctx.db)
-    .await?;
-    let mut by_id: HashMap<String, AppRow> =
-        apps.into_iter().map(|a| (a.app_id.clone(), a)).collect();
-    Ok(rows
-        .into_iter()
-        .filter_map(|install| by_id.remove(&install.app_id).map(|app| (app, install)))
-        .collect())
+    Ok(store::installed_in(ctx.db, permit.org_id()).await?)
 }
 
 /// What the publisher asks for when publishing.
@@ -303,7 +187,7 @@ pub async fn publish(
         }
     };
     let (bot, _) = bots::owned(ctx, permit, client_id).await?;
-    let existing = by_client(ctx.db, client_id).await?;
+    let existing = store::by_client(ctx.db, client_id).await?;
     let mut installed = Vec::new();
     if let Some(existing) = &existing {
         if existing.is_published() {
@@ -311,7 +195,7 @@ pub async fn publish(
                 "This bot is already published as an app.".into(),
             ));
         }
-        installed = installs(ctx.db, &existing.app_id).await?;
+        installed = store::installs(ctx.db, &existing.app_id).await?;
         if let Err(refused) = within_consent(existing, installed.len(), audience, &scopes) {
             audit_for(ctx, permit)
                 .record(
@@ -324,11 +208,10 @@ pub async fn publish(
             return Err(refused);
         }
     }
-    let grant: GrantRow = bots::stored(ctx.db, Some(permit.org_id()))
+    let grant: GrantRow = crate::server::store::bots::grants_of(ctx.db, &bot.client_id)
         .await?
         .into_iter()
-        .find(|(b, _)| b.client_id == bot.client_id)
-        .and_then(|(_, grants)| grants.into_iter().find(|g| g.audience == audience))
+        .find(|g| g.audience == audience)
         .ok_or_else(|| {
             invalid(
                 "api",
@@ -387,25 +270,23 @@ pub async fn publish(
             .await;
     }
     let app_id = new_app_id();
-    sqlx::query(
-        "INSERT INTO apps (app_id, client_id, publisher_org, publisher_name, description, audience, grant_id, scopes, published, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10)
-         ON CONFLICT (client_id) DO UPDATE SET description = excluded.description, audience = excluded.audience,
-           grant_id = excluded.grant_id, scopes = excluded.scopes, published = 1, publisher_name = excluded.publisher_name",
+    store::publish(
+        ctx.db,
+        store::Published {
+            app_id: &app_id,
+            client_id,
+            publisher_org: permit.org_id(),
+            publisher_name: offer.publisher_name,
+            description: &description,
+            audience,
+            grant_id: &grant.grant_id,
+            scopes: &scopes.join(" "),
+            created_by: permit.user_id(),
+            now: &ctx.clock.rfc3339(),
+        },
     )
-    .bind(&app_id)
-    .bind(client_id)
-    .bind(permit.org_id())
-    .bind(offer.publisher_name)
-    .bind(&description)
-    .bind(audience)
-    .bind(&grant.grant_id)
-    .bind(scopes.join(" "))
-    .bind(permit.user_id())
-    .bind(ctx.clock.rfc3339())
-    .execute(ctx.db)
     .await?;
-    let app = by_client(ctx.db, client_id)
+    let app = store::by_client(ctx.db, client_id)
         .await?
         .ok_or(ServiceError::Missing("That app"))?;
     audit_for(ctx, permit)
@@ -454,29 +335,11 @@ async fn own_app(ctx: &Ctx<'_>, permit: &Permit, app_id: &str) -> Result<AppRow,
 /// Stops new installs; existing installs stay with their organizations.
 pub async fn unpublish(ctx: &Ctx<'_>, permit: &Permit, app_id: &str) -> Result<(), ServiceError> {
     let app = own_app(ctx, permit, app_id).await?;
-    sqlx::query("UPDATE apps SET published = 0 WHERE app_id = $1")
-        .bind(&app.app_id)
-        .execute(ctx.db)
-        .await?;
+    store::unpublish(ctx.db, &app.app_id).await?;
     audit_for(ctx, permit)
         .record("app.unpublish", Some(&app.app_id), audit::Result::Ok, "")
         .await;
     Ok(())
-}
-
-/// The caller's organization's install of the app, if any.
-async fn install_of(
-    ctx: &Ctx<'_>,
-    app_id: &str,
-    org_id: &str,
-) -> Result<Option<InstallRow>, ServiceError> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {INSTALL_COLUMNS} FROM app_installs WHERE app_id = $1 AND org_id = $2"
-    ))
-    .bind(app_id)
-    .bind(org_id)
-    .fetch_optional(ctx.db)
-    .await?)
 }
 
 /// An app as the caller's organization may see it: offered to everyone while published; after that
@@ -487,7 +350,7 @@ pub async fn visible(
     app_id: &str,
 ) -> Result<(AppRow, Option<InstallRow>), ServiceError> {
     let app = by_id(ctx, app_id).await?;
-    let install = install_of(ctx, &app.app_id, permit.org_id()).await?;
+    let install = store::install_of(ctx.db, &app.app_id, permit.org_id()).await?;
     if app.is_published() || app.publisher_org == permit.org_id() || install.is_some() {
         Ok((app, install))
     } else {
@@ -501,15 +364,7 @@ pub async fn declined_at(
     app_id: &str,
     org_id: &str,
 ) -> Result<Option<String>, ServiceError> {
-    Ok(
-        sqlx::query_scalar(
-            "SELECT declined_at FROM app_declines WHERE app_id = $1 AND org_id = $2",
-        )
-        .bind(app_id)
-        .bind(org_id)
-        .fetch_optional(ctx.db)
-        .await?,
-    )
+    Ok(store::declined_at(ctx.db, app_id, org_id).await?)
 }
 
 /// Installs a published app for the caller's organization: its own association, nobody else's.
@@ -540,57 +395,38 @@ pub async fn install(
             .await;
         return Err(ServiceError::Conflict(reason.into()));
     }
-    let installed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM app_installs WHERE org_id = $1")
-        .bind(permit.org_id())
-        .fetch_one(ctx.db)
-        .await?;
+    let installed = store::install_count(ctx.db, permit.org_id()).await?;
     super::within_cap(
         installed,
         ctx.limits.max_installs,
         "apps installed",
         "Uninstall an app you no longer use first.",
     )?;
-    let op_id = journal::open(
-        ctx.db,
-        ctx.clock.as_ref(),
-        Plan {
-            kind: "app.install",
-            org_id: permit.org_id(),
-            grant_id: Some(&app.grant_id),
-            target: Some(&app.app_id),
-            ..Plan::default()
-        },
-    )
-    .await?;
+    let plan = Plan::new(Kind::AppInstall, permit.org_id())
+        .grant(&app.grant_id)
+        .target(&app.app_id);
+    let op_id = journal::open(ctx.db, ctx.clock.as_ref(), plan).await?;
     let steps = async {
         ctx.mgmt.associate(permit.org_id(), &app.grant_id).await?;
-        let mut tx = ctx.db.begin().await?;
-        sqlx::query(
-            "INSERT INTO app_installs (app_id, org_id, org_name, installed_by, installed_at, grant_id) VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (app_id, org_id) DO NOTHING",
+        store::install(
+            ctx.db,
+            store::Installed {
+                app_id: &app.app_id,
+                org_id: permit.org_id(),
+                org_name,
+                installed_by: permit.user_id(),
+                grant_id: &app.grant_id,
+                now: &ctx.clock.rfc3339(),
+            },
         )
-        .bind(&app.app_id)
-        .bind(permit.org_id())
-        .bind(org_name)
-        .bind(permit.user_id())
-        .bind(ctx.clock.rfc3339())
-        .bind(&app.grant_id)
-        .execute(&mut *tx)
         .await?;
-        // Installing after declining is a change of mind: the decline no longer stands.
-        sqlx::query("DELETE FROM app_declines WHERE app_id = $1 AND org_id = $2")
-            .bind(&app.app_id)
-            .bind(permit.org_id())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        journal::close(ctx.db, ctx.clock.as_ref(), &op_id, "done").await?;
+        journal::close(ctx.db, ctx.clock.as_ref(), &op_id, Rest::Done).await?;
         Ok::<(), ServiceError>(())
     };
     let done = steps.await;
     if done.is_err() {
         // An association whose answer was lost would otherwise grant access nobody sees.
-        super::settle_now(ctx, &op_id).await;
+        super::settle_now(ctx, permit, &op_id).await;
     }
     let result = outcome(&done);
     record_both(
@@ -626,18 +462,14 @@ pub async fn decline(
     if let Some(reason) = refused {
         return Err(ServiceError::Conflict(reason.into()));
     }
-    let first = sqlx::query(
-        "INSERT INTO app_declines (app_id, org_id, declined_by, declined_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (app_id, org_id) DO NOTHING",
+    let first = store::decline(
+        ctx.db,
+        &app.app_id,
+        permit.org_id(),
+        permit.user_id(),
+        &ctx.clock.rfc3339(),
     )
-    .bind(&app.app_id)
-    .bind(permit.org_id())
-    .bind(permit.user_id())
-    .bind(ctx.clock.rfc3339())
-    .execute(ctx.db)
-    .await?
-    .rows_affected()
-        == 1;
+    .await?;
     if first {
         record_both(
             ctx,
@@ -655,7 +487,7 @@ pub async fn decline(
 /// Removes the caller's organization's association, and only that.
 pub async fn uninstall(ctx: &Ctx<'_>, permit: &Permit, app_id: &str) -> Result<(), ServiceError> {
     let app = by_id(ctx, app_id).await?;
-    let Some(install) = install_of(ctx, &app.app_id, permit.org_id()).await? else {
+    let Some(install) = store::install_of(ctx.db, &app.app_id, permit.org_id()).await? else {
         return Err(ServiceError::Missing("That installed app"));
     };
     // The association this organization made, even if the app has moved to another grant since.
@@ -663,30 +495,15 @@ pub async fn uninstall(ctx: &Ctx<'_>, permit: &Permit, app_id: &str) -> Result<(
         .grant_id
         .clone()
         .unwrap_or_else(|| app.grant_id.clone());
-    let op_id = journal::open(
-        ctx.db,
-        ctx.clock.as_ref(),
-        Plan {
-            kind: "app.uninstall",
-            org_id: permit.org_id(),
-            grant_id: Some(&grant_id),
-            target: Some(&app.app_id),
-            ..Plan::default()
-        },
-    )
-    .await?;
-    // On failure the operation stays open: a retry or the recovery pass finishes the uninstall.
-    let steps = async {
-        ctx.mgmt.dissociate(permit.org_id(), &grant_id).await?;
-        sqlx::query("DELETE FROM app_installs WHERE app_id = $1 AND org_id = $2")
-            .bind(&app.app_id)
-            .bind(permit.org_id())
-            .execute(ctx.db)
-            .await?;
-        journal::close(ctx.db, ctx.clock.as_ref(), &op_id, "done").await?;
-        Ok::<(), ServiceError>(())
-    };
-    let done = steps.await;
+    let plan = Plan::new(Kind::AppUninstall, permit.org_id())
+        .grant(&grant_id)
+        .target(&app.app_id);
+    // The journal's own steps for an uninstall: left open on failure, a retry or the recovery pass
+    // finishes it.
+    let log = audit_for(ctx, permit);
+    let done = journal::run(ctx.db, ctx.clock.as_ref(), ctx.mgmt, plan, &log)
+        .await
+        .map(|_| ());
     let result = outcome(&done);
     record_both(
         ctx,
@@ -706,38 +523,12 @@ pub async fn guard_grant(
     client_id: &str,
     audience: &str,
 ) -> Result<(), ServiceError> {
-    match by_client(ctx.db, client_id).await? {
+    match store::by_client(ctx.db, client_id).await? {
         Some(app) if app.audience == audience => Err(ServiceError::Conflict(
             "This access is published as an app: other organizations approved exactly these scopes. Unpublish it and have them uninstall it first, or delete the bot.".into(),
         )),
         _ => Ok(()),
     }
-}
-
-/// After the bot itself is deleted: every installer is told in its own log, and the app goes.
-pub async fn bot_deleted(
-    ctx: &Ctx<'_>,
-    permit: &Permit,
-    client_id: &str,
-) -> Result<(), ServiceError> {
-    let Some(app) = by_client(ctx.db, client_id).await? else {
-        return Ok(());
-    };
-    for install in installs(ctx.db, &app.app_id).await? {
-        audit_in(ctx, permit, &install.org_id)
-            .record(
-                "app.removed",
-                Some(&app.app_id),
-                audit::Result::Ok,
-                &format!("the publisher {} deleted it", app.publisher_name),
-            )
-            .await;
-    }
-    sqlx::query("DELETE FROM apps WHERE app_id = $1")
-        .bind(&app.app_id)
-        .execute(ctx.db)
-        .await?;
-    Ok(())
 }
 
 #[cfg(test)]

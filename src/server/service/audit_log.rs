@@ -1,6 +1,6 @@
 //! Reading the audit log: filters (action, actor, time), keyset pages (newest first), CSV export.
 
-use crate::server::db::{self, Db};
+use crate::server::store::{self, Db};
 
 use super::{invalid, ServiceError};
 
@@ -20,19 +20,7 @@ pub struct Filter {
     pub until: Option<String>,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Event {
-    pub id: i64,
-    pub occurred_at: String,
-    pub org_id: Option<String>,
-    pub actor_id: String,
-    pub actor_name: Option<String>,
-    pub action: String,
-    pub target: Option<String>,
-    pub result: String,
-    pub request_id: Option<String>,
-    pub detail: Option<String>,
-}
+pub use crate::server::store::audit::Event;
 
 fn bound(
     value: Option<&str>,
@@ -100,26 +88,14 @@ pub async fn target_names(
     if targets.is_empty() {
         return Ok(names);
     }
-    let bots: Vec<(String, String)> =
-        sqlx::query_as("SELECT client_id, name FROM bots WHERE org_id = $1")
-            .bind(org_id)
-            .fetch_all(db)
-            .await?;
-    let apps: Vec<(String, String)> = sqlx::query_as(
-        "SELECT a.app_id, COALESCE(b.name, a.client_id) FROM apps a LEFT JOIN bots b ON b.client_id = a.client_id",
-    )
-    .fetch_all(db)
-    .await?;
+    let bots = store::bots::names(db, org_id).await?;
+    let apps = store::apps::names(db).await?;
     for (id, name) in bots.into_iter().chain(apps) {
         if targets.contains(id.as_str()) {
             names.insert(id, name);
         }
     }
-    let people: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT user_id, name, email FROM member_directory WHERE org_id = $1")
-            .bind(org_id)
-            .fetch_all(db)
-            .await?;
+    let people = store::member_mirror::names(db, org_id).await?;
     for (id, name, email) in people {
         if targets.contains(id.as_str()) {
             let shown = if name.trim().is_empty() || name == email {
@@ -142,61 +118,16 @@ pub async fn query(
     limit: i64,
 ) -> Result<Vec<Event>, ServiceError> {
     let f = filter.checked()?;
-    let mut sql = String::from(
-        "SELECT id, occurred_at, org_id, actor_id, actor_name, action, target, result, request_id, detail
-         FROM audit_events WHERE 1 = 1",
-    );
-    // Text values in order; `$n` numbers them (the id bound and the limit are numbers, bound last).
-    let mut binds: Vec<String> = Vec::new();
-    let next = |binds: &mut Vec<String>, value: String| {
-        binds.push(value);
-        format!("${}", binds.len())
+    let selection = store::audit::Selection {
+        org_id,
+        action: f.action.as_deref(),
+        actor: f.actor.as_deref(),
+        since: f.since.as_deref(),
+        until: f.until.as_deref(),
+        before,
+        limit,
     };
-    match org_id {
-        Some(org) => {
-            let p = next(&mut binds, org.into());
-            sql.push_str(&format!(" AND org_id = {p}"));
-        }
-        None => sql.push_str(" AND org_id IS NULL"),
-    }
-    if let Some(a) = &f.action {
-        let exact = next(&mut binds, a.clone());
-        let family = next(&mut binds, format!("{a}."));
-        sql.push_str(&format!(
-            " AND (action = {exact} OR substr(action, 1, length({family})) = {family})"
-        ));
-    }
-    if let Some(a) = &f.actor {
-        let name = next(&mut binds, db::contains_pattern(&a.to_lowercase()));
-        let id = next(&mut binds, a.clone());
-        sql.push_str(&format!(
-            " AND (lower(COALESCE(actor_name, '')) LIKE {name} ESCAPE '!' OR actor_id = {id})"
-        ));
-    }
-    if let Some(s) = &f.since {
-        let p = next(&mut binds, s.clone());
-        sql.push_str(&format!(" AND occurred_at >= {p}"));
-    }
-    if let Some(u) = &f.until {
-        let p = next(&mut binds, u.clone());
-        sql.push_str(&format!(" AND occurred_at <= {p}"));
-    }
-    let n = binds.len();
-    if before.is_some() {
-        sql.push_str(&format!(" AND id < ${}", n + 1));
-    }
-    sql.push_str(&format!(
-        " ORDER BY id DESC LIMIT ${}",
-        n + 1 + usize::from(before.is_some())
-    ));
-    let mut q = sqlx::query_as::<_, Event>(&sql);
-    for b in binds {
-        q = q.bind(b);
-    }
-    if let Some(b) = before {
-        q = q.bind(b);
-    }
-    Ok(q.bind(limit).fetch_all(db).await?)
+    Ok(store::audit::events(db, &selection).await?)
 }
 
 /// A cell a spreadsheet will not run: a leading `=` `+` `-` `@` (or their full-width twins, or a tab

@@ -6,7 +6,7 @@
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 
-use super::journal::{self, Begun, Plan};
+use super::journal::{self, Begun, Kind, Plan, Rest};
 use super::{audit_for, invalid, Ctx, ServiceError};
 use crate::server::audit;
 use crate::server::auth0::resources::Client;
@@ -16,21 +16,8 @@ use crate::server::policy::Permit;
 pub const OWNER_KEY: &str = "orgdesk_org";
 pub const OPERATION_KEY: &str = "orgdesk_op";
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct BotRow {
-    pub client_id: String,
-    pub org_id: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub created_at: String,
-}
-
-#[derive(Debug, Clone, sqlx::FromRow, PartialEq, Eq)]
-pub struct GrantRow {
-    pub grant_id: String,
-    pub audience: String,
-    pub scopes: String,
-}
+use crate::server::store::bots as store;
+pub use crate::server::store::bots::{BotRow, GrantRow};
 
 pub struct NewBot {
     pub name: String,
@@ -79,11 +66,7 @@ async fn distinct_name(
     name: &str,
     except: Option<&str>,
 ) -> Result<(), ServiceError> {
-    let others: Vec<(String, String)> =
-        sqlx::query_as("SELECT client_id, name FROM bots WHERE org_id = $1")
-            .bind(permit.org_id())
-            .fetch_all(ctx.db)
-            .await?;
+    let others = store::names(ctx.db, permit.org_id()).await?;
     let names = others
         .iter()
         .filter(|(id, _)| Some(id.as_str()) != except)
@@ -139,54 +122,7 @@ pub async fn list(
     ctx: &Ctx<'_>,
     permit: &Permit,
 ) -> Result<Vec<(BotRow, Vec<GrantRow>)>, ServiceError> {
-    Ok(stored(ctx.db, Some(permit.org_id())).await?)
-}
-
-/// The bots orgdesk registered, with their grants: one organization's, or all (support console).
-pub async fn stored(
-    db: &crate::server::db::Db,
-    org_id: Option<&str>,
-) -> Result<Vec<(BotRow, Vec<GrantRow>)>, sqlx::Error> {
-    let bots: Vec<BotRow> = sqlx::query_as(
-        "SELECT client_id, org_id, name, description, created_at FROM bots
-         WHERE $1 IS NULL OR org_id = $1 ORDER BY created_at DESC, name",
-    )
-    .bind(org_id)
-    .fetch_all(db)
-    .await?;
-    // All the grants in one query, not one per bot.
-    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT g.client_id, g.grant_id, g.audience, g.scopes FROM bot_grants g
-         JOIN bots b ON b.client_id = g.client_id WHERE $1 IS NULL OR b.org_id = $1 ORDER BY g.audience",
-    )
-    .bind(org_id)
-    .fetch_all(db)
-    .await?;
-    let mut grants: std::collections::HashMap<String, Vec<GrantRow>> =
-        std::collections::HashMap::new();
-    for (client_id, grant_id, audience, scopes) in rows {
-        grants.entry(client_id).or_default().push(GrantRow {
-            grant_id,
-            audience,
-            scopes,
-        });
-    }
-    Ok(bots
-        .into_iter()
-        .map(|bot| {
-            let g = grants.remove(&bot.client_id).unwrap_or_default();
-            (bot, g)
-        })
-        .collect())
-}
-
-async fn grants_of(ctx: &Ctx<'_>, client_id: &str) -> Result<Vec<GrantRow>, ServiceError> {
-    Ok(sqlx::query_as(
-        "SELECT grant_id, audience, scopes FROM bot_grants WHERE client_id = $1 ORDER BY audience",
-    )
-    .bind(client_id)
-    .fetch_all(ctx.db)
-    .await?)
+    Ok(store::with_grants(ctx.db, Some(permit.org_id())).await?)
 }
 
 /// The bot, if this organization owns it: orgdesk's store first (no upstream call for a stranger's
@@ -196,13 +132,7 @@ pub async fn owned(
     permit: &Permit,
     client_id: &str,
 ) -> Result<(BotRow, Client), ServiceError> {
-    let row: Option<BotRow> = sqlx::query_as(
-        "SELECT client_id, org_id, name, description, created_at FROM bots WHERE client_id = $1 AND org_id = $2",
-    )
-    .bind(client_id)
-    .bind(permit.org_id())
-    .fetch_optional(ctx.db)
-    .await?;
+    let row = store::owned_by(ctx.db, client_id, permit.org_id()).await?;
     let Some(row) = row else {
         audit_for(ctx, permit)
             .record(
@@ -253,7 +183,7 @@ pub async fn detail(
     client_id: &str,
 ) -> Result<(BotRow, Vec<GrantRow>), ServiceError> {
     let (row, _) = owned(ctx, permit, client_id).await?;
-    let grants = grants_of(ctx, client_id).await?;
+    let grants = store::grants_of(ctx.db, client_id).await?;
     Ok((row, grants))
 }
 
@@ -271,17 +201,14 @@ pub async fn register(
         return Err(invalid("form", "The form is out of date; reload the page."));
     }
     distinct_name(ctx, permit, &name, None).await?;
-    let bots: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bots WHERE org_id = $1")
-        .bind(permit.org_id())
-        .fetch_one(ctx.db)
-        .await?;
+    let bots = store::count(ctx.db, permit.org_id()).await?;
     super::within_cap(
         bots,
         ctx.limits.max_bots,
         "bots",
         "Delete a bot you no longer use first.",
     )?;
-    let op_id = match journal::begin(ctx.db, ctx.clock.as_ref(), idempotency_key, permit.org_id(), "bot.register").await? {
+    let op_id = match journal::begin(ctx.db, ctx.clock.as_ref(), idempotency_key, permit.org_id(), Kind::BotRegister).await? {
         Begun::New(id) => id,
         Begun::Seen { state, .. } if state == "done" => {
             return Err(ServiceError::Conflict(
@@ -314,13 +241,7 @@ pub async fn register(
             Ok(secret)
         }
         Err(err) => {
-            let op = journal::get(ctx.db, &op_id).await.ok().flatten();
-            if let Some(op) = op {
-                if let Err(undo) = journal::settle(ctx.db, ctx.clock.as_ref(), ctx.mgmt, &op).await
-                {
-                    tracing::error!(operation = %op_id, error = %undo, "compensation failed; the recovery pass will retry");
-                }
-            }
+            super::settle_now(ctx, permit, &op_id).await;
             log.record(
                 "bot.register",
                 None,
@@ -376,32 +297,22 @@ async fn register_steps(
     .await?;
     ctx.mgmt.associate(permit.org_id(), &grant.id).await?;
 
-    let now = ctx.clock.rfc3339();
-    let mut tx = ctx.db.begin().await?;
-    sqlx::query("INSERT INTO bots (client_id, org_id, name, description, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(&client_id)
-        .bind(permit.org_id())
-        .bind(name)
-        .bind(description)
-        .bind(permit.user_id())
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "INSERT INTO bot_grants (grant_id, client_id, audience, scopes) VALUES ($1, $2, $3, $4)",
+    store::insert_registered(
+        ctx.db,
+        store::Registered {
+            client_id: &client_id,
+            org_id: permit.org_id(),
+            name,
+            description,
+            created_by: permit.user_id(),
+            grant_id: &grant.id,
+            audience,
+            scopes: &scopes.join(" "),
+            now: &ctx.clock.rfc3339(),
+        },
+        op_id,
     )
-    .bind(&grant.id)
-    .bind(&client_id)
-    .bind(audience)
-    .bind(scopes.join(" "))
-    .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE operations SET state = 'done', updated_at = $1 WHERE id = $2")
-        .bind(&now)
-        .bind(op_id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
     Ok(Secret {
         client_id,
         secret: created.secret,
@@ -442,58 +353,30 @@ pub async fn rename(
     ctx.mgmt
         .update_client(client_id, &json!({ "name": name }))
         .await?;
-    sqlx::query("UPDATE bots SET name = $1 WHERE client_id = $2")
-        .bind(&name)
-        .bind(client_id)
-        .execute(ctx.db)
-        .await?;
+    store::rename(ctx.db, client_id, &name).await?;
     audit_for(ctx, permit)
         .record("bot.rename", Some(client_id), audit::Result::Ok, &name)
         .await;
     Ok(())
 }
 
-/// Deletes a bot: its grants (and their associations) first, then the client, then orgdesk's record.
+/// Deletes a bot: its grants (and their associations) first, then the client, then orgdesk's record,
+/// telling every organization that installed its app. The request runs the journal's own steps for
+/// a deletion, so a deletion interrupted part-way is finished by the recovery pass the same way.
 pub async fn delete(ctx: &Ctx<'_>, permit: &Permit, client_id: &str) -> Result<(), ServiceError> {
     owned(ctx, permit, client_id).await?;
-    let op_id = journal::open(
-        ctx.db,
-        ctx.clock.as_ref(),
-        Plan {
-            kind: "bot.delete",
-            org_id: permit.org_id(),
-            client_id: Some(client_id),
-            ..Plan::default()
-        },
+    let log = audit_for(ctx, permit);
+    let plan = Plan::new(Kind::BotDelete, permit.org_id()).client(client_id);
+    let done = journal::run(ctx.db, ctx.clock.as_ref(), ctx.mgmt, plan, &log).await;
+    let detail = done.as_ref().err().map(ServiceError::audit_text);
+    log.record(
+        "bot.delete",
+        Some(client_id),
+        super::outcome(&done),
+        detail.as_deref().unwrap_or_default(),
     )
-    .await?;
-    let outcome = journal::remove_client(ctx.mgmt, permit.org_id(), client_id).await;
-    if let Err(err) = outcome {
-        // The deletion stays open in the journal: the recovery pass finishes it if no retry does.
-        audit_for(ctx, permit)
-            .record(
-                "bot.delete",
-                Some(client_id),
-                audit::Result::Failed,
-                super::upstream_text(&err),
-            )
-            .await;
-        return Err(err.into());
-    }
-    super::apps::bot_deleted(ctx, permit, client_id).await?;
-    sqlx::query("DELETE FROM bot_grants WHERE client_id = $1")
-        .bind(client_id)
-        .execute(ctx.db)
-        .await?;
-    sqlx::query("DELETE FROM bots WHERE client_id = $1")
-        .bind(client_id)
-        .execute(ctx.db)
-        .await?;
-    journal::close(ctx.db, ctx.clock.as_ref(), &op_id, "done").await?;
-    audit_for(ctx, permit)
-        .record("bot.delete", Some(client_id), audit::Result::Ok, "")
-        .await;
-    Ok(())
+    .await;
+    done.map(|_| ())
 }
 
 /// Grants one more API: a client grant (require, not any organization) associated with this org only.
@@ -506,7 +389,7 @@ pub async fn grant_access(
 ) -> Result<(), ServiceError> {
     let scopes = validate_access(ctx, audience, scopes)?;
     owned(ctx, permit, client_id).await?;
-    if grants_of(ctx, client_id)
+    if store::grants_of(ctx.db, client_id)
         .await?
         .iter()
         .any(|g| g.audience == audience)
@@ -515,18 +398,10 @@ pub async fn grant_access(
             "The bot already has access to this API; change its scopes instead.".into(),
         ));
     }
-    let op_id = journal::open(
-        ctx.db,
-        ctx.clock.as_ref(),
-        Plan {
-            kind: "bot.grant",
-            org_id: permit.org_id(),
-            client_id: Some(client_id),
-            target: Some(audience),
-            ..Plan::default()
-        },
-    )
-    .await?;
+    let plan = Plan::new(Kind::BotGrant, permit.org_id())
+        .client(client_id)
+        .target(audience);
+    let op_id = journal::open(ctx.db, ctx.clock.as_ref(), plan).await?;
     let steps = async {
         let grant = ctx.mgmt.create_grant(client_id, audience, &scopes).await?;
         journal::step(
@@ -539,21 +414,13 @@ pub async fn grant_access(
         )
         .await?;
         ctx.mgmt.associate(permit.org_id(), &grant.id).await?;
-        sqlx::query(
-            "INSERT INTO bot_grants (grant_id, client_id, audience, scopes) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(&grant.id)
-        .bind(client_id)
-        .bind(audience)
-        .bind(scopes.join(" "))
-        .execute(ctx.db)
-        .await?;
-        journal::close(ctx.db, ctx.clock.as_ref(), &op_id, "done").await?;
+        store::insert_grant(ctx.db, &grant.id, client_id, audience, &scopes.join(" ")).await?;
+        journal::close(ctx.db, ctx.clock.as_ref(), &op_id, Rest::Done).await?;
         Ok::<(), ServiceError>(())
     };
     if let Err(err) = steps.await {
         // Leave no grant behind that the organization cannot see.
-        super::settle_now(ctx, &op_id).await;
+        super::settle_now(ctx, permit, &op_id).await;
         audit_for(ctx, permit)
             .record(
                 "bot.grant_access",
@@ -580,7 +447,7 @@ async fn grant_row(
     client_id: &str,
     audience: &str,
 ) -> Result<GrantRow, ServiceError> {
-    grants_of(ctx, client_id)
+    store::grants_of(ctx.db, client_id)
         .await?
         .into_iter()
         .find(|g| g.audience == audience)
@@ -596,11 +463,7 @@ pub async fn set_scopes(
     scopes: &[String],
 ) -> Result<(), ServiceError> {
     ctx.mgmt.update_grant_scopes(grant_id, scopes).await?;
-    sqlx::query("UPDATE bot_grants SET scopes = $1 WHERE grant_id = $2")
-        .bind(scopes.join(" "))
-        .bind(grant_id)
-        .execute(ctx.db)
-        .await?;
+    store::set_scopes(ctx.db, grant_id, &scopes.join(" ")).await?;
     Ok(())
 }
 
@@ -636,40 +499,22 @@ pub async fn revoke(
     owned(ctx, permit, client_id).await?;
     super::apps::guard_grant(ctx, client_id, audience).await?;
     let grant = grant_row(ctx, client_id, audience).await?;
-    let op_id = journal::open(
-        ctx.db,
-        ctx.clock.as_ref(),
-        Plan {
-            kind: "bot.revoke",
-            org_id: permit.org_id(),
-            client_id: Some(client_id),
-            grant_id: Some(&grant.grant_id),
-            target: Some(audience),
-        },
-    )
-    .await?;
-    let steps = async {
-        ctx.mgmt
-            .dissociate(permit.org_id(), &grant.grant_id)
-            .await?;
-        ctx.mgmt.delete_grant(&grant.grant_id).await?;
-        sqlx::query("DELETE FROM bot_grants WHERE grant_id = $1")
-            .bind(&grant.grant_id)
-            .execute(ctx.db)
-            .await?;
-        journal::close(ctx.db, ctx.clock.as_ref(), &op_id, "done").await?;
-        Ok::<(), ServiceError>(())
-    };
+    let log = audit_for(ctx, permit);
+    let plan = Plan::new(Kind::BotRevoke, permit.org_id())
+        .client(client_id)
+        .grant(&grant.grant_id)
+        .target(audience);
+    // The journal's own steps for a revocation: left open on failure, a retry or the recovery pass
+    // finishes it.
+    let steps = journal::run(ctx.db, ctx.clock.as_ref(), ctx.mgmt, plan, &log);
     if let Err(err) = steps.await {
-        // Left open: a retry or the recovery pass finishes the revocation.
-        audit_for(ctx, permit)
-            .record(
-                "bot.revoke_access",
-                Some(client_id),
-                audit::Result::Failed,
-                &err.audit_text(),
-            )
-            .await;
+        log.record(
+            "bot.revoke_access",
+            Some(client_id),
+            audit::Result::Failed,
+            &err.audit_text(),
+        )
+        .await;
         return Err(err);
     }
     audit_for(ctx, permit)

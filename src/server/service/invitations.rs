@@ -2,7 +2,7 @@
 //! maximum (30 days). Every call names the caller's organization in the path, and revoking or
 //! resending first reads the invitation under that path, so another organization's id is "not found".
 
-use super::journal::{self, Plan};
+use super::journal::{self, Kind, Plan, Rest};
 use super::{audit_for, invalid, outcome, Ctx, ServiceError};
 use crate::server::audit;
 use crate::server::auth0::members::{Invitation, NewInvitation};
@@ -223,17 +223,8 @@ pub async fn resend(ctx: &Ctx<'_>, permit: &Permit, id: &str) -> Result<Invitati
         (Ok(c), Ok(e)) => clamp_days(((e - c).whole_hours() as f64 / 24.0).round() as u32),
         _ => DEFAULT_DAYS,
     };
-    let op_id = journal::open(
-        ctx.db,
-        ctx.clock.as_ref(),
-        Plan {
-            kind: "invitation.resend",
-            org_id: permit.org_id(),
-            target: Some(&old.id),
-            ..Plan::default()
-        },
-    )
-    .await?;
+    let plan = Plan::new(Kind::InvitationResend, permit.org_id()).target(&old.id);
+    let op_id = journal::open(ctx.db, ctx.clock.as_ref(), plan).await?;
     let made = send(ctx, permit, &old.invitee.email, &roles, days).await;
     let result = outcome(&made);
     audit_for(ctx, permit)
@@ -248,7 +239,7 @@ pub async fn resend(ctx: &Ctx<'_>, permit: &Permit, id: &str) -> Result<Invitati
         Ok(new) => new,
         Err(err) => {
             // Its answer may have been lost after Auth0 created it: settling looks.
-            super::settle_now(ctx, &op_id).await;
+            super::settle_now(ctx, permit, &op_id).await;
             return Err(err);
         }
     };
@@ -258,7 +249,7 @@ pub async fn resend(ctx: &Ctx<'_>, permit: &Permit, id: &str) -> Result<Invitati
         tracing::warn!(error = %err, "the replaced invitation could not be deleted yet");
         return Ok(new);
     }
-    journal::close(ctx.db, ctx.clock.as_ref(), &op_id, "done").await?;
+    journal::close(ctx.db, ctx.clock.as_ref(), &op_id, Rest::Done).await?;
     Ok(new)
 }
 

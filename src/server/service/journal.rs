@@ -2,35 +2,109 @@
 //! step is recorded as it lands, and a failure (or a restart) undoes what was done.
 
 use crate::clock::Clock;
-use crate::server::db::Db;
+use crate::server::audit::{self, Audit};
+use crate::server::store::{self, operations as rows, Db};
 
 use super::super::auth0::{ApiError, ManagementClient};
+use super::ServiceError;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Operation {
-    pub id: String,
-    pub org_id: String,
-    pub kind: String,
-    pub state: String,
-    pub client_id: Option<String>,
-    pub grant_id: Option<String>,
-    /// What it acts on besides a client and a grant: an API audience, an app, an invitation.
-    pub target: Option<String>,
-    /// What it created that is neither a client nor a grant (a new invitation).
-    pub created_ref: Option<String>,
-    pub updated_at: String,
+pub use rows::Operation;
+
+/// Every journaled change. Each says in `settle` how an interrupted one comes to rest; that match
+/// has no catch-all arm, so a new kind without its recovery does not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    BotRegister,
+    BotGrant,
+    BotRevoke,
+    BotDelete,
+    AppInstall,
+    AppUninstall,
+    InvitationResend,
 }
 
-const SELECT: &str = "SELECT id, org_id, kind, state, client_id, grant_id, target, created_ref, updated_at FROM operations";
+impl Kind {
+    pub const ALL: [Kind; 7] = [
+        Kind::BotRegister,
+        Kind::BotGrant,
+        Kind::BotRevoke,
+        Kind::BotDelete,
+        Kind::AppInstall,
+        Kind::AppUninstall,
+        Kind::InvitationResend,
+    ];
+
+    /// The name stored in the journal (and written to the audit log by the recovery pass).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::BotRegister => "bot.register",
+            Kind::BotGrant => "bot.grant",
+            Kind::BotRevoke => "bot.revoke",
+            Kind::BotDelete => "bot.delete",
+            Kind::AppInstall => "app.install",
+            Kind::AppUninstall => "app.uninstall",
+            Kind::InvitationResend => "invitation.resend",
+        }
+    }
+
+    pub fn parse(stored: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == stored)
+    }
+}
+
+/// Where an operation comes to rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rest {
+    /// It happened (a removal is finished, a creation completed).
+    Done,
+    /// It was undone (a creation that failed part-way).
+    Compensated,
+}
+
+impl Rest {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rest::Done => "done",
+            Rest::Compensated => "compensated",
+        }
+    }
+}
 
 /// What a new operation is about.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 pub struct Plan<'a> {
-    pub kind: &'a str,
+    pub kind: Kind,
     pub org_id: &'a str,
     pub client_id: Option<&'a str>,
     pub grant_id: Option<&'a str>,
     pub target: Option<&'a str>,
+}
+
+impl<'a> Plan<'a> {
+    pub fn new(kind: Kind, org_id: &'a str) -> Self {
+        Plan {
+            kind,
+            org_id,
+            client_id: None,
+            grant_id: None,
+            target: None,
+        }
+    }
+
+    pub fn client(mut self, client_id: &'a str) -> Self {
+        self.client_id = Some(client_id);
+        self
+    }
+
+    pub fn grant(mut self, grant_id: &'a str) -> Self {
+        self.grant_id = Some(grant_id);
+        self
+    }
+
+    pub fn target(mut self, target: &'a str) -> Self {
+        self.target = Some(target);
+        self
+    }
 }
 
 pub enum Begun {
@@ -47,62 +121,44 @@ pub async fn begin(
     clock: &dyn Clock,
     key: &str,
     org_id: &str,
-    kind: &str,
+    kind: Kind,
 ) -> Result<Begun, sqlx::Error> {
     let id = uuid::Uuid::new_v4().to_string();
-    let now = clock.rfc3339();
-    let inserted = sqlx::query(
-        "INSERT INTO operations (id, idempotency_key, org_id, kind, state, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, 'started', $5, $6) ON CONFLICT (idempotency_key) DO NOTHING",
-    )
-    .bind(&id)
-    .bind(key)
-    .bind(org_id)
-    .bind(kind)
-    .bind(&now)
-    .bind(&now)
-    .execute(db)
-    .await?;
-    if inserted.rows_affected() == 1 {
+    let row = rows::NewRow {
+        id: &id,
+        idempotency_key: key,
+        org_id,
+        kind: kind.as_str(),
+        client_id: None,
+        grant_id: None,
+        target: None,
+        now: &clock.rfc3339(),
+    };
+    if rows::insert(db, row).await? {
         return Ok(Begun::New(id));
     }
     // A submission that failed and was undone may be sent again from the same form.
-    let freed = sqlx::query(
-        "UPDATE operations SET idempotency_key = id WHERE idempotency_key = $1 AND state = 'compensated'",
-    )
-    .bind(key)
-    .execute(db)
-    .await?;
-    if freed.rows_affected() == 1 {
+    if rows::free_compensated_key(db, key).await? {
         return Box::pin(begin(db, clock, key, org_id, kind)).await;
     }
-    let (state, client_id): (String, Option<String>) =
-        sqlx::query_as("SELECT state, client_id FROM operations WHERE idempotency_key = $1")
-            .bind(key)
-            .fetch_one(db)
-            .await?;
+    let (state, client_id) = rows::by_key(db, key).await?;
     Ok(Begun::Seen { state, client_id })
 }
 
 /// Writes an operation down before its first upstream step (one that needs no idempotency key).
 pub async fn open(db: &Db, clock: &dyn Clock, plan: Plan<'_>) -> Result<String, sqlx::Error> {
     let id = uuid::Uuid::new_v4().to_string();
-    let now = clock.rfc3339();
-    sqlx::query(
-        "INSERT INTO operations (id, idempotency_key, org_id, kind, state, client_id, grant_id, target, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, 'started', $5, $6, $7, $8, $9)",
-    )
-    .bind(&id)
-    .bind(&id)
-    .bind(plan.org_id)
-    .bind(plan.kind)
-    .bind(plan.client_id)
-    .bind(plan.grant_id)
-    .bind(plan.target)
-    .bind(&now)
-    .bind(&now)
-    .execute(db)
-    .await?;
+    let row = rows::NewRow {
+        id: &id,
+        idempotency_key: &id,
+        org_id: plan.org_id,
+        kind: plan.kind.as_str(),
+        client_id: plan.client_id,
+        grant_id: plan.grant_id,
+        target: plan.target,
+        now: &clock.rfc3339(),
+    };
+    rows::insert(db, row).await?;
     Ok(id)
 }
 
@@ -113,33 +169,16 @@ pub async fn created(
     id: &str,
     reference: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE operations SET state = 'created', created_ref = $1, updated_at = $2 WHERE id = $3",
-    )
-    .bind(reference)
-    .bind(clock.rfc3339())
-    .bind(id)
-    .execute(db)
-    .await?;
-    Ok(())
+    rows::created(db, id, reference, &clock.rfc3339()).await
 }
 
-/// The operation is at rest: `done` (it happened) or `compensated` (it was undone).
-pub async fn close(db: &Db, clock: &dyn Clock, id: &str, state: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE operations SET state = $1, updated_at = $2 WHERE id = $3")
-        .bind(state)
-        .bind(clock.rfc3339())
-        .bind(id)
-        .execute(db)
-        .await?;
-    Ok(())
+/// The operation is at rest.
+pub async fn close(db: &Db, clock: &dyn Clock, id: &str, rest: Rest) -> Result<(), sqlx::Error> {
+    rows::close(db, id, rest.as_str(), &clock.rfc3339()).await
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<Operation>, sqlx::Error> {
-    sqlx::query_as(&format!("{SELECT} WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(db)
-        .await
+    rows::get(db, id).await
 }
 
 pub async fn step(
@@ -150,18 +189,7 @@ pub async fn step(
     client_id: Option<&str>,
     grant_id: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE operations SET state = $1, client_id = COALESCE($2, client_id), grant_id = COALESCE($3, grant_id), updated_at = $4
-         WHERE id = $5",
-    )
-    .bind(state)
-    .bind(client_id)
-    .bind(grant_id)
-    .bind(clock.rfc3339())
-    .bind(id)
-    .execute(db)
-    .await?;
-    Ok(())
+    rows::step(db, id, state, client_id, grant_id, &clock.rfc3339()).await
 }
 
 /// Undoes an unfinished registration upstream: its grant (with the association), then its client.
@@ -183,7 +211,7 @@ async fn undo_register(mgmt: &ManagementClient, op: &Operation) -> Result<(), Ap
             .into_iter()
             .find(|c| {
                 c.client_metadata
-                    .get("orgdesk_op")
+                    .get(super::bots::OPERATION_KEY)
                     .is_some_and(|v| v == &op.id)
             })
             .map(|c| c.client_id);
@@ -199,7 +227,7 @@ async fn undo_register(mgmt: &ManagementClient, op: &Operation) -> Result<(), Ap
 }
 
 /// Removes a client with its grants and this organization's associations (each step idempotent).
-pub async fn remove_client(
+async fn remove_client(
     mgmt: &ManagementClient,
     org_id: &str,
     client_id: &str,
@@ -211,23 +239,13 @@ pub async fn remove_client(
     mgmt.delete_client(client_id).await
 }
 
-fn store(e: sqlx::Error) -> ApiError {
-    ApiError::Decode(format!("journal: {e}"))
-}
-
 /// Undoes a grant that was being added: the one written down, or — killed before its id was written
 /// down — any grant of the bot for that API that orgdesk's record does not know.
-async fn undo_grant(db: &Db, mgmt: &ManagementClient, op: &Operation) -> Result<(), ApiError> {
+async fn undo_grant(db: &Db, mgmt: &ManagementClient, op: &Operation) -> Result<(), ServiceError> {
     let mut grants: Vec<String> = op.grant_id.iter().cloned().collect();
     if let (None, Some(client), Some(audience)) = (&op.grant_id, &op.client_id, &op.target) {
         for g in mgmt.grants_of(client).await? {
-            let known: Option<(String,)> =
-                sqlx::query_as("SELECT grant_id FROM bot_grants WHERE grant_id = $1")
-                    .bind(&g.id)
-                    .fetch_optional(db)
-                    .await
-                    .map_err(store)?;
-            if &g.audience == audience && known.is_none() {
+            if &g.audience == audience && !store::bots::knows_grant(db, &g.id).await? {
                 grants.push(g.id);
             }
         }
@@ -239,47 +257,33 @@ async fn undo_grant(db: &Db, mgmt: &ManagementClient, op: &Operation) -> Result<
     Ok(())
 }
 
-/// Finishes a bot's deletion: upstream, then orgdesk's record, telling every installer of its app.
+/// Finishes a bot's deletion: upstream, then orgdesk's record, telling every installer of its app
+/// (in `voice`: the admin who deleted it, or the recovery pass).
 async fn finish_delete(
     db: &Db,
-    clock: &dyn Clock,
     mgmt: &ManagementClient,
     op: &Operation,
-) -> Result<(), ApiError> {
+    voice: &Audit<'_>,
+) -> Result<(), ServiceError> {
     let Some(client) = &op.client_id else {
         return Ok(());
     };
     remove_client(mgmt, &op.org_id, client).await?;
-    if let Some(app) = super::apps::by_client(db, client).await.map_err(store)? {
-        for install in super::apps::installs(db, &app.app_id)
-            .await
-            .map_err(store)?
-        {
-            recovery_audit(db, clock, &install.org_id)
+    if let Some(app) = store::apps::by_client(db, client).await? {
+        for install in store::apps::installs(db, &app.app_id).await? {
+            voice
+                .in_org(&install.org_id)
                 .record(
                     "app.removed",
                     Some(&app.app_id),
-                    super::super::audit::Result::Ok,
+                    audit::Result::Ok,
                     &format!("the publisher {} deleted it", app.publisher_name),
                 )
                 .await;
         }
-        sqlx::query("DELETE FROM apps WHERE app_id = $1")
-            .bind(&app.app_id)
-            .execute(db)
-            .await
-            .map_err(store)?;
+        store::apps::delete(db, &app.app_id).await?;
     }
-    sqlx::query("DELETE FROM bot_grants WHERE client_id = $1")
-        .bind(client)
-        .execute(db)
-        .await
-        .map_err(store)?;
-    sqlx::query("DELETE FROM bots WHERE client_id = $1")
-        .bind(client)
-        .execute(db)
-        .await
-        .map_err(store)?;
+    store::bots::delete(db, client).await?;
     Ok(())
 }
 
@@ -302,101 +306,98 @@ async fn finish_resend(mgmt: &ManagementClient, op: &Operation) -> Result<(), Ap
     Ok(())
 }
 
-/// Brings an interrupted operation to rest and answers its final state: a creation is undone
-/// (`compensated`: the user saw an error, or nothing), a removal is finished (`done`: the user asked
-/// for it). Every step is idempotent, so settling twice is harmless.
+/// Brings an operation to rest and answers its final state: a creation is undone (`Compensated`:
+/// the user saw an error, or nothing), a removal is finished (`Done`: the user asked for it). A
+/// removal's request runs exactly this to do its work, so the request and the recovery pass cannot
+/// drift apart. Every step is idempotent, so settling twice is harmless. `voice` is who the audit
+/// records it writes on the way speak for.
 pub async fn settle(
     db: &Db,
     clock: &dyn Clock,
     mgmt: &ManagementClient,
     op: &Operation,
-) -> Result<&'static str, ApiError> {
+    voice: &Audit<'_>,
+) -> Result<Rest, ServiceError> {
+    let Some(kind) = Kind::parse(&op.kind) else {
+        // Written by a newer orgdesk (a replica mid-upgrade): leave it to one that knows it.
+        tracing::error!(kind = %op.kind, "an operation of an unknown kind cannot be settled");
+        return Err(ServiceError::Conflict(format!(
+            "unknown operation kind {}",
+            op.kind
+        )));
+    };
     let grant = || op.grant_id.clone().unwrap_or_default();
-    let state = match op.kind.as_str() {
-        "bot.register" => {
+    let rest = match kind {
+        Kind::BotRegister => {
             undo_register(mgmt, op).await?;
-            "compensated"
+            Rest::Compensated
         }
-        "bot.grant" => {
+        Kind::BotGrant => {
             undo_grant(db, mgmt, op).await?;
-            "compensated"
+            Rest::Compensated
         }
-        "bot.revoke" => {
+        Kind::BotRevoke => {
             mgmt.dissociate(&op.org_id, &grant()).await?;
             mgmt.delete_grant(&grant()).await?;
-            sqlx::query("DELETE FROM bot_grants WHERE grant_id = $1")
-                .bind(grant())
-                .execute(db)
-                .await
-                .map_err(store)?;
-            "done"
+            store::bots::delete_grant(db, &grant()).await?;
+            Rest::Done
         }
-        "bot.delete" => {
-            finish_delete(db, clock, mgmt, op).await?;
-            "done"
+        Kind::BotDelete => {
+            finish_delete(db, mgmt, op, voice).await?;
+            Rest::Done
         }
-        "app.install" => {
-            let installed: Option<(String,)> =
-                sqlx::query_as("SELECT org_id FROM app_installs WHERE app_id = $1 AND org_id = $2")
-                    .bind(&op.target)
-                    .bind(&op.org_id)
-                    .fetch_optional(db)
-                    .await
-                    .map_err(store)?;
-            if installed.is_some() {
-                "done"
+        Kind::AppInstall => {
+            let app = op.target.as_deref().unwrap_or_default();
+            if store::apps::install_of(db, app, &op.org_id)
+                .await?
+                .is_some()
+            {
+                Rest::Done
             } else {
                 mgmt.dissociate(&op.org_id, &grant()).await?;
-                "compensated"
+                Rest::Compensated
             }
         }
-        "app.uninstall" => {
+        Kind::AppUninstall => {
             mgmt.dissociate(&op.org_id, &grant()).await?;
-            sqlx::query("DELETE FROM app_installs WHERE app_id = $1 AND org_id = $2")
-                .bind(&op.target)
-                .bind(&op.org_id)
-                .execute(db)
-                .await
-                .map_err(store)?;
-            "done"
+            let app = op.target.as_deref().unwrap_or_default();
+            store::apps::uninstall(db, app, &op.org_id).await?;
+            Rest::Done
         }
-        "invitation.resend" => {
+        Kind::InvitationResend => {
             finish_resend(mgmt, op).await?;
-            "done"
-        }
-        other => {
-            tracing::error!(
-                kind = other,
-                "an operation of an unknown kind cannot be settled"
-            );
-            return Err(ApiError::Decode(format!("unknown operation kind {other}")));
+            Rest::Done
         }
     };
-    close(db, clock, &op.id, state).await.map_err(store)?;
-    Ok(state)
+    close(db, clock, &op.id, rest).await?;
+    Ok(rest)
+}
+
+/// Opens an operation and brings it to rest at once: a removal, whose steps are its recovery's.
+pub async fn run(
+    db: &Db,
+    clock: &dyn Clock,
+    mgmt: &ManagementClient,
+    plan: Plan<'_>,
+    voice: &Audit<'_>,
+) -> Result<Rest, ServiceError> {
+    let id = open(db, clock, plan).await?;
+    let op = get(db, &id)
+        .await?
+        .ok_or_else(|| ServiceError::Conflict("the journal lost an operation".into()))?;
+    // Left open on failure: a retry or the recovery pass finishes it.
+    settle(db, clock, mgmt, &op, voice).await
 }
 
 /// The recovery pass's own voice in an organization's audit log.
-fn recovery_audit<'a>(
-    db: &'a Db,
-    clock: &'a dyn Clock,
-    org_id: &str,
-) -> super::super::audit::Audit<'a> {
-    super::super::audit::Audit::new(db, clock, org_id, "orgdesk", Some("orgdesk (recovery)"))
+fn recovery_audit<'a>(db: &'a Db, clock: &'a dyn Clock, org_id: &str) -> Audit<'a> {
+    Audit::new(db, clock, org_id, "orgdesk", Some("orgdesk (recovery)"))
 }
 
 /// Claims an open operation for one settler: a compare-and-set on its last update, so one pass on one
 /// replica settles it while others skip it.
 pub async fn claim(db: &Db, clock: &dyn Clock, op: &Operation) -> Result<bool, sqlx::Error> {
-    let claimed = sqlx::query(
-        "UPDATE operations SET updated_at = $1 WHERE id = $2 AND updated_at = $3 AND state NOT IN ('done', 'compensated')",
-    )
-    .bind(clock.rfc3339())
-    .bind(&op.id)
-    .bind(&op.updated_at)
-    .execute(db)
-    .await?;
-    Ok(claimed.rows_affected() == 1)
+    rows::claim(db, op, &clock.rfc3339()).await
 }
 
 /// Settles every operation left open for longer than `grace` (an interrupted request, a killed process,
@@ -411,12 +412,7 @@ pub async fn recover(
     let cutoff = (clock.now() - grace)
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
-    let open: Vec<Operation> = sqlx::query_as(&format!(
-        "{SELECT} WHERE state NOT IN ('done', 'compensated') AND updated_at <= $1"
-    ))
-    .bind(&cutoff)
-    .fetch_all(db)
-    .await?;
+    let open = rows::open_since(db, &cutoff).await?;
     let mut settled = 0;
     for op in &open {
         if !claim(db, clock, op).await? {
@@ -424,20 +420,19 @@ pub async fn recover(
         }
         let audit = recovery_audit(db, clock, &op.org_id);
         let target = op.client_id.as_deref().or(op.target.as_deref());
-        match settle(db, clock, mgmt, op).await {
-            Ok(state) => {
+        match settle(db, clock, mgmt, op, &audit).await {
+            Ok(rest) => {
                 settled += 1;
-                let what = if state == "done" {
-                    "finished"
-                } else {
-                    "undone"
+                let what = match rest {
+                    Rest::Done => "finished",
+                    Rest::Compensated => "undone",
                 };
                 tracing::warn!(operation = %op.id, kind = %op.kind, what, "recovery: settled an interrupted operation");
                 audit
                     .record(
                         &op.kind,
                         target,
-                        super::super::audit::Result::Ok,
+                        audit::Result::Ok,
                         &format!("{what} by the recovery pass after an interruption"),
                     )
                     .await;
@@ -448,4 +443,17 @@ pub async fn recover(
         }
     }
     Ok(settled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_reads_back_as_itself() {
+        for kind in Kind::ALL {
+            assert_eq!(Kind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(Kind::parse("unknown.kind"), None);
+    }
 }

@@ -5,13 +5,14 @@
 
 use std::time::Duration;
 
-use super::directory::{self, Hit, Status};
+use super::member_search;
 use super::{audit_for, invalid, outcome, Ctx, ServiceError};
 use crate::server::audit;
 use crate::server::auth0::members::Member;
 use crate::server::auth0::resources::Role;
-use crate::server::lock;
 use crate::server::policy::{self, Permit};
+use crate::server::store::locks;
+use crate::server::store::member_mirror::{self as mirror, Hit, Status};
 
 pub const PAGE_SIZE: u32 = 50;
 
@@ -84,8 +85,7 @@ pub async fn read_page(
                     }
                     other => other?,
                 };
-                if let Err(err) =
-                    directory::upsert(ctx.db, org_id, &members, ctx.clock.now_ms()).await
+                if let Err(err) = mirror::upsert(ctx.db, org_id, &members, ctx.clock.now_ms()).await
                 {
                     tracing::warn!(error = %err, "cannot update the member directory");
                 }
@@ -101,8 +101,9 @@ pub async fn search(ctx: &Ctx<'_>, permit: &Permit, query: &str) -> Result<Found
     if query.chars().count() > 100 {
         return Err(invalid("q", "Search for at most 100 characters."));
     }
-    let status = directory::refresh_if_stale(ctx.db, ctx.mgmt, ctx.clock, permit.org_id()).await?;
-    let hits = directory::search(ctx.db, permit.org_id(), query, 50).await?;
+    let status =
+        member_search::refresh_if_stale(ctx.db, ctx.mgmt, ctx.clock, permit.org_id()).await?;
+    let hits = mirror::search(ctx.db, permit.org_id(), query, 50).await?;
     Ok(Found { hits, status })
 }
 
@@ -129,7 +130,7 @@ async fn role_ids(ctx: &Ctx<'_>, org_id: &str, user_id: &str) -> Result<Vec<Stri
 /// mirror first (a call each), then the whole member list if the mirror knows none.
 async fn another_admin(ctx: &Ctx<'_>, org_id: &str, except: &str) -> Result<bool, ServiceError> {
     let admin = &ctx.identity.admin_role;
-    for candidate in directory::holders(ctx.db, org_id, admin, except).await? {
+    for candidate in mirror::holders(ctx.db, org_id, admin, except).await? {
         if role_ids(ctx, org_id, &candidate).await?.contains(admin) {
             return Ok(true);
         }
@@ -167,7 +168,7 @@ where
         return change().await;
     }
     let org_id = permit.org_id();
-    let lease = lock::acquire(
+    let lease = locks::acquire(
         ctx.db,
         ctx.clock.as_ref(),
         &format!("admins:{org_id}"),
@@ -251,7 +252,7 @@ pub async fn set_role(
         .await;
     done?;
     let now = ctx.mgmt.member_roles(org_id, user_id).await?;
-    if let Err(err) = directory::set_roles(ctx.db, org_id, user_id, &now).await {
+    if let Err(err) = mirror::set_roles(ctx.db, org_id, user_id, &now).await {
         tracing::warn!(error = %err, "cannot update the member directory");
     }
     Ok(now)
@@ -281,7 +282,7 @@ pub async fn remove(ctx: &Ctx<'_>, permit: &Permit, user_id: &str) -> Result<(),
         .record("member.remove", Some(user_id), result, "")
         .await;
     done?;
-    if let Err(err) = directory::remove(ctx.db, org_id, user_id).await {
+    if let Err(err) = mirror::remove(ctx.db, org_id, user_id).await {
         tracing::warn!(error = %err, "cannot update the member directory");
     }
     Ok(())

@@ -3,16 +3,15 @@
 pub mod apps;
 pub mod audit_log;
 pub mod bots;
-pub mod directory;
 pub mod invitations;
 pub mod journal;
+pub mod member_search;
 pub mod members;
 pub mod support;
 
-use crate::server::db::Db;
-
 use super::auth0::{ApiError, ManagementClient};
 use super::identity::Identity;
+use super::store::Db;
 
 /// What services need: the store, the Management API, the vendor's rules, the issuer.
 pub struct Ctx<'a> {
@@ -150,19 +149,20 @@ pub fn invalid(field: &'static str, message: impl Into<String>) -> ServiceError 
     }
 }
 
-impl From<crate::server::lock::LockError> for ServiceError {
-    fn from(err: crate::server::lock::LockError) -> Self {
+impl From<crate::server::store::locks::LockError> for ServiceError {
+    fn from(err: crate::server::store::locks::LockError) -> Self {
         match err {
-            crate::server::lock::LockError::Busy(_) => ServiceError::Busy,
-            crate::server::lock::LockError::Store(e) => ServiceError::Store(e),
+            crate::server::store::locks::LockError::Busy(_) => ServiceError::Busy,
+            crate::server::store::locks::LockError::Store(e) => ServiceError::Store(e),
         }
     }
 }
 
 /// Settles an operation that failed part-way, now; if that fails too, the recovery pass retries.
-pub async fn settle_now(ctx: &Ctx<'_>, op_id: &str) {
+pub async fn settle_now(ctx: &Ctx<'_>, permit: &super::policy::Permit, op_id: &str) {
     if let Ok(Some(op)) = journal::get(ctx.db, op_id).await {
-        if let Err(err) = journal::settle(ctx.db, ctx.clock.as_ref(), ctx.mgmt, &op).await {
+        let voice = audit_for(ctx, permit);
+        if let Err(err) = journal::settle(ctx.db, ctx.clock.as_ref(), ctx.mgmt, &op, &voice).await {
             tracing::error!(operation = op_id, error = %err, "could not settle now; the recovery pass will retry");
         }
     }

@@ -4,13 +4,15 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::bots::{self, BotRow, GrantRow, OWNER_KEY};
+use super::bots::OWNER_KEY;
 use super::{members, Ctx, ServiceError};
 use crate::server::audit::{self, Audit};
 use crate::server::auth0::resources::ClientGrant;
 use crate::server::auth0::tenant::{ClientSummary, Organization};
 use crate::server::auth0::ApiError;
 use crate::server::policy::SupportPermit;
+use crate::server::store::apps::{AppRow, InstallRow};
+use crate::server::store::bots::{self as stored_bots, BotRow, GrantRow};
 
 /// Records what support staff looked at: `org_id` None for tenant-wide reports.
 pub async fn record_view(ctx: &Ctx<'_>, permit: &SupportPermit, org_id: Option<&str>, what: &str) {
@@ -137,7 +139,7 @@ pub async fn organization(
         Err(e) => return Err(e.into()),
     };
     let (bots, grants, clients, members) = tokio::try_join!(
-        async { Ok::<_, ServiceError>(bots::stored(ctx.db, Some(&org.id)).await?) },
+        async { Ok::<_, ServiceError>(stored_bots::with_grants(ctx.db, Some(&org.id)).await?) },
         async {
             let key = format!("organization-grants\u{0}{}", org.id);
             Ok(cached(ctx, &key, ctx.mgmt.organization_grants(&org.id)).await?)
@@ -208,11 +210,16 @@ pub struct IdleBot {
 
 /// orgdesk's bots with no client-credentials token in the last `days` days, as far as the tenant's
 /// logs go back (Auth0 keeps logs for a plan-dependent number of days).
+/// Every published or once-published app with its installs (the apps report).
+pub async fn apps(ctx: &Ctx<'_>) -> Result<Vec<(AppRow, Vec<InstallRow>)>, ServiceError> {
+    Ok(crate::server::store::apps::with_installs(ctx.db, None).await?)
+}
+
 pub async fn idle_bots(ctx: &Ctx<'_>, days: u32) -> Result<Vec<IdleBot>, ServiceError> {
     let cutoff = ctx.clock.now() - time::Duration::days(days as i64);
     let fmt = &time::format_description::well_known::Rfc3339;
     let recent = |date: &str| time::OffsetDateTime::parse(date, fmt).is_ok_and(|t| t >= cutoff);
-    let bots = bots::stored(ctx.db, None).await?;
+    let bots = stored_bots::with_grants(ctx.db, None).await?;
     // The newest 1,000 exchanges in one sweep; only bots not seen there are asked about one by one.
     let mut last: HashMap<String, String> = HashMap::new();
     for e in cached(ctx, "token-logs", async {
@@ -257,7 +264,7 @@ pub struct Drift {
 /// Bots whose upstream state no longer matches orgdesk's record: deleted or re-owned clients,
 /// grants deleted, widened or re-scoped outside orgdesk, associations removed, grants orgdesk never made.
 pub async fn drift(ctx: &Ctx<'_>) -> Result<Vec<Drift>, ServiceError> {
-    let bots = bots::stored(ctx.db, None).await?;
+    let bots = stored_bots::with_grants(ctx.db, None).await?;
     let clients = cached(ctx, "clients", async { ctx.mgmt.clients_summary().await }).await?;
     let by_id = names(&clients);
     let grants = cached(ctx, "grants", async { ctx.mgmt.all_grants(false).await }).await?;

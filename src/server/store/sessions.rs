@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
-use super::db::Db;
+use super::Db;
 use crate::clock::Clock;
 
 /// Wraps a store so that every id is hashed on the way in and restored on the way out.

@@ -1,20 +1,12 @@
-//! The searchable mirror of an organization's members (see migrations/0003). Auth0 cannot search an
-//! organization's members, so orgdesk reads the whole list in the background (one pass: 1,000 pages
-//! for 100,000 members), keeps it current with its own writes, and answers searches from an index
-//! of word prefixes. Results are for finding people; every decision reads Auth0 live.
+//! The searchable mirror of an organization's members (`member_directory`, `member_terms`,
+//! `member_syncs`; see migrations/0003): rows, an index of word prefixes, and the state of the
+//! background pass that fills it (`service::member_search`). Results are for finding people; every
+//! decision reads Auth0 live.
 
-use std::sync::Arc;
-
-use crate::server::db::{self, Db};
-
-use super::ServiceError;
-use crate::clock::Clock;
+use super::{sql, Db};
 use crate::server::auth0::members::Member;
 use crate::server::auth0::resources::Role;
-use crate::server::auth0::ManagementClient;
 
-/// A complete pass older than this is refreshed on the next search.
-pub const FRESH_FOR_MS: i64 = 10 * 60 * 1000;
 /// A pass that has not finished by then is presumed dead (its process was killed).
 const PASS_TIMEOUT_MS: i64 = 30 * 60 * 1000;
 const MAX_WORDS: usize = 4;
@@ -75,7 +67,7 @@ async fn upsert_in(
             "INSERT INTO member_directory (org_id, user_id, email, name, roles, synced_at) VALUES {} \
              ON CONFLICT (org_id, user_id) DO UPDATE SET email = excluded.email, name = excluded.name, \
              roles = excluded.roles, synced_at = excluded.synced_at",
-            db::value_rows(chunk.len(), 6)
+            sql::value_rows(chunk.len(), 6)
         );
         let mut rows = sqlx::query(&sql);
         for m in chunk {
@@ -90,7 +82,7 @@ async fn upsert_in(
         rows.execute(&mut *tx).await?;
         let sql = format!(
             "DELETE FROM member_terms WHERE org_id = $1 AND user_id IN ({})",
-            db::params(2, chunk.len())
+            sql::params(2, chunk.len())
         );
         let mut gone = sqlx::query(&sql).bind(org_id);
         for m in chunk {
@@ -108,7 +100,7 @@ async fn upsert_in(
         for part in pairs.chunks(5000) {
             let sql = format!(
                 "INSERT INTO member_terms (org_id, term, user_id) VALUES {} ON CONFLICT DO NOTHING",
-                db::value_rows(part.len(), 3)
+                sql::value_rows(part.len(), 3)
             );
             let mut add = sqlx::query(&sql);
             for (term, user) in part {
@@ -252,7 +244,7 @@ pub async fn holders(
     )
     .bind(org_id)
     .bind(except)
-    .bind(db::contains_pattern(&format!("\"{role_id}\"")))
+    .bind(sql::contains_pattern(&format!("\"{role_id}\"")))
     .fetch_all(db)
     .await
 }
@@ -283,8 +275,9 @@ pub async fn status(db: &Db, org_id: &str, now: i64) -> Result<Status, sqlx::Err
     })
 }
 
-/// Claims the organization's next pass; false when another request or replica is running one.
-async fn claim(db: &Db, org_id: &str, now: i64) -> Result<bool, sqlx::Error> {
+/// Claims the organization's next pass at `now` (ms); false when another request or replica is
+/// running one.
+pub async fn claim_pass(db: &Db, org_id: &str, now: i64) -> Result<bool, sqlx::Error> {
     let claimed = sqlx::query(
         "INSERT INTO member_syncs (org_id, started_at) VALUES ($1, $2)
          ON CONFLICT (org_id) DO UPDATE SET started_at = excluded.started_at, finished_at = NULL
@@ -299,99 +292,53 @@ async fn claim(db: &Db, org_id: &str, now: i64) -> Result<bool, sqlx::Error> {
     Ok(claimed == 1)
 }
 
-/// Reads the whole member list into the mirror; members no longer in Auth0 are dropped.
-/// Returns the number of members, or None if a pass was already running.
-pub async fn sync(
+/// Ends a pass that read every member: members it did not see (not written since `started`) are
+/// dropped, and the mirror is complete as of `finished`.
+pub async fn complete_pass(
     db: &Db,
-    mgmt: &ManagementClient,
-    clock: &dyn Clock,
-    org_id: &str,
-) -> Result<Option<i64>, ServiceError> {
-    let started = clock.now_ms();
-    if !claim(db, org_id, started).await? {
-        return Ok(None);
-    }
-    let outcome = read_all(db, mgmt, org_id, started).await;
-    let finished = clock.now_ms();
-    match &outcome {
-        Ok(_) => {
-            sqlx::query(
-                "DELETE FROM member_terms WHERE org_id = $1 AND user_id IN
-                   (SELECT user_id FROM member_directory WHERE org_id = $1 AND synced_at < $2)",
-            )
-            .bind(org_id)
-            .bind(started)
-            .execute(db)
-            .await?;
-            sqlx::query("DELETE FROM member_directory WHERE org_id = $1 AND synced_at < $2")
-                .bind(org_id)
-                .bind(started)
-                .execute(db)
-                .await?;
-            sqlx::query(
-                "UPDATE member_syncs SET finished_at = $1, completed_at = $2 WHERE org_id = $3",
-            )
-            .bind(finished)
-            .bind(finished)
-            .bind(org_id)
-            .execute(db)
-            .await?;
-        }
-        // The caller logs the error; the next search starts a new pass.
-        Err(_) => {
-            sqlx::query("UPDATE member_syncs SET finished_at = $1 WHERE org_id = $2")
-                .bind(finished)
-                .bind(org_id)
-                .execute(db)
-                .await?;
-        }
-    }
-    outcome.map(Some)
-}
-
-async fn read_all(
-    db: &Db,
-    mgmt: &ManagementClient,
     org_id: &str,
     started: i64,
-) -> Result<i64, ServiceError> {
-    let mut from: Option<String> = None;
-    let mut count = 0i64;
-    loop {
-        let (members, next) = mgmt.members_page(org_id, from.as_deref(), 100).await?;
-        if !members.is_empty() {
-            let mut tx = db.begin().await?;
-            upsert_in(&mut tx, org_id, &members, started).await?;
-            tx.commit().await?;
-        }
-        count += members.len() as i64;
-        match next {
-            Some(n) => from = Some(n),
-            None => return Ok(count),
-        }
-    }
+    finished: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "DELETE FROM member_terms WHERE org_id = $1 AND user_id IN
+           (SELECT user_id FROM member_directory WHERE org_id = $1 AND synced_at < $2)",
+    )
+    .bind(org_id)
+    .bind(started)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM member_directory WHERE org_id = $1 AND synced_at < $2")
+        .bind(org_id)
+        .bind(started)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE member_syncs SET finished_at = $1, completed_at = $2 WHERE org_id = $3")
+        .bind(finished)
+        .bind(finished)
+        .bind(org_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
 }
 
-/// Starts a background pass when the mirror is missing or stale (and none is running).
-pub async fn refresh_if_stale(
-    db: &Db,
-    mgmt: &Arc<ManagementClient>,
-    clock: &Arc<dyn Clock>,
-    org_id: &str,
-) -> Result<Status, sqlx::Error> {
-    let now = clock.now_ms();
-    let mut status = status(db, org_id, now).await?;
-    let stale = status.completed_at.is_none_or(|t| now - t > FRESH_FOR_MS);
-    if stale && !status.running {
-        let (db, mgmt, clock, org) = (db.clone(), mgmt.clone(), clock.clone(), org_id.to_string());
-        tokio::spawn(async move {
-            if let Err(err) = sync(&db, &mgmt, clock.as_ref(), &org).await {
-                tracing::warn!(error = %err, org_id = %org, "member directory pass failed");
-            }
-        });
-        status.running = true;
-    }
-    Ok(status)
+/// Ends a pass that failed: the mirror keeps what it had, and the next search starts a new pass.
+pub async fn abandon_pass(db: &Db, org_id: &str, finished: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE member_syncs SET finished_at = $1 WHERE org_id = $2")
+        .bind(finished)
+        .bind(org_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Recorded members' ids, names and emails (the audit log's names for targets).
+pub async fn names(db: &Db, org_id: &str) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT user_id, name, email FROM member_directory WHERE org_id = $1")
+        .bind(org_id)
+        .fetch_all(db)
+        .await
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
+use super::Db;
 use crate::clock::Clock;
-use crate::server::db::Db;
 
 pub struct Lease {
     name: String,
@@ -82,7 +82,7 @@ mod tests {
     async fn a_lease_excludes_others_until_released_or_expired() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
-        let db = crate::server::db::connect(&url).await.unwrap();
+        let db = crate::server::store::connect(&url).await.unwrap();
         let clock = crate::clock::ManualClock::at_secs(1_800_000_000);
         let short = Duration::from_millis(60);
         let first = acquire(&db, &clock, "org:a", Duration::from_secs(30), short)
