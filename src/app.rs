@@ -97,7 +97,7 @@ pub fn needs_bundle(path: &str) -> bool {
 /// its scripts refused).
 #[cfg(feature = "ssr")]
 fn page_policy() {
-    use crate::server::headers;
+    use crate::server::http::headers;
     let (Some(nonce), Some(state)) = (
         leptos::nonce::use_nonce(),
         use_context::<crate::server::state::AppState>(),

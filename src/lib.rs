@@ -13,6 +13,8 @@ pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod emulator;
 #[cfg(feature = "ssr")]
+pub mod html;
+#[cfg(feature = "ssr")]
 pub mod server;
 
 /// Every binary built with the server (orgdesk, its tests and benchmarks) allocates with mimalloc.

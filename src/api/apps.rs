@@ -84,7 +84,7 @@ pub(crate) mod glue {
 pub async fn load_apps(org_id: String) -> Result<AppsDesk, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::apps;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::View).await?;
     let ctx = call.ctx();
     let url = &call.state.config.public_url;
@@ -116,7 +116,7 @@ pub async fn publish_app(
 ) -> Result<PublishedApp, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::apps;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::ManageApps).await?;
     let ctx = call.ctx();
     let publisher = glue::org_name(&call.user);
@@ -141,7 +141,7 @@ pub async fn publish_app(
 pub async fn unpublish_app(org_id: String, app_id: String) -> Result<(), AppError> {
     use crate::server::policy::Action;
     use crate::server::service::apps;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::ManageApps).await?;
     apps::unpublish(&call.ctx(), &permit, &app_id)
         .await
@@ -155,10 +155,10 @@ pub async fn unpublish_app(org_id: String, app_id: String) -> Result<(), AppErro
 pub async fn load_app_listing(app_id: String) -> Result<AppListing, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::apps;
-    let (state, call) = crate::server::web::signed_in_or_not().await?;
+    let (state, call) = crate::server::http::web::signed_in_or_not().await?;
     let Some(call) = call else {
         let not_found = || {
-            crate::server::web::reply(AppError::new(
+            crate::server::http::web::reply(AppError::new(
                 crate::model::ErrorKind::NotFound,
                 "That app does not exist here.",
             ))
@@ -219,7 +219,7 @@ pub async fn load_app_listing(app_id: String) -> Result<AppListing, AppError> {
 pub async fn install_app(org_id: String, app_id: String) -> Result<(), AppError> {
     use crate::server::policy::Action;
     use crate::server::service::apps;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::ManageApps).await?;
     apps::install(&call.ctx(), &permit, &glue::org_name(&call.user), &app_id)
         .await
@@ -230,7 +230,7 @@ pub async fn install_app(org_id: String, app_id: String) -> Result<(), AppError>
 pub async fn decline_app(org_id: String, app_id: String) -> Result<(), AppError> {
     use crate::server::policy::Action;
     use crate::server::service::apps;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::ManageApps).await?;
     apps::decline(&call.ctx(), &permit, &glue::org_name(&call.user), &app_id)
         .await
@@ -241,7 +241,7 @@ pub async fn decline_app(org_id: String, app_id: String) -> Result<(), AppError>
 pub async fn uninstall_app(org_id: String, app_id: String) -> Result<(), AppError> {
     use crate::server::policy::Action;
     use crate::server::service::apps;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::ManageApps).await?;
     apps::uninstall(&call.ctx(), &permit, &app_id)
         .await

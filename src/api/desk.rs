@@ -48,7 +48,7 @@ pub(crate) mod glue {
     }
 
     /// The vendor's APIs with the tenant's names and scope descriptions.
-    pub async fn apis(call: &crate::server::web::Call) -> Vec<crate::model::desk::ApiOption> {
+    pub async fn apis(call: &crate::server::http::web::Call) -> Vec<crate::model::desk::ApiOption> {
         let state = &call.state;
         state
             .catalog
@@ -65,7 +65,7 @@ pub(crate) mod glue {
     }
 
     pub fn secret(s: Secret) -> NewSecret {
-        crate::server::web::no_store();
+        crate::server::http::web::no_store();
         NewSecret {
             client_id: s.client_id,
             client_secret: s.secret.expose_secret().to_string(),
@@ -76,7 +76,7 @@ pub(crate) mod glue {
 /// The signed-in user, if any (public: answers "nobody" to strangers).
 #[server(endpoint = "me", input = Json, output = crate::model::wire::TextJson)]
 pub async fn whoami() -> Result<Option<Me>, AppError> {
-    match crate::server::web::signed_in().await {
+    match crate::server::http::web::signed_in().await {
         Ok(call) => Ok(Some(glue::me(&call.user))),
         Err(e) if e.kind == crate::model::ErrorKind::Unauthenticated => {
             if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
@@ -114,7 +114,7 @@ pub async fn joined_org() -> Result<Option<String>, AppError> {
 #[server(endpoint = "desk", input = Json, output = crate::model::wire::TextJson)]
 pub async fn load_desk(org_id: String) -> Result<Desk, AppError> {
     use crate::server::policy::Action;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     call.authorize(&org_id, Action::View).await?;
     Ok(Desk {
         me: glue::me(&call.user),
@@ -128,7 +128,7 @@ pub async fn load_desk(org_id: String) -> Result<Desk, AppError> {
 pub async fn list_bots(org_id: String) -> Result<Vec<Bot>, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::bots;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::View).await?;
     let list = bots::list(&call.ctx(), &permit)
         .await
@@ -140,7 +140,7 @@ pub async fn list_bots(org_id: String) -> Result<Vec<Bot>, AppError> {
 pub async fn get_bot(org_id: String, client_id: String) -> Result<Bot, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::bots;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::View).await?;
     let ctx = call.ctx();
     let mut bot = bots::detail(&ctx, &permit, &client_id)
@@ -169,7 +169,7 @@ pub async fn register_bot(
 ) -> Result<NewSecret, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::bots::{self, NewBot};
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::ManageBots).await?;
     let new = NewBot {
         name,
@@ -187,7 +187,7 @@ pub async fn register_bot(
 pub async fn rotate_bot_secret(org_id: String, client_id: String) -> Result<NewSecret, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::bots;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::ManageBots).await?;
     bots::rotate_secret(&call.ctx(), &permit, &client_id)
         .await
@@ -199,7 +199,7 @@ pub async fn rotate_bot_secret(org_id: String, client_id: String) -> Result<NewS
 pub async fn rename_bot(org_id: String, client_id: String, name: String) -> Result<(), AppError> {
     use crate::server::policy::Action;
     use crate::server::service::bots;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::ManageBots).await?;
     bots::rename(&call.ctx(), &permit, &client_id, &name)
         .await
@@ -210,7 +210,7 @@ pub async fn rename_bot(org_id: String, client_id: String, name: String) -> Resu
 pub async fn delete_bot(org_id: String, client_id: String) -> Result<(), AppError> {
     use crate::server::policy::Action;
     use crate::server::service::bots;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::ManageBots).await?;
     bots::delete(&call.ctx(), &permit, &client_id)
         .await
@@ -226,7 +226,7 @@ pub async fn grant_bot_access(
 ) -> Result<(), AppError> {
     use crate::server::policy::Action;
     use crate::server::service::bots;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::ManageBots).await?;
     bots::grant_access(&call.ctx(), &permit, &client_id, &audience, &scopes)
         .await
@@ -242,7 +242,7 @@ pub async fn change_bot_scopes(
 ) -> Result<(), AppError> {
     use crate::server::policy::Action;
     use crate::server::service::bots;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::ManageBots).await?;
     bots::change_scopes(&call.ctx(), &permit, &client_id, &audience, &scopes)
         .await
@@ -257,7 +257,7 @@ pub async fn revoke_bot_access(
 ) -> Result<(), AppError> {
     use crate::server::policy::Action;
     use crate::server::service::bots;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::ManageBots).await?;
     bots::revoke(&call.ctx(), &permit, &client_id, &audience)
         .await
@@ -274,7 +274,7 @@ pub async fn test_bot_token(
 ) -> Result<TokenCheck, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::bots;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::ManageBots).await?;
     let secret = secrecy::SecretString::from(secret);
     let claims = bots::test_token(&call.ctx(), &permit, &client_id, &audience, secret)

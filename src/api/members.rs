@@ -107,7 +107,7 @@ pub(crate) mod glue {
     /// Names for the targets of one organization's events, and the tenant's roles; a failure to
     /// read either only leaves ids unnamed.
     pub async fn naming(
-        call: &crate::server::web::Call,
+        call: &crate::server::http::web::Call,
         org_id: &str,
         events: &[Event],
     ) -> (std::collections::HashMap<String, String>, Vec<RoleRef>) {
@@ -133,7 +133,9 @@ pub(crate) mod glue {
             })
     }
 
-    pub async fn assignable(call: &crate::server::web::Call) -> Result<Vec<RoleRef>, AppError> {
+    pub async fn assignable(
+        call: &crate::server::http::web::Call,
+    ) -> Result<Vec<RoleRef>, AppError> {
         let ids = &call.state.config.identity;
         call.state
             .catalog
@@ -160,7 +162,7 @@ pub(crate) mod glue {
 pub async fn list_members(org_id: String, from: Option<String>) -> Result<MembersPage, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::members;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::View).await?;
     let page = members::page(&call.ctx(), &permit, from)
         .await
@@ -178,7 +180,7 @@ pub async fn list_members(org_id: String, from: Option<String>) -> Result<Member
 pub async fn search_members(org_id: String, q: String) -> Result<SearchResults, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::members;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::View).await?;
     let found = members::search(&call.ctx(), &permit, &q)
         .await
@@ -201,7 +203,7 @@ pub async fn set_member_role(
 ) -> Result<Vec<RoleRef>, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::members;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::ManageMembers).await?;
     members::set_role(&call.ctx(), &permit, &user_id, &role_id, on)
         .await
@@ -213,7 +215,7 @@ pub async fn set_member_role(
 pub async fn remove_member(org_id: String, user_id: String) -> Result<(), AppError> {
     use crate::server::policy::Action;
     use crate::server::service::members;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::ManageMembers).await?;
     members::remove(&call.ctx(), &permit, &user_id)
         .await
@@ -224,7 +226,7 @@ pub async fn remove_member(org_id: String, user_id: String) -> Result<(), AppErr
 pub async fn list_invitations(org_id: String) -> Result<Invitations, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::invitations;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::View).await?;
     let list = invitations::list(&call.ctx(), &permit)
         .await
@@ -251,7 +253,7 @@ pub async fn invite_member(
 ) -> Result<InvitationView, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::invitations;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::ManageMembers).await?;
     let made = invitations::create(&call.ctx(), &permit, &email, &roles, days)
         .await
@@ -267,7 +269,7 @@ pub async fn invite_member(
 pub async fn revoke_invitation(org_id: String, id: String) -> Result<(), AppError> {
     use crate::server::policy::Action;
     use crate::server::service::invitations;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::ManageMembers).await?;
     invitations::revoke(&call.ctx(), &permit, &id)
         .await
@@ -278,7 +280,7 @@ pub async fn revoke_invitation(org_id: String, id: String) -> Result<(), AppErro
 pub async fn resend_invitation(org_id: String, id: String) -> Result<InvitationView, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::invitations;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::ManageMembers).await?;
     let made = invitations::resend(&call.ctx(), &permit, &id)
         .await
@@ -303,7 +305,7 @@ pub async fn audit_log(
 ) -> Result<AuditPage, AppError> {
     use crate::server::policy::Action;
     use crate::server::service::audit_log;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.authorize(&org_id, Action::View).await?;
     let query = crate::model::members::AuditQuery {
         action,

@@ -31,7 +31,7 @@ pub async fn service_status() -> Result<StatusReport, AppError> {
 /// How busy the Management API queue is, for the desk's notice while a change waits its turn.
 #[server(endpoint = "queue", input = Json, output = crate::model::wire::TextJson)]
 pub async fn auth0_queue() -> Result<crate::model::status::QueueReport, AppError> {
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let queue = call.state.mgmt.queue();
     Ok(crate::model::status::QueueReport {
         waiting: queue.waiting,

@@ -70,7 +70,7 @@ pub(crate) mod glue {
 #[server(endpoint = "support/orgs", input = Json, output = crate::model::wire::TextJson)]
 pub async fn find_orgs(q: String) -> Result<Vec<OrgSummary>, AppError> {
     use crate::server::service::support;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.support().await?;
     let ctx = call.ctx();
     let orgs = support::find_organizations(&ctx, &q)
@@ -92,7 +92,7 @@ pub async fn load_org_dossier(
     from: Option<String>,
 ) -> Result<OrgDossier, AppError> {
     use crate::server::service::{audit_log, support};
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.support().await?;
     let ctx = call.ctx();
     let view = support::organization(&ctx, &org_id, from)
@@ -137,7 +137,7 @@ pub async fn load_org_dossier(
 #[server(endpoint = "support/reports/open-grants", input = Json, output = crate::model::wire::TextJson)]
 pub async fn report_open_grants() -> Result<Vec<GrantLine>, AppError> {
     use crate::server::service::support;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.support().await?;
     let ctx = call.ctx();
     let list = support::open_grants(&ctx).await.map_err(|e| call.fail(e))?;
@@ -154,7 +154,7 @@ pub async fn report_open_grants() -> Result<Vec<GrantLine>, AppError> {
 #[server(endpoint = "support/reports/grants-per-api", input = Json, output = crate::model::wire::TextJson)]
 pub async fn report_grants_per_api() -> Result<Vec<ApiLine>, AppError> {
     use crate::server::service::support;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.support().await?;
     let ctx = call.ctx();
     let list = support::grants_per_api(&ctx)
@@ -167,7 +167,7 @@ pub async fn report_grants_per_api() -> Result<Vec<ApiLine>, AppError> {
 #[server(endpoint = "support/reports/idle-bots", input = Json, output = crate::model::wire::TextJson)]
 pub async fn report_idle_bots(days: u32) -> Result<Vec<IdleLine>, AppError> {
     use crate::server::service::support;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.support().await?;
     if !(1..=365).contains(&days) {
         return Err(call.error(
@@ -192,7 +192,7 @@ pub async fn report_idle_bots(days: u32) -> Result<Vec<IdleLine>, AppError> {
 #[server(endpoint = "support/reports/drift", input = Json, output = crate::model::wire::TextJson)]
 pub async fn report_drift() -> Result<Vec<DriftLine>, AppError> {
     use crate::server::service::support;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.support().await?;
     let ctx = call.ctx();
     let list = support::drift(&ctx).await.map_err(|e| call.fail(e))?;
@@ -209,7 +209,7 @@ pub async fn report_drift() -> Result<Vec<DriftLine>, AppError> {
 #[server(endpoint = "support/reports/apps", input = Json, output = crate::model::wire::TextJson)]
 pub async fn report_apps() -> Result<Vec<crate::model::apps::PublishedApp>, AppError> {
     use crate::server::service::support;
-    let call = crate::server::web::signed_in().await?;
+    let call = crate::server::http::web::signed_in().await?;
     let permit = call.support().await?;
     let ctx = call.ctx();
     let list = support::apps(&ctx).await.map_err(|e| call.fail(e))?;

@@ -63,11 +63,11 @@ pub fn PageTitle(#[prop(into)] page: String) -> impl IntoView {
 fn this_page() -> (Option<Me>, String, Option<Flash>) {
     #[cfg(feature = "ssr")]
     {
-        let me = crate::server::page_status::with_page_user(crate::api::desk::glue::me);
+        let me = crate::server::http::page_status::with_page_user(crate::api::desk::glue::me);
         let (path, flash) = with_context::<axum::http::request::Parts, _>(|parts| {
             (
                 parts.uri.path().to_string(),
-                crate::server::forms::flash_from(&parts.headers),
+                crate::server::http::forms::flash_from(&parts.headers),
             )
         })
         .unwrap_or_default();
@@ -78,7 +78,7 @@ fn this_page() -> (Option<Me>, String, Option<Flash>) {
             ) {
                 response.append_header(
                     axum::http::header::SET_COOKIE,
-                    crate::server::forms::flash_clear(state.config.is_https()),
+                    crate::server::http::forms::flash_clear(state.config.is_https()),
                 );
             }
         }

@@ -1,5 +1,5 @@
 //! Change forms rendered on the server and never hydrated: a plain HTML form that posts to
-//! `/forms/<server function>` (`crate::server::forms`) and gets the page back with the answer in it.
+//! `/forms/<server function>` (`crate::server::http::forms`) and gets the page back with the answer in it.
 //! Without JavaScript that is a page load; with the bundle the desk's script (`enhance`) posts it in
 //! place: the button says what is under way, the page's part is swapped for the answer, the
 //! keyboard goes to the result, and what was typed stays when the answer is an error. Nothing here

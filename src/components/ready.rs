@@ -1,5 +1,5 @@
 //! Nothing a person does before the page is interactive is lost. Pages are rendered on the server,
-//! and their change forms post to `/forms/<server function>` (`crate::server::forms`) as they are:
+//! and their change forms post to `/forms/<server function>` (`crate::server::http::forms`) as they are:
 //! before the bundle arrives as without JavaScript; the desk's script posts them in place once it
 //! runs (`enhance`). What must happen before the bundle is in the page's early script.
 
@@ -23,7 +23,7 @@ if(el.type==='checkbox')el.checked=!el.checked;if(f.requestSubmit){f.requestSubm
 #[component]
 pub fn SessionToken() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let token = crate::server::csrf::page_token().unwrap_or_default();
+    let token = crate::server::http::csrf::page_token().unwrap_or_default();
     #[cfg(not(feature = "ssr"))]
     let token = String::new();
     view! { <input type="hidden" name="csrf" value=token/> }

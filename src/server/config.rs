@@ -84,19 +84,8 @@ pub struct Config {
     pub clock: Arc<dyn Clock>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("configuration error in {variable}: {message}")]
-pub struct ConfigError {
-    pub variable: String,
-    pub message: String,
-}
-
-fn invalid(variable: &str, message: impl Into<String>) -> ConfigError {
-    ConfigError {
-        variable: variable.to_string(),
-        message: message.into(),
-    }
-}
+use super::config_error::invalid;
+pub use super::config_error::ConfigError;
 
 impl Config {
     /// Reads the process environment.

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use secrecy::SecretString;
 
-use super::config::ConfigError;
+use super::config_error::{invalid, ConfigError};
 
 /// A vendor API customers may grant their bots, and the scopes they may choose from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,13 +125,6 @@ pub const VARIABLES: &[&str] = &[
     "ORGDESK_LOCAL_TENANT_BIND",
     "ORGDESK_AUTH0_ALLOW_HTTP",
 ];
-
-fn invalid(variable: &str, message: impl Into<String>) -> ConfigError {
-    ConfigError {
-        variable: variable.to_string(),
-        message: message.into(),
-    }
-}
 
 /// `https://api.example.com/ read:a write:b; https://other.example.com/ read:c`
 pub fn parse_apis(value: &str) -> Result<Vec<ApiPolicy>, ConfigError> {

@@ -1,22 +1,18 @@
 //! Abuse limits: request rates per client IP, per session and for changes per session (GCRA buckets
 //! in memory, one set per replica), and per-organization caps on what an admin can create. The client
 //! IP is the connection's peer, or — only when that peer is a configured trusted proxy — the nearest
-//! untrusted address in `X-Forwarded-For`.
+//! untrusted address in `X-Forwarded-For`. The middleware that applies them is `http::rate_limit`.
 
 use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use axum::extract::{ConnectInfo, State};
-use axum::http::{header, HeaderMap, Method, Request};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::http::{header, HeaderMap};
 
-use super::config::ConfigError;
-use super::state::AppState;
+use super::config_error::{invalid, ConfigError};
 
 /// Per-minute rates and caps; 0 turns a rate limit off.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,9 +90,11 @@ pub fn parse_cidrs(name: &str, value: Option<&str>) -> Result<Vec<Cidr>, ConfigE
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| {
-            Cidr::parse(s).ok_or_else(|| ConfigError {
-                variable: name.into(),
-                message: format!("`{s}` is not an address or an address/prefix"),
+            Cidr::parse(s).ok_or_else(|| {
+                invalid(
+                    name,
+                    format!("`{s}` is not an address or an address/prefix"),
+                )
             })
         })
         .collect()
@@ -176,7 +174,7 @@ impl Limiter {
     }
 
     /// Checks every limit that applies; a refused request uses up nothing further.
-    fn check(
+    pub fn check(
         &self,
         limits: &Limits,
         ip: IpAddr,
@@ -196,7 +194,7 @@ impl Limiter {
 
     /// The session is known by a keyed hash of its cookie (the id itself is not kept here); the
     /// cookie is the one the session layer reads (the last of that name).
-    fn session_key(&self, headers: &HeaderMap, cookie_name: &str) -> Option<u64> {
+    pub fn session_key(&self, headers: &HeaderMap, cookie_name: &str) -> Option<u64> {
         session_cookies(headers, cookie_name)
             .last()
             .map(|value| self.hasher.hash_one(value))
@@ -204,7 +202,7 @@ impl Limiter {
 }
 
 /// Every value sent under the session cookie's name, in order.
-fn session_cookies<'a>(
+pub fn session_cookies<'a>(
     headers: &'a HeaderMap,
     cookie_name: &'a str,
 ) -> impl Iterator<Item = &'a str> + 'a {
@@ -216,64 +214,6 @@ fn session_cookies<'a>(
         .filter_map(|pair| pair.trim().split_once('='))
         .filter(move |(name, _)| *name == cookie_name)
         .map(|(_, value)| value)
-}
-
-/// A request that names two sessions: a browser never sends that for orgdesk's own cookie (one name,
-/// one path, host-only), so it is a decoy meant to split what the limits count from what the session
-/// layer uses. Refused; the answer also clears orgdesk's own cookie, so a browser that somehow holds
-/// a second one (set by a sibling site for the parent domain) recovers by signing in again.
-fn two_sessions(path: &str, cookie_name: &str, https: bool) -> Response {
-    let mut response = super::refusal::refuse(
-        path,
-        axum::http::StatusCode::BAD_REQUEST,
-        crate::model::ErrorKind::Invalid,
-        "Your browser sent two orgdesk session cookies. Nothing was done. Sign in again; if this keeps happening, clear this site's cookies.",
-    );
-    let clear = format!(
-        "{cookie_name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}",
-        if https { "; Secure" } else { "" }
-    );
-    if let Ok(value) = axum::http::HeaderValue::from_str(&clear) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    response
-}
-
-/// Static files and probes are not counted: a page load fetches several, and probes come from the
-/// platform.
-fn counted(path: &str) -> bool {
-    !(path.starts_with("/pkg/")
-        || path == "/favicon.svg"
-        || path == "/healthz"
-        || path == "/readyz")
-}
-
-pub async fn limit(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    request: Request<axum::body::Body>,
-    next: Next,
-) -> Response {
-    let path = request.uri().path();
-    let cookie = super::http::session_cookie_name(state.config.is_https());
-    if session_cookies(request.headers(), cookie).nth(1).is_some() {
-        tracing::warn!(path, "refused a request naming two sessions");
-        return two_sessions(path, cookie, state.config.is_https());
-    }
-    if counted(path) {
-        let limits = &state.config.limits;
-        let ip = client_ip(peer.ip(), request.headers(), &limits.trusted_proxies);
-        let session = state.limiter.session_key(request.headers(), cookie);
-        let write = !matches!(
-            *request.method(),
-            Method::GET | Method::HEAD | Method::OPTIONS
-        ) && crate::api::is_change(path);
-        if let Err(wait_ms) = state.limiter.check(limits, ip, session, write) {
-            tracing::warn!(%ip, path, wait_ms, "rate limit reached");
-            return super::refusal::too_many(path, wait_ms);
-        }
-    }
-    next.run(request).await
 }
 
 #[cfg(test)]

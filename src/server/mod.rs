@@ -1,33 +1,24 @@
 //! The orgdesk server: configuration, store, HTTP stack and start-up. Compiled only with `ssr`.
 
-pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod auth0;
 pub mod cache;
 pub mod catalog;
 pub mod config;
-pub mod csrf;
-pub mod exports;
-pub mod forms;
-pub mod headers;
-pub mod health;
-pub mod html;
+pub mod config_error;
 pub mod http;
 pub mod identity;
 pub mod ids;
 pub mod limits;
 pub mod listener;
 pub mod metrics;
-pub mod page_status;
 pub mod policy;
-pub mod refusal;
 pub mod service;
 pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod text;
-pub mod web;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -123,7 +114,7 @@ async fn identity_provider(
 
 /// Opens the store, binds `config.bind` (port 0 picks a free port) and serves in the background.
 pub async fn start(mut config: Config) -> Result<Running, StartError> {
-    let bundle = assets::load(&config.site_root);
+    let bundle = http::assets::load(&config.site_root);
     let pkg_js = config
         .site_root
         .join("pkg")

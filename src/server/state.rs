@@ -42,7 +42,7 @@ pub struct Shared {
     /// Request-rate buckets (per replica).
     pub limiter: Arc<super::limits::Limiter>,
     /// The bundle's content-hashed file names.
-    pub assets: Arc<super::assets::Assets>,
+    pub assets: Arc<super::http::assets::Assets>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

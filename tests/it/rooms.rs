@@ -52,3 +52,41 @@ fn every_sql_statement_is_in_the_store() {
     // The check finds what it looks for.
     assert!(files_containing("sqlx::query").contains(&"src/server/store/bots.rs".to_string()));
 }
+
+#[test]
+fn the_local_tenant_takes_nothing_from_the_server() {
+    let reaching: Vec<String> = files_containing("crate::server")
+        .into_iter()
+        .filter(|f| f.starts_with("src/emulator/"))
+        .collect();
+    assert!(
+        reaching.is_empty(),
+        "the emulator uses server/: {reaching:?}"
+    );
+    // The check finds what it looks for.
+    assert!(!files_containing("crate::server").is_empty());
+}
+
+#[test]
+fn the_http_edge_is_one_room() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/server");
+    for edge in [
+        "csrf",
+        "headers",
+        "health",
+        "exports",
+        "web",
+        "forms",
+        "refusal",
+        "page_status",
+    ] {
+        assert!(
+            root.join(format!("http/{edge}.rs")).is_file(),
+            "{edge}.rs is part of the HTTP edge (src/server/http/)"
+        );
+        assert!(
+            !root.join(format!("{edge}.rs")).exists(),
+            "{edge}.rs moved to src/server/http/"
+        );
+    }
+}

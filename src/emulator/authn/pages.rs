@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-pub use crate::server::html::escape;
+pub use crate::html::escape;
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;background:#f5f6f8;color:#1a1d23;margin:0}\
 main{max-width:24rem;margin:4rem auto;background:#fff;border:1px solid #c9ced6;border-radius:8px;padding:2rem}\

@@ -233,8 +233,8 @@ async fn finish(
         .prime(
             &state.db,
             &crate::server::cache::roles_scope(&identity.org_id),
-            &crate::server::web::viewer_roles_key(&identity.user_id),
-            crate::server::web::VIEWER_ROLES_FOR,
+            &crate::server::http::web::viewer_roles_key(&identity.user_id),
+            crate::server::http::web::VIEWER_ROLES_FOR,
             roles.clone(),
         )
         .await;
@@ -297,7 +297,7 @@ async fn finish(
         org_name: display_name.clone().or(identity.org_name.clone()),
         role,
         signed_in_at: state.config.clock.now_secs(),
-        csrf: crate::server::csrf::new_token(),
+        csrf: crate::server::http::csrf::new_token(),
         organizations,
     };
     if let Err(err) = session::sign_in(session, &user).await {
@@ -331,7 +331,7 @@ pub async fn logout(
     Form(form): Form<LogoutForm>,
 ) -> Response {
     if let Some(user) = session::current_user(&session, &state.config).await {
-        if !crate::server::csrf::token_matches(&user.csrf, &form.csrf) {
+        if !crate::server::http::csrf::token_matches(&user.csrf, &form.csrf) {
             tracing::warn!("refused a sign-out without the session's token");
             return problem(
                 StatusCode::FORBIDDEN,
@@ -396,7 +396,7 @@ fn problem(status: StatusCode, message: &str) -> Response {
 <title>Sign-in · orgdesk</title><link rel=\"stylesheet\" href=\"/pkg/orgdesk.css\"></head><body><main class=\"container main\">\
 <section class=\"error-page\"><h1>Sign-in</h1><p role=\"alert\">{}</p><p><a class=\"btn btn--primary\" href=\"/login\">Sign in again</a> \
 <a class=\"btn\" href=\"/\">Back to the overview</a></p></section></main></body></html>",
-        crate::server::html::escape(message)
+        crate::html::escape(message)
     );
     (status, [(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
 }

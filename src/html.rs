@@ -1,4 +1,5 @@
-//! Escaping for the few server-rendered pages outside Leptos (sign-in problems, the local tenant's pages).
+//! Escaping for the few pages rendered outside Leptos (orgdesk's sign-in problems and refusals, the
+//! local tenant's pages): shared by the server and the emulator, so neither reaches into the other.
 
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

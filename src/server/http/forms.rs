@@ -15,11 +15,11 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::{json, Map, Value};
 use tower_sessions::Session;
 
-use super::auth::current_user;
-use super::html::escape;
-use super::state::AppState;
 use crate::components::post::{ENHANCED, GO};
+use crate::html::escape;
 use crate::model::desk::{Flash, FlashLink, NewSecret, SecretShown, TokenCheck, TokenShown};
+use crate::server::auth::current_user;
+use crate::server::state::AppState;
 
 /// How a form field becomes a JSON argument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -336,7 +336,7 @@ pub async fn submit(
     let (parts, body) = request.into_parts();
     let back = back_to(&parts.headers, &state.config.public_url);
     let go = Go(parts.headers.contains_key(ENHANCED));
-    let Ok(bytes) = axum::body::to_bytes(body, super::http::MAX_BODY).await else {
+    let Ok(bytes) = axum::body::to_bytes(body, super::MAX_BODY).await else {
         return page(
             StatusCode::PAYLOAD_TOO_LARGE,
             "Too large",
@@ -354,7 +354,7 @@ pub async fn submit(
         .unwrap_or("");
     if let Some(user) = &user {
         if !super::csrf::token_matches(&user.csrf, token) {
-            tracing::warn!(endpoint = %super::text::escaped(&endpoint), "refused a form without the session's token");
+            tracing::warn!(endpoint = %crate::server::text::escaped(&endpoint), "refused a form without the session's token");
             return page(
                 StatusCode::FORBIDDEN,
                 "Not accepted",
@@ -429,7 +429,7 @@ pub async fn submit(
                 .get("org_id")
                 .and_then(Value::as_str)
                 .unwrap_or("");
-            let to = if super::ids::org(org) {
+            let to = if crate::server::ids::org(org) {
                 format!("/orgs/{org}/{path}")
             } else {
                 back
@@ -519,7 +519,7 @@ fn answered(
 ) -> Option<(String, ShownNow)> {
     let text = |k: &str| arguments.get(k).and_then(Value::as_str).unwrap_or("");
     let (org, client_id) = (text("org_id"), text("client_id"));
-    if !super::ids::org(org) {
+    if !crate::server::ids::org(org) {
         return None;
     }
     let secret = || {
@@ -531,7 +531,7 @@ fn answered(
         })
     };
     let bot = format!("/orgs/{org}/bots/{client_id}");
-    let bot_path_ok = super::ids::client(client_id);
+    let bot_path_ok = crate::server::ids::client(client_id);
     match endpoint {
         "bots/register" => Some((format!("/orgs/{org}/bots"), ShownNow::Secret(secret()?))),
         "bots/rotate" if bot_path_ok => Some((bot, ShownNow::Secret(secret()?))),
@@ -563,7 +563,7 @@ async fn answer_page(
     let context = {
         let state = state.clone();
         move || {
-            super::http::page_context(&state);
+            super::page_context(&state);
             match now.clone() {
                 ShownNow::Secret(secret) => leptos::prelude::provide_context(secret),
                 ShownNow::Token(token) => leptos::prelude::provide_context(token),

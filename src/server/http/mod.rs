@@ -1,6 +1,18 @@
 //! The axum router: probes, the Leptos app and its server functions, static files, and the layers around
 //! them (request id, tracing, sessions).
 
+pub mod assets;
+pub mod csrf;
+pub mod exports;
+pub mod forms;
+pub mod headers;
+pub mod health;
+pub mod metrics;
+pub mod page_status;
+pub mod rate_limit;
+pub mod refusal;
+pub mod web;
+
 use std::sync::LazyLock;
 use std::time::Duration;
 
@@ -25,7 +37,6 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use super::auth::routes as auth_routes;
 use super::state::AppState;
 use super::store::sessions::{DbStore, HashedIds};
-use super::{csrf, exports, headers, health, limits, metrics, page_status};
 use crate::app::{shell, App};
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
@@ -71,7 +82,7 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
         .route("/login", get(auth_routes::login))
         .route("/auth/callback", get(auth_routes::callback))
         .route("/logout", post(auth_routes::logout))
-        .route("/forms/{*endpoint}", post(super::forms::submit))
+        .route("/forms/{*endpoint}", post(self::forms::submit))
         .route("/orgs/{org}/audit.csv", get(exports::org_audit))
         .route(
             "/support/orgs/{org}/audit.csv",
@@ -79,7 +90,7 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
         )
         .route("/support/reports/{file}", get(exports::support_report))
         .route("/metrics", get(metrics::serve))
-        .nest_service("/pkg", super::assets::service(&config.site_root))
+        .nest_service("/pkg", self::assets::service(&config.site_root))
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
@@ -100,7 +111,7 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
         .layer(session_layer)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            limits::limit,
+            rate_limit::limit,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(
@@ -131,7 +142,7 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
 /// What every page's render is given.
 pub fn page_context(state: &AppState) {
     provide_context(state.clone());
-    provide_context(super::web::ConfirmedViewer::default());
+    provide_context(self::web::ConfirmedViewer::default());
     provide_context(super::cache::PageVersions::default());
 }
 
@@ -177,5 +188,5 @@ async fn deadline(
         Ok(response) => response,
         Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
     };
-    super::refusal::named(api, request_id, response).await
+    self::refusal::named(api, request_id, response).await
 }

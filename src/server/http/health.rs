@@ -8,7 +8,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::json;
 
-use super::state::AppState;
+use crate::server::state::AppState;
 
 /// `/healthz`: the process serves requests.
 pub async fn healthz() -> impl IntoResponse {
@@ -17,7 +17,7 @@ pub async fn healthz() -> impl IntoResponse {
 
 /// `/readyz`: the database answers within a second.
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    let probe = super::store::ping(&state.db);
+    let probe = crate::server::store::ping(&state.db);
     match tokio::time::timeout(Duration::from_secs(1), probe).await {
         Ok(Ok(_)) => (
             StatusCode::OK,

@@ -4,13 +4,13 @@
 use leptos::prelude::use_context;
 use tower_sessions::Session;
 
-use super::auth::{current_user, SessionUser};
-use super::auth0::ApiError;
-use super::policy::{self, Action, Denied, Permit, SupportPermit};
-use super::service::{Ctx, ServiceError};
-use super::state::AppState;
-use super::text::escaped;
 use crate::model::{AppError, ErrorKind};
+use crate::server::auth::{current_user, SessionUser};
+use crate::server::auth0::ApiError;
+use crate::server::policy::{self, Action, Denied, Permit, SupportPermit};
+use crate::server::service::{Ctx, ServiceError};
+use crate::server::state::AppState;
+use crate::server::text::escaped;
 
 /// How long a view trusts the viewer's roles as last read.
 pub const VIEWER_ROLES_FOR: std::time::Duration = std::time::Duration::from_secs(30);
@@ -94,7 +94,7 @@ impl Call {
             .get_or_load(
                 &state.db,
                 "viewer_roles",
-                &super::cache::roles_scope(permit.org_id()),
+                &crate::server::cache::roles_scope(permit.org_id()),
                 &key,
                 VIEWER_ROLES_FOR,
                 state.mgmt.member_roles(permit.org_id(), &self.user.user_id),
@@ -126,7 +126,7 @@ impl Call {
                     .get_or_load(
                         &state.db,
                         "viewer_roles",
-                        &super::cache::roles_scope(org),
+                        &crate::server::cache::roles_scope(org),
                         &viewer_roles_key(&self.user.user_id),
                         VIEWER_ROLES_FOR,
                         state.mgmt.member_roles(org, &self.user.user_id),
@@ -143,7 +143,7 @@ impl Call {
     }
 
     async fn denied(&self, org_id: &str, denied: Denied) -> AppError {
-        let audit = super::audit::Audit::new(
+        let audit = crate::server::audit::Audit::new(
             &self.state.db,
             self.state.config.clock.as_ref(),
             &self.user.org_id,
@@ -155,7 +155,7 @@ impl Call {
             .record(
                 "access",
                 Some(org_id),
-                super::audit::Result::Denied,
+                crate::server::audit::Result::Denied,
                 &denied.audit_text(),
             )
             .await;
@@ -335,7 +335,7 @@ impl Call {
 
 fn request_id_of(headers: &axum::http::HeaderMap) -> Option<String> {
     headers
-        .get(super::http::REQUEST_ID_HEADER)
+        .get(super::REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(String::from)
 }

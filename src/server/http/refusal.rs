@@ -35,7 +35,7 @@ fn page(status: StatusCode, kind: ErrorKind, message: &str) -> Response {
 <title>{title} · orgdesk</title><link rel=\"stylesheet\" href=\"/pkg/orgdesk.css\"></head><body><main class=\"container main\">\
 <section class=\"error-page\"><h1>{title}</h1><p role=\"alert\">{}</p><p><a class=\"btn\" href=\"/\">Back to the overview</a></p>\
 </section></main></body></html>",
-        crate::server::html::escape(message)
+        crate::html::escape(message)
     );
     (status, Html(body)).into_response()
 }

@@ -12,8 +12,8 @@ use base64::Engine;
 use rand::RngCore;
 
 use super::refusal::refuse;
-use super::state::AppState;
 use crate::model::ErrorKind;
+use crate::server::state::AppState;
 
 /// Where server functions live (leptos' default prefix).
 const SERVER_FNS: &str = "/api/";

@@ -11,10 +11,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_sessions::Session;
 
-use super::auth::{current_user, Role, SessionUser};
-use super::ids;
-use super::state::AppState;
-use super::store;
+use crate::server::auth::{current_user, Role, SessionUser};
+use crate::server::ids;
+use crate::server::state::AppState;
+use crate::server::store;
 
 enum Verdict {
     /// Render as usual.

@@ -9,7 +9,7 @@ use axum::http::{header, HeaderValue, Request};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::state::AppState;
+use crate::server::state::AppState;
 
 /// A page's CSP: the hydration scripts carry `nonce`; styles and images come from orgdesk itself
 /// (avatars may come from any https host, as Auth0 profile pictures do). Forms may post to orgdesk and

@@ -7,12 +7,12 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::policy::Action;
-use super::service::audit_log::{self, csv, events_csv, Filter, EXPORT_LIMIT};
-use super::service::support;
-use super::state::AppState;
 use super::web::Call;
 use crate::model::AppError;
+use crate::server::policy::Action;
+use crate::server::service::audit_log::{self, csv, events_csv, Filter, EXPORT_LIMIT};
+use crate::server::service::support;
+use crate::server::state::AppState;
 
 #[derive(Deserialize, Default)]
 pub struct Params {
