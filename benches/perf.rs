@@ -229,7 +229,12 @@ async fn main() {
             let mut row = Row::default();
             for _ in 0..rounds {
                 if cold {
-                    orgdesk::server::cache::changed(&db, ACME).await;
+                    orgdesk::server::cache::invalidate(
+                        &db,
+                        ACME,
+                        orgdesk::server::cache::Stale::Joined,
+                    )
+                    .await;
                 }
                 row.probes.push(bench.probe(bench.page(who, path)).await.0);
             }

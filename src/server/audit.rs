@@ -21,13 +21,111 @@ impl Result {
     }
 }
 
-/// Views, sign-ins and refusals change nothing upstream.
-fn changes_anything(action: &str, result: Result) -> bool {
-    result != Result::Denied
-        && action != "access"
-        && !action.starts_with("support.")
-        && !action.starts_with("session.")
+/// Declares `Action` from one list, so its `ALL` and its stored names cannot miss a variant.
+macro_rules! actions {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal,)*) => {
+        /// Every action the audit log records, by its stored name (the browser's words for each are
+        /// `model::members::ACTION_LABELS`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Action {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $name,)*
+                }
+            }
+        }
+    };
 }
+
+actions! {
+    BotRegister = "bot.register",
+    BotRename = "bot.rename",
+    BotRotateSecret = "bot.rotate_secret",
+    BotDelete = "bot.delete",
+    BotGrantAccess = "bot.grant_access",
+    BotChangeScopes = "bot.change_scopes",
+    BotRevokeAccess = "bot.revoke_access",
+    BotTestToken = "bot.test_token",
+    /// Someone asked for a bot that is not their organization's.
+    BotAccess = "bot.access",
+    AppPublish = "app.publish",
+    AppUnpublish = "app.unpublish",
+    AppInstall = "app.install",
+    /// In the publisher's log: another organization installed its app.
+    AppInstalled = "app.installed",
+    AppDecline = "app.decline",
+    AppDeclined = "app.declined",
+    AppUninstall = "app.uninstall",
+    AppUninstalled = "app.uninstalled",
+    /// In an installer's log: the publisher deleted the app's bot.
+    AppRemoved = "app.removed",
+    /// In an installer's log: the app now asks for fewer scopes.
+    AppNarrowed = "app.narrowed",
+    /// A role change refused before it was tried.
+    MemberRole = "member.role",
+    MemberRoleAssign = "member.role.assign",
+    MemberRoleRemove = "member.role.remove",
+    MemberRemove = "member.remove",
+    InvitationCreate = "invitation.create",
+    InvitationRevoke = "invitation.revoke",
+    InvitationResend = "invitation.resend",
+    SessionSignIn = "session.sign_in",
+    SessionSignOut = "session.sign_out",
+    SessionJoin = "session.join",
+    /// A request refused by policy (another organization, not an admin).
+    Access = "access",
+    SupportView = "support.view",
+}
+
+impl Action {
+    /// The cached reads this action makes wrong when it happened. No catch-all arm: a new action
+    /// says what it ends.
+    pub fn stale(self) -> Stale {
+        match self {
+            Action::BotRegister
+            | Action::BotRename
+            | Action::BotRotateSecret
+            | Action::BotDelete
+            | Action::BotGrantAccess
+            | Action::BotChangeScopes
+            | Action::BotRevokeAccess
+            | Action::AppPublish
+            | Action::AppUnpublish
+            | Action::AppInstall
+            | Action::AppInstalled
+            | Action::AppDecline
+            | Action::AppDeclined
+            | Action::AppUninstall
+            | Action::AppUninstalled
+            | Action::AppRemoved
+            | Action::AppNarrowed => Stale::Organization,
+            Action::MemberRole
+            | Action::MemberRoleAssign
+            | Action::MemberRoleRemove
+            | Action::MemberRemove => Stale::Members,
+            Action::InvitationCreate | Action::InvitationRevoke | Action::InvitationResend => {
+                Stale::Invitations
+            }
+            // Reads, sign-ins and refusals change nothing upstream; a member who joins through an
+            // invitation is ended by the sign-in itself (`Stale::Joined`), admin or not.
+            Action::BotTestToken
+            | Action::BotAccess
+            | Action::SessionSignIn
+            | Action::SessionSignOut
+            | Action::SessionJoin
+            | Action::Access
+            | Action::SupportView => Stale::Nothing,
+        }
+    }
+}
+
+use super::cache::Stale;
 
 const MAX_TARGET: usize = 200;
 const MAX_DETAIL: usize = 1000;
@@ -93,7 +191,7 @@ impl<'a> Audit<'a> {
     /// Appends a record. A failure to write is logged loudly but does not undo what already happened.
     /// Target, detail and actor name may hold text from outside (an id from a URL, a name): they are
     /// escaped and cut to a bounded length here, once for every caller.
-    pub async fn record(&self, action: &str, target: Option<&str>, result: Result, detail: &str) {
+    pub async fn record(&self, action: Action, target: Option<&str>, result: Result, detail: &str) {
         let target = target.map(|t| bounded(t, MAX_TARGET));
         let detail = bounded(detail, MAX_DETAIL);
         let actor_name = self.actor_name.as_deref().map(|n| bounded(n, MAX_TARGET));
@@ -103,7 +201,7 @@ impl<'a> Audit<'a> {
             org_id: self.org_id.as_deref(),
             actor_id: &self.actor_id,
             actor_name: actor_name.as_deref(),
-            action,
+            action: action.as_str(),
             target: target.as_deref(),
             result: result.as_str(),
             request_id: self.request_id.as_deref(),
@@ -111,14 +209,38 @@ impl<'a> Audit<'a> {
         };
         let written = crate::server::store::audit::append(self.db, event).await;
         if let Err(err) = written {
-            tracing::error!(error = %err, action, org_id = self.org_id.as_deref().unwrap_or("-"), "AUDIT RECORD LOST");
+            tracing::error!(error = %err, action = action.as_str(), org_id = self.org_id.as_deref().unwrap_or("-"), "AUDIT RECORD LOST");
         }
         // Every change is recorded once it reached Auth0 (or failed part-way): the one place that
-        // sees them all ends every replica's cached reads of the organization.
+        // sees them all ends every replica's cached reads it made wrong.
         if let Some(org) = &self.org_id {
-            if changes_anything(action, result) {
-                super::cache::changed_by(self.db, org, action).await;
+            if result != Result::Denied {
+                super::cache::invalidate(self.db, org, action.stale()).await;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::members::{action_label, AUDIT_ACTIONS};
+
+    /// Every action has words in the browser, and a family the audit log's filter offers.
+    #[test]
+    fn every_action_has_a_label_and_a_filter() {
+        for action in Action::ALL {
+            let name = action.as_str();
+            assert_ne!(action_label(name), name, "no words for {name}");
+            let family = name.split('.').next().unwrap_or(name);
+            assert!(
+                AUDIT_ACTIONS.iter().any(|(f, _)| *f == family),
+                "no filter for {name}"
+            );
+        }
+        let mut names: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Action::ALL.len(), "two actions share a name");
     }
 }

@@ -78,42 +78,38 @@ async fn version_for_view(db: &Db, scope: &str) -> Result<i64, sqlx::Error> {
     Ok(m.get(scope).copied().unwrap_or(0))
 }
 
-/// Records that orgdesk changed something about `org_id` it cannot narrow down (a member joined through
-/// an invitation): every replica's cached reads of the organization, its members, its invitations and
-/// the whole tenant stop being served. Call it after the change reached Auth0, also when it failed part-way.
-pub async fn changed(db: &Db, org_id: &str) {
-    bump(
-        db,
-        &[
-            org_id,
-            &members_scope(org_id),
-            &invitations_scope(org_id),
-            TENANT,
-        ],
-    )
-    .await;
+/// What a change makes stale, as the change states it (`audit::Action::stale`). Every change ends
+/// the organization's and the tenant's cached reads; some also a list's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stale {
+    /// A read, a sign-in, a refusal: nothing changed upstream.
+    Nothing,
+    /// Bots, grants, apps: the organization's and the tenant's reads.
+    Organization,
+    /// Members and their roles too (the member list, the roles read for views).
+    Members,
+    /// The pending invitations too.
+    Invitations,
+    /// A member joined through an invitation at Auth0: the member list and the invitations too.
+    Joined,
 }
 
-/// After an audited change (`action` as the audit log names it): ends the cached reads it can have
-/// made wrong. Every change ends the organization's and the tenant's; only member changes end the
-/// member list and the roles read for views, only invitation changes the invitation list — renaming
-/// a bot does not make anyone read the member list again.
-pub async fn changed_by(db: &Db, org_id: &str, action: &str) {
-    let family = action.split('.').next().unwrap_or(action);
-    let (members, roles, invitations);
-    let mut scopes: Vec<&str> = vec![org_id, TENANT];
-    match family {
-        "member" => {
-            members = members_scope(org_id);
-            roles = roles_scope(org_id);
-            scopes.extend([members.as_str(), roles.as_str()]);
-        }
-        "invitation" => {
-            invitations = invitations_scope(org_id);
-            scopes.push(invitations.as_str());
-        }
-        _ => {}
-    }
+/// Ends every replica's cached reads that `stale` names for `org_id`. Call it after the change
+/// reached Auth0, also when it failed part-way; renaming a bot does not make anyone read the member
+/// list again.
+pub async fn invalidate(db: &Db, org_id: &str, stale: Stale) {
+    let (members, roles, invitations) = (
+        members_scope(org_id),
+        roles_scope(org_id),
+        invitations_scope(org_id),
+    );
+    let scopes: Vec<&str> = match stale {
+        Stale::Nothing => return,
+        Stale::Organization => vec![org_id, TENANT],
+        Stale::Members => vec![org_id, TENANT, &members, &roles],
+        Stale::Invitations => vec![org_id, TENANT, &invitations],
+        Stale::Joined => vec![org_id, TENANT, &members, &invitations],
+    };
     bump(db, &scopes).await;
 }
 
@@ -252,7 +248,7 @@ mod tests {
         assert_eq!(read(&cache, &db, "org_a", 1, long).await, 1);
         assert_eq!(read(&cache, &db, "org_a", 2, long).await, 1, "cached");
         assert_eq!(read(&cache, &db, "org_b", 3, long).await, 3, "per scope");
-        changed(&db, "org_a").await;
+        invalidate(&db, "org_a", Stale::Joined).await;
         assert_eq!(
             read(&cache, &db, "org_a", 4, long).await,
             4,
@@ -277,7 +273,7 @@ mod tests {
         let long = Duration::from_secs(60);
         assert_eq!(read(&here, &db, "org_a", 1, long).await, 1);
         assert_eq!(read(&there, &db, "org_a", 1, long).await, 1);
-        changed(&db, "org_a").await; // made by `there`
+        invalidate(&db, "org_a", Stale::Joined).await; // made by `there`
         assert_eq!(read(&here, &db, "org_a", 2, long).await, 2);
     }
 

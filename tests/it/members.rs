@@ -144,7 +144,12 @@ async fn a_members_page_is_one_upstream_call_with_roles_and_paging_passes_1000()
 
     // With role names cached, a page costs exactly one Management API call when it is not cached
     // itself (right after a change to the organization), and none while it is.
-    orgdesk::server::cache::changed(&app.running.state.db, ACME).await;
+    orgdesk::server::cache::invalidate(
+        &app.running.state.db,
+        ACME,
+        orgdesk::server::cache::Stale::Joined,
+    )
+    .await;
     let before = app.mgmt_calls();
     let (s, _) = app.read(&alice, "members/list", &[("org_id", ACME)]).await;
     assert_eq!(s, 200);
@@ -157,7 +162,12 @@ async fn a_members_page_is_one_upstream_call_with_roles_and_paging_passes_1000()
     // 1,200 more members: checkpoint pages of 50 reach every one (offset paging stops at 1,000).
     add_members(&app, ACME, 1200);
     // Added at the tenant, not through orgdesk: stand in for the cached page's expiry.
-    orgdesk::server::cache::changed(&app.running.state.db, ACME).await;
+    orgdesk::server::cache::invalidate(
+        &app.running.state.db,
+        ACME,
+        orgdesk::server::cache::Stale::Joined,
+    )
+    .await;
     let mut seen = std::collections::HashSet::new();
     let mut from: Option<String> = None;
     loop {

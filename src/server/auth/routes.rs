@@ -252,7 +252,8 @@ async fn finish(
     if pending.invited {
         // A member joined (and an invitation was used up) at Auth0: the desk's cached lists of this
         // organization end now, on every replica.
-        crate::server::cache::changed(&state.db, &identity.org_id).await;
+        use crate::server::cache::{invalidate, Stale};
+        invalidate(&state.db, &identity.org_id, Stale::Joined).await;
     }
     let audit = Audit::new(
         &state.db,
@@ -265,7 +266,7 @@ async fn finish(
         if pending.invited {
             audit
                 .record(
-                    "session.join",
+                    audit::Action::SessionJoin,
                     None,
                     audit::Result::Ok,
                     "accepted an invitation",
@@ -278,7 +279,7 @@ async fn finish(
         }
         audit
             .record(
-                "session.sign_in",
+                audit::Action::SessionSignIn,
                 None,
                 audit::Result::Denied,
                 "not an admin of the organization",
@@ -308,7 +309,7 @@ async fn finish(
         );
     }
     audit
-        .record("session.sign_in", None, audit::Result::Ok, "")
+        .record(audit::Action::SessionSignIn, None, audit::Result::Ok, "")
         .await;
     let home = match role {
         Role::Admin => format!("/orgs/{}", user.org_id),
@@ -345,7 +346,7 @@ pub async fn logout(
             &user.user_id,
             Some(&user.email),
         )
-        .record("session.sign_out", None, audit::Result::Ok, "")
+        .record(audit::Action::SessionSignOut, None, audit::Result::Ok, "")
         .await;
     }
     if let Err(err) = session::sign_out(&session).await {

@@ -259,7 +259,8 @@ impl ManagementClient {
         Ok(out)
     }
 
-    /// The user's roles in the organization, read live (never cached: a revoked admin must be locked out).
+    /// The user's roles in the organization, as Auth0 answers now. The client never caches it; views
+    /// keep it 30 s (`http::web`), changes read it afresh (`policy::authorize`).
     pub async fn member_roles(&self, org_id: &str, user_id: &str) -> Result<Vec<Role>, ApiError> {
         let path = format!(
             "organizations/{}/members/{}/roles",

@@ -153,7 +153,7 @@ impl Call {
         .with_request_id(self.request_id.clone());
         audit
             .record(
-                "access",
+                crate::server::audit::Action::Access,
                 Some(org_id),
                 crate::server::audit::Result::Denied,
                 &denied.audit_text(),

@@ -22,7 +22,7 @@ async fn record_both(
     ctx: &Ctx<'_>,
     permit: &Permit,
     app: &AppRow,
-    (here, there): (&str, &str),
+    (here, there): (audit::Action, audit::Action),
     result: audit::Result,
     org_name: &str,
 ) {
@@ -177,7 +177,7 @@ pub async fn publish(
         Err(e) => {
             audit_for(ctx, permit)
                 .record(
-                    "app.publish",
+                    audit::Action::AppPublish,
                     Some(client_id),
                     audit::Result::Denied,
                     &e.audit_text(),
@@ -199,7 +199,7 @@ pub async fn publish(
         if let Err(refused) = within_consent(existing, installed.len(), audience, &scopes) {
             audit_for(ctx, permit)
                 .record(
-                    "app.publish",
+                    audit::Action::AppPublish,
                     Some(&existing.app_id),
                     audit::Result::Denied,
                     &refused.audit_text(),
@@ -262,7 +262,7 @@ pub async fn publish(
         bots::set_scopes(ctx, permit, &grant.grant_id, &scopes).await?;
         audit_for(ctx, permit)
             .record(
-                "bot.change_scopes",
+                audit::Action::BotChangeScopes,
                 Some(client_id),
                 audit::Result::Ok,
                 &format!("{audience} {} (to publish it as an app)", scopes.join(" ")),
@@ -291,7 +291,7 @@ pub async fn publish(
         .ok_or(ServiceError::Missing("That app"))?;
     audit_for(ctx, permit)
         .record(
-            "app.publish",
+            audit::Action::AppPublish,
             Some(&app.app_id),
             audit::Result::Ok,
             &format!("{} {audience} {}", bot.name, scopes.join(" ")),
@@ -308,7 +308,7 @@ pub async fn publish(
             for install in &installed {
                 audit_in(ctx, permit, &install.org_id)
                     .record(
-                        "app.narrowed",
+                        audit::Action::AppNarrowed,
                         Some(&app.app_id),
                         audit::Result::Ok,
                         &format!(
@@ -337,7 +337,12 @@ pub async fn unpublish(ctx: &Ctx<'_>, permit: &Permit, app_id: &str) -> Result<(
     let app = own_app(ctx, permit, app_id).await?;
     store::unpublish(ctx.db, &app.app_id).await?;
     audit_for(ctx, permit)
-        .record("app.unpublish", Some(&app.app_id), audit::Result::Ok, "")
+        .record(
+            audit::Action::AppUnpublish,
+            Some(&app.app_id),
+            audit::Result::Ok,
+            "",
+        )
         .await;
     Ok(())
 }
@@ -387,7 +392,7 @@ pub async fn install(
     if let Some(reason) = refused {
         audit_for(ctx, permit)
             .record(
-                "app.install",
+                audit::Action::AppInstall,
                 Some(&app.app_id),
                 audit::Result::Denied,
                 reason,
@@ -433,7 +438,7 @@ pub async fn install(
         ctx,
         permit,
         &app,
-        ("app.install", "app.installed"),
+        (audit::Action::AppInstall, audit::Action::AppInstalled),
         result,
         org_name,
     )
@@ -475,7 +480,7 @@ pub async fn decline(
             ctx,
             permit,
             &app,
-            ("app.decline", "app.declined"),
+            (audit::Action::AppDecline, audit::Action::AppDeclined),
             audit::Result::Ok,
             org_name,
         )
@@ -509,7 +514,7 @@ pub async fn uninstall(ctx: &Ctx<'_>, permit: &Permit, app_id: &str) -> Result<(
         ctx,
         permit,
         &app,
-        ("app.uninstall", "app.uninstalled"),
+        (audit::Action::AppUninstall, audit::Action::AppUninstalled),
         result,
         &install.org_name,
     )

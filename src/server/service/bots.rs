@@ -136,7 +136,7 @@ pub async fn owned(
     let Some(row) = row else {
         audit_for(ctx, permit)
             .record(
-                "bot.access",
+                audit::Action::BotAccess,
                 Some(client_id),
                 audit::Result::Denied,
                 "not this organization's bot",
@@ -232,7 +232,7 @@ pub async fn register(
     {
         Ok(secret) => {
             log.record(
-                "bot.register",
+                audit::Action::BotRegister,
                 Some(&secret.client_id),
                 audit::Result::Ok,
                 &format!("{name}; {} {}", bot.audience, scopes.join(" ")),
@@ -243,7 +243,7 @@ pub async fn register(
         Err(err) => {
             super::settle_now(ctx, permit, &op_id).await;
             log.record(
-                "bot.register",
+                audit::Action::BotRegister,
                 None,
                 audit::Result::Failed,
                 &err.audit_text(),
@@ -332,7 +332,7 @@ pub async fn rotate_secret(
         audit::Result::Failed
     };
     audit_for(ctx, permit)
-        .record("bot.rotate_secret", Some(client_id), result, "")
+        .record(audit::Action::BotRotateSecret, Some(client_id), result, "")
         .await;
     let rotated = rotated?;
     Ok(Secret {
@@ -355,7 +355,12 @@ pub async fn rename(
         .await?;
     store::rename(ctx.db, client_id, &name).await?;
     audit_for(ctx, permit)
-        .record("bot.rename", Some(client_id), audit::Result::Ok, &name)
+        .record(
+            audit::Action::BotRename,
+            Some(client_id),
+            audit::Result::Ok,
+            &name,
+        )
         .await;
     Ok(())
 }
@@ -370,7 +375,7 @@ pub async fn delete(ctx: &Ctx<'_>, permit: &Permit, client_id: &str) -> Result<(
     let done = journal::run(ctx.db, ctx.clock.as_ref(), ctx.mgmt, plan, &log).await;
     let detail = done.as_ref().err().map(ServiceError::audit_text);
     log.record(
-        "bot.delete",
+        audit::Action::BotDelete,
         Some(client_id),
         super::outcome(&done),
         detail.as_deref().unwrap_or_default(),
@@ -423,7 +428,7 @@ pub async fn grant_access(
         super::settle_now(ctx, permit, &op_id).await;
         audit_for(ctx, permit)
             .record(
-                "bot.grant_access",
+                audit::Action::BotGrantAccess,
                 Some(client_id),
                 audit::Result::Failed,
                 &err.audit_text(),
@@ -433,7 +438,7 @@ pub async fn grant_access(
     }
     audit_for(ctx, permit)
         .record(
-            "bot.grant_access",
+            audit::Action::BotGrantAccess,
             Some(client_id),
             audit::Result::Ok,
             &format!("{audience} {}", scopes.join(" ")),
@@ -481,7 +486,7 @@ pub async fn change_scopes(
     set_scopes(ctx, permit, &grant.grant_id, &scopes).await?;
     audit_for(ctx, permit)
         .record(
-            "bot.change_scopes",
+            audit::Action::BotChangeScopes,
             Some(client_id),
             audit::Result::Ok,
             &format!("{audience} {}", scopes.join(" ")),
@@ -509,7 +514,7 @@ pub async fn revoke(
     let steps = journal::run(ctx.db, ctx.clock.as_ref(), ctx.mgmt, plan, &log);
     if let Err(err) = steps.await {
         log.record(
-            "bot.revoke_access",
+            audit::Action::BotRevokeAccess,
             Some(client_id),
             audit::Result::Failed,
             &err.audit_text(),
@@ -519,7 +524,7 @@ pub async fn revoke(
     }
     audit_for(ctx, permit)
         .record(
-            "bot.revoke_access",
+            audit::Action::BotRevokeAccess,
             Some(client_id),
             audit::Result::Ok,
             audience,
@@ -570,7 +575,7 @@ pub async fn test_token(
     let body: serde_json::Value = response.json().await.unwrap_or(serde_json::Value::Null);
     audit_for(ctx, permit)
         .record(
-            "bot.test_token",
+            audit::Action::BotTestToken,
             Some(client_id),
             if status.is_success() {
                 audit::Result::Ok

@@ -128,7 +128,7 @@ pub async fn create(
         Err(e) => {
             audit_for(ctx, permit)
                 .record(
-                    "invitation.create",
+                    audit::Action::InvitationCreate,
                     Some(&email),
                     audit::Result::Denied,
                     &e.audit_text(),
@@ -168,7 +168,7 @@ pub async fn create(
     let result = outcome(&made);
     audit_for(ctx, permit)
         .record(
-            "invitation.create",
+            audit::Action::InvitationCreate,
             Some(&email),
             result,
             &format!("roles {}; valid {days} days", roles.join(" ")),
@@ -201,7 +201,7 @@ pub async fn revoke(ctx: &Ctx<'_>, permit: &Permit, id: &str) -> Result<(), Serv
     let result = outcome(&done);
     audit_for(ctx, permit)
         .record(
-            "invitation.revoke",
+            audit::Action::InvitationRevoke,
             Some(&inv.invitee.email),
             result,
             &inv.id,
@@ -229,7 +229,7 @@ pub async fn resend(ctx: &Ctx<'_>, permit: &Permit, id: &str) -> Result<Invitati
     let result = outcome(&made);
     audit_for(ctx, permit)
         .record(
-            "invitation.resend",
+            audit::Action::InvitationResend,
             Some(&old.invitee.email),
             result,
             &format!("replaces {}", old.id),

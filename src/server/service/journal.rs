@@ -47,6 +47,19 @@ impl Kind {
         }
     }
 
+    /// What the audit log calls it when the recovery pass brings one to rest.
+    pub fn audit_action(self) -> audit::Action {
+        match self {
+            Kind::BotRegister => audit::Action::BotRegister,
+            Kind::BotGrant => audit::Action::BotGrantAccess,
+            Kind::BotRevoke => audit::Action::BotRevokeAccess,
+            Kind::BotDelete => audit::Action::BotDelete,
+            Kind::AppInstall => audit::Action::AppInstall,
+            Kind::AppUninstall => audit::Action::AppUninstall,
+            Kind::InvitationResend => audit::Action::InvitationResend,
+        }
+    }
+
     pub fn parse(stored: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.as_str() == stored)
     }
@@ -274,7 +287,7 @@ async fn finish_delete(
             voice
                 .in_org(&install.org_id)
                 .record(
-                    "app.removed",
+                    audit::Action::AppRemoved,
                     Some(&app.app_id),
                     audit::Result::Ok,
                     &format!("the publisher {} deleted it", app.publisher_name),
@@ -415,6 +428,11 @@ pub async fn recover(
     let open = rows::open_since(db, &cutoff).await?;
     let mut settled = 0;
     for op in &open {
+        let Some(kind) = Kind::parse(&op.kind) else {
+            // Written by a newer orgdesk (a replica mid-upgrade): left to one that knows it.
+            tracing::error!(operation = %op.id, kind = %op.kind, "recovery: unknown kind; skipped");
+            continue;
+        };
         if !claim(db, clock, op).await? {
             continue;
         }
@@ -430,7 +448,7 @@ pub async fn recover(
                 tracing::warn!(operation = %op.id, kind = %op.kind, what, "recovery: settled an interrupted operation");
                 audit
                     .record(
-                        &op.kind,
+                        kind.audit_action(),
                         target,
                         audit::Result::Ok,
                         &format!("{what} by the recovery pass after an interruption"),

@@ -212,7 +212,7 @@ pub async fn set_role(
     ) {
         audit_for(ctx, permit)
             .record(
-                "member.role",
+                audit::Action::MemberRole,
                 Some(user_id),
                 audit::Result::Denied,
                 &format!("role {role_id} is not assignable by you"),
@@ -233,9 +233,9 @@ pub async fn set_role(
     let org_id = permit.org_id();
     let roles = vec![role_id.to_string()];
     let action = if on {
-        "member.role.assign"
+        audit::Action::MemberRoleAssign
     } else {
-        "member.role.remove"
+        audit::Action::MemberRoleRemove
     };
     let done = guarded(ctx, permit, user_id, takes_admin, || async {
         if on {
@@ -279,7 +279,7 @@ pub async fn remove(ctx: &Ctx<'_>, permit: &Permit, user_id: &str) -> Result<(),
     .await;
     let result = outcome(&done);
     audit_for(ctx, permit)
-        .record("member.remove", Some(user_id), result, "")
+        .record(audit::Action::MemberRemove, Some(user_id), result, "")
         .await;
     done?;
     if let Err(err) = mirror::remove(ctx.db, org_id, user_id).await {

@@ -28,7 +28,7 @@ pub async fn record_view(ctx: &Ctx<'_>, permit: &SupportPermit, org_id: Option<&
     if org_id.is_none() {
         a = a.tenant_wide();
     }
-    a.record("support.view", org_id, audit::Result::Ok, what)
+    a.record(audit::Action::SupportView, org_id, audit::Result::Ok, what)
         .await;
 }
 
