@@ -1,7 +1,10 @@
 //! Server functions: the browser's only door into the server. Each is a public endpoint, kept thin.
 
 pub mod apps;
+pub mod audit;
+pub mod bots;
 pub mod desk;
+pub mod invitations;
 pub mod members;
 pub mod status;
 pub mod support;

@@ -114,7 +114,7 @@ pub async fn load_org_dossier(
         bots: view
             .bots
             .into_iter()
-            .map(crate::api::desk::glue::bot)
+            .map(crate::api::bots::glue::bot)
             .collect(),
         grants: view.grants.into_iter().map(glue::grant).collect(),
         members: view
@@ -125,10 +125,10 @@ pub async fn load_org_dossier(
             .collect(),
         next_members: view.members.next,
         events: {
-            let (names, roles) = crate::api::members::glue::naming(&call, &org_id, &events).await;
+            let (names, roles) = crate::api::audit::glue::naming(&call, &org_id, &events).await;
             events
                 .into_iter()
-                .map(|e| crate::api::members::glue::event(e, &names, &roles))
+                .map(|e| crate::api::audit::glue::event(e, &names, &roles))
                 .collect()
         },
     })

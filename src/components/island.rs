@@ -10,7 +10,7 @@ pub fn sign_in_href() -> String {
     if back == "/" {
         "/login".to_string()
     } else {
-        format!("/login?return_to={}", crate::model::members::encode(&back))
+        format!("/login?return_to={}", crate::model::wire::encode(&back))
     }
 }
 

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::copy::CopyButton;
-use crate::model::desk::{token_snippets, NewSecret};
+use crate::model::bots::{token_snippets, NewSecret};
 
 #[component]
 pub fn SecretPanel(

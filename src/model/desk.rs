@@ -1,4 +1,5 @@
-//! What the desk pages show: the signed-in admin, the vendor's APIs, bots and their access.
+//! The desk's frame: who is signed in, the vendor's APIs a bot may be granted, and the notes a
+//! change leaves for the next page.
 
 use serde::{Deserialize, Serialize};
 
@@ -49,33 +50,6 @@ pub struct Desk {
     pub form_token: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Access {
-    pub audience: String,
-    pub scopes: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Bot {
-    pub client_id: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub created_at: String,
-    pub access: Vec<Access>,
-    /// The app this bot is published as, if any (one bot's page only).
-    #[serde(default)]
-    pub app: Option<BotApp>,
-}
-
-/// A bot that is an app: deleting the bot ends the app for every organization that installed it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BotApp {
-    pub app_id: String,
-    pub published: bool,
-    /// The organizations that have it installed, by name.
-    pub installers: Vec<String>,
-}
-
 /// The notice a change form's answer leaves for the page it returns to, once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flash {
@@ -90,71 +64,4 @@ pub struct Flash {
 pub struct FlashLink {
     pub label: String,
     pub url: String,
-}
-
-/// A client secret, shown once. Never stored; the page forgets it on reload.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewSecret {
-    pub client_id: String,
-    pub client_secret: String,
-}
-
-/// A secret the request being answered made (a new bot's, a rotated one): the page that answers
-/// it shows it, this once (given to that page's render on the server; never stored, never in a
-/// cookie).
-#[derive(Debug, Clone)]
-pub struct SecretShown {
-    pub secret: NewSecret,
-    pub audience: String,
-    pub org_id: String,
-    /// The token endpoint the bot calls (for the ready-to-run request).
-    pub token_url: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TokenCheck {
-    pub org_id: Option<String>,
-    pub scope: String,
-    pub expires_at: i64,
-}
-
-/// A test token's claims, for the bot page that answers the test (server only, like `SecretShown`).
-#[derive(Debug, Clone)]
-pub struct TokenShown(pub TokenCheck);
-
-/// The token request a bot makes, in the languages people paste it into: (label, code).
-pub fn token_snippets(
-    token_url: &str,
-    client_id: &str,
-    secret: &str,
-    audience: &str,
-    org_id: &str,
-) -> Vec<(&'static str, String)> {
-    let node = format!(
-        "const response = await fetch(\"{token_url}\", {{\n  method: \"POST\",\n  headers: {{ \"content-type\": \"application/x-www-form-urlencoded\" }},\n  body: new URLSearchParams({{\n    grant_type: \"client_credentials\",\n    client_id: \"{client_id}\",\n    client_secret: process.env.CLIENT_SECRET ?? \"{secret}\",\n    audience: \"{audience}\",\n    organization: \"{org_id}\",\n  }}),\n}});\nconst {{ access_token }} = await response.json();"
-    );
-    let python = format!(
-        "import os, requests\n\nresponse = requests.post(\"{token_url}\", data={{\n    \"grant_type\": \"client_credentials\",\n    \"client_id\": \"{client_id}\",\n    \"client_secret\": os.environ.get(\"CLIENT_SECRET\", \"{secret}\"),\n    \"audience\": \"{audience}\",\n    \"organization\": \"{org_id}\",\n}})\naccess_token = response.json()[\"access_token\"]"
-    );
-    vec![
-        (
-            "curl",
-            token_request(token_url, client_id, secret, audience, org_id),
-        ),
-        ("Node.js", node),
-        ("Python", python),
-    ]
-}
-
-/// The request a bot makes, ready to paste into a terminal.
-pub fn token_request(
-    token_url: &str,
-    client_id: &str,
-    secret: &str,
-    audience: &str,
-    org_id: &str,
-) -> String {
-    format!(
-        "curl -s {token_url} \\\n  -d grant_type=client_credentials \\\n  -d client_id={client_id} \\\n  -d client_secret='{secret}' \\\n  --data-urlencode audience={audience} \\\n  -d organization={org_id}"
-    )
 }

@@ -1,8 +1,11 @@
 //! Wire types shared by the server and the browser bundle.
 
 pub mod apps;
+pub mod audit;
+pub mod bots;
 pub mod desk;
 pub mod error;
+pub mod invitations;
 pub mod m2m;
 pub mod members;
 pub mod status;

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::desk::Bot;
+use super::bots::Bot;
 
 /// The support console's tenant-wide reports: the one list both the page's links and the server's
 /// CSV downloads come from, so no page can link to a report the server does not serve.
@@ -57,7 +57,8 @@ impl ReportKind {
         }
     }
 }
-use super::members::{AuditEntry, MemberView};
+use super::audit::AuditEntry;
+use super::members::MemberView;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgSummary {

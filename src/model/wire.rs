@@ -40,6 +40,19 @@ impl<T: DeserializeOwned> Decodes<T> for TextJsonEncoding {
     }
 }
 
+/// Percent-encodes a query value (the browser bundle has no url crate).
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,7 +25,7 @@ impl Result {
 macro_rules! actions {
     ($($(#[$doc:meta])* $variant:ident = $name:literal,)*) => {
         /// Every action the audit log records, by its stored name (the browser's words for each are
-        /// `model::members::ACTION_LABELS`).
+        /// `model::audit::ACTION_LABELS`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum Action {
             $($(#[$doc])* $variant,)*
@@ -224,7 +224,7 @@ impl<'a> Audit<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::members::{action_label, AUDIT_ACTIONS};
+    use crate::model::audit::{action_label, AUDIT_ACTIONS};
 
     /// Every action has words in the browser, and a family the audit log's filter offers.
     #[test]

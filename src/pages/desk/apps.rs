@@ -8,14 +8,16 @@ use leptos_router::hooks::use_query_map;
 use super::bots::ApiScopes;
 use super::{api_label, org_param, plural};
 use crate::api::apps::load_apps;
-use crate::api::desk::{list_bots, load_desk};
+use crate::api::bots::list_bots;
+use crate::api::desk::load_desk;
 use crate::components::copy::CopyButton;
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::get_form::GetForm;
 use crate::components::layout::PageTitle;
 use crate::components::post::{ConfirmPost, PostForm, QueueSlot};
 use crate::model::apps::{InstalledApp, PublishedApp};
-use crate::model::desk::{ApiOption, Bot, Desk};
+use crate::model::bots::Bot;
+use crate::model::desk::{ApiOption, Desk};
 
 #[component]
 fn InstalledRow(org: String, app: InstalledApp) -> impl IntoView {

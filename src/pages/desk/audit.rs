@@ -5,10 +5,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::org_param;
-use crate::api::members::audit_log;
+use crate::api::audit::audit_log;
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::get_form::GetForm;
-use crate::model::members::{action_label, AuditEntry, AuditQuery, AUDIT_ACTIONS};
+use crate::model::audit::{action_label, AuditEntry, AuditQuery, AUDIT_ACTIONS};
 
 /// The filters from the URL's query.
 pub fn query_filters() -> Memo<AuditQuery> {

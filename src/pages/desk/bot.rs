@@ -9,12 +9,14 @@ use leptos_router::hooks::use_params_map;
 
 use super::bots::{ApiScopes, ScopePicker};
 use super::{api_label, org_param, title};
-use crate::api::desk::{get_bot, load_desk};
+use crate::api::bots::get_bot;
+use crate::api::desk::load_desk;
 use crate::components::copy::CopyButton;
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::post::{ConfirmPost, PostForm, QueueSlot};
 use crate::components::secret::SecretPanel;
-use crate::model::desk::{Access, ApiOption, Bot, Desk, SecretShown, TokenShown};
+use crate::model::bots::{Access, Bot, SecretShown, TokenShown};
+use crate::model::desk::{ApiOption, Desk};
 use crate::model::AppError;
 
 #[component]

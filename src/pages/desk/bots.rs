@@ -3,13 +3,15 @@
 use leptos::prelude::*;
 
 use super::{api_label, org_param, plural};
-use crate::api::desk::{list_bots, load_desk};
+use crate::api::bots::list_bots;
+use crate::api::desk::load_desk;
 use crate::components::copy::CopyButton;
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::layout::PageTitle;
 use crate::components::post::{PostForm, QueueSlot};
 use crate::components::secret::SecretPanel;
-use crate::model::desk::{Access, ApiOption, Bot, Desk, SecretShown};
+use crate::model::bots::{Access, Bot, SecretShown};
+use crate::model::desk::{ApiOption, Desk};
 
 /// Checkboxes for an API's scopes, plain checkboxes of a form rendered on the server.
 #[component]

@@ -5,12 +5,13 @@
 use leptos::prelude::*;
 
 use super::{org_param, plural};
-use crate::api::members::list_invitations;
+use crate::api::invitations::list_invitations;
 use crate::components::copy::CopyButton;
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::layout::PageTitle;
 use crate::components::post::{ConfirmPost, PostButton, PostForm, QueueSlot};
-use crate::model::members::{InvitationView, Invitations, RoleRef};
+use crate::model::invitations::{InvitationView, Invitations};
+use crate::model::members::RoleRef;
 
 fn day(ts: &str) -> String {
     ts.get(..10).unwrap_or(ts).to_string()

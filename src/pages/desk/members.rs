@@ -11,7 +11,8 @@ use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::get_form::GetForm;
 use crate::components::layout::PageTitle;
 use crate::components::post::{ConfirmPost, PostForm, QueueSlot};
-use crate::model::members::{encode, MemberView, RoleRef, SearchResults};
+use crate::model::members::{MemberView, RoleRef, SearchResults};
+use crate::model::wire::encode;
 
 /// One role of one member: a box that posts its change when ticked or cleared (a button does it
 /// without JavaScript). The admin role asks first: it decides who runs the desk.

@@ -4,11 +4,14 @@
 use leptos::prelude::*;
 
 use super::{org_param, plural};
-use crate::api::desk::{list_bots, load_desk};
-use crate::api::members::{audit_log, list_invitations, list_members};
+use crate::api::audit::audit_log;
+use crate::api::bots::list_bots;
+use crate::api::desk::load_desk;
+use crate::api::invitations::list_invitations;
+use crate::api::members::list_members;
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::layout::PageTitle;
-use crate::model::members::action_label;
+use crate::model::audit::action_label;
 
 /// How many of the latest audit records the overview shows.
 const RECENT: u32 = 6;

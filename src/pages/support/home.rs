@@ -8,7 +8,7 @@ use super::reports::Reports;
 use crate::api::support::find_orgs;
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::get_form::GetForm;
-use crate::model::members::encode;
+use crate::model::wire::encode;
 
 #[component]
 pub fn SupportHome() -> impl IntoView {

@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::GrantTable;
 use crate::api::support::load_org_dossier;
 use crate::components::feedback::{ErrorNote, Loading};
-use crate::model::members::encode;
+use crate::model::wire::encode;
 use crate::pages::desk::api_label;
 use crate::pages::desk::audit::AuditTable;
 

@@ -17,7 +17,8 @@ use tower_sessions::Session;
 
 use crate::components::post::{ENHANCED, GO};
 use crate::html::escape;
-use crate::model::desk::{Flash, FlashLink, NewSecret, SecretShown, TokenCheck, TokenShown};
+use crate::model::bots::{NewSecret, SecretShown, TokenCheck, TokenShown};
+use crate::model::desk::{Flash, FlashLink};
 use crate::server::auth::current_user;
 use crate::server::state::AppState;
 
@@ -598,7 +599,7 @@ fn shown(
                 .map(String::from)
                 .or_else(|| state.config.identity.apis.first().map(|a| a.audience.clone()))
                 .unwrap_or_default();
-            let request = crate::model::desk::token_request(
+            let request = crate::model::bots::token_request(
                 &format!("{}oauth/token", state.issuer),
                 value.get("client_id").and_then(Value::as_str).unwrap_or(""),
                 value.get("client_secret").and_then(Value::as_str).unwrap_or(""),
@@ -693,29 +694,29 @@ mod tests {
     /// Each spec makes exactly the arguments its server function takes.
     #[test]
     fn every_form_makes_its_server_functions_arguments() {
-        use crate::api::{apps, desk, members, status};
+        use crate::api::{apps, bots, invitations, members, status};
         let check = |endpoint: &str| -> Result<(), String> {
             let spec = spec(endpoint).ok_or("no spec")?;
             let v = arguments(spec, &sample(spec));
             let r = match endpoint {
-                "bots/register" => serde_json::from_value::<desk::RegisterBot>(v).map(drop),
-                "bots/rotate" => serde_json::from_value::<desk::RotateBotSecret>(v).map(drop),
-                "bots/rename" => serde_json::from_value::<desk::RenameBot>(v).map(drop),
-                "bots/delete" => serde_json::from_value::<desk::DeleteBot>(v).map(drop),
-                "bots/grant" => serde_json::from_value::<desk::GrantBotAccess>(v).map(drop),
-                "bots/scopes" => serde_json::from_value::<desk::ChangeBotScopes>(v).map(drop),
-                "bots/revoke" => serde_json::from_value::<desk::RevokeBotAccess>(v).map(drop),
-                "bots/test-token" => serde_json::from_value::<desk::TestBotToken>(v).map(drop),
+                "bots/register" => serde_json::from_value::<bots::RegisterBot>(v).map(drop),
+                "bots/rotate" => serde_json::from_value::<bots::RotateBotSecret>(v).map(drop),
+                "bots/rename" => serde_json::from_value::<bots::RenameBot>(v).map(drop),
+                "bots/delete" => serde_json::from_value::<bots::DeleteBot>(v).map(drop),
+                "bots/grant" => serde_json::from_value::<bots::GrantBotAccess>(v).map(drop),
+                "bots/scopes" => serde_json::from_value::<bots::ChangeBotScopes>(v).map(drop),
+                "bots/revoke" => serde_json::from_value::<bots::RevokeBotAccess>(v).map(drop),
+                "bots/test-token" => serde_json::from_value::<bots::TestBotToken>(v).map(drop),
                 "members/role" => serde_json::from_value::<members::SetMemberRole>(v).map(drop),
                 "members/remove" => serde_json::from_value::<members::RemoveMember>(v).map(drop),
                 "invitations/create" => {
-                    serde_json::from_value::<members::InviteMember>(v).map(drop)
+                    serde_json::from_value::<invitations::InviteMember>(v).map(drop)
                 }
                 "invitations/revoke" => {
-                    serde_json::from_value::<members::RevokeInvitation>(v).map(drop)
+                    serde_json::from_value::<invitations::RevokeInvitation>(v).map(drop)
                 }
                 "invitations/resend" => {
-                    serde_json::from_value::<members::ResendInvitation>(v).map(drop)
+                    serde_json::from_value::<invitations::ResendInvitation>(v).map(drop)
                 }
                 "apps/publish" => serde_json::from_value::<apps::PublishApp>(v).map(drop),
                 "apps/unpublish" => serde_json::from_value::<apps::UnpublishApp>(v).map(drop),

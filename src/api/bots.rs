@@ -1,0 +1,205 @@
+//! Bots: list, read, register, rotate, rename, delete, and their API access. Each: session → policy →
+//! validation (in the service) → service → wire type. Changes take JSON bodies: a cross-site form
+//! cannot send that content type.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::model::bots::{Bot, NewSecret, TokenCheck};
+use crate::model::AppError;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod glue {
+    use super::*;
+    use crate::model::bots::Access;
+    use crate::server::service::bots::{BotRow, GrantRow, Secret};
+    use secrecy::ExposeSecret;
+
+    pub fn bot((row, grants): (BotRow, Vec<GrantRow>)) -> Bot {
+        Bot {
+            client_id: row.client_id,
+            name: row.name,
+            description: row.description,
+            created_at: row.created_at,
+            access: grants
+                .into_iter()
+                .map(|g| Access {
+                    audience: g.audience,
+                    scopes: g.scopes.split_whitespace().map(String::from).collect(),
+                })
+                .collect(),
+            app: None,
+        }
+    }
+
+    pub fn secret(s: Secret) -> NewSecret {
+        crate::server::http::web::no_store();
+        NewSecret {
+            client_id: s.client_id,
+            client_secret: s.secret.expose_secret().to_string(),
+        }
+    }
+}
+
+#[server(endpoint = "bots/list", input = Json, output = crate::model::wire::TextJson)]
+pub async fn list_bots(org_id: String) -> Result<Vec<Bot>, AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::bots;
+    let call = crate::server::http::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::View).await?;
+    let list = bots::list(&call.ctx(), &permit)
+        .await
+        .map_err(|e| call.fail(e))?;
+    Ok(list.into_iter().map(glue::bot).collect())
+}
+
+#[server(endpoint = "bots/get", input = Json, output = crate::model::wire::TextJson)]
+pub async fn get_bot(org_id: String, client_id: String) -> Result<Bot, AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::bots;
+    let call = crate::server::http::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::View).await?;
+    let ctx = call.ctx();
+    let mut bot = bots::detail(&ctx, &permit, &client_id)
+        .await
+        .map(glue::bot)
+        .map_err(|e| call.fail(e))?;
+    let as_app = crate::server::service::apps::as_app(ctx.db, &bot.client_id)
+        .await
+        .map_err(|e| call.fail(e.into()))?;
+    bot.app = as_app.map(|(app, installs)| crate::model::bots::BotApp {
+        published: app.is_published(),
+        app_id: app.app_id,
+        installers: installs.into_iter().map(|i| i.org_name).collect(),
+    });
+    Ok(bot)
+}
+
+#[server(endpoint = "bots/register", input = Json, output = crate::model::wire::TextJson)]
+pub async fn register_bot(
+    org_id: String,
+    name: String,
+    description: String,
+    audience: String,
+    scopes: Vec<String>,
+    idempotency_key: String,
+) -> Result<NewSecret, AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::bots::{self, NewBot};
+    let call = crate::server::http::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::ManageBots).await?;
+    let new = NewBot {
+        name,
+        description,
+        audience,
+        scopes,
+    };
+    bots::register(&call.ctx(), &permit, new, &idempotency_key)
+        .await
+        .map(glue::secret)
+        .map_err(|e| call.fail(e))
+}
+
+#[server(endpoint = "bots/rotate", input = Json, output = crate::model::wire::TextJson)]
+pub async fn rotate_bot_secret(org_id: String, client_id: String) -> Result<NewSecret, AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::bots;
+    let call = crate::server::http::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::ManageBots).await?;
+    bots::rotate_secret(&call.ctx(), &permit, &client_id)
+        .await
+        .map(glue::secret)
+        .map_err(|e| call.fail(e))
+}
+
+#[server(endpoint = "bots/rename", input = Json, output = crate::model::wire::TextJson)]
+pub async fn rename_bot(org_id: String, client_id: String, name: String) -> Result<(), AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::bots;
+    let call = crate::server::http::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::ManageBots).await?;
+    bots::rename(&call.ctx(), &permit, &client_id, &name)
+        .await
+        .map_err(|e| call.fail(e))
+}
+
+#[server(endpoint = "bots/delete", input = Json, output = crate::model::wire::TextJson)]
+pub async fn delete_bot(org_id: String, client_id: String) -> Result<(), AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::bots;
+    let call = crate::server::http::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::ManageBots).await?;
+    bots::delete(&call.ctx(), &permit, &client_id)
+        .await
+        .map_err(|e| call.fail(e))
+}
+
+#[server(endpoint = "bots/grant", input = Json, output = crate::model::wire::TextJson)]
+pub async fn grant_bot_access(
+    org_id: String,
+    client_id: String,
+    audience: String,
+    scopes: Vec<String>,
+) -> Result<(), AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::bots;
+    let call = crate::server::http::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::ManageBots).await?;
+    bots::grant_access(&call.ctx(), &permit, &client_id, &audience, &scopes)
+        .await
+        .map_err(|e| call.fail(e))
+}
+
+#[server(endpoint = "bots/scopes", input = Json, output = crate::model::wire::TextJson)]
+pub async fn change_bot_scopes(
+    org_id: String,
+    client_id: String,
+    audience: String,
+    scopes: Vec<String>,
+) -> Result<(), AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::bots;
+    let call = crate::server::http::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::ManageBots).await?;
+    bots::change_scopes(&call.ctx(), &permit, &client_id, &audience, &scopes)
+        .await
+        .map_err(|e| call.fail(e))
+}
+
+#[server(endpoint = "bots/revoke", input = Json, output = crate::model::wire::TextJson)]
+pub async fn revoke_bot_access(
+    org_id: String,
+    client_id: String,
+    audience: String,
+) -> Result<(), AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::bots;
+    let call = crate::server::http::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::ManageBots).await?;
+    bots::revoke(&call.ctx(), &permit, &client_id, &audience)
+        .await
+        .map_err(|e| call.fail(e))
+}
+
+/// Uses the pasted secret for one token request, then forgets it; only decoded claims come back.
+#[server(endpoint = "bots/test-token", input = Json, output = crate::model::wire::TextJson)]
+pub async fn test_bot_token(
+    org_id: String,
+    client_id: String,
+    audience: String,
+    secret: String,
+) -> Result<TokenCheck, AppError> {
+    use crate::server::policy::Action;
+    use crate::server::service::bots;
+    let call = crate::server::http::web::signed_in().await?;
+    let permit = call.authorize(&org_id, Action::ManageBots).await?;
+    let secret = secrecy::SecretString::from(secret);
+    let claims = bots::test_token(&call.ctx(), &permit, &client_id, &audience, secret)
+        .await
+        .map_err(|e| call.fail(e))?;
+    Ok(TokenCheck {
+        org_id: claims.org_id,
+        scope: claims.scope.unwrap_or_default(),
+        expires_at: claims.exp.unwrap_or(0),
+    })
+}
