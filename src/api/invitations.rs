@@ -12,7 +12,7 @@ pub(crate) mod glue {
     use super::*;
     pub use crate::api::members::glue::assignable;
     use crate::model::members::RoleRef;
-    use crate::server::auth0::members::Invitation;
+    use crate::server::auth0::invitations::Invitation;
 
     pub fn invitation(
         i: Invitation,

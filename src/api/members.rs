@@ -12,7 +12,7 @@ pub(crate) mod glue {
     use super::*;
     use crate::model::members::MemberView;
     use crate::server::auth0::members::Member;
-    use crate::server::auth0::resources::Role;
+    use crate::server::auth0::roles::Role;
     use crate::server::store::member_mirror::Hit;
 
     pub fn role(r: Role) -> RoleRef {

@@ -21,9 +21,9 @@ pub async fn service_status() -> Result<StatusReport, AppError> {
         version: env!("CARGO_PKG_VERSION").to_string(),
         database_reachable: schema.is_ok(),
         schema_version: schema.unwrap_or(0),
-        identity_provider: match state.config.identity.tenant {
-            crate::server::identity::Tenant::Local { .. } => "local tenant".into(),
-            crate::server::identity::Tenant::Auth0 { .. } => "Auth0".into(),
+        identity_provider: match state.config.identity.upstream {
+            crate::server::identity::Upstream::Local { .. } => "local tenant".into(),
+            crate::server::identity::Upstream::Auth0 { .. } => "Auth0".into(),
         },
     })
 }

@@ -10,7 +10,7 @@ use crate::model::AppError;
 #[cfg(feature = "ssr")]
 pub(crate) mod glue {
     use super::*;
-    use crate::server::auth0::tenant::Organization;
+    use crate::server::auth0::organizations::Organization;
     use crate::server::service::support::{ApiSummary, Drift, GrantView, IdleBot};
 
     pub fn org(o: Organization) -> OrgSummary {

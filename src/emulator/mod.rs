@@ -41,7 +41,7 @@ use errors::{MgmtError, OAuthError};
 use faults::{FaultKind, Faults};
 use keys::KeySet;
 use ratelimit::{Plan, RateLimiter};
-use store::{Snapshot, Tenant};
+use store::{Snapshot, TenantState};
 
 pub struct EmulatorConfig {
     /// Port 0 picks a free port.
@@ -103,7 +103,7 @@ pub enum EmulatorError {
 pub struct Emulator {
     /// `http://host:port/`, with the trailing slash, as Auth0's.
     pub issuer: String,
-    tenant: RwLock<Tenant>,
+    tenant: RwLock<TenantState>,
     keys: RwLock<KeySet>,
     pub clock: Arc<dyn Clock>,
     pub limiter: RateLimiter,
@@ -120,14 +120,14 @@ impl Emulator {
         format!("{}api/v2/", self.issuer)
     }
 
-    pub fn read(&self) -> RwLockReadGuard<'_, Tenant> {
+    pub fn read(&self) -> RwLockReadGuard<'_, TenantState> {
         self.tenant
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Every change goes through here, so persistence knows to save.
-    pub fn write(&self) -> RwLockWriteGuard<'_, Tenant> {
+    pub fn write(&self) -> RwLockWriteGuard<'_, TenantState> {
         self.dirty.store(true, Ordering::Release);
         self.tenant
             .write()
@@ -185,7 +185,7 @@ impl Emulator {
 
 #[derive(serde::Serialize)]
 struct SnapshotRef<'a> {
-    tenant: &'a Tenant,
+    tenant: &'a TenantState,
     keys: &'a keys::StoredKeySet,
 }
 

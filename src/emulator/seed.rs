@@ -1,10 +1,10 @@
-//! The demo tenant: a seed file (Travel0 by default) laid out into a fresh `Tenant`.
+//! The demo tenant: a seed file (Travel0 by default) laid out into a fresh `TenantState`.
 
 use serde::Deserialize;
 
 use super::ids;
 use super::model::*;
-use super::store::{hash_password, org_grant_key, Tenant};
+use super::store::{hash_password, org_grant_key, TenantState};
 use crate::model::m2m::OrganizationUsage;
 
 pub const TRAVEL0: &str = include_str!("seed/travel0.json");
@@ -159,18 +159,18 @@ impl Seed {
         mgmt_audience: &str,
         app_url: &str,
         now_ms: i64,
-    ) -> Result<Tenant, SeedError> {
+    ) -> Result<TenantState, SeedError> {
         let subst = |s: &str| s.replace("{app}", app_url).replace("{mgmt}", mgmt_audience);
         let unknown = |kind: &'static str, name: &str| SeedError::Unknown {
             kind,
             name: name.to_string(),
         };
-        let mut t = Tenant {
+        let mut t = TenantState {
             name: self.tenant.clone(),
             org_names_in_tokens: self.org_names_in_tokens,
             mgmt_audience: mgmt_audience.to_string(),
             app_url: app_url.to_string(),
-            ..Tenant::default()
+            ..TenantState::default()
         };
 
         let mgmt = ResourceServer {

@@ -55,7 +55,7 @@ pub struct LoginSession {
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub struct Tenant {
+pub struct TenantState {
     pub name: String,
     /// The Management API's audience (`<issuer>api/v2/`) and the orgdesk URL the seed was laid out for;
     /// both move with the port, so a restored tenant is rebased onto the new ones.
@@ -122,7 +122,7 @@ pub fn hash_password(user_id: &str, password: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-impl Tenant {
+impl TenantState {
     /// Moves URLs that depend on where the tenant and orgdesk listen (a restart may change the port).
     pub fn rebase(&mut self, mgmt_audience: &str, app_url: &str) {
         let (old_mgmt, old_app) = (self.mgmt_audience.clone(), self.app_url.clone());
@@ -239,7 +239,7 @@ impl Tenant {
 /// What is written to the data path.
 #[derive(Serialize, Deserialize)]
 pub struct Snapshot {
-    pub tenant: Tenant,
+    pub tenant: TenantState,
     pub keys: StoredKeySet,
 }
 

@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Mutex;
 
-use super::auth0::resources::{ResourceServer, Role};
+use super::auth0::resource_servers::ResourceServer;
+use super::auth0::roles::Role;
 use super::auth0::{ApiError, ManagementClient};
 use super::identity::ApiPolicy;
 

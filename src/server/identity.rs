@@ -14,8 +14,9 @@ pub struct ApiPolicy {
     pub scopes: Vec<String>,
 }
 
+/// The Auth0 tenant orgdesk talks to: the embedded local one, or a real one.
 #[derive(Debug, Clone)]
-pub enum Tenant {
+pub enum Upstream {
     /// The embedded local tenant, listening here (port 0 picks one).
     Local { bind: SocketAddr },
     /// A real Auth0 tenant: `https://<domain>/`. `insecure_http` is only ever true for a tenant on
@@ -23,12 +24,12 @@ pub enum Tenant {
     Auth0 { domain: String, insecure_http: bool },
 }
 
-impl Tenant {
+impl Upstream {
     /// The issuer URL of a configured (not embedded) tenant.
     pub fn issuer(&self) -> Option<String> {
         match self {
-            Tenant::Local { .. } => None,
-            Tenant::Auth0 {
+            Upstream::Local { .. } => None,
+            Upstream::Auth0 {
                 domain,
                 insecure_http,
             } => Some(format!(
@@ -53,7 +54,7 @@ fn is_loopback(domain: &str) -> bool {
 
 #[derive(Clone)]
 pub struct Identity {
-    pub tenant: Tenant,
+    pub upstream: Upstream,
     pub login_client_id: String,
     pub login_client_secret: SecretString,
     pub mgmt_client_id: String,
@@ -71,7 +72,7 @@ pub struct Identity {
 impl std::fmt::Debug for Identity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Identity")
-            .field("tenant", &self.tenant)
+            .field("upstream", &self.upstream)
             .field("login_client_id", &self.login_client_id)
             .field("login_client_secret", &"[redacted]")
             .field("mgmt_client_id", &self.mgmt_client_id)
@@ -184,7 +185,7 @@ pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Identity, Confi
             ));
         }
         return Ok(Identity {
-            tenant: Tenant::Local { bind },
+            upstream: Upstream::Local { bind },
             login_client_id: demo::LOGIN_CLIENT_ID.into(),
             login_client_secret: SecretString::from(demo::LOGIN_CLIENT_SECRET),
             mgmt_client_id: demo::MGMT_CLIENT_ID.into(),
@@ -260,7 +261,7 @@ pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Identity, Confi
         ));
     }
     Ok(Identity {
-        tenant: Tenant::Auth0 {
+        upstream: Upstream::Auth0 {
             domain,
             insecure_http,
         },
@@ -292,7 +293,7 @@ mod tests {
     #[test]
     fn without_a_domain_the_local_tenant_and_its_demo_values_are_used() {
         let identity = from_vars(&vars(&[])).unwrap();
-        assert!(matches!(identity.tenant, Tenant::Local { bind } if bind.port() == 3001));
+        assert!(matches!(identity.upstream, Upstream::Local { bind } if bind.port() == 3001));
         assert_eq!(identity.admin_role, demo::ADMIN_ROLE);
         assert!(
             !format!("{identity:?}").contains(demo::MGMT_CLIENT_SECRET),
@@ -360,7 +361,7 @@ mod tests {
         ];
         let identity = from_vars(&vars(&full)).unwrap();
         assert!(
-            matches!(&identity.tenant, Tenant::Auth0 { domain, insecure_http: false } if domain == "travel0.eu.auth0.com")
+            matches!(&identity.upstream, Upstream::Auth0 { domain, insecure_http: false } if domain == "travel0.eu.auth0.com")
         );
         assert_eq!(identity.apis.len(), 2);
         assert_eq!(identity.apis[0].scopes, ["read:bookings", "write:bookings"]);
@@ -398,7 +399,7 @@ mod tests {
         assert_eq!(err.variable, "ORGDESK_AUTH0_DOMAIN");
         let local = with("http://127.0.0.1:4000/", Some("loopback")).unwrap();
         assert_eq!(
-            local.tenant.issuer().as_deref(),
+            local.upstream.issuer().as_deref(),
             Some("http://127.0.0.1:4000/")
         );
         assert!(with("http://localhost:4000", Some("loopback")).is_ok());

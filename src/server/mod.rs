@@ -84,9 +84,9 @@ async fn identity_provider(
     if let Some(issuer) = &config.local_tenant_issuer {
         return Ok((issuer.clone(), None));
     }
-    match &config.identity.tenant {
-        tenant @ identity::Tenant::Auth0 { insecure_http, .. } => {
-            let issuer = tenant.issuer().unwrap_or_default();
+    match &config.identity.upstream {
+        upstream @ identity::Upstream::Auth0 { insecure_http, .. } => {
+            let issuer = upstream.issuer().unwrap_or_default();
             if *insecure_http {
                 tracing::warn!(
                     %issuer,
@@ -96,7 +96,7 @@ async fn identity_provider(
             }
             Ok((issuer, None))
         }
-        identity::Tenant::Local { bind } => {
+        identity::Upstream::Local { bind } => {
             let handle = crate::emulator::start(crate::emulator::EmulatorConfig {
                 bind: *bind,
                 data_path: Some(config.data_dir.join("local-tenant.json")),

@@ -153,7 +153,7 @@ pub fn support_claim<'a>(
 pub fn support_permit(
     support: Option<(&str, &str)>,
     actor: &SessionUser,
-    roles: &[super::auth0::resources::Role],
+    roles: &[super::auth0::roles::Role],
 ) -> Result<SupportPermit, Denied> {
     let (support_org, support_role) = support_claim(support, actor)?;
     if !roles.iter().any(|r| r.id == support_role) {

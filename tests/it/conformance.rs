@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use orgdesk::emulator::model::{
     Client, ClientGrant, Invitation, Membership, Organization, ResourceServer, Role, Scope, User,
 };
-use orgdesk::emulator::store::{org_grant_key, OrgGrant, Tenant as Store};
+use orgdesk::emulator::store::{org_grant_key, OrgGrant, TenantState as Store};
 use orgdesk::emulator::Emulator;
 use reqwest::Method;
 use serde_json::{json, Value};

@@ -246,7 +246,12 @@ async fn typed_calls_work_against_the_local_tenant() {
     let tenant = start().await;
     let c = client(&tenant.handle.issuer(), 5000);
     let created = c
-        .create_client(&json!({"name": "bot", "app_type": "non_interactive", "grant_types": ["client_credentials"], "client_metadata": {"orgdesk_org": ACME}}))
+        .create_client(&orgdesk::server::auth0::clients::NewClient::bot(
+            "bot",
+            None,
+            ACME,
+            std::collections::BTreeMap::from([("orgdesk_org", ACME)]),
+        ))
         .await
         .unwrap();
     assert_eq!(created.client.client_metadata["orgdesk_org"], ACME);

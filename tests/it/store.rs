@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use orgdesk::clock::{Clock, ManualClock, SystemClock};
 use orgdesk::server::auth0::members::Member;
-use orgdesk::server::auth0::resources::Role;
+use orgdesk::server::auth0::roles::Role;
 use orgdesk::server::service::{audit_log, journal};
 use orgdesk::server::store::{self, Db};
 use orgdesk::server::store::{locks, member_mirror, sessions};

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::super::ids;
 use super::super::model::{Client, LogEvent, Membership, User};
 use super::super::store::{
-    hash_password, AuthCode, AuthorizeParams, LoginSession, Tenant, Transaction,
+    hash_password, AuthCode, AuthorizeParams, LoginSession, TenantState, Transaction,
 };
 use super::super::Emulator;
 use super::pages;
@@ -69,7 +69,7 @@ pub fn session_id_from(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The client and callback must be known before anything can be redirected (else: an error page).
-fn client_and_callback(t: &Tenant, p: &AuthorizeParams) -> Result<Client, &'static str> {
+fn client_and_callback(t: &TenantState, p: &AuthorizeParams) -> Result<Client, &'static str> {
     let client = p
         .client_id
         .as_deref()
@@ -84,7 +84,7 @@ fn client_and_callback(t: &Tenant, p: &AuthorizeParams) -> Result<Client, &'stat
 
 /// Checks that need no user: response type, PKCE method, audience, organization, invitation.
 fn check_request(
-    t: &Tenant,
+    t: &TenantState,
     client: &Client,
     p: &AuthorizeParams,
     now_ms: i64,
@@ -239,7 +239,7 @@ fn display_name(o: &super::super::model::Organization) -> String {
     o.display_name.clone().unwrap_or_else(|| o.name.clone())
 }
 
-fn invitation_email(t: &Tenant, p: &AuthorizeParams) -> Option<String> {
+fn invitation_email(t: &TenantState, p: &AuthorizeParams) -> Option<String> {
     let ticket = p.invitation.as_deref()?;
     t.invitations
         .values()
@@ -280,7 +280,7 @@ pub async fn login(
         .as_ref()
         .and_then(|id| t.organizations.get(id))
         .map(display_name);
-    let again = |t: &Tenant, message: &str| {
+    let again = |t: &TenantState, message: &str| {
         let sign_up = invitation
             .as_ref()
             .is_some_and(|i| t.user_by_email(&i.invitee_email).is_none());
@@ -408,7 +408,7 @@ fn set_session_cookie(response: &mut Response, sid: &str) {
 
 #[allow(clippy::too_many_arguments)]
 fn log_login(
-    t: &mut Tenant,
+    t: &mut TenantState,
     e: &Emulator,
     kind: &str,
     description: &str,
@@ -446,7 +446,7 @@ fn log_login(
 /// The user is known: settle the organization, then issue the code.
 fn complete(
     e: &Emulator,
-    t: &mut Tenant,
+    t: &mut TenantState,
     tx_id: &str,
     user_id: &str,
     sid: &str,
@@ -520,7 +520,7 @@ fn complete(
 
 fn issue_code(
     e: &Emulator,
-    t: &mut Tenant,
+    t: &mut TenantState,
     tx_id: &str,
     user_id: &str,
     sid: &str,

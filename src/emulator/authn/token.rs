@@ -19,7 +19,7 @@ use super::super::errors::OAuthError;
 use super::super::hostile::Forge;
 use super::super::ids;
 use super::super::model::{Client, LogEvent};
-use super::super::store::{RefreshGrant, Tenant};
+use super::super::store::{RefreshGrant, TenantState};
 use super::super::Emulator;
 use super::tokens::{self, UserTokenRequest};
 use crate::model::m2m::{decide, Decision, OrgClaim, OrgRef, OrganizationUsage};
@@ -58,7 +58,7 @@ fn same(a: &str, b: &str) -> bool {
 
 /// Client authentication: HTTP Basic, or `client_id` + `client_secret` in the body; public clients
 /// (`token_endpoint_auth_method=none`) send only `client_id`.
-fn authenticate(t: &Tenant, headers: &HeaderMap, form: &Form) -> Result<Client, OAuthError> {
+fn authenticate(t: &TenantState, headers: &HeaderMap, form: &Form) -> Result<Client, OAuthError> {
     let basic = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -253,7 +253,7 @@ fn authorization_code(e: &Emulator, headers: &HeaderMap, form: &Form) -> Result<
 
 fn user_tokens(
     e: &Emulator,
-    t: &Tenant,
+    t: &TenantState,
     r: &UserTokenRequest<'_>,
     gty: Option<&str>,
 ) -> Result<Value, OAuthError> {
@@ -271,7 +271,7 @@ fn user_tokens(
 }
 
 /// The ID token, signed honestly unless the test-only hostile mode is armed.
-fn id_token(e: &Emulator, t: &Tenant, r: &UserTokenRequest<'_>) -> Result<String, OAuthError> {
+fn id_token(e: &Emulator, t: &TenantState, r: &UserTokenRequest<'_>) -> Result<String, OAuthError> {
     let claims = tokens::id_token_claims(e, t, r);
     let forge = Forge {
         client_secret: t
@@ -415,7 +415,7 @@ type Exchange = (Value, Vec<String>, Option<String>);
 
 fn exchange(
     e: &Emulator,
-    t: &Tenant,
+    t: &TenantState,
     client: &Client,
     audience: &str,
     form: &Form,

@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use super::super::model::User;
-use super::super::store::Tenant;
+use super::super::store::TenantState;
 use super::super::Emulator;
 
 /// ID tokens live for the client's JWT lifetime (Auth0's default: 10 hours).
@@ -21,7 +21,7 @@ pub struct UserTokenRequest<'a> {
     pub session_id: &'a str,
 }
 
-fn org_claims(t: &Tenant, org_id: Option<&str>, claims: &mut Map<String, Value>) {
+fn org_claims(t: &TenantState, org_id: Option<&str>, claims: &mut Map<String, Value>) {
     if let Some(org) = org_id.and_then(|id| t.organizations.get(id)) {
         claims.insert("org_id".into(), json!(org.id));
         if t.org_names_in_tokens {
@@ -34,7 +34,7 @@ fn has_scope(scope: &str, wanted: &str) -> bool {
     scope.split_whitespace().any(|s| s == wanted)
 }
 
-pub fn id_token_claims(e: &Emulator, t: &Tenant, r: &UserTokenRequest<'_>) -> Value {
+pub fn id_token_claims(e: &Emulator, t: &TenantState, r: &UserTokenRequest<'_>) -> Value {
     let now = e.now_secs();
     let mut c = Map::new();
     if has_scope(r.scope, "profile") {
@@ -70,7 +70,7 @@ pub fn id_token_claims(e: &Emulator, t: &Tenant, r: &UserTokenRequest<'_>) -> Va
 /// The access token for a user flow, and its lifetime.
 pub fn user_access_token_claims(
     e: &Emulator,
-    t: &Tenant,
+    t: &TenantState,
     r: &UserTokenRequest<'_>,
     gty: Option<&str>,
 ) -> (Value, i64) {
@@ -108,7 +108,7 @@ pub fn user_access_token_claims(
 /// RBAC APIs that add permissions (decided; UNCONFIRMED upstream, SPEC §7.2).
 pub fn client_access_token_claims(
     e: &Emulator,
-    t: &Tenant,
+    t: &TenantState,
     client_id: &str,
     audience: &str,
     scope: &[String],

@@ -15,7 +15,7 @@ use super::super::errors::MgmtError;
 use super::super::ids;
 use super::super::model::ClientGrant;
 use super::super::paging::{self, Entry, Params, Shape};
-use super::super::store::Tenant;
+use super::super::store::TenantState;
 use super::super::Emulator;
 use super::auth::Caller;
 use super::body::{self, invalid, invalid_on};
@@ -82,7 +82,7 @@ struct PatchBody {
     authorization_details_types: Option<Vec<String>>,
 }
 
-fn check_scopes(t: &Tenant, audience: &str, scopes: &[String]) -> Result<(), MgmtError> {
+fn check_scopes(t: &TenantState, audience: &str, scopes: &[String]) -> Result<(), MgmtError> {
     if let Some(s) = scopes
         .iter()
         .find(|s| s.is_empty() || s.chars().count() > 280)
@@ -105,7 +105,7 @@ fn check_scopes(t: &Tenant, audience: &str, scopes: &[String]) -> Result<(), Mgm
 }
 
 fn check_third_party(
-    t: &Tenant,
+    t: &TenantState,
     client_id: &str,
     allow_any: Option<bool>,
 ) -> Result<(), MgmtError> {

@@ -15,7 +15,7 @@ use super::super::errors::MgmtError;
 use super::super::ids;
 use super::super::model::Invitation;
 use super::super::paging::{self, Entry, Params, Shape};
-use super::super::store::Tenant;
+use super::super::store::TenantState;
 use super::super::Emulator;
 use super::auth::Caller;
 use super::body::{self, invalid};
@@ -40,7 +40,7 @@ fn org_missing() -> MgmtError {
     MgmtError::not_found("No organization found by that id.", None)
 }
 
-pub fn invitation_url(t: &Tenant, inv: &Invitation) -> String {
+pub fn invitation_url(t: &TenantState, inv: &Invitation) -> String {
     let base = t
         .clients
         .get(&inv.client_id)
@@ -57,7 +57,7 @@ pub fn invitation_url(t: &Tenant, inv: &Invitation) -> String {
     )
 }
 
-fn render(t: &Tenant, inv: &Invitation) -> Value {
+fn render(t: &TenantState, inv: &Invitation) -> Value {
     let mut m = Map::new();
     m.insert("id".into(), json!(inv.id));
     m.insert("client_id".into(), json!(inv.client_id));

@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 use super::super::errors::MgmtError;
 use super::super::model::Membership;
 use super::super::paging::{self, Entry, Params, Shape};
-use super::super::store::Tenant;
+use super::super::store::TenantState;
 use super::super::Emulator;
 use super::auth::Caller;
 use super::body::{self, invalid};
@@ -40,7 +40,7 @@ fn not_member() -> MgmtError {
     MgmtError::not_found("The user is not a member of this organization.", None)
 }
 
-fn render(t: &Tenant, m: &Membership, with_roles: bool) -> Value {
+fn render(t: &TenantState, m: &Membership, with_roles: bool) -> Value {
     let mut out = Map::new();
     out.insert("user_id".into(), json!(m.user_id));
     if let Some(u) = t.users.get(&m.user_id) {
@@ -208,7 +208,7 @@ struct RolesBody {
     roles: Vec<String>,
 }
 
-fn roles_body(t: &Tenant, raw: &Bytes) -> Result<Vec<String>, MgmtError> {
+fn roles_body(t: &TenantState, raw: &Bytes) -> Result<Vec<String>, MgmtError> {
     let (b, _): (RolesBody, _) = body::parse(raw, &["roles"], &["roles"])?;
     if b.roles.is_empty() {
         return Err(body::invalid_on(
@@ -233,7 +233,7 @@ fn roles_body(t: &Tenant, raw: &Bytes) -> Result<Vec<String>, MgmtError> {
 
 /// What both role changes start with: the organization, the requested roles, the membership.
 fn role_change<'t>(
-    t: &'t mut Tenant,
+    t: &'t mut TenantState,
     org: &str,
     user: &str,
     raw: &Bytes,

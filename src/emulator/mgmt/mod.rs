@@ -4,12 +4,14 @@ pub mod auth;
 pub mod body;
 pub mod client_grants;
 pub mod clients;
-pub mod directory;
 pub mod invitations;
 pub mod logs;
 pub mod members;
 pub mod org_client_grants;
 pub mod organizations;
+pub mod resource_servers;
+pub mod roles;
+pub mod users;
 
 use std::sync::Arc;
 
@@ -89,27 +91,28 @@ pub fn routes() -> Router<Arc<Emulator>> {
         )
         .route(
             "/api/v2/roles",
-            get(directory::list_roles).post(directory::create_role),
+            get(roles::list_roles).post(roles::create_role),
         )
         .route(
             "/api/v2/roles/{id}",
-            get(directory::get_role).delete(directory::delete_role),
+            get(roles::get_role).delete(roles::delete_role),
         )
         .route(
             "/api/v2/resource-servers",
-            get(directory::list_resource_servers).post(directory::create_resource_server),
+            get(resource_servers::list_resource_servers)
+                .post(resource_servers::create_resource_server),
         )
         .route(
             "/api/v2/resource-servers/{id}",
-            get(directory::get_resource_server)
-                .patch(directory::update_resource_server)
-                .delete(directory::delete_resource_server),
+            get(resource_servers::get_resource_server)
+                .patch(resource_servers::update_resource_server)
+                .delete(resource_servers::delete_resource_server),
         )
-        .route("/api/v2/users/{id}", get(directory::get_user))
-        .route("/api/v2/users-by-email", get(directory::users_by_email))
+        .route("/api/v2/users/{id}", get(users::get_user))
+        .route("/api/v2/users-by-email", get(users::users_by_email))
         .route(
             "/api/v2/users/{id}/organizations",
-            get(directory::user_organizations),
+            get(users::user_organizations),
         )
         .route("/api/v2/logs", get(logs::list))
         .route("/api/v2/logs/{id}", get(logs::get))

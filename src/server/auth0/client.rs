@@ -320,6 +320,17 @@ impl ManagementClient {
         }
     }
 
+    /// A call with a typed body (each resource's request bodies are structs in its own file).
+    pub async fn send_json<B: serde::Serialize>(
+        &self,
+        method: Method,
+        path: &str,
+        body: &B,
+    ) -> Result<Option<Value>, ApiError> {
+        let body = serde_json::to_value(body).map_err(|e| ApiError::Decode(e.to_string()))?;
+        self.send(method, path, &[], Some(&body)).await
+    }
+
     pub async fn get<T: DeserializeOwned>(
         &self,
         path: &str,
@@ -376,4 +387,18 @@ async fn decode(
             message,
         },
     })
+}
+
+/// An answer's body as `T` (an empty answer reads as `null`).
+pub(super) fn from_body<T: DeserializeOwned>(value: Option<Value>) -> Result<T, ApiError> {
+    serde_json::from_value(value.unwrap_or(Value::Null))
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// A delete whose object is already gone has done its job.
+pub(super) fn gone_is_done<T>(result: Result<T, ApiError>) -> Result<(), ApiError> {
+    match result {
+        Ok(_) | Err(ApiError::NotFound) => Ok(()),
+        Err(e) => Err(e),
+    }
 }

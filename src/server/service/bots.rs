@@ -4,12 +4,11 @@
 //! orgdesk's store says so and the client's metadata agrees; ids from the browser are never trusted.
 
 use secrecy::{ExposeSecret, SecretString};
-use serde_json::json;
 
 use super::journal::{self, Begun, Kind, Plan, Rest};
 use super::{audit_for, invalid, Ctx, ServiceError};
 use crate::server::audit;
-use crate::server::auth0::resources::Client;
+use crate::server::auth0::clients::{Client, ClientUpdate, NewClient};
 use crate::server::policy::Permit;
 
 /// The client metadata key naming the owner organization (and the operation that made the client).
@@ -263,17 +262,9 @@ async fn register_steps(
     audience: &str,
     scopes: &[String],
 ) -> Result<Secret, ServiceError> {
-    let mut body = json!({
-        "name": name,
-        "app_type": "non_interactive",
-        "grant_types": ["client_credentials"],
-        "token_endpoint_auth_method": "client_secret_post",
-        "client_metadata": { OWNER_KEY: permit.org_id(), OPERATION_KEY: op_id },
-        "default_organization": { "organization_id": permit.org_id(), "flows": ["client_credentials"] },
-    });
-    if let Some(d) = description {
-        body["description"] = json!(d);
-    }
+    let metadata =
+        std::collections::BTreeMap::from([(OWNER_KEY, permit.org_id()), (OPERATION_KEY, op_id)]);
+    let body = NewClient::bot(name, description, permit.org_id(), metadata);
     let created = ctx.mgmt.create_client(&body).await?;
     let client_id = created.client.client_id.clone();
     journal::step(
@@ -351,7 +342,7 @@ pub async fn rename(
     owned(ctx, permit, client_id).await?;
     distinct_name(ctx, permit, &name, Some(client_id)).await?;
     ctx.mgmt
-        .update_client(client_id, &json!({ "name": name }))
+        .update_client(client_id, &ClientUpdate { name: &name })
         .await?;
     store::rename(ctx.db, client_id, &name).await?;
     audit_for(ctx, permit)

@@ -5,7 +5,7 @@
 use super::journal::{self, Kind, Plan, Rest};
 use super::{audit_for, invalid, outcome, Ctx, ServiceError};
 use crate::server::audit;
-use crate::server::auth0::members::{Invitation, NewInvitation};
+use crate::server::auth0::invitations::{Invitation, NewInvitation};
 use crate::server::policy::{self, Permit};
 
 /// Auth0's maximum invitation lifetime (`ttl_sec` ≤ 2,592,000).

@@ -210,16 +210,7 @@ async fn undo_register(mgmt: &ManagementClient, op: &Operation) -> Result<(), Ap
     let mut client_id = op.client_id.clone();
     if client_id.is_none() {
         // Killed between "client created" and writing it down: find it by the operation id it carries.
-        let clients: Vec<super::super::auth0::resources::Client> = mgmt
-            .list_checkpoint(
-                "clients",
-                "clients",
-                &[
-                    ("fields", "client_id,name,client_metadata".into()),
-                    ("include_fields", "true".into()),
-                ],
-            )
-            .await?;
+        let clients = mgmt.clients_summary().await?;
         client_id = clients
             .into_iter()
             .find(|c| {

@@ -9,7 +9,7 @@ use super::member_search;
 use super::{audit_for, invalid, outcome, Ctx, ServiceError};
 use crate::server::audit;
 use crate::server::auth0::members::Member;
-use crate::server::auth0::resources::Role;
+use crate::server::auth0::roles::Role;
 use crate::server::policy::{self, Permit};
 use crate::server::store::locks;
 use crate::server::store::member_mirror::{self as mirror, Hit, Status};

@@ -5,7 +5,7 @@
 
 use super::{sql, Db};
 use crate::server::auth0::members::Member;
-use crate::server::auth0::resources::Role;
+use crate::server::auth0::roles::Role;
 
 /// A pass that has not finished by then is presumed dead (its process was killed).
 const PASS_TIMEOUT_MS: i64 = 30 * 60 * 1000;

@@ -1,5 +1,4 @@
-//! The read-mostly directory: `/api/v2/roles`, `/api/v2/resource-servers`, `/api/v2/users/{id}` and
-//! `/api/v2/users/{id}/organizations` (SPEC §3.8–§3.10).
+//! `/api/v2/resource-servers` (SPEC §3.9).
 
 use std::sync::Arc;
 
@@ -13,116 +12,11 @@ use serde_json::{json, Value};
 
 use super::super::errors::MgmtError;
 use super::super::ids;
-use super::super::model::{ResourceServer, Role, Scope};
+use super::super::model::{ResourceServer, Scope};
 use super::super::paging::{self, Entry, Params, Shape};
 use super::super::Emulator;
 use super::auth::Caller;
 use super::body::{self, invalid};
-use super::organizations;
-use crate::clock::iso;
-
-fn role_json(r: &Role) -> Value {
-    json!({ "id": r.id, "name": r.name, "description": r.description.clone().unwrap_or_default() })
-}
-
-fn role_missing() -> MgmtError {
-    MgmtError::not_found("The role does not exist.", None)
-}
-
-pub async fn list_roles(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    Query(params): Query<Params>,
-) -> Result<Json<Value>, MgmtError> {
-    caller.require(&["read:roles"])?;
-    const SHAPE: Shape = Shape::offset("roles");
-    let paging = paging::parse(&params, &SHAPE)?;
-    let filter = params.get("name_filter").map(str::to_lowercase);
-    let t = e.read();
-    let entries: Vec<_> = t
-        .roles
-        .values()
-        .filter(|r| {
-            filter
-                .as_ref()
-                .is_none_or(|f| r.name.to_lowercase().contains(f))
-        })
-        .map(|r| Entry {
-            id: &r.id,
-            created_at: 0,
-            item: r,
-        })
-        .collect();
-    paging::render(&entries, &paging, &SHAPE, role_json).map(Json)
-}
-
-pub async fn get_role(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, MgmtError> {
-    caller.require(&["read:roles"])?;
-    e.read()
-        .roles
-        .get(&id)
-        .map(|r| Json(role_json(r)))
-        .ok_or_else(role_missing)
-}
-
-#[derive(Deserialize)]
-struct RoleBody {
-    name: String,
-    description: Option<String>,
-}
-
-/// 200, not 201, and `description: null` when omitted (SPEC §3.8, EX role-01).
-pub async fn create_role(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    raw: Bytes,
-) -> Result<Json<Value>, MgmtError> {
-    caller.require(&["create:roles"])?;
-    let (b, _): (RoleBody, _) = body::parse(&raw, &["name", "description"], &["name"])?;
-    body::check_len(&b.name, "name", 1, 50)?;
-    let mut t = e.write();
-    if t.roles.values().any(|r| r.name == b.name) {
-        return Err(MgmtError::conflict("The role already exists.", None));
-    }
-    if t.roles.len() >= 1000 {
-        return Err(MgmtError::new(
-            StatusCode::FORBIDDEN,
-            "You reached the limit of entities of this type for this tenant.",
-            Some("too_many_entities"),
-        ));
-    }
-    let role = Role {
-        id: ids::role(),
-        name: b.name,
-        description: b.description,
-        permissions: Vec::new(),
-    };
-    let out = json!({ "id": role.id, "name": role.name, "description": role.description });
-    t.roles.insert(role.id.clone(), role);
-    Ok(Json(out))
-}
-
-pub async fn delete_role(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<StatusCode, MgmtError> {
-    caller.require(&["delete:roles"])?;
-    let mut t = e.write();
-    if t.roles.shift_remove(&id).is_none() {
-        return Err(role_missing());
-    }
-    for members in t.members.values_mut() {
-        for m in members.values_mut() {
-            m.roles.retain(|r| r != &id);
-        }
-    }
-    Ok(StatusCode::OK)
-}
 
 fn rs_json(r: &ResourceServer) -> Value {
     let mut v = json!({
@@ -323,88 +217,4 @@ pub async fn delete_resource_server(
         }
         None => Ok(StatusCode::NO_CONTENT),
     }
-}
-
-pub async fn get_user(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, MgmtError> {
-    caller.require(&["read:users", "read:current_user", "read:user_idp_tokens"])?;
-    let t = e.read();
-    let u = t
-        .users
-        .get(&id)
-        .ok_or_else(|| MgmtError::not_found("The user does not exist.", Some("inexistent_user")))?;
-    Ok(Json(user_json(u)))
-}
-
-/// A user as `GET /api/v2/users/{id}` answers it.
-fn user_json(u: &crate::emulator::model::User) -> Value {
-    let (provider, raw_id) = u.user_id.split_once('|').unwrap_or(("auth0", &u.user_id));
-    json!({
-        "created_at": iso(u.created_at),
-        "email": u.email,
-        "email_verified": u.email_verified,
-        "identities": [{ "connection": "Username-Password-Authentication", "user_id": raw_id, "provider": provider, "isSocial": false }],
-        "name": u.name,
-        "nickname": u.nickname,
-        "picture": u.picture.clone().unwrap_or_default(),
-        "updated_at": iso(u.updated_at),
-        "user_id": u.user_id,
-    })
-}
-
-/// `GET /api/v2/users-by-email?email=`: every user with that email (case-insensitive), as an array;
-/// an empty array when there is none.
-pub async fn users_by_email(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    Query(params): Query<Params>,
-) -> Result<Json<Value>, MgmtError> {
-    caller.require(&["read:users"])?;
-    let email = params
-        .get("email")
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| MgmtError::invalid_query("Missing required property: email"))?;
-    let t = e.read();
-    let users: Vec<Value> = t
-        .users
-        .values()
-        .filter(|u| u.email.eq_ignore_ascii_case(&email))
-        .map(user_json)
-        .collect();
-    Ok(Json(Value::Array(users)))
-}
-
-pub async fn user_organizations(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    Path(id): Path<String>,
-    Query(params): Query<Params>,
-) -> Result<Json<Value>, MgmtError> {
-    caller.require(&["read:users", "read:organizations"])?;
-    const SHAPE: Shape = Shape {
-        max_records: Some(1000),
-        ..Shape::offset("organizations")
-    };
-    let paging = paging::parse(&params, &SHAPE)?;
-    let t = e.read();
-    if !t.users.contains_key(&id) {
-        return Err(MgmtError::not_found(
-            "The user does not exist.",
-            Some("inexistent_user"),
-        ));
-    }
-    let entries: Vec<_> = t
-        .organizations_of(&id)
-        .into_iter()
-        .map(|o| Entry {
-            id: &o.id,
-            created_at: o.created_at,
-            item: o,
-        })
-        .collect();
-    paging::render(&entries, &paging, &SHAPE, organizations::render).map(Json)
 }

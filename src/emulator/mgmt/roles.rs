@@ -1,0 +1,121 @@
+//! `/api/v2/roles` (SPEC §3.8).
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::super::errors::MgmtError;
+use super::super::ids;
+use super::super::model::Role;
+use super::super::paging::{self, Entry, Params, Shape};
+use super::super::Emulator;
+use super::auth::Caller;
+use super::body::{self};
+
+fn role_json(r: &Role) -> Value {
+    json!({ "id": r.id, "name": r.name, "description": r.description.clone().unwrap_or_default() })
+}
+
+fn role_missing() -> MgmtError {
+    MgmtError::not_found("The role does not exist.", None)
+}
+
+pub async fn list_roles(
+    State(e): State<Arc<Emulator>>,
+    caller: Caller,
+    Query(params): Query<Params>,
+) -> Result<Json<Value>, MgmtError> {
+    caller.require(&["read:roles"])?;
+    const SHAPE: Shape = Shape::offset("roles");
+    let paging = paging::parse(&params, &SHAPE)?;
+    let filter = params.get("name_filter").map(str::to_lowercase);
+    let t = e.read();
+    let entries: Vec<_> = t
+        .roles
+        .values()
+        .filter(|r| {
+            filter
+                .as_ref()
+                .is_none_or(|f| r.name.to_lowercase().contains(f))
+        })
+        .map(|r| Entry {
+            id: &r.id,
+            created_at: 0,
+            item: r,
+        })
+        .collect();
+    paging::render(&entries, &paging, &SHAPE, role_json).map(Json)
+}
+
+pub async fn get_role(
+    State(e): State<Arc<Emulator>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, MgmtError> {
+    caller.require(&["read:roles"])?;
+    e.read()
+        .roles
+        .get(&id)
+        .map(|r| Json(role_json(r)))
+        .ok_or_else(role_missing)
+}
+
+#[derive(Deserialize)]
+struct RoleBody {
+    name: String,
+    description: Option<String>,
+}
+
+/// 200, not 201, and `description: null` when omitted (SPEC §3.8, EX role-01).
+pub async fn create_role(
+    State(e): State<Arc<Emulator>>,
+    caller: Caller,
+    raw: Bytes,
+) -> Result<Json<Value>, MgmtError> {
+    caller.require(&["create:roles"])?;
+    let (b, _): (RoleBody, _) = body::parse(&raw, &["name", "description"], &["name"])?;
+    body::check_len(&b.name, "name", 1, 50)?;
+    let mut t = e.write();
+    if t.roles.values().any(|r| r.name == b.name) {
+        return Err(MgmtError::conflict("The role already exists.", None));
+    }
+    if t.roles.len() >= 1000 {
+        return Err(MgmtError::new(
+            StatusCode::FORBIDDEN,
+            "You reached the limit of entities of this type for this tenant.",
+            Some("too_many_entities"),
+        ));
+    }
+    let role = Role {
+        id: ids::role(),
+        name: b.name,
+        description: b.description,
+        permissions: Vec::new(),
+    };
+    let out = json!({ "id": role.id, "name": role.name, "description": role.description });
+    t.roles.insert(role.id.clone(), role);
+    Ok(Json(out))
+}
+
+pub async fn delete_role(
+    State(e): State<Arc<Emulator>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<StatusCode, MgmtError> {
+    caller.require(&["delete:roles"])?;
+    let mut t = e.write();
+    if t.roles.shift_remove(&id).is_none() {
+        return Err(role_missing());
+    }
+    for members in t.members.values_mut() {
+        for m in members.values_mut() {
+            m.roles.retain(|r| r != &id);
+        }
+    }
+    Ok(StatusCode::OK)
+}
