@@ -3,6 +3,9 @@
 //! of Management API calls), then answers searches of several shapes (p50/p99 over repeated runs).
 //! Run: scripts/bench-members [N]
 
+// A benchmark stops at the first broken assumption: unwrapping is how it says so.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::time::{Duration, Instant};
 
 use orgdesk::emulator::{self, model::Membership, model::User, EmulatorConfig};
