@@ -82,10 +82,9 @@ pub(crate) mod glue {
 
 #[server(endpoint = "apps/desk", input = Json, output = crate::model::wire::TextJson)]
 pub async fn load_apps(org_id: String) -> Result<AppsDesk, AppError> {
-    use crate::server::policy::Action;
     use crate::server::service::apps;
     let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::View).await?;
+    let permit = call.view(&org_id).await?;
     let ctx = call.ctx();
     let url = &call.state.config.public_url;
     let published = apps::published_by(&ctx, &permit)
@@ -153,7 +152,6 @@ pub async fn unpublish_app(org_id: String, app_id: String) -> Result<(), AppErro
 /// shared), with a way to sign in.
 #[server(endpoint = "apps/listing", input = Json, output = crate::model::wire::TextJson)]
 pub async fn load_app_listing(app_id: String) -> Result<AppListing, AppError> {
-    use crate::server::policy::Action;
     use crate::server::service::apps;
     let (state, call) = crate::server::http::web::signed_in_or_not().await?;
     let Some(call) = call else {
@@ -187,7 +185,7 @@ pub async fn load_app_listing(app_id: String) -> Result<AppListing, AppError> {
         });
     };
     let org_id = call.user.org_id.clone();
-    let permit = call.authorize(&org_id, Action::View).await?;
+    let permit = call.view(&org_id).await?;
     let ctx = call.ctx();
     let (app, install) = apps::visible(&ctx, &permit, &app_id)
         .await

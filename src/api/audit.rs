@@ -85,10 +85,9 @@ pub async fn audit_log(
     /// Fewer than a page (the overview's recent activity); a page when absent.
     limit: Option<u32>,
 ) -> Result<AuditPage, AppError> {
-    use crate::server::policy::Action;
     use crate::server::service::audit_log;
     let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::View).await?;
+    let permit = call.view(&org_id).await?;
     let query = crate::model::audit::AuditQuery {
         action,
         actor,

@@ -43,10 +43,9 @@ pub(crate) mod glue {
 
 #[server(endpoint = "bots/list", input = Json, output = crate::model::wire::TextJson)]
 pub async fn list_bots(org_id: String) -> Result<Vec<Bot>, AppError> {
-    use crate::server::policy::Action;
     use crate::server::service::bots;
     let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::View).await?;
+    let permit = call.view(&org_id).await?;
     let list = bots::list(&call.ctx(), &permit)
         .await
         .map_err(|e| call.fail(e))?;
@@ -55,10 +54,9 @@ pub async fn list_bots(org_id: String) -> Result<Vec<Bot>, AppError> {
 
 #[server(endpoint = "bots/get", input = Json, output = crate::model::wire::TextJson)]
 pub async fn get_bot(org_id: String, client_id: String) -> Result<Bot, AppError> {
-    use crate::server::policy::Action;
     use crate::server::service::bots;
     let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::View).await?;
+    let permit = call.view(&org_id).await?;
     let ctx = call.ctx();
     let mut bot = bots::detail(&ctx, &permit, &client_id)
         .await

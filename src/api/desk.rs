@@ -85,9 +85,8 @@ pub async fn joined_org() -> Result<Option<String>, AppError> {
 
 #[server(endpoint = "desk", input = Json, output = crate::model::wire::TextJson)]
 pub async fn load_desk(org_id: String) -> Result<Desk, AppError> {
-    use crate::server::policy::Action;
     let call = crate::server::http::web::signed_in().await?;
-    call.authorize(&org_id, Action::View).await?;
+    call.view(&org_id).await?;
     Ok(Desk {
         me: glue::me(&call.user),
         apis: glue::apis(&call).await,

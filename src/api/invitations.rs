@@ -49,10 +49,9 @@ pub(crate) mod glue {
 
 #[server(endpoint = "invitations/list", input = Json, output = crate::model::wire::TextJson)]
 pub async fn list_invitations(org_id: String) -> Result<Invitations, AppError> {
-    use crate::server::policy::Action;
     use crate::server::service::invitations;
     let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::View).await?;
+    let permit = call.view(&org_id).await?;
     let list = invitations::list(&call.ctx(), &permit)
         .await
         .map_err(|e| call.fail(e))?;

@@ -65,10 +65,9 @@ pub(crate) mod glue {
 
 #[server(endpoint = "members/list", input = Json, output = crate::model::wire::TextJson)]
 pub async fn list_members(org_id: String, from: Option<String>) -> Result<MembersPage, AppError> {
-    use crate::server::policy::Action;
     use crate::server::service::members;
     let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::View).await?;
+    let permit = call.view(&org_id).await?;
     let page = members::page(&call.ctx(), &permit, from)
         .await
         .map_err(|e| call.fail(e))?;
@@ -83,10 +82,9 @@ pub async fn list_members(org_id: String, from: Option<String>) -> Result<Member
 
 #[server(endpoint = "members/search", input = Json, output = crate::model::wire::TextJson)]
 pub async fn search_members(org_id: String, q: String) -> Result<SearchResults, AppError> {
-    use crate::server::policy::Action;
     use crate::server::service::members;
     let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::View).await?;
+    let permit = call.view(&org_id).await?;
     let found = members::search(&call.ctx(), &permit, &q)
         .await
         .map_err(|e| call.fail(e))?;

@@ -1,14 +1,16 @@
-//! Who may do what. `authorize` returns a `Permit`, and every service that changes anything upstream
-//! takes one, so a forgotten check does not compile. An admin may act only on their own organization;
-//! before every change the admin role is read again, live, so a revoked admin is locked out at once.
+//! Who may do what, every decision in one place. `authorize` returns a `Permit` for a change, and
+//! every service that changes anything upstream takes one, so a forgotten check does not compile;
+//! `view` returns a `View` for a read. An admin may act only on their own organization; before every
+//! change the admin role is read again, live, so a revoked admin is locked out at once. Sign-in
+//! (`desk_role`), the support console (`support_permit`) and the last-admin guard (`is_admin`)
+//! decide here too.
 
 use super::auth::{Role, SessionUser};
 use super::auth0::{ApiError, ManagementClient};
 
+/// A change an admin asks for (reads are `View`s, not actions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
-    /// Read the organization's bots, grants and members.
-    View,
     /// Register, rename, rotate, delete bots; grant and revoke API access.
     ManageBots,
     /// Change members' roles, remove members, invite and revoke invitations.
@@ -17,12 +19,30 @@ pub enum Action {
     ManageApps,
 }
 
-impl Action {
-    fn changes_anything(self) -> bool {
-        matches!(
-            self,
-            Action::ManageBots | Action::ManageMembers | Action::ManageApps
-        )
+/// Whether `role_ids` include the organization admin role: the one answer to "is this an admin?".
+pub fn is_admin<S: AsRef<str>>(role_ids: &[S], admin_role: &str) -> bool {
+    role_ids.iter().any(|r| r.as_ref() == admin_role)
+}
+
+/// The desk a person signing in gets, from their roles in the organization they signed in to: an
+/// admin's desk, the support console (support role in the support organization), or none.
+pub fn desk_role(
+    identity: &super::identity::Identity,
+    org_id: &str,
+    roles: &[super::auth0::roles::Role],
+) -> Option<Role> {
+    let ids: Vec<&str> = roles.iter().map(|r| r.id.as_str()).collect();
+    if is_admin(&ids, &identity.admin_role) {
+        Some(Role::Admin)
+    } else if identity.support_org.as_deref() == Some(org_id)
+        && identity
+            .support_role
+            .as_deref()
+            .is_some_and(|role| ids.contains(&role))
+    {
+        Some(Role::Support)
+    } else {
+        None
     }
 }
 
@@ -46,7 +66,7 @@ pub struct Permit {
     user_id: String,
     actor_name: String,
     action: Action,
-    /// The actor's role ids as read live for a change (empty for views).
+    /// The actor's role ids, as read live for this change.
     roles: Vec<String>,
 }
 
@@ -66,6 +86,101 @@ impl Permit {
     pub fn roles(&self) -> &[String] {
         &self.roles
     }
+}
+
+/// Proof that `user_id` may read `org_id`'s desk (its admin role read at most 30 s ago). Only `view`
+/// makes one; nothing that changes Auth0 takes it.
+#[derive(Debug, Clone)]
+pub struct View {
+    org_id: String,
+    user_id: String,
+    actor_name: String,
+}
+
+impl View {
+    pub fn org_id(&self) -> &str {
+        &self.org_id
+    }
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+    pub fn actor_name(&self) -> &str {
+        &self.actor_name
+    }
+}
+
+/// What a `Permit` and a `View` both prove: who acts, in which organization.
+pub trait Proof {
+    fn org_id(&self) -> &str;
+    fn user_id(&self) -> &str;
+    fn actor_name(&self) -> &str;
+    /// A change decides on live reads; a view may be answered from reads made moments ago.
+    fn is_change(&self) -> bool;
+}
+
+impl Proof for Permit {
+    fn org_id(&self) -> &str {
+        &self.org_id
+    }
+    fn user_id(&self) -> &str {
+        &self.user_id
+    }
+    fn actor_name(&self) -> &str {
+        &self.actor_name
+    }
+    fn is_change(&self) -> bool {
+        true
+    }
+}
+
+impl Proof for View {
+    fn org_id(&self) -> &str {
+        &self.org_id
+    }
+    fn user_id(&self) -> &str {
+        &self.user_id
+    }
+    fn actor_name(&self) -> &str {
+        &self.actor_name
+    }
+    fn is_change(&self) -> bool {
+        false
+    }
+}
+
+/// The checks made before any upstream read: the actor's own organization, an admin session.
+fn own_desk(actor: &SessionUser, org_id: &str) -> Result<(), Denied> {
+    if actor.org_id != org_id {
+        return Err(Denied::OtherOrganization);
+    }
+    if actor.role != Role::Admin {
+        return Err(Denied::NotAdmin);
+    }
+    Ok(())
+}
+
+/// A view of `org_id`'s desk, given the viewer's roles there as read (`roles`).
+pub fn view(
+    actor: &SessionUser,
+    org_id: &str,
+    roles: &[super::auth0::roles::Role],
+    admin_role: &str,
+) -> Result<View, Denied> {
+    own_desk(actor, org_id)?;
+    let ids: Vec<&str> = roles.iter().map(|r| r.id.as_str()).collect();
+    if !is_admin(&ids, admin_role) {
+        return Err(Denied::NotAdmin);
+    }
+    Ok(View {
+        org_id: org_id.to_string(),
+        user_id: actor.user_id.clone(),
+        actor_name: actor.email.clone(),
+    })
+}
+
+/// `view`'s checks that need no upstream read (refused: no roles are read for a stranger).
+pub fn view_claim(actor: &SessionUser, org_id: &str) -> Result<(), Denied> {
+    own_desk(actor, org_id)
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -101,24 +216,16 @@ pub async fn authorize(
     org_id: &str,
     action: Action,
 ) -> Result<Permit, Denied> {
-    if actor.org_id != org_id {
-        return Err(Denied::OtherOrganization);
-    }
-    if actor.role != Role::Admin {
+    own_desk(actor, org_id)?;
+    let roles: Vec<String> = mgmt
+        .member_roles(org_id, &actor.user_id)
+        .await
+        .map_err(Denied::Unchecked)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    if !is_admin(&roles, admin_role) {
         return Err(Denied::NotAdmin);
-    }
-    let mut roles = Vec::new();
-    if action.changes_anything() {
-        roles = mgmt
-            .member_roles(org_id, &actor.user_id)
-            .await
-            .map_err(Denied::Unchecked)?
-            .into_iter()
-            .map(|r| r.id)
-            .collect();
-        if !roles.iter().any(|r| r == admin_role) {
-            return Err(Denied::NotAdmin);
-        }
     }
     Ok(Permit {
         org_id: org_id.to_string(),
@@ -214,20 +321,62 @@ mod tests {
                 .unwrap_err(),
             Denied::OtherOrganization
         );
-        let permit = authorize(&mgmt, "rol_admin", &actor, "org_a", Action::View)
-            .await
-            .unwrap();
-        assert_eq!(permit.org_id(), "org_a");
         let support = SessionUser {
             role: Role::Support,
-            ..actor
+            ..actor.clone()
         };
         assert_eq!(
-            authorize(&mgmt, "rol_admin", &support, "org_a", Action::View)
+            authorize(&mgmt, "rol_admin", &support, "org_a", Action::ManageBots)
                 .await
                 .unwrap_err(),
             Denied::NotAdmin
         );
         assert_eq!(mgmt.calls.load(std::sync::atomic::Ordering::Relaxed), 0);
+
+        // A view: the roles as read decide; another organization or a support session never gets one.
+        let admin = [role("rol_admin")];
+        let view = super::view(&actor, "org_a", &admin, "rol_admin").unwrap();
+        assert_eq!((view.org_id(), view.is_change()), ("org_a", false));
+        assert_eq!(
+            super::view(&actor, "org_a", &[role("rol_member")], "rol_admin").unwrap_err(),
+            Denied::NotAdmin
+        );
+        assert_eq!(
+            super::view(&actor, "org_b", &admin, "rol_admin").unwrap_err(),
+            Denied::OtherOrganization
+        );
+        assert_eq!(
+            super::view(&support, "org_a", &admin, "rol_admin").unwrap_err(),
+            Denied::NotAdmin
+        );
+    }
+
+    fn role(id: &str) -> crate::server::auth0::roles::Role {
+        crate::server::auth0::roles::Role {
+            id: id.into(),
+            name: id.into(),
+            description: None,
+        }
+    }
+
+    #[test]
+    fn sign_in_gives_the_desk_the_roles_earn() {
+        let mut ids = crate::server::identity::from_vars(&|_| None).unwrap();
+        ids.admin_role = "rol_admin".into();
+        ids.support_org = None;
+        ids.support_role = None;
+        assert_eq!(
+            desk_role(&ids, "org_a", &[role("rol_admin")]),
+            Some(Role::Admin)
+        );
+        assert_eq!(desk_role(&ids, "org_a", &[role("rol_member")]), None);
+        ids.support_org = Some("org_vendor".into());
+        ids.support_role = Some("rol_support".into());
+        assert_eq!(
+            desk_role(&ids, "org_vendor", &[role("rol_support")]),
+            Some(Role::Support)
+        );
+        // The support role counts only in the support organization.
+        assert_eq!(desk_role(&ids, "org_a", &[role("rol_support")]), None);
     }
 }

@@ -9,9 +9,11 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::attempts;
+use super::oidc::{PendingLogin, SignedIn};
 use super::session::{self, Role, SessionUser};
 use crate::server::audit::{self, Audit};
 use crate::server::limits;
+use crate::server::policy;
 use crate::server::state::AppState;
 use crate::server::text::escaped;
 
@@ -149,105 +151,13 @@ async fn finish(
     headers: &HeaderMap,
     cb: Callback,
 ) -> Response {
-    let Some(pending) = attempts::take(
-        &state.db,
-        state.config.clock.as_ref(),
-        headers,
-        state.config.is_https(),
-    )
-    .await
-    else {
-        return problem(
-            StatusCode::BAD_REQUEST,
-            "This sign-in link has expired or was already used. Please sign in again.",
-        );
+    let (pending, identity) = match verified(state, headers, cb).await {
+        Ok(both) => both,
+        Err(refusal) => return refusal,
     };
-    if !cb.state.as_deref().is_some_and(|s| same(s, &pending.state)) {
-        return problem(
-            StatusCode::BAD_REQUEST,
-            "The sign-in did not match the one this browser started. Please sign in again.",
-        );
-    }
-    if let Some(error) = cb.error {
-        let message = match error.as_str() {
-            "access_denied" => "Your organization did not let you in. Check that you picked the right organization.",
-            "login_required" => "Please sign in again.",
-            _ => "Sign-in failed at the identity provider.",
-        };
-        // Both come from the query string: escaped, so they cannot start forged log lines.
-        tracing::info!(
-            error = %escaped(&error),
-            description = %escaped(cb.error_description.as_deref().unwrap_or("")),
-            "sign-in refused by the provider"
-        );
-        return problem(StatusCode::UNAUTHORIZED, message);
-    }
-    let Some(code) = cb.code else {
-        return problem(
-            StatusCode::BAD_REQUEST,
-            "The sign-in answer was incomplete. Please sign in again.",
-        );
-    };
-    let identity = match state.oidc.finish(&pending, &code).await {
-        Ok(identity) => identity,
-        Err(err) => {
-            tracing::warn!(error = %escaped(&err.to_string()), "sign-in refused");
-            return problem(
-                StatusCode::UNAUTHORIZED,
-                "Sign-in could not be verified. Please sign in again.",
-            );
-        }
-    };
-    // The role is read live: the ID token says who, the Management API says what they may do. The
-    // organization's display name (for the header) and how many organizations the person is in
-    // (whether "Switch organization" means anything) are read at the same time.
-    let mgmt = &state.mgmt;
-    let (roles, display_name, organizations) = tokio::join!(
-        mgmt.member_roles(&identity.org_id, &identity.user_id),
-        async {
-            mgmt.organization(&identity.org_id)
-                .await
-                .ok()
-                .and_then(|org| org.display_name)
-        },
-        async {
-            mgmt.organizations_of(&identity.user_id)
-                .await
-                .map(|orgs| orgs.len())
-                .unwrap_or(0)
-        },
-    );
-    let roles = match roles {
-        Ok(roles) => roles,
-        Err(err) => {
-            tracing::error!(error = %err, "cannot read the member's roles");
-            return problem(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "orgdesk could not check your role right now. Please try again in a moment.",
-            );
-        }
-    };
-    // The desk's first views need not read them again.
-    state
-        .cache
-        .prime(
-            &state.db,
-            &crate::server::cache::roles_scope(&identity.org_id),
-            &crate::server::http::web::viewer_roles_key(&identity.user_id),
-            crate::server::http::web::VIEWER_ROLES_FOR,
-            roles.clone(),
-        )
-        .await;
-    let ids = &state.config.identity;
-    let has = |role: &str| roles.iter().any(|r| r.id == role);
-    let role = if has(&ids.admin_role) {
-        Some(Role::Admin)
-    } else if ids.support_org.as_deref() == Some(identity.org_id.as_str())
-        && ids.support_role.as_deref().is_some_and(has)
-    {
-        Some(Role::Support)
-    } else {
-        None
+    let standing = match standing(state, &identity).await {
+        Ok(standing) => standing,
+        Err(refusal) => return refusal,
     };
     if pending.invited {
         // A member joined (and an invitation was used up) at Auth0: the desk's cached lists of this
@@ -262,6 +172,7 @@ async fn finish(
         &identity.user_id,
         Some(&identity.email),
     );
+    let role = policy::desk_role(&state.config.identity, &identity.org_id, &standing.roles);
     let Some(role) = role else {
         if pending.invited {
             audit
@@ -272,7 +183,8 @@ async fn finish(
                     "accepted an invitation",
                 )
                 .await;
-            let org = display_name
+            let org = standing
+                .display_name
                 .or(identity.org_name)
                 .unwrap_or(identity.org_id);
             return joined(&org, state.config.is_https());
@@ -295,11 +207,11 @@ async fn finish(
         name: identity.name,
         email: identity.email,
         org_id: identity.org_id,
-        org_name: display_name.clone().or(identity.org_name.clone()),
+        org_name: standing.display_name.or(identity.org_name),
         role,
         signed_in_at: state.config.clock.now_secs(),
         csrf: crate::server::http::csrf::new_token(),
-        organizations,
+        organizations: standing.organizations,
     };
     if let Err(err) = session::sign_in(session, &user).await {
         tracing::error!(error = %err, "cannot store the session");
@@ -316,6 +228,116 @@ async fn finish(
         Role::Support => "/support".to_string(),
     };
     go(&pending.return_to.unwrap_or(home))
+}
+
+/// The callback checked against the sign-in this browser started, and the ID token verified; or
+/// the page that says why not.
+async fn verified(
+    state: &AppState,
+    headers: &HeaderMap,
+    cb: Callback,
+) -> Result<(PendingLogin, SignedIn), Response> {
+    let Some(pending) = attempts::take(
+        &state.db,
+        state.config.clock.as_ref(),
+        headers,
+        state.config.is_https(),
+    )
+    .await
+    else {
+        return Err(problem(
+            StatusCode::BAD_REQUEST,
+            "This sign-in link has expired or was already used. Please sign in again.",
+        ));
+    };
+    if !cb.state.as_deref().is_some_and(|s| same(s, &pending.state)) {
+        return Err(problem(
+            StatusCode::BAD_REQUEST,
+            "The sign-in did not match the one this browser started. Please sign in again.",
+        ));
+    }
+    if let Some(error) = cb.error {
+        let message = match error.as_str() {
+            "access_denied" => "Your organization did not let you in. Check that you picked the right organization.",
+            "login_required" => "Please sign in again.",
+            _ => "Sign-in failed at the identity provider.",
+        };
+        // Both come from the query string: escaped, so they cannot start forged log lines.
+        tracing::info!(
+            error = %escaped(&error),
+            description = %escaped(cb.error_description.as_deref().unwrap_or("")),
+            "sign-in refused by the provider"
+        );
+        return Err(problem(StatusCode::UNAUTHORIZED, message));
+    }
+    let Some(code) = cb.code else {
+        return Err(problem(
+            StatusCode::BAD_REQUEST,
+            "The sign-in answer was incomplete. Please sign in again.",
+        ));
+    };
+    match state.oidc.finish(&pending, &code).await {
+        Ok(identity) => Ok((pending, identity)),
+        Err(err) => {
+            tracing::warn!(error = %escaped(&err.to_string()), "sign-in refused");
+            Err(problem(
+                StatusCode::UNAUTHORIZED,
+                "Sign-in could not be verified. Please sign in again.",
+            ))
+        }
+    }
+}
+
+/// What Auth0 says of the person in the organization they signed in to.
+struct Standing {
+    roles: Vec<crate::server::auth0::roles::Role>,
+    display_name: Option<String>,
+    /// How many organizations they belong to (whether "Switch organization" means anything).
+    organizations: usize,
+}
+
+/// The person's roles, read live (the ID token says who, the Management API says what they may do),
+/// with the organization's display name and their number of organizations, read at the same time.
+/// The desk's first views need not read the roles again.
+async fn standing(state: &AppState, identity: &SignedIn) -> Result<Standing, Response> {
+    let mgmt = &state.mgmt;
+    let (roles, display_name, organizations) = tokio::join!(
+        mgmt.member_roles(&identity.org_id, &identity.user_id),
+        async {
+            mgmt.organization(&identity.org_id)
+                .await
+                .ok()
+                .and_then(|org| org.display_name)
+        },
+        async {
+            mgmt.organizations_of(&identity.user_id)
+                .await
+                .map(|orgs| orgs.len())
+                .unwrap_or(0)
+        },
+    );
+    let roles = roles.map_err(|err| {
+        tracing::error!(error = %err, "cannot read the member's roles");
+        problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "orgdesk could not check your role right now. Please try again in a moment.",
+        )
+    })?;
+    state
+        .cache
+        .prime(
+            &state.db,
+            &crate::server::cache::roles_scope(&identity.org_id),
+            &crate::server::http::web::viewer_roles_key(&identity.user_id),
+            crate::server::http::web::VIEWER_ROLES_FOR,
+            roles.clone(),
+        )
+        .await;
+    Ok(Standing {
+        roles,
+        display_name,
+        organizations,
+    })
 }
 
 #[derive(Deserialize)]

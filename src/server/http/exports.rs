@@ -9,7 +9,6 @@ use tower_sessions::Session;
 
 use super::web::Call;
 use crate::model::AppError;
-use crate::server::policy::Action;
 use crate::server::service::audit_log::{self, csv, events_csv, Filter, EXPORT_LIMIT};
 use crate::server::service::support;
 use crate::server::state::AppState;
@@ -96,7 +95,7 @@ pub async fn org_audit(
         Ok(c) => c,
         Err(r) => return r,
     };
-    let permit = match call.authorize(&org, Action::View).await {
+    let permit = match call.view(&org).await {
         Ok(p) => p,
         Err(e) => return refuse(e),
     };

@@ -7,7 +7,7 @@ use tower_sessions::Session;
 use crate::model::{AppError, ErrorKind};
 use crate::server::auth::{current_user, SessionUser};
 use crate::server::auth0::ApiError;
-use crate::server::policy::{self, Action, Denied, Permit, SupportPermit};
+use crate::server::policy::{self, Action, Denied, Permit, SupportPermit, View};
 use crate::server::service::{Ctx, ServiceError};
 use crate::server::state::AppState;
 use crate::server::text::escaped;
@@ -19,22 +19,23 @@ pub fn viewer_roles_key(user_id: &str) -> String {
     format!("viewer-roles\u{0}{user_id}")
 }
 
-/// One request's memory of the organization whose admin the viewer was confirmed to be: a page's
-/// resources (several server functions rendered in one request) check the role once, not each.
+/// One request's view, once policy granted it: a page's resources (several server functions
+/// rendered in one request) check the role once, not each.
 #[derive(Clone, Default)]
-pub struct ConfirmedViewer(std::sync::Arc<std::sync::Mutex<Option<String>>>);
+pub struct ConfirmedViewer(std::sync::Arc<std::sync::Mutex<Option<View>>>);
 
 impl ConfirmedViewer {
-    fn holds(&self, org_id: &str) -> bool {
+    fn of(&self, org_id: &str) -> Option<View> {
         self.0
             .lock()
-            .map(|o| o.as_deref() == Some(org_id))
-            .unwrap_or(false)
+            .ok()
+            .and_then(|v| v.clone())
+            .filter(|v| v.org_id() == org_id)
     }
 
-    fn set(&self, org_id: &str) {
-        if let Ok(mut o) = self.0.lock() {
-            *o = Some(org_id.to_string());
+    fn set(&self, view: &View) {
+        if let Ok(mut v) = self.0.lock() {
+            *v = Some(view.clone());
         }
     }
 }
@@ -64,52 +65,56 @@ impl Call {
         reply(quoting(AppError::new(kind, message), &self.request_id))
     }
 
-    /// The policy check; a denial is audited and answered without detail.
+    /// The policy check for a change; a denial is audited and answered without detail.
     pub async fn authorize(&self, org_id: &str, action: Action) -> Result<Permit, AppError> {
         let admin_role = &self.state.config.identity.admin_role;
-        let checked =
-            match policy::authorize(&self.state.mgmt, admin_role, &self.user, org_id, action).await
-            {
-                Ok(permit) if action == Action::View => self.still_admin(permit).await,
-                other => other,
-            };
-        match checked {
+        match policy::authorize(&self.state.mgmt, admin_role, &self.user, org_id, action).await {
             Ok(permit) => Ok(permit),
             Err(denied) => Err(self.denied(org_id, denied).await),
         }
     }
 
-    /// Views re-read the viewer's roles too, but at most every half minute per replica (and at once
-    /// after orgdesk changed the organization): an admin removed in Auth0 stops seeing the desk within
-    /// 30 s. Changes never use this — `policy::authorize` reads their roles live every time.
-    async fn still_admin(&self, permit: Permit) -> Result<Permit, Denied> {
+    /// The policy check for a read. Views re-read the viewer's roles too, but at most every half
+    /// minute per replica (and at once after orgdesk changed the organization): an admin removed in
+    /// Auth0 stops seeing the desk within 30 s. Changes never use this — `authorize` reads their
+    /// roles live every time.
+    pub async fn view(&self, org_id: &str) -> Result<View, AppError> {
         let confirmed = use_context::<ConfirmedViewer>();
-        if confirmed.as_ref().is_some_and(|c| c.holds(permit.org_id())) {
-            return Ok(permit);
+        if let Some(view) = confirmed.as_ref().and_then(|c| c.of(org_id)) {
+            return Ok(view);
         }
+        match self.read_view(org_id).await {
+            Ok(view) => {
+                if let Some(c) = confirmed {
+                    c.set(&view);
+                }
+                Ok(view)
+            }
+            Err(denied) => Err(self.denied(org_id, denied).await),
+        }
+    }
+
+    async fn read_view(&self, org_id: &str) -> Result<View, Denied> {
+        policy::view_claim(&self.user, org_id)?;
         let state = &self.state;
-        let key = viewer_roles_key(&self.user.user_id);
         let roles = state
             .cache
             .get_or_load(
                 &state.db,
                 "viewer_roles",
-                &crate::server::cache::roles_scope(permit.org_id()),
-                &key,
+                &crate::server::cache::roles_scope(org_id),
+                &viewer_roles_key(&self.user.user_id),
                 VIEWER_ROLES_FOR,
-                state.mgmt.member_roles(permit.org_id(), &self.user.user_id),
+                state.mgmt.member_roles(org_id, &self.user.user_id),
             )
             .await
             .map_err(Denied::Unchecked)?;
-        let admin_role = &state.config.identity.admin_role;
-        if roles.iter().any(|r| &r.id == admin_role) {
-            if let Some(c) = confirmed {
-                c.set(permit.org_id());
-            }
-            Ok(permit)
-        } else {
-            Err(Denied::NotAdmin)
-        }
+        policy::view(
+            &self.user,
+            org_id,
+            &roles,
+            &state.config.identity.admin_role,
+        )
     }
 
     /// Vendor support staff: the support role is read from Auth0 at most every half minute per

@@ -8,7 +8,7 @@ use super::bots::{self, GrantRow};
 use super::journal::{self, Kind, Plan, Rest};
 use super::{audit_for, audit_in, invalid, outcome, Ctx, ServiceError};
 use crate::server::audit;
-use crate::server::policy::Permit;
+use crate::server::policy::{Permit, Proof};
 
 use crate::server::store::apps as store;
 pub use crate::server::store::apps::{AppRow, InstallRow};
@@ -85,17 +85,17 @@ pub async fn as_app(
 /// The publisher's apps with their installs.
 pub async fn published_by(
     ctx: &Ctx<'_>,
-    permit: &Permit,
+    who: &impl Proof,
 ) -> Result<Vec<(AppRow, Vec<InstallRow>)>, ServiceError> {
-    Ok(store::with_installs(ctx.db, Some(permit.org_id())).await?)
+    Ok(store::with_installs(ctx.db, Some(who.org_id())).await?)
 }
 
 /// The apps this organization installed, newest install first: two queries in all.
 pub async fn installed_in(
     ctx: &Ctx<'_>,
-    permit: &Permit,
+    who: &impl Proof,
 ) -> Result<Vec<(AppRow, InstallRow)>, ServiceError> {
-    Ok(store::installed_in(ctx.db, permit.org_id()).await?)
+    Ok(store::installed_in(ctx.db, who.org_id()).await?)
 }
 
 /// What the publisher asks for when publishing.
@@ -351,12 +351,12 @@ pub async fn unpublish(ctx: &Ctx<'_>, permit: &Permit, app_id: &str) -> Result<(
 /// only to its publisher and the organizations that have it installed.
 pub async fn visible(
     ctx: &Ctx<'_>,
-    permit: &Permit,
+    who: &impl Proof,
     app_id: &str,
 ) -> Result<(AppRow, Option<InstallRow>), ServiceError> {
     let app = by_id(ctx, app_id).await?;
-    let install = store::install_of(ctx.db, &app.app_id, permit.org_id()).await?;
-    if app.is_published() || app.publisher_org == permit.org_id() || install.is_some() {
+    let install = store::install_of(ctx.db, &app.app_id, who.org_id()).await?;
+    if app.is_published() || app.publisher_org == who.org_id() || install.is_some() {
         Ok((app, install))
     } else {
         Err(ServiceError::Missing("That app"))

@@ -9,7 +9,7 @@ use super::journal::{self, Begun, Kind, Plan, Rest};
 use super::{audit_for, invalid, Ctx, ServiceError};
 use crate::server::audit;
 use crate::server::auth0::clients::{Client, ClientUpdate, NewClient};
-use crate::server::policy::Permit;
+use crate::server::policy::{Permit, Proof};
 
 /// The client metadata key naming the owner organization (and the operation that made the client).
 pub const OWNER_KEY: &str = "orgdesk_org";
@@ -119,21 +119,21 @@ pub fn check_access(
 
 pub async fn list(
     ctx: &Ctx<'_>,
-    permit: &Permit,
+    who: &impl Proof,
 ) -> Result<Vec<(BotRow, Vec<GrantRow>)>, ServiceError> {
-    Ok(store::with_grants(ctx.db, Some(permit.org_id())).await?)
+    Ok(store::with_grants(ctx.db, Some(who.org_id())).await?)
 }
 
 /// The bot, if this organization owns it: orgdesk's store first (no upstream call for a stranger's
 /// id), then the upstream client's metadata must agree.
 pub async fn owned(
     ctx: &Ctx<'_>,
-    permit: &Permit,
+    who: &impl Proof,
     client_id: &str,
 ) -> Result<(BotRow, Client), ServiceError> {
-    let row = store::owned_by(ctx.db, client_id, permit.org_id()).await?;
+    let row = store::owned_by(ctx.db, client_id, who.org_id()).await?;
     let Some(row) = row else {
-        audit_for(ctx, permit)
+        audit_for(ctx, who)
             .record(
                 audit::Action::BotAccess,
                 Some(client_id),
@@ -145,17 +145,10 @@ pub async fn owned(
     };
     // A view may show what was read moments ago; a change decides on a live read.
     let read = async { ctx.mgmt.get_client(client_id).await };
-    let read = if permit.action() == crate::server::policy::Action::View {
+    let read = if !who.is_change() {
         let key = format!("client\u{0}{client_id}");
         ctx.cache
-            .get_or_load(
-                ctx.db,
-                "client",
-                permit.org_id(),
-                &key,
-                super::READS_FOR,
-                read,
-            )
+            .get_or_load(ctx.db, "client", who.org_id(), &key, super::READS_FOR, read)
             .await
     } else {
         read.await
@@ -165,10 +158,10 @@ pub async fn owned(
         Err(crate::server::auth0::ApiError::NotFound) => return Err(ServiceError::NotFound),
         Err(e) => return Err(e.into()),
     };
-    if client.client_metadata.get(OWNER_KEY).map(String::as_str) != Some(permit.org_id()) {
+    if client.client_metadata.get(OWNER_KEY).map(String::as_str) != Some(who.org_id()) {
         tracing::warn!(
             client_id,
-            org_id = permit.org_id(),
+            org_id = who.org_id(),
             "bot ownership drifted upstream; refusing"
         );
         return Err(ServiceError::NotFound);
@@ -178,10 +171,10 @@ pub async fn owned(
 
 pub async fn detail(
     ctx: &Ctx<'_>,
-    permit: &Permit,
+    who: &impl Proof,
     client_id: &str,
 ) -> Result<(BotRow, Vec<GrantRow>), ServiceError> {
-    let (row, _) = owned(ctx, permit, client_id).await?;
+    let (row, _) = owned(ctx, who, client_id).await?;
     let grants = store::grants_of(ctx.db, client_id).await?;
     Ok((row, grants))
 }
@@ -452,7 +445,7 @@ async fn grant_row(
 
 /// Sets a grant's scopes upstream, then in orgdesk's record. The caller checked that the grant is one
 /// of the permit's organization's bots'.
-pub async fn set_scopes(
+pub(super) async fn set_scopes(
     ctx: &Ctx<'_>,
     _permit: &Permit,
     grant_id: &str,

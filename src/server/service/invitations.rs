@@ -6,7 +6,7 @@ use super::journal::{self, Kind, Plan, Rest};
 use super::{audit_for, invalid, outcome, Ctx, ServiceError};
 use crate::server::audit;
 use crate::server::auth0::invitations::{Invitation, NewInvitation};
-use crate::server::policy::{self, Permit};
+use crate::server::policy::{self, Permit, Proof};
 
 /// Auth0's maximum invitation lifetime (`ttl_sec` ≤ 2,592,000).
 pub const MAX_DAYS: u32 = 30;
@@ -78,8 +78,8 @@ pub fn is_expired(inv: &Invitation, now: time::OffsetDateTime) -> bool {
 }
 
 /// Newest first.
-pub async fn list(ctx: &Ctx<'_>, permit: &Permit) -> Result<Vec<Invitation>, ServiceError> {
-    let org_id = permit.org_id();
+pub async fn list(ctx: &Ctx<'_>, who: &impl Proof) -> Result<Vec<Invitation>, ServiceError> {
+    let org_id = who.org_id();
     let mut list = ctx
         .cache
         .get_or_load(

@@ -10,7 +10,7 @@ use super::{audit_for, invalid, outcome, Ctx, ServiceError};
 use crate::server::audit;
 use crate::server::auth0::members::Member;
 use crate::server::auth0::roles::Role;
-use crate::server::policy::{self, Permit};
+use crate::server::policy::{self, Permit, Proof};
 use crate::server::store::locks;
 use crate::server::store::member_mirror::{self as mirror, Hit, Status};
 
@@ -48,10 +48,10 @@ pub fn validate_cursor(from: Option<String>) -> Result<Option<String>, ServiceEr
 /// One page of members with their roles: one upstream call. The page also refreshes the mirror.
 pub async fn page(
     ctx: &Ctx<'_>,
-    permit: &Permit,
+    who: &impl Proof,
     from: Option<String>,
 ) -> Result<Page, ServiceError> {
-    read_page(ctx, permit.org_id(), from).await
+    read_page(ctx, who.org_id(), from).await
 }
 
 /// `page` for a caller already authorized to read `org_id` (the support console's dossier).
@@ -96,14 +96,13 @@ pub async fn read_page(
     Ok(Page { members, next })
 }
 
-pub async fn search(ctx: &Ctx<'_>, permit: &Permit, query: &str) -> Result<Found, ServiceError> {
+pub async fn search(ctx: &Ctx<'_>, who: &impl Proof, query: &str) -> Result<Found, ServiceError> {
     let query = query.trim();
     if query.chars().count() > 100 {
         return Err(invalid("q", "Search for at most 100 characters."));
     }
-    let status =
-        member_search::refresh_if_stale(ctx.db, ctx.mgmt, ctx.clock, permit.org_id()).await?;
-    let hits = mirror::search(ctx.db, permit.org_id(), query, 50).await?;
+    let status = member_search::refresh_if_stale(ctx.db, ctx.mgmt, ctx.clock, who.org_id()).await?;
+    let hits = mirror::search(ctx.db, who.org_id(), query, 50).await?;
     Ok(Found { hits, status })
 }
 
@@ -131,7 +130,7 @@ async fn role_ids(ctx: &Ctx<'_>, org_id: &str, user_id: &str) -> Result<Vec<Stri
 async fn another_admin(ctx: &Ctx<'_>, org_id: &str, except: &str) -> Result<bool, ServiceError> {
     let admin = &ctx.identity.admin_role;
     for candidate in mirror::holders(ctx.db, org_id, admin, except).await? {
-        if role_ids(ctx, org_id, &candidate).await?.contains(admin) {
+        if policy::is_admin(&role_ids(ctx, org_id, &candidate).await?, admin) {
             return Ok(true);
         }
     }
@@ -177,7 +176,7 @@ where
     )
     .await?;
     let outcome = async {
-        if !role_ids(ctx, org_id, permit.user_id()).await?.contains(&ctx.identity.admin_role) {
+        if !policy::is_admin(&role_ids(ctx, org_id, permit.user_id()).await?, &ctx.identity.admin_role) {
             return Err(ServiceError::Conflict(
                 "You are no longer an admin of this organization; another admin changed that a moment ago.".into(),
             ));
@@ -269,9 +268,10 @@ pub async fn remove(ctx: &Ctx<'_>, permit: &Permit, user_id: &str) -> Result<(),
     }
     require_member(ctx, permit, user_id).await?;
     let org_id = permit.org_id();
-    let takes_admin = role_ids(ctx, org_id, user_id)
-        .await?
-        .contains(&ctx.identity.admin_role);
+    let takes_admin = policy::is_admin(
+        &role_ids(ctx, org_id, user_id).await?,
+        &ctx.identity.admin_role,
+    );
     let done = guarded(ctx, permit, user_id, takes_admin, || async {
         ctx.mgmt.remove_member(org_id, user_id).await?;
         Ok(())

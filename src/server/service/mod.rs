@@ -107,23 +107,23 @@ pub fn upstream_text(err: &ApiError) -> &'static str {
 }
 
 /// The audit writer for an admin's change.
-pub fn audit_for<'a>(ctx: &'a Ctx<'_>, permit: &super::policy::Permit) -> super::audit::Audit<'a> {
-    audit_in(ctx, permit, permit.org_id())
+pub fn audit_for<'a>(ctx: &'a Ctx<'_>, who: &impl super::policy::Proof) -> super::audit::Audit<'a> {
+    audit_in(ctx, who, who.org_id())
 }
 
 /// The audit writer for an admin's change, recorded in `org_id`'s log (another organization's, for
 /// an app's publisher or installer).
 pub fn audit_in<'a>(
     ctx: &'a Ctx<'_>,
-    permit: &super::policy::Permit,
+    who: &impl super::policy::Proof,
     org_id: &str,
 ) -> super::audit::Audit<'a> {
     super::audit::Audit::new(
         ctx.db,
         ctx.clock.as_ref(),
         org_id,
-        permit.user_id(),
-        Some(permit.actor_name()),
+        who.user_id(),
+        Some(who.actor_name()),
     )
     .with_request_id(ctx.request_id.clone())
 }
