@@ -161,10 +161,6 @@ impl Seed {
         now_ms: i64,
     ) -> Result<TenantState, SeedError> {
         let subst = |s: &str| s.replace("{app}", app_url).replace("{mgmt}", mgmt_audience);
-        let unknown = |kind: &'static str, name: &str| SeedError::Unknown {
-            kind,
-            name: name.to_string(),
-        };
         let mut t = TenantState {
             name: self.tenant.clone(),
             org_names_in_tokens: self.org_names_in_tokens,
@@ -172,7 +168,17 @@ impl Seed {
             app_url: app_url.to_string(),
             ..TenantState::default()
         };
+        self.lay_apis(&mut t, mgmt_audience);
+        self.lay_roles(&mut t);
+        self.lay_users(&mut t, now_ms);
+        self.lay_organizations(&mut t, now_ms)?;
+        self.lay_clients(&mut t, &subst, now_ms);
+        self.lay_grants(&mut t, &subst, now_ms)?;
+        Ok(t)
+    }
 
+    /// The Management API (a system API) and the seed's APIs.
+    fn lay_apis(&self, t: &mut TenantState, mgmt_audience: &str) {
         let mgmt = ResourceServer {
             id: ids::resource_server(),
             name: "Auth0 Management API".into(),
@@ -208,6 +214,10 @@ impl Seed {
                 },
             );
         }
+    }
+
+    /// Roles, their permissions on the first API.
+    fn lay_roles(&self, t: &mut TenantState) {
         let first_api = self
             .resource_servers
             .first()
@@ -231,6 +241,10 @@ impl Seed {
                 },
             );
         }
+    }
+
+    /// Users, with the demo password.
+    fn lay_users(&self, t: &mut TenantState, now_ms: i64) {
         for user in &self.users {
             let user_id = ids::user();
             let nickname = user.email.split('@').next().map(String::from);
@@ -249,6 +263,10 @@ impl Seed {
                 },
             );
         }
+    }
+
+    /// Organizations and their members (users and roles named in the seed must exist).
+    fn lay_organizations(&self, t: &mut TenantState, now_ms: i64) -> Result<(), SeedError> {
         for (i, org) in self.organizations.iter().enumerate() {
             let created_at = now_ms + i as i64;
             t.organizations.insert(
@@ -290,6 +308,11 @@ impl Seed {
                 );
             }
         }
+        Ok(())
+    }
+
+    /// Clients, their URLs moved to where orgdesk runs.
+    fn lay_clients(&self, t: &mut TenantState, subst: &dyn Fn(&str) -> String, now_ms: i64) {
         for (i, client) in self.clients.iter().enumerate() {
             let mut client = client.clone();
             client.callbacks = client.callbacks.iter().map(|s| subst(s)).collect();
@@ -302,6 +325,15 @@ impl Seed {
             client.created_at = now_ms + i as i64;
             t.clients.insert(client.client_id.clone(), client);
         }
+    }
+
+    /// Client grants and their organizations (clients and organizations named must exist).
+    fn lay_grants(
+        &self,
+        t: &mut TenantState,
+        subst: &dyn Fn(&str) -> String,
+        now_ms: i64,
+    ) -> Result<(), SeedError> {
         for (i, grant) in self.client_grants.iter().enumerate() {
             if !t.clients.contains_key(&grant.client_id) {
                 return Err(unknown("client", &grant.client_id));
@@ -340,7 +372,14 @@ impl Seed {
                 },
             );
         }
-        Ok(t)
+        Ok(())
+    }
+}
+
+fn unknown(kind: &'static str, name: &str) -> SeedError {
+    SeedError::Unknown {
+        kind,
+        name: name.to_string(),
     }
 }
 

@@ -127,118 +127,18 @@ impl Config {
             None => format!("http://{bind}"),
         };
         let data_dir = PathBuf::from(get("ORGDESK_DATA_DIR").unwrap_or_else(|| "data".into()));
-        let database_url = match get("DATABASE_URL") {
-            Some(v) if super::store::Backend::of(&v).is_some() => v,
-            Some(v) => {
-                return Err(invalid(
-                    "DATABASE_URL",
-                    format!(
-                        "`{}` is neither a sqlite: nor a postgres: URL",
-                        scheme_of(&v)
-                    ),
-                ))
-            }
-            None => format!("sqlite://{}", data_dir.join("orgdesk.db").display()),
-        };
-        let site_root =
-            PathBuf::from(get("ORGDESK_SITE_ROOT").unwrap_or_else(|| "target/site".into()));
-        let log_format = match get("ORGDESK_LOG_FORMAT").as_deref() {
-            None | Some("human") => LogFormat::Human,
-            Some("json") => LogFormat::Json,
-            Some(other) => {
-                return Err(invalid(
-                    "ORGDESK_LOG_FORMAT",
-                    format!("`{other}` is not `human` or `json`"),
-                ))
-            }
-        };
-        let idle_minutes = parse_bounded(
-            get("ORGDESK_SESSION_IDLE_MINUTES"),
-            "ORGDESK_SESSION_IDLE_MINUTES",
-            30,
-            1,
-            24 * 60,
-        )?;
-        let absolute_hours = parse_bounded(
-            get("ORGDESK_SESSION_ABSOLUTE_HOURS"),
-            "ORGDESK_SESSION_ABSOLUTE_HOURS",
-            12,
-            1,
-            24 * 30,
-        )?;
-        if idle_minutes > absolute_hours * 60 {
-            return Err(invalid(
-                "ORGDESK_SESSION_IDLE_MINUTES",
-                "is longer than ORGDESK_SESSION_ABSOLUTE_HOURS allows",
-            ));
-        }
-
-        let identity = identity::from_vars(&|name: &str| get(name))?;
-        let defaults = Limits::default();
-        let rate = |name: &str, default: u64| parse_bounded(get(name), name, default, 0, 1_000_000);
-        let cap = |name: &str, default: u64| parse_bounded(get(name), name, default, 1, 10_000);
-        let metrics_allow = limits::parse_cidrs(
-            "ORGDESK_METRICS_ALLOW",
-            get("ORGDESK_METRICS_ALLOW").as_deref(),
-        )?;
-        let limits = Limits {
-            ip_per_min: rate("ORGDESK_RATE_LIMIT_IP", defaults.ip_per_min)?,
-            session_per_min: rate("ORGDESK_RATE_LIMIT_SESSION", defaults.session_per_min)?,
-            writes_per_min: rate("ORGDESK_RATE_LIMIT_WRITES", defaults.writes_per_min)?,
-            trusted_proxies: limits::parse_proxies(get("ORGDESK_TRUSTED_PROXIES").as_deref())?,
-            max_bots: cap("ORGDESK_MAX_BOTS", defaults.max_bots)?,
-            max_installs: cap("ORGDESK_MAX_INSTALLS", defaults.max_installs)?,
-            max_pending_invitations: cap(
-                "ORGDESK_MAX_PENDING_INVITATIONS",
-                defaults.max_pending_invitations,
-            )?,
-        };
-        let connection_defaults = super::listener::ConnectionLimits::default();
-        let connections = super::listener::ConnectionLimits {
-            header_timeout: Duration::from_secs(parse_bounded(
-                get("ORGDESK_HEADER_TIMEOUT_SECONDS"),
-                "ORGDESK_HEADER_TIMEOUT_SECONDS",
-                connection_defaults.header_timeout.as_secs(),
-                1,
-                300,
-            )?),
-            max_connections: parse_bounded(
-                get("ORGDESK_MAX_CONNECTIONS"),
-                "ORGDESK_MAX_CONNECTIONS",
-                connection_defaults.max_connections as u64,
-                1,
-                1_000_000,
-            )? as usize,
-            max_per_address: parse_bounded(
-                get("ORGDESK_MAX_CONNECTIONS_PER_ADDRESS"),
-                "ORGDESK_MAX_CONNECTIONS_PER_ADDRESS",
-                connection_defaults.max_per_address as u64,
-                1,
-                1_000_000,
-            )? as usize,
-        };
-        let metrics_token = match get("ORGDESK_METRICS_TOKEN") {
-            Some(t) if t.len() < 16 => {
-                return Err(invalid(
-                    "ORGDESK_METRICS_TOKEN",
-                    "use at least 16 characters (a random string)",
-                ))
-            }
-            other => other.map(secrecy::SecretString::from),
-        };
-        let auth0_budget = match get("ORGDESK_AUTH0_RATE_LIMIT") {
-            Some(v) => super::auth0::Budget::parse(&v)
-                .map_err(|m| invalid("ORGDESK_AUTH0_RATE_LIMIT", m))?,
-            None => None,
-        };
+        let (session_idle_timeout, session_absolute_timeout) = session_timeouts(&get)?;
         Ok(Config {
-            auth0_budget,
+            auth0_budget: auth0_budget(&get)?,
             public_url_explicit: get("ORGDESK_PUBLIC_URL").is_some(),
-            identity,
-            limits,
-            metrics_allow,
-            metrics_token,
-            connections,
+            identity: identity::from_vars(&get)?,
+            limits: limits_from(&get)?,
+            metrics_allow: limits::parse_cidrs(
+                "ORGDESK_METRICS_ALLOW",
+                get("ORGDESK_METRICS_ALLOW").as_deref(),
+            )?,
+            metrics_token: metrics_token(&get)?,
+            connections: connection_limits(&get)?,
             local_tenant_control_api: false,
             local_tenant_issuer: None,
             upstream_timeout: Duration::from_secs(10),
@@ -246,12 +146,14 @@ impl Config {
             clock: Arc::new(SystemClock),
             bind,
             public_url,
+            database_url: database_url(&get, &data_dir)?,
             data_dir,
-            database_url,
-            site_root,
-            log_format,
-            session_idle_timeout: Duration::from_secs(idle_minutes * 60),
-            session_absolute_timeout: Duration::from_secs(absolute_hours * 3600),
+            site_root: PathBuf::from(
+                get("ORGDESK_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            ),
+            log_format: log_format(&get)?,
+            session_idle_timeout,
+            session_absolute_timeout,
         })
     }
 
@@ -263,6 +165,124 @@ impl Config {
 
 fn scheme_of(url: &str) -> &str {
     url.split(':').next().unwrap_or(url)
+}
+
+/// A setting's value, trimmed; None when unset or empty.
+type Get<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+fn database_url(get: Get<'_>, data_dir: &std::path::Path) -> Result<String, ConfigError> {
+    match get("DATABASE_URL") {
+        Some(v) if super::store::Backend::of(&v).is_some() => Ok(v),
+        Some(v) => Err(invalid(
+            "DATABASE_URL",
+            format!(
+                "`{}` is neither a sqlite: nor a postgres: URL",
+                scheme_of(&v)
+            ),
+        )),
+        None => Ok(format!(
+            "sqlite://{}",
+            data_dir.join("orgdesk.db").display()
+        )),
+    }
+}
+
+fn log_format(get: Get<'_>) -> Result<LogFormat, ConfigError> {
+    match get("ORGDESK_LOG_FORMAT").as_deref() {
+        None | Some("human") => Ok(LogFormat::Human),
+        Some("json") => Ok(LogFormat::Json),
+        Some(other) => Err(invalid(
+            "ORGDESK_LOG_FORMAT",
+            format!("`{other}` is not `human` or `json`"),
+        )),
+    }
+}
+
+/// The idle and absolute session timeouts (idle no longer than absolute).
+fn session_timeouts(get: Get<'_>) -> Result<(Duration, Duration), ConfigError> {
+    let idle_minutes = parse_bounded(
+        get("ORGDESK_SESSION_IDLE_MINUTES"),
+        "ORGDESK_SESSION_IDLE_MINUTES",
+        30,
+        1,
+        24 * 60,
+    )?;
+    let absolute_hours = parse_bounded(
+        get("ORGDESK_SESSION_ABSOLUTE_HOURS"),
+        "ORGDESK_SESSION_ABSOLUTE_HOURS",
+        12,
+        1,
+        24 * 30,
+    )?;
+    if idle_minutes > absolute_hours * 60 {
+        return Err(invalid(
+            "ORGDESK_SESSION_IDLE_MINUTES",
+            "is longer than ORGDESK_SESSION_ABSOLUTE_HOURS allows",
+        ));
+    }
+    Ok((
+        Duration::from_secs(idle_minutes * 60),
+        Duration::from_secs(absolute_hours * 3600),
+    ))
+}
+
+/// Request rates (0 turns one off) and per-organization caps.
+fn limits_from(get: Get<'_>) -> Result<Limits, ConfigError> {
+    let defaults = Limits::default();
+    let rate = |name: &str, default: u64| parse_bounded(get(name), name, default, 0, 1_000_000);
+    let cap = |name: &str, default: u64| parse_bounded(get(name), name, default, 1, 10_000);
+    Ok(Limits {
+        ip_per_min: rate("ORGDESK_RATE_LIMIT_IP", defaults.ip_per_min)?,
+        session_per_min: rate("ORGDESK_RATE_LIMIT_SESSION", defaults.session_per_min)?,
+        writes_per_min: rate("ORGDESK_RATE_LIMIT_WRITES", defaults.writes_per_min)?,
+        trusted_proxies: limits::parse_proxies(get("ORGDESK_TRUSTED_PROXIES").as_deref())?,
+        max_bots: cap("ORGDESK_MAX_BOTS", defaults.max_bots)?,
+        max_installs: cap("ORGDESK_MAX_INSTALLS", defaults.max_installs)?,
+        max_pending_invitations: cap(
+            "ORGDESK_MAX_PENDING_INVITATIONS",
+            defaults.max_pending_invitations,
+        )?,
+    })
+}
+
+fn connection_limits(get: Get<'_>) -> Result<super::listener::ConnectionLimits, ConfigError> {
+    let defaults = super::listener::ConnectionLimits::default();
+    let count = |name: &str, default: usize| {
+        parse_bounded(get(name), name, default as u64, 1, 1_000_000).map(|n| n as usize)
+    };
+    Ok(super::listener::ConnectionLimits {
+        header_timeout: Duration::from_secs(parse_bounded(
+            get("ORGDESK_HEADER_TIMEOUT_SECONDS"),
+            "ORGDESK_HEADER_TIMEOUT_SECONDS",
+            defaults.header_timeout.as_secs(),
+            1,
+            300,
+        )?),
+        max_connections: count("ORGDESK_MAX_CONNECTIONS", defaults.max_connections)?,
+        max_per_address: count(
+            "ORGDESK_MAX_CONNECTIONS_PER_ADDRESS",
+            defaults.max_per_address,
+        )?,
+    })
+}
+
+fn metrics_token(get: Get<'_>) -> Result<Option<secrecy::SecretString>, ConfigError> {
+    match get("ORGDESK_METRICS_TOKEN") {
+        Some(t) if t.len() < 16 => Err(invalid(
+            "ORGDESK_METRICS_TOKEN",
+            "use at least 16 characters (a random string)",
+        )),
+        other => Ok(other.map(secrecy::SecretString::from)),
+    }
+}
+
+fn auth0_budget(get: Get<'_>) -> Result<Option<super::auth0::Budget>, ConfigError> {
+    match get("ORGDESK_AUTH0_RATE_LIMIT") {
+        Some(v) => {
+            super::auth0::Budget::parse(&v).map_err(|m| invalid("ORGDESK_AUTH0_RATE_LIMIT", m))
+        }
+        None => Ok(None),
+    }
 }
 
 fn parse_public_url(value: &str) -> Result<String, ConfigError> {

@@ -208,55 +208,11 @@ pub async fn publish(
             return Err(refused);
         }
     }
-    let grant: GrantRow = crate::server::store::bots::grants_of(ctx.db, &bot.client_id)
-        .await?
-        .into_iter()
-        .find(|g| g.audience == audience)
-        .ok_or_else(|| {
-            invalid(
-                "api",
-                "Give the bot access to this API first; the app uses that access.",
-            )
-        })?;
-    // The grant must still be what orgdesk made: for one organization at a time, never any.
-    let live = ctx.mgmt.grants_of(client_id).await?;
-    let Some(upstream) = live.iter().find(|g| g.id == grant.grant_id) else {
-        return Err(ServiceError::Conflict(
-            "The bot's access was changed outside orgdesk; grant it again first.".into(),
-        ));
-    };
-    if upstream.organization_usage.as_deref() != Some("require")
-        || upstream.allow_any_organization == Some(true)
-    {
-        return Err(ServiceError::Conflict(
-            "The bot's grant was opened up outside orgdesk; an app's grant must require an organization.".into(),
-        ));
-    }
-    let mut have: Vec<String> = upstream.scope.clone();
-    have.sort();
+    let (grant, have) = publishable_grant(ctx, client_id, audience).await?;
     if have != scopes {
         if !offer.change_access {
-            let added: Vec<String> = scopes
-                .iter()
-                .filter(|s| !have.contains(s))
-                .cloned()
-                .collect();
-            let removed: Vec<String> = have
-                .iter()
-                .filter(|s| !scopes.contains(s))
-                .cloned()
-                .collect();
-            let mut what = Vec::new();
-            if !added.is_empty() {
-                what.push(format!("gives it {}", listed(&added)));
-            }
-            if !removed.is_empty() {
-                what.push(format!("takes away {}", listed(&removed)));
-            }
-            return Err(ServiceError::Conflict(format!(
-                "The app uses the bot's own access, so publishing with these scopes also changes what {} can do in your organization: it {}. Confirm the change to publish.",
-                bot.name,
-                what.join(" and ")
+            return Err(ServiceError::Conflict(access_change(
+                &bot.name, &have, &scopes,
             )));
         }
         bots::set_scopes(ctx, permit, &grant.grant_id, &scopes).await?;
@@ -297,31 +253,113 @@ pub async fn publish(
             &format!("{} {audience} {}", bot.name, scopes.join(" ")),
         )
         .await;
-    // Installers whose approval now covers less are told in their own log.
     if let Some(before) = existing.filter(|_| !installed.is_empty()) {
-        let dropped: Vec<&str> = before
-            .scopes
-            .split_whitespace()
-            .filter(|s| !scopes.iter().any(|k| k == s))
-            .collect();
-        if !dropped.is_empty() {
-            for install in &installed {
-                audit_in(ctx, permit, &install.org_id)
-                    .record(
-                        audit::Action::AppNarrowed,
-                        Some(&app.app_id),
-                        audit::Result::Ok,
-                        &format!(
-                            "the publisher {} no longer asks for {}",
-                            offer.publisher_name,
-                            dropped.join(" ")
-                        ),
-                    )
-                    .await;
-            }
-        }
+        tell_narrowed(
+            ctx,
+            permit,
+            &app,
+            &before,
+            &installed,
+            &scopes,
+            offer.publisher_name,
+        )
+        .await;
     }
     Ok(app)
+}
+
+/// The bot's grant for `audience`, still what orgdesk made (for one organization at a time, never
+/// any), with its live scopes sorted.
+async fn publishable_grant(
+    ctx: &Ctx<'_>,
+    client_id: &str,
+    audience: &str,
+) -> Result<(GrantRow, Vec<String>), ServiceError> {
+    let grant: GrantRow = crate::server::store::bots::grants_of(ctx.db, client_id)
+        .await?
+        .into_iter()
+        .find(|g| g.audience == audience)
+        .ok_or_else(|| {
+            invalid(
+                "api",
+                "Give the bot access to this API first; the app uses that access.",
+            )
+        })?;
+    let live = ctx.mgmt.grants_of(client_id).await?;
+    let Some(upstream) = live.iter().find(|g| g.id == grant.grant_id) else {
+        return Err(ServiceError::Conflict(
+            "The bot's access was changed outside orgdesk; grant it again first.".into(),
+        ));
+    };
+    if upstream.organization_usage.as_deref() != Some("require")
+        || upstream.allow_any_organization == Some(true)
+    {
+        return Err(ServiceError::Conflict(
+            "The bot's grant was opened up outside orgdesk; an app's grant must require an organization.".into(),
+        ));
+    }
+    let mut have = upstream.scope.clone();
+    have.sort();
+    Ok((grant, have))
+}
+
+/// Why publishing with `scopes` needs the publisher's confirmation: it changes what the bot itself
+/// can do (the app shares the bot's grant).
+fn access_change(bot_name: &str, have: &[String], scopes: &[String]) -> String {
+    let added: Vec<String> = scopes
+        .iter()
+        .filter(|s| !have.contains(s))
+        .cloned()
+        .collect();
+    let removed: Vec<String> = have
+        .iter()
+        .filter(|s| !scopes.contains(s))
+        .cloned()
+        .collect();
+    let mut what = Vec::new();
+    if !added.is_empty() {
+        what.push(format!("gives it {}", listed(&added)));
+    }
+    if !removed.is_empty() {
+        what.push(format!("takes away {}", listed(&removed)));
+    }
+    format!(
+        "The app uses the bot's own access, so publishing with these scopes also changes what {bot_name} can do in your organization: it {}. Confirm the change to publish.",
+        what.join(" and ")
+    )
+}
+
+/// Installers whose approval now covers less are told in their own log.
+async fn tell_narrowed(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    app: &AppRow,
+    before: &AppRow,
+    installed: &[InstallRow],
+    scopes: &[String],
+    publisher_name: &str,
+) {
+    let dropped: Vec<&str> = before
+        .scopes
+        .split_whitespace()
+        .filter(|s| !scopes.iter().any(|k| k == s))
+        .collect();
+    if dropped.is_empty() {
+        return;
+    }
+    for install in installed {
+        audit_in(ctx, permit, &install.org_id)
+            .record(
+                audit::Action::AppNarrowed,
+                Some(&app.app_id),
+                audit::Result::Ok,
+                &format!(
+                    "the publisher {publisher_name} no longer asks for {}",
+                    dropped.join(" ")
+                ),
+            )
+            .await;
+    }
 }
 
 async fn own_app(ctx: &Ctx<'_>, permit: &Permit, app_id: &str) -> Result<AppRow, ServiceError> {
