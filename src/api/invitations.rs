@@ -45,6 +45,15 @@ pub(crate) mod glue {
             url: i.invitation_url,
         }
     }
+
+    /// A new invitation as its form's answer shows it (with the roles' names).
+    pub async fn made(
+        call: &crate::server::http::web::Call,
+        made: Invitation,
+    ) -> Result<InvitationView, AppError> {
+        let names = assignable(call).await?;
+        Ok(invitation(made, &names, call.state.config.clock.now()))
+    }
 }
 
 #[server(endpoint = "invitations/list", input = Json, output = crate::model::wire::TextJson)]
@@ -82,11 +91,7 @@ pub async fn invite_member(
     let made = invitations::create(&call.ctx(), &permit, &email, &roles, days)
         .await
         .map_err(|e| call.fail(e))?;
-    Ok(glue::invitation(
-        made,
-        &glue::assignable(&call).await?,
-        call.state.config.clock.now(),
-    ))
+    glue::made(&call, made).await
 }
 
 #[server(endpoint = "invitations/revoke", input = Json, output = crate::model::wire::TextJson)]
@@ -109,9 +114,5 @@ pub async fn resend_invitation(org_id: String, id: String) -> Result<InvitationV
     let made = invitations::resend(&call.ctx(), &permit, &id)
         .await
         .map_err(|e| call.fail(e))?;
-    Ok(glue::invitation(
-        made,
-        &glue::assignable(&call).await?,
-        call.state.config.clock.now(),
-    ))
+    glue::made(&call, made).await
 }

@@ -59,18 +59,22 @@ pub fn may_grant(
         && (actor_roles.iter().any(|r| r == admin_role) || actor_roles.iter().any(|r| r == role))
 }
 
-/// Proof that `user_id` may do `action` on `org_id`. Only `authorize` makes one.
+/// Who acts, in which organization: what every proof names.
 #[derive(Debug, Clone)]
-pub struct Permit {
+pub struct Actor {
     org_id: String,
     user_id: String,
     actor_name: String,
-    action: Action,
-    /// The actor's role ids, as read live for this change.
-    roles: Vec<String>,
 }
 
-impl Permit {
+impl Actor {
+    fn of(actor: &SessionUser, org_id: &str) -> Self {
+        Actor {
+            org_id: org_id.to_string(),
+            user_id: actor.user_id.clone(),
+            actor_name: actor.email.clone(),
+        }
+    }
     pub fn org_id(&self) -> &str {
         &self.org_id
     }
@@ -80,6 +84,18 @@ impl Permit {
     pub fn actor_name(&self) -> &str {
         &self.actor_name
     }
+}
+
+/// Proof that the actor may do `action` in the organization. Only `authorize` makes one.
+#[derive(Debug, Clone)]
+pub struct Permit {
+    actor: Actor,
+    action: Action,
+    /// The actor's role ids, as read live for this change.
+    roles: Vec<String>,
+}
+
+impl Permit {
     pub fn action(&self) -> Action {
         self.action
     }
@@ -88,61 +104,40 @@ impl Permit {
     }
 }
 
-/// Proof that `user_id` may read `org_id`'s desk (its admin role read at most 30 s ago). Only `view`
-/// makes one; nothing that changes Auth0 takes it.
+/// Proof that the actor may read the organization's desk (its admin role read at most 30 s ago).
+/// Only `view` makes one; nothing that changes Auth0 takes it.
 #[derive(Debug, Clone)]
 pub struct View {
-    org_id: String,
-    user_id: String,
-    actor_name: String,
+    actor: Actor,
 }
 
-impl View {
-    pub fn org_id(&self) -> &str {
-        &self.org_id
-    }
-    pub fn user_id(&self) -> &str {
-        &self.user_id
-    }
-    pub fn actor_name(&self) -> &str {
-        &self.actor_name
-    }
-}
-
-/// What a `Permit` and a `View` both prove: who acts, in which organization.
-pub trait Proof {
-    fn org_id(&self) -> &str;
-    fn user_id(&self) -> &str;
-    fn actor_name(&self) -> &str;
+/// What a `Permit` and a `View` both prove: who acts, in which organization (`Actor`'s methods).
+pub trait Proof: std::ops::Deref<Target = Actor> {
     /// A change decides on live reads; a view may be answered from reads made moments ago.
     fn is_change(&self) -> bool;
 }
 
+impl std::ops::Deref for Permit {
+    type Target = Actor;
+    fn deref(&self) -> &Actor {
+        &self.actor
+    }
+}
+
+impl std::ops::Deref for View {
+    type Target = Actor;
+    fn deref(&self) -> &Actor {
+        &self.actor
+    }
+}
+
 impl Proof for Permit {
-    fn org_id(&self) -> &str {
-        &self.org_id
-    }
-    fn user_id(&self) -> &str {
-        &self.user_id
-    }
-    fn actor_name(&self) -> &str {
-        &self.actor_name
-    }
     fn is_change(&self) -> bool {
         true
     }
 }
 
 impl Proof for View {
-    fn org_id(&self) -> &str {
-        &self.org_id
-    }
-    fn user_id(&self) -> &str {
-        &self.user_id
-    }
-    fn actor_name(&self) -> &str {
-        &self.actor_name
-    }
     fn is_change(&self) -> bool {
         false
     }
@@ -172,9 +167,7 @@ pub fn view(
         return Err(Denied::NotAdmin);
     }
     Ok(View {
-        org_id: org_id.to_string(),
-        user_id: actor.user_id.clone(),
-        actor_name: actor.email.clone(),
+        actor: Actor::of(actor, org_id),
     })
 }
 
@@ -228,9 +221,7 @@ pub async fn authorize(
         return Err(Denied::NotAdmin);
     }
     Ok(Permit {
-        org_id: org_id.to_string(),
-        user_id: actor.user_id.clone(),
-        actor_name: actor.email.clone(),
+        actor: Actor::of(actor, org_id),
         action,
         roles,
     })

@@ -96,8 +96,18 @@ impl Call {
 
     async fn read_view(&self, org_id: &str) -> Result<View, Denied> {
         policy::view_claim(&self.user, org_id)?;
+        let roles = self.viewer_roles(org_id).await?;
+        let admin_role = &self.state.config.identity.admin_role;
+        policy::view(&self.user, org_id, &roles, admin_role)
+    }
+
+    /// The viewer's roles in `org_id`, as read at most `VIEWER_ROLES_FOR` ago on this replica.
+    async fn viewer_roles(
+        &self,
+        org_id: &str,
+    ) -> Result<Vec<crate::server::auth0::roles::Role>, Denied> {
         let state = &self.state;
-        let roles = state
+        state
             .cache
             .get_or_load(
                 &state.db,
@@ -108,13 +118,7 @@ impl Call {
                 state.mgmt.member_roles(org_id, &self.user.user_id),
             )
             .await
-            .map_err(Denied::Unchecked)?;
-        policy::view(
-            &self.user,
-            org_id,
-            &roles,
-            &state.config.identity.admin_role,
-        )
+            .map_err(Denied::Unchecked)
     }
 
     /// Vendor support staff: the support role is read from Auth0 at most every half minute per
@@ -124,22 +128,10 @@ impl Call {
         let support = ids.support_org.as_deref().zip(ids.support_role.as_deref());
         let checked = match policy::support_claim(support, &self.user) {
             Err(denied) => Err(denied),
-            Ok((org, _)) => {
-                let state = &self.state;
-                state
-                    .cache
-                    .get_or_load(
-                        &state.db,
-                        "viewer_roles",
-                        &crate::server::cache::roles_scope(org),
-                        &viewer_roles_key(&self.user.user_id),
-                        VIEWER_ROLES_FOR,
-                        state.mgmt.member_roles(org, &self.user.user_id),
-                    )
-                    .await
-                    .map_err(Denied::Unchecked)
-                    .and_then(|roles| policy::support_permit(support, &self.user, &roles))
-            }
+            Ok((org, _)) => self
+                .viewer_roles(org)
+                .await
+                .and_then(|roles| policy::support_permit(support, &self.user, &roles)),
         };
         match checked {
             Ok(permit) => Ok(permit),
