@@ -5,8 +5,7 @@ use leptos::prelude::*;
 
 use leptos_router::hooks::use_query_map;
 
-use super::bots::ApiScopes;
-use super::{api_label, org_param, plural};
+use super::{org_param, plural};
 use crate::api::apps::load_apps;
 use crate::api::bots::list_bots;
 use crate::api::desk::load_desk;
@@ -15,6 +14,7 @@ use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::get_form::GetForm;
 use crate::components::layout::PageTitle;
 use crate::components::post::{ConfirmPost, PostForm, QueueSlot};
+use crate::components::scopes::{api_label, ApiScopes};
 use crate::model::apps::{InstalledApp, PublishedApp};
 use crate::model::bots::Bot;
 use crate::model::desk::{ApiOption, Desk};

@@ -7,13 +7,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::bots::{ApiScopes, ScopePicker};
-use super::{api_label, org_param, title};
+use super::{org_param, title};
 use crate::api::bots::get_bot;
 use crate::api::desk::load_desk;
 use crate::components::copy::CopyButton;
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::post::{ConfirmPost, PostForm, QueueSlot};
+use crate::components::scopes::{api_label, ApiScopes, ScopePicker};
 use crate::components::secret::SecretPanel;
 use crate::model::bots::{Access, Bot, SecretShown, TokenShown};
 use crate::model::desk::{ApiOption, Desk};

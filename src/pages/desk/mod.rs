@@ -35,10 +35,3 @@ pub fn title(parts: &[&str]) -> String {
         .collect::<Vec<_>>()
         .join(" · ")
 }
-
-pub fn api_label(audience: &str) -> String {
-    audience
-        .trim_start_matches("https://")
-        .trim_end_matches('/')
-        .to_string()
-}

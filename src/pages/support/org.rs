@@ -5,12 +5,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::GrantTable;
 use crate::api::support::load_org_dossier;
+use crate::components::audit_table::AuditTable;
 use crate::components::feedback::{ErrorNote, Loading};
+use crate::components::grant_table::GrantTable;
+use crate::components::scopes::api_label;
 use crate::model::wire::encode;
-use crate::pages::desk::api_label;
-use crate::pages::desk::audit::AuditTable;
 
 #[component]
 pub fn SupportOrg() -> impl IntoView {

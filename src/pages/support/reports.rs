@@ -3,16 +3,16 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::GrantTable;
 use crate::api::support::{
     report_apps, report_drift, report_grants_per_api, report_idle_bots, report_open_grants,
 };
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::get_form::GetForm;
+use crate::components::grant_table::GrantTable;
+use crate::components::scopes::api_label;
 use crate::model::apps::PublishedApp;
 use crate::model::support::{ApiLine, DriftLine, GrantLine, IdleLine, ReportKind};
 use crate::model::AppError;
-use crate::pages::desk::api_label;
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 enum Report {
