@@ -98,18 +98,15 @@ pub enum Stale {
 /// reached Auth0, also when it failed part-way; renaming a bot does not make anyone read the member
 /// list again.
 pub async fn invalidate(db: &Db, org_id: &str, stale: Stale) {
-    let (members, roles, invitations) = (
-        members_scope(org_id),
-        roles_scope(org_id),
-        invitations_scope(org_id),
-    );
-    let scopes: Vec<&str> = match stale {
+    let lists: Vec<String> = match stale {
         Stale::Nothing => return,
-        Stale::Organization => vec![org_id, TENANT],
-        Stale::Members => vec![org_id, TENANT, &members, &roles],
-        Stale::Invitations => vec![org_id, TENANT, &invitations],
-        Stale::Joined => vec![org_id, TENANT, &members, &invitations],
+        Stale::Organization => vec![],
+        Stale::Members => vec![members_scope(org_id), roles_scope(org_id)],
+        Stale::Invitations => vec![invitations_scope(org_id)],
+        Stale::Joined => vec![members_scope(org_id), invitations_scope(org_id)],
     };
+    let mut scopes = vec![org_id, TENANT];
+    scopes.extend(lists.iter().map(String::as_str));
     bump(db, &scopes).await;
 }
 

@@ -20,8 +20,8 @@ pub enum Action {
 }
 
 /// Whether `role_ids` include the organization admin role: the one answer to "is this an admin?".
-pub fn is_admin<S: AsRef<str>>(role_ids: &[S], admin_role: &str) -> bool {
-    role_ids.iter().any(|r| r.as_ref() == admin_role)
+pub fn is_admin<S: AsRef<str>>(role_ids: impl IntoIterator<Item = S>, admin_role: &str) -> bool {
+    role_ids.into_iter().any(|r| r.as_ref() == admin_role)
 }
 
 /// The desk a person signing in gets, from their roles in the organization they signed in to: an
@@ -31,14 +31,14 @@ pub fn desk_role(
     org_id: &str,
     roles: &[super::auth0::roles::Role],
 ) -> Option<Role> {
-    let ids: Vec<&str> = roles.iter().map(|r| r.id.as_str()).collect();
-    if is_admin(&ids, &identity.admin_role) {
+    let ids = || roles.iter().map(|r| r.id.as_str());
+    if is_admin(ids(), &identity.admin_role) {
         Some(Role::Admin)
     } else if identity.support_org.as_deref() == Some(org_id)
         && identity
             .support_role
             .as_deref()
-            .is_some_and(|role| ids.contains(&role))
+            .is_some_and(|role| ids().any(|id| id == role))
     {
         Some(Role::Support)
     } else {
@@ -162,8 +162,7 @@ pub fn view(
     admin_role: &str,
 ) -> Result<View, Denied> {
     own_desk(actor, org_id)?;
-    let ids: Vec<&str> = roles.iter().map(|r| r.id.as_str()).collect();
-    if !is_admin(&ids, admin_role) {
+    if !is_admin(roles.iter().map(|r| &r.id), admin_role) {
         return Err(Denied::NotAdmin);
     }
     Ok(View {

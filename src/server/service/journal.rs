@@ -160,7 +160,13 @@ pub async fn begin(
 
 /// Writes an operation down before its first upstream step (one that needs no idempotency key).
 pub async fn open(db: &Db, clock: &dyn Clock, plan: Plan<'_>) -> Result<String, sqlx::Error> {
+    Ok(written(db, clock, plan).await?.id)
+}
+
+/// `open`, answering the operation as written (so `run` need not read it back).
+async fn written(db: &Db, clock: &dyn Clock, plan: Plan<'_>) -> Result<Operation, sqlx::Error> {
     let id = uuid::Uuid::new_v4().to_string();
+    let now = clock.rfc3339();
     let row = rows::NewRow {
         id: &id,
         idempotency_key: &id,
@@ -169,10 +175,20 @@ pub async fn open(db: &Db, clock: &dyn Clock, plan: Plan<'_>) -> Result<String, 
         client_id: plan.client_id,
         grant_id: plan.grant_id,
         target: plan.target,
-        now: &clock.rfc3339(),
+        now: &now,
     };
     rows::insert(db, row).await?;
-    Ok(id)
+    Ok(Operation {
+        id,
+        org_id: plan.org_id.to_string(),
+        kind: plan.kind.as_str().to_string(),
+        state: "started".into(),
+        client_id: plan.client_id.map(String::from),
+        grant_id: plan.grant_id.map(String::from),
+        target: plan.target.map(String::from),
+        created_ref: None,
+        updated_at: now,
+    })
 }
 
 /// Records something the operation created that is neither a client nor a grant.
@@ -330,6 +346,18 @@ pub async fn settle(
             op.kind
         )));
     };
+    settle_as(db, clock, mgmt, op, kind, voice).await
+}
+
+/// `settle` for an operation whose kind is known.
+async fn settle_as(
+    db: &Db,
+    clock: &dyn Clock,
+    mgmt: &ManagementClient,
+    op: &Operation,
+    kind: Kind,
+    voice: &Audit<'_>,
+) -> Result<Rest, ServiceError> {
     let grant = || op.grant_id.clone().unwrap_or_default();
     let rest = match kind {
         Kind::BotRegister => {
@@ -385,12 +413,9 @@ pub async fn run(
     plan: Plan<'_>,
     voice: &Audit<'_>,
 ) -> Result<Rest, ServiceError> {
-    let id = open(db, clock, plan).await?;
-    let op = get(db, &id)
-        .await?
-        .ok_or_else(|| ServiceError::Conflict("the journal lost an operation".into()))?;
+    let op = written(db, clock, plan).await?;
     // Left open on failure: a retry or the recovery pass finishes it.
-    settle(db, clock, mgmt, &op, voice).await
+    settle_as(db, clock, mgmt, &op, plan.kind, voice).await
 }
 
 /// The recovery pass's own voice in an organization's audit log.
@@ -429,7 +454,7 @@ pub async fn recover(
         }
         let audit = recovery_audit(db, clock, &op.org_id);
         let target = op.client_id.as_deref().or(op.target.as_deref());
-        match settle(db, clock, mgmt, op, &audit).await {
+        match settle_as(db, clock, mgmt, op, kind, &audit).await {
             Ok(rest) => {
                 settled += 1;
                 let what = match rest {
