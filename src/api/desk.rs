@@ -68,19 +68,8 @@ pub async fn joined_org() -> Result<Option<String>, AppError> {
         .map(|p| p.headers)
         .unwrap_or_default();
     let name = crate::server::auth::routes::JOINED_COOKIE;
-    let value = headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v.to_string());
-    Ok(value.and_then(|v| {
-        url::form_urlencoded::parse(format!("x={v}").as_bytes())
-            .next()
-            .map(|(_, org)| org.chars().take(200).collect())
-    }))
+    let value = crate::cookies::first(&headers, name).and_then(crate::cookies::form_decoded);
+    Ok(value.map(|org| org.chars().take(200).collect()))
 }
 
 #[server(endpoint = "desk", input = Json, output = crate::model::wire::TextJson)]

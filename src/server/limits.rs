@@ -10,7 +10,7 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 
 use super::config_error::{invalid, ConfigError};
 
@@ -195,30 +195,16 @@ impl Limiter {
     /// The session is known by a keyed hash of its cookie (the id itself is not kept here); the
     /// cookie is the one the session layer reads (the last of that name).
     pub fn session_key(&self, headers: &HeaderMap, cookie_name: &str) -> Option<u64> {
-        session_cookies(headers, cookie_name)
+        crate::cookies::values(headers, cookie_name)
             .last()
             .map(|value| self.hasher.hash_one(value))
     }
 }
 
-/// Every value sent under the session cookie's name, in order.
-pub fn session_cookies<'a>(
-    headers: &'a HeaderMap,
-    cookie_name: &'a str,
-) -> impl Iterator<Item = &'a str> + 'a {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .filter(move |(name, _)| *name == cookie_name)
-        .map(|(_, value)| value)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::header;
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
@@ -291,8 +277,8 @@ mod tests {
             "orgdesk=decoy; orgdesk=abc".parse().unwrap(),
         );
         assert_eq!(limiter.session_key(&h, "orgdesk"), Some(a));
-        assert_eq!(session_cookies(&h, "orgdesk").count(), 2);
+        assert_eq!(crate::cookies::values(&h, "orgdesk").count(), 2);
         h.append(header::COOKIE, "orgdesk=again".parse().unwrap());
-        assert_eq!(session_cookies(&h, "orgdesk").count(), 3);
+        assert_eq!(crate::cookies::values(&h, "orgdesk").count(), 3);
     }
 }

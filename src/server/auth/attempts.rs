@@ -6,7 +6,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue};
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -75,15 +75,7 @@ pub async fn take(
     https: bool,
 ) -> Option<PendingLogin> {
     let name = cookie_name(https);
-    let value = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .filter(|(n, _)| *n == name)
-        .map(|(_, v)| v)
-        .next_back()?;
+    let value = crate::cookies::values(headers, name).last()?;
     let id = digest(value);
     let row = rows::take(db, &id).await.ok().flatten();
     let (data, expires_at) = row?;

@@ -9,7 +9,7 @@ use axum::http::{header, Method, Request};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::server::limits::{client_ip, session_cookies};
+use crate::server::limits::client_ip;
 use crate::server::state::AppState;
 
 /// A request that names two sessions: a browser never sends that for orgdesk's own cookie (one name,
@@ -50,7 +50,10 @@ pub async fn limit(
 ) -> Response {
     let path = request.uri().path();
     let cookie = super::session_cookie_name(state.config.is_https());
-    if session_cookies(request.headers(), cookie).nth(1).is_some() {
+    if crate::cookies::values(request.headers(), cookie)
+        .nth(1)
+        .is_some()
+    {
         tracing::warn!(path, "refused a request naming two sessions");
         return two_sessions(path, cookie, state.config.is_https());
     }
