@@ -167,126 +167,140 @@ impl Hostile {
             return keys.sign(&claims).map_err(|e| e.to_string());
         };
         let c = claims.as_object_mut().ok_or("claims are not an object")?;
-        let now = forge.now;
-        match mode {
-            Mode::WrongIssuer => {
-                c.insert("iss".into(), json!("https://evil.example/"));
-            }
-            Mode::WrongAudience => {
-                c.insert("aud".into(), json!("someone-elses-client"));
-            }
-            Mode::WrongAzp => {
-                let aud = c.get("aud").cloned().unwrap_or(Value::Null);
-                c.insert("aud".into(), json!([aud, "someone-elses-client"]));
-                c.insert("azp".into(), json!("someone-elses-client"));
-            }
-            Mode::MissingExp => {
-                c.remove("exp");
-            }
-            Mode::Expired => {
-                c.insert("iat".into(), json!(now - 120));
-                c.insert("exp".into(), json!(now - 60));
-            }
-            Mode::IatPast => {
-                c.insert("iat".into(), json!(now - 86_400));
-            }
-            Mode::IatFuture => {
-                c.insert("iat".into(), json!(now + 3_600));
-            }
-            Mode::MissingNonce => {
-                c.remove("nonce");
-            }
-            Mode::WrongNonce => {
-                c.insert("nonce".into(), json!("not-the-nonce-that-was-sent"));
-            }
-            Mode::ReplayedNonce => {
-                c.insert("nonce".into(), json!(previous_nonce.unwrap_or_default()));
-            }
-            Mode::MissingOrgId => {
-                c.remove("org_id");
-                c.remove("org_name");
-            }
-            Mode::OtherOrgId => {
-                c.insert(
-                    "org_id".into(),
-                    json!(forge.other_org.clone().unwrap_or_default()),
-                );
-                c.remove("org_name");
-            }
-            Mode::MissingIss => {
-                c.remove("iss");
-            }
-            Mode::IssuerWithoutSlash => {
-                let iss = c.get("iss").and_then(Value::as_str).unwrap_or_default();
-                let trimmed = iss.trim_end_matches('/').to_string();
-                c.insert("iss".into(), json!(trimmed));
-            }
-            Mode::MissingAud => {
-                c.remove("aud");
-            }
-            Mode::ExtraAudience => {
-                let aud = c.get("aud").cloned().unwrap_or(Value::Null);
-                c.insert("aud".into(), json!([aud, "https://untrusted.example/"]));
-                c.insert("azp".into(), aud);
-            }
-            Mode::MissingIat => {
-                c.remove("iat");
-            }
-            Mode::ExpFarFuture => {
-                c.insert("exp".into(), json!(now + 10 * 365 * 86_400));
-            }
-            _ => {}
+        break_claims(mode, c, forge, previous_nonce);
+        sign_broken(mode, &claims, keys, forge)
+    }
+}
+
+/// The claims as the armed mode breaks them (modes that break the signature leave them honest).
+fn break_claims(
+    mode: Mode,
+    c: &mut serde_json::Map<String, Value>,
+    forge: &Forge<'_>,
+    previous_nonce: Option<String>,
+) {
+    let now = forge.now;
+    match mode {
+        Mode::WrongIssuer => {
+            c.insert("iss".into(), json!("https://evil.example/"));
         }
-        let sign = |key: &SigningKey, kid: Option<String>| {
-            key.sign_naming(&claims, kid).map_err(|e| e.to_string())
-        };
-        match mode {
-            Mode::BadSignature => {
-                let token = keys.sign(&claims).map_err(|e| e.to_string())?;
-                let (head, sig) = token.rsplit_once('.').ok_or("malformed")?;
-                let mut bytes = URL_SAFE_NO_PAD.decode(sig).map_err(|e| e.to_string())?;
-                bytes[0] ^= 0x01;
-                Ok(format!("{head}.{}", URL_SAFE_NO_PAD.encode(bytes)))
-            }
-            Mode::ForeignKey => {
-                let foreign = SigningKey::generate().map_err(|e| e.to_string())?;
-                sign(&foreign, Some(keys.kid.clone()))
-            }
-            Mode::AlgNone => {
-                let header =
-                    URL_SAFE_NO_PAD.encode(json!({"alg": "none", "typ": "JWT"}).to_string());
-                let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
-                Ok(format!("{header}.{payload}."))
-            }
-            Mode::Hs256ClientSecret => {
-                let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
-                header.kid = Some(keys.kid.clone());
-                let key = jsonwebtoken::EncodingKey::from_secret(forge.client_secret.as_bytes());
-                jsonwebtoken::encode(&header, &claims, &key).map_err(|e| e.to_string())
-            }
-            Mode::Hs256PublicKey => {
-                let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
-                header.kid = Some(keys.kid.clone());
-                let pem = keys.public_pem().map_err(|e| e.to_string())?;
-                let key = jsonwebtoken::EncodingKey::from_secret(pem.as_bytes());
-                jsonwebtoken::encode(&header, &claims, &key).map_err(|e| e.to_string())
-            }
-            Mode::Ps256 => keys
-                .sign_with(&claims, jsonwebtoken::Algorithm::PS256)
-                .map_err(|e| e.to_string()),
-            Mode::Es256 => {
-                use ring::signature::{EcdsaKeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
-                let rng = ring::rand::SystemRandom::new();
-                let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
-                    .map_err(|e| e.to_string())?;
-                let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256);
-                header.kid = Some(keys.kid.clone());
-                let key = jsonwebtoken::EncodingKey::from_ec_der(pkcs8.as_ref());
-                jsonwebtoken::encode(&header, &claims, &key).map_err(|e| e.to_string())
-            }
-            Mode::RandomKid => sign(keys, Some(super::ids::key_id())),
-            Mode::NoKidOneKey | Mode::NoKidTwoKeys => sign(keys, None),
-            _ => sign(keys, Some(keys.kid.clone())),
+        Mode::WrongAudience => {
+            c.insert("aud".into(), json!("someone-elses-client"));
         }
+        Mode::WrongAzp => {
+            let aud = c.get("aud").cloned().unwrap_or(Value::Null);
+            c.insert("aud".into(), json!([aud, "someone-elses-client"]));
+            c.insert("azp".into(), json!("someone-elses-client"));
+        }
+        Mode::Expired => {
+            c.insert("iat".into(), json!(now - 120));
+            c.insert("exp".into(), json!(now - 60));
+        }
+        Mode::IatPast => {
+            c.insert("iat".into(), json!(now - 86_400));
+        }
+        Mode::IatFuture => {
+            c.insert("iat".into(), json!(now + 3_600));
+        }
+        Mode::WrongNonce => {
+            c.insert("nonce".into(), json!("not-the-nonce-that-was-sent"));
+        }
+        Mode::ReplayedNonce => {
+            c.insert("nonce".into(), json!(previous_nonce.unwrap_or_default()));
+        }
+        Mode::MissingOrgId => {
+            c.remove("org_id");
+            c.remove("org_name");
+        }
+        Mode::OtherOrgId => {
+            c.insert(
+                "org_id".into(),
+                json!(forge.other_org.clone().unwrap_or_default()),
+            );
+            c.remove("org_name");
+        }
+        Mode::IssuerWithoutSlash => {
+            let iss = c.get("iss").and_then(Value::as_str).unwrap_or_default();
+            let trimmed = iss.trim_end_matches('/').to_string();
+            c.insert("iss".into(), json!(trimmed));
+        }
+        Mode::ExtraAudience => {
+            let aud = c.get("aud").cloned().unwrap_or(Value::Null);
+            c.insert("aud".into(), json!([aud, "https://untrusted.example/"]));
+            c.insert("azp".into(), aud);
+        }
+        Mode::ExpFarFuture => {
+            c.insert("exp".into(), json!(now + 10 * 365 * 86_400));
+        }
+        _ => {
+            let missing = match mode {
+                Mode::MissingExp => "exp",
+                Mode::MissingNonce => "nonce",
+                Mode::MissingIss => "iss",
+                Mode::MissingAud => "aud",
+                Mode::MissingIat => "iat",
+                _ => return,
+            };
+            c.remove(missing);
+        }
+    }
+}
+
+/// HS256 under the current `kid`, with `secret` as the HMAC key (key-confusion attacks).
+fn hs256(claims: &Value, kid: &str, secret: &[u8]) -> Result<String, String> {
+    let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
+    header.kid = Some(kid.to_string());
+    let key = jsonwebtoken::EncodingKey::from_secret(secret);
+    jsonwebtoken::encode(&header, claims, &key).map_err(|e| e.to_string())
+}
+
+/// The token signed as the armed mode says: with the wrong key, algorithm or `kid`, or honestly.
+fn sign_broken(
+    mode: Mode,
+    claims: &Value,
+    keys: &SigningKey,
+    forge: &Forge<'_>,
+) -> Result<String, String> {
+    let sign = |key: &SigningKey, kid: Option<String>| {
+        key.sign_naming(claims, kid).map_err(|e| e.to_string())
+    };
+    match mode {
+        Mode::BadSignature => {
+            let token = keys.sign(claims).map_err(|e| e.to_string())?;
+            let (head, sig) = token.rsplit_once('.').ok_or("malformed")?;
+            let mut bytes = URL_SAFE_NO_PAD.decode(sig).map_err(|e| e.to_string())?;
+            bytes[0] ^= 0x01;
+            Ok(format!("{head}.{}", URL_SAFE_NO_PAD.encode(bytes)))
+        }
+        Mode::ForeignKey => {
+            let foreign = SigningKey::generate().map_err(|e| e.to_string())?;
+            sign(&foreign, Some(keys.kid.clone()))
+        }
+        Mode::AlgNone => {
+            let header = URL_SAFE_NO_PAD.encode(json!({"alg": "none", "typ": "JWT"}).to_string());
+            let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+            Ok(format!("{header}.{payload}."))
+        }
+        Mode::Hs256ClientSecret => hs256(claims, &keys.kid, forge.client_secret.as_bytes()),
+        Mode::Hs256PublicKey => {
+            let pem = keys.public_pem().map_err(|e| e.to_string())?;
+            hs256(claims, &keys.kid, pem.as_bytes())
+        }
+        Mode::Ps256 => keys
+            .sign_with(claims, jsonwebtoken::Algorithm::PS256)
+            .map_err(|e| e.to_string()),
+        Mode::Es256 => {
+            use ring::signature::{EcdsaKeyPair, ECDSA_P256_SHA256_FIXED_SIGNING};
+            let rng = ring::rand::SystemRandom::new();
+            let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
+                .map_err(|e| e.to_string())?;
+            let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256);
+            header.kid = Some(keys.kid.clone());
+            let key = jsonwebtoken::EncodingKey::from_ec_der(pkcs8.as_ref());
+            jsonwebtoken::encode(&header, claims, &key).map_err(|e| e.to_string())
+        }
+        Mode::RandomKid => sign(keys, Some(super::ids::key_id())),
+        Mode::NoKidOneKey | Mode::NoKidTwoKeys => sign(keys, None),
+        _ => sign(keys, Some(keys.kid.clone())),
     }
 }

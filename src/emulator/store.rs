@@ -214,6 +214,13 @@ impl TenantState {
         out
     }
 
+    /// An organization's id and name as a log entry names it (nothing for one that does not exist).
+    pub fn named_org(&self, id: Option<&str>) -> (Option<String>, Option<String>) {
+        id.and_then(|id| self.organizations.get(id))
+            .map(|o| (Some(o.id.clone()), Some(o.name.clone())))
+            .unwrap_or_default()
+    }
+
     pub fn push_log(&mut self, mut event: LogEvent) {
         self.log_seq += 1;
         event.log_id = super::ids::log(event.date, self.log_seq);

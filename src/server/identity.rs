@@ -166,83 +166,9 @@ fn list(value: &str) -> Vec<String> {
 
 pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Identity, ConfigError> {
     let Some(domain) = get("ORGDESK_AUTH0_DOMAIN") else {
-        let bind = match get("ORGDESK_LOCAL_TENANT_BIND") {
-            Some(v) => v.parse().map_err(|_| {
-                invalid(
-                    "ORGDESK_LOCAL_TENANT_BIND",
-                    format!("`{v}` is not an address like 127.0.0.1:3001"),
-                )
-            })?,
-            None => SocketAddr::from(([127, 0, 0, 1], 3001)),
-        };
-        if let Some(name) = VARIABLES
-            .iter()
-            .find(|v| !v.ends_with("LOCAL_TENANT_BIND") && get(v).is_some())
-        {
-            return Err(invalid(
-                name,
-                "set without ORGDESK_AUTH0_DOMAIN (the embedded local tenant uses its demo values)",
-            ));
-        }
-        return Ok(Identity {
-            upstream: Upstream::Local { bind },
-            login_client_id: demo::LOGIN_CLIENT_ID.into(),
-            login_client_secret: SecretString::from(demo::LOGIN_CLIENT_SECRET),
-            mgmt_client_id: demo::MGMT_CLIENT_ID.into(),
-            mgmt_client_secret: SecretString::from(demo::MGMT_CLIENT_SECRET),
-            apis: vec![ApiPolicy {
-                audience: demo::API.into(),
-                scopes: demo::API_SCOPES.iter().map(|s| s.to_string()).collect(),
-            }],
-            assignable_roles: demo::ASSIGNABLE_ROLES
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            admin_role: demo::ADMIN_ROLE.into(),
-            support_org: Some(demo::SUPPORT_ORG.into()),
-            support_role: Some(demo::SUPPORT_ROLE.into()),
-        });
+        return local(get);
     };
-    // A plain-http tenant only on this machine, and only when asked for by name: it is for running
-    // orgdesk against a separately started local tenant (`orgdesk tenant`), never a real one.
-    let allow_http = match get("ORGDESK_AUTH0_ALLOW_HTTP").as_deref() {
-        None => false,
-        Some("loopback") => true,
-        Some(other) => {
-            return Err(invalid(
-                "ORGDESK_AUTH0_ALLOW_HTTP",
-                format!("`{other}` is not `loopback` (the only value)"),
-            ))
-        }
-    };
-    let insecure_http = domain.starts_with("http://");
-    let domain = domain
-        .trim_start_matches("https://")
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_string();
-    if insecure_http && !(allow_http && is_loopback(&domain)) {
-        return Err(invalid(
-            "ORGDESK_AUTH0_DOMAIN",
-            if allow_http {
-                format!("`http://{domain}` is not on a loopback address; plain http is allowed only for a tenant on this machine")
-            } else {
-                format!("`http://{domain}`: a tenant is reached over https (set ORGDESK_AUTH0_ALLOW_HTTP=loopback for a local tenant on this machine)")
-            },
-        ));
-    }
-    if allow_http && !insecure_http {
-        return Err(invalid(
-            "ORGDESK_AUTH0_ALLOW_HTTP",
-            "is set, but ORGDESK_AUTH0_DOMAIN is not an http:// address",
-        ));
-    }
-    if domain.is_empty() || domain.contains(['/', ' ', '?', '#']) {
-        return Err(invalid(
-            "ORGDESK_AUTH0_DOMAIN",
-            format!("`{domain}` is not a domain like travel0.eu.auth0.com"),
-        ));
-    }
+    let (domain, insecure_http) = tenant_domain(get, &domain)?;
     let required = |name: &str| {
         get(name).ok_or_else(|| invalid(name, "is required with ORGDESK_AUTH0_DOMAIN"))
     };
@@ -275,6 +201,93 @@ pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Identity, Confi
         support_org,
         support_role,
     })
+}
+
+/// The embedded local tenant with the Travel0 demo's values; a tenant's variable set without a
+/// domain is refused rather than ignored.
+fn local(get: &dyn Fn(&str) -> Option<String>) -> Result<Identity, ConfigError> {
+    let bind = match get("ORGDESK_LOCAL_TENANT_BIND") {
+        Some(v) => v.parse().map_err(|_| {
+            invalid(
+                "ORGDESK_LOCAL_TENANT_BIND",
+                format!("`{v}` is not an address like 127.0.0.1:3001"),
+            )
+        })?,
+        None => SocketAddr::from(([127, 0, 0, 1], 3001)),
+    };
+    if let Some(name) = VARIABLES
+        .iter()
+        .find(|v| !v.ends_with("LOCAL_TENANT_BIND") && get(v).is_some())
+    {
+        return Err(invalid(
+            name,
+            "set without ORGDESK_AUTH0_DOMAIN (the embedded local tenant uses its demo values)",
+        ));
+    }
+    let owned = |list: &[&str]| list.iter().map(|s| s.to_string()).collect();
+    Ok(Identity {
+        upstream: Upstream::Local { bind },
+        login_client_id: demo::LOGIN_CLIENT_ID.into(),
+        login_client_secret: SecretString::from(demo::LOGIN_CLIENT_SECRET),
+        mgmt_client_id: demo::MGMT_CLIENT_ID.into(),
+        mgmt_client_secret: SecretString::from(demo::MGMT_CLIENT_SECRET),
+        apis: vec![ApiPolicy {
+            audience: demo::API.into(),
+            scopes: owned(demo::API_SCOPES),
+        }],
+        assignable_roles: owned(demo::ASSIGNABLE_ROLES),
+        admin_role: demo::ADMIN_ROLE.into(),
+        support_org: Some(demo::SUPPORT_ORG.into()),
+        support_role: Some(demo::SUPPORT_ROLE.into()),
+    })
+}
+
+/// The tenant's host (without scheme or slash) and whether it is reached over plain http.
+/// Plain http only on this machine, and only when asked for by name: it is for running orgdesk
+/// against a separately started local tenant (`orgdesk tenant`), never a real one.
+fn tenant_domain(
+    get: &dyn Fn(&str) -> Option<String>,
+    given: &str,
+) -> Result<(String, bool), ConfigError> {
+    let allow_http = match get("ORGDESK_AUTH0_ALLOW_HTTP").as_deref() {
+        None => false,
+        Some("loopback") => true,
+        Some(other) => {
+            return Err(invalid(
+                "ORGDESK_AUTH0_ALLOW_HTTP",
+                format!("`{other}` is not `loopback` (the only value)"),
+            ))
+        }
+    };
+    let insecure_http = given.starts_with("http://");
+    let domain = given
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    if insecure_http && !(allow_http && is_loopback(&domain)) {
+        return Err(invalid(
+            "ORGDESK_AUTH0_DOMAIN",
+            if allow_http {
+                format!("`http://{domain}` is not on a loopback address; plain http is allowed only for a tenant on this machine")
+            } else {
+                format!("`http://{domain}`: a tenant is reached over https (set ORGDESK_AUTH0_ALLOW_HTTP=loopback for a local tenant on this machine)")
+            },
+        ));
+    }
+    if allow_http && !insecure_http {
+        return Err(invalid(
+            "ORGDESK_AUTH0_ALLOW_HTTP",
+            "is set, but ORGDESK_AUTH0_DOMAIN is not an http:// address",
+        ));
+    }
+    if domain.is_empty() || domain.contains(['/', ' ', '?', '#']) {
+        return Err(invalid(
+            "ORGDESK_AUTH0_DOMAIN",
+            format!("`{domain}` is not a domain like travel0.eu.auth0.com"),
+        ));
+    }
+    Ok((domain, insecure_http))
 }
 
 #[cfg(test)]

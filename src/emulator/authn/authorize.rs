@@ -13,7 +13,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::super::ids;
-use super::super::model::{Client, LogEvent, Membership, User};
+use super::super::model::{Client, Invitation, LogEvent, Membership, User};
 use super::super::store::{
     hash_password, AuthCode, AuthorizeParams, LoginSession, TenantState, Transaction,
 };
@@ -58,14 +58,7 @@ fn redirect_with(base: &str, query: &[(&str, String)]) -> Response {
 }
 
 pub fn session_id_from(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_string())
+    crate::cookies::first(headers, SESSION_COOKIE).map(String::from)
 }
 
 /// The client and callback must be known before anything can be redirected (else: an error page).
@@ -293,67 +286,17 @@ pub async fn login(
         })
     };
 
-    let user: User = match (t.user_by_email(&email).cloned(), &invitation) {
-        (Some(user), _) => {
-            if user.password_hash != hash_password(&user.user_id, &form.password) {
-                log_login(
-                    &mut t,
-                    &e,
-                    "f",
-                    "Wrong email or password.",
-                    Some(&user),
-                    &p,
-                    None,
-                    &peer,
-                );
-                return again(&t, "Wrong email or password.");
-            }
-            user
-        }
-        (None, Some(inv)) if inv.invitee_email == email => {
-            if form.password.chars().count() < 8 {
-                return again(&t, "Choose a password of at least 8 characters.");
-            }
-            let user_id = ids::user();
-            let user = User {
-                password_hash: hash_password(&user_id, &form.password),
-                user_id: user_id.clone(),
-                email: email.clone(),
-                email_verified: true,
-                name: email.clone(),
-                nickname: email.split('@').next().map(String::from),
-                picture: None,
-                created_at: now_ms,
-                updated_at: now_ms,
-            };
-            t.users.insert(user_id, user.clone());
-            log_login(
-                &mut t,
-                &e,
-                "ss",
-                "Successful signup",
-                Some(&user),
-                &p,
-                None,
-                &peer,
-            );
-            user
-        }
-        (None, _) => {
-            log_login(
-                &mut t,
-                &e,
-                "f",
-                "Wrong email or password.",
-                None,
-                &p,
-                None,
-                &peer,
-            );
-            return again(&t, "Wrong email or password.");
-        }
+    let who = Attempt {
+        email: &email,
+        password: &form.password,
+        invitation: invitation.as_ref(),
+        params: &p,
+        peer: &peer,
     };
-
+    let user = match who.authenticate(&mut t, &e) {
+        Ok(user) => user,
+        Err(message) => return again(&t, message),
+    };
     if let Some(inv) = &invitation {
         if inv.invitee_email != user.email {
             t.transactions.remove(&form.tx);
@@ -365,22 +308,7 @@ pub async fn login(
                 ),
             );
         }
-        // Accepting: membership with the invitation's roles; the invitation is used up.
-        let members = t.members.entry(inv.organization_id.clone()).or_default();
-        let membership = members.entry(user.user_id.clone()).or_insert(Membership {
-            user_id: user.user_id.clone(),
-            created_at: now_ms,
-            roles: Vec::new(),
-        });
-        for role in &inv.roles {
-            if !membership.roles.contains(role) {
-                membership.roles.push(role.clone());
-            }
-        }
-        t.invitations.shift_remove(&inv.id);
-        if let Some(u) = t.users.get_mut(&user.user_id) {
-            u.email_verified = true;
-        }
+        accept(&mut t, inv, &user.user_id, now_ms);
     }
 
     let sid = ids::opaque();
@@ -396,6 +324,83 @@ pub async fn login(
     let mut response = complete(&e, &mut t, &form.tx, &user.user_id, &sid, false);
     set_session_cookie(&mut response, &sid);
     response
+}
+
+/// A login form's email and password, and the invitation it may be answering.
+struct Attempt<'a> {
+    email: &'a str,
+    password: &'a str,
+    invitation: Option<&'a Invitation>,
+    params: &'a AuthorizeParams,
+    peer: &'a SocketAddr,
+}
+
+impl Attempt<'_> {
+    /// The user these credentials name; an invitee without an account signs up here. Every
+    /// outcome is in the tenant's logs; a refusal is the sentence the login page shows.
+    fn authenticate(&self, t: &mut TenantState, e: &Emulator) -> Result<User, &'static str> {
+        const WRONG: &str = "Wrong email or password.";
+        match (t.user_by_email(self.email).cloned(), self.invitation) {
+            (Some(user), _) => {
+                if user.password_hash != hash_password(&user.user_id, self.password) {
+                    self.log(t, e, "f", WRONG, Some(&user));
+                    return Err(WRONG);
+                }
+                Ok(user)
+            }
+            (None, Some(inv)) if inv.invitee_email == self.email => {
+                if self.password.chars().count() < 8 {
+                    return Err("Choose a password of at least 8 characters.");
+                }
+                let user = self.sign_up(e.now_ms());
+                t.users.insert(user.user_id.clone(), user.clone());
+                self.log(t, e, "ss", "Successful signup", Some(&user));
+                Ok(user)
+            }
+            (None, _) => {
+                self.log(t, e, "f", WRONG, None);
+                Err(WRONG)
+            }
+        }
+    }
+
+    fn sign_up(&self, now_ms: i64) -> User {
+        let user_id = ids::user();
+        User {
+            password_hash: hash_password(&user_id, self.password),
+            user_id,
+            email: self.email.to_string(),
+            email_verified: true,
+            name: self.email.to_string(),
+            nickname: self.email.split('@').next().map(String::from),
+            picture: None,
+            created_at: now_ms,
+            updated_at: now_ms,
+        }
+    }
+
+    fn log(&self, t: &mut TenantState, e: &Emulator, kind: &str, what: &str, user: Option<&User>) {
+        log_login(t, e, kind, what, user, self.params, None, self.peer);
+    }
+}
+
+/// Accepting an invitation: membership with its roles, the invitation used up, the email verified.
+fn accept(t: &mut TenantState, inv: &Invitation, user_id: &str, now_ms: i64) {
+    let members = t.members.entry(inv.organization_id.clone()).or_default();
+    let membership = members.entry(user_id.to_string()).or_insert(Membership {
+        user_id: user_id.to_string(),
+        created_at: now_ms,
+        roles: Vec::new(),
+    });
+    for role in &inv.roles {
+        if !membership.roles.contains(role) {
+            membership.roles.push(role.clone());
+        }
+    }
+    t.invitations.shift_remove(&inv.id);
+    if let Some(u) = t.users.get_mut(user_id) {
+        u.email_verified = true;
+    }
 }
 
 fn set_session_cookie(response: &mut Response, sid: &str) {
@@ -422,9 +427,7 @@ fn log_login(
         .as_deref()
         .and_then(|id| t.clients.get(id))
         .map(|c| (c.client_id.clone(), c.name.clone()));
-    let org = org
-        .and_then(|id| t.organizations.get(id))
-        .map(|o| (o.id.clone(), o.name.clone()));
+    let (organization_id, organization_name) = t.named_org(org);
     let event = LogEvent {
         log_id: String::new(),
         date: e.now_ms(),
@@ -435,8 +438,8 @@ fn log_login(
         ip: peer.ip().to_string(),
         user_id: user.map(|u| u.user_id.clone()),
         user_name: user.map(|u| u.email.clone()),
-        organization_id: org.as_ref().map(|o| o.0.clone()),
-        organization_name: org.map(|o| o.1),
+        organization_id,
+        organization_name,
         audience: p.audience.clone(),
         scope: p.scope.clone(),
     };

@@ -352,9 +352,7 @@ fn log_exchange(
         ),
         Err(reason) => ("feccft", reason.to_string(), None, None),
     };
-    let org = org
-        .and_then(|id| t.organizations.get(id))
-        .map(|o| (o.id.clone(), o.name.clone()));
+    let (organization_id, organization_name) = t.named_org(org);
     let event = LogEvent {
         log_id: String::new(),
         date: e.now_ms(),
@@ -365,8 +363,8 @@ fn log_exchange(
         ip: ip.into(),
         user_id: None,
         user_name: None,
-        organization_id: org.as_ref().map(|o| o.0.clone()),
-        organization_name: org.map(|o| o.1),
+        organization_id,
+        organization_name,
         audience: Some(audience.to_string()),
         scope,
     };

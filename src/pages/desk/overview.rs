@@ -11,7 +11,11 @@ use crate::api::invitations::list_invitations;
 use crate::api::members::list_members;
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::layout::PageTitle;
-use crate::model::audit::action_label;
+use crate::model::audit::{action_label, AuditPage};
+use crate::model::bots::Bot;
+use crate::model::invitations::Invitations;
+use crate::model::members::MembersPage;
+use crate::model::AppError;
 
 /// How many of the latest audit records the overview shows.
 const RECENT: u32 = 6;
@@ -56,71 +60,106 @@ pub fn Overview() -> impl IntoView {
                     Ok((d, bots)) => {
                         let org_name = d.me.org_name.clone().unwrap_or_else(|| d.me.org_id.clone());
                         let home = format!("/orgs/{}", d.me.org_id);
-                        let granted: usize = bots.iter().map(|b| b.access.len()).sum();
-                        let (member_count, members_what) = match members {
-                            Ok(p) if p.next.is_some() => (format!("{}+", p.members.len()), "members"),
-                            Ok(p) => (p.members.len().to_string(), if p.members.len() == 1 { "member" } else { "members" }),
-                            Err(_) => ("–".to_string(), "members"),
-                        };
-                        let (invitation_count, invitations_what) = match invitations {
-                            Ok(i) => {
-                                let n = i.list.iter().filter(|x| !x.expired).count();
-                                (n.to_string(), if n == 1 { "pending invitation" } else { "pending invitations" })
-                            }
-                            Err(_) => ("–".to_string(), "pending invitations"),
-                        };
                         view! {
                             <section class="hero hero--compact">
                                 <p class="muted small">"Organization"</p>
                                 <h1>{org_name}</h1>
                                 <p class="muted">"Signed in as " {d.me.email.clone()} " · admin"</p>
                             </section>
-                            <ul class="cards">
-                                <li class="card">
-                                    <p class="card__number" data-testid="member-count">{member_count}</p>
-                                    <h2 class="card__label">{members_what}</h2>
-                                    <p><a href=format!("{home}/members")>"Members and roles"</a></p>
-                                </li>
-                                <li class="card">
-                                    <p class="card__number" data-testid="invitation-count">{invitation_count}</p>
-                                    <h2 class="card__label">{invitations_what}</h2>
-                                    <p><a href=format!("{home}/invitations")>"Invite someone"</a></p>
-                                </li>
-                                <li class="card">
-                                    <p class="card__number" data-testid="bot-count">{bots.len()}</p>
-                                    <h2 class="card__label">{if bots.len() == 1 { "bot" } else { "bots" }}</h2>
-                                    <p>{format!("{} for this organization only", plural(granted, "API grant", "API grants"))}</p>
-                                    <p><a href=format!("{home}/bots")>"Manage bots"</a></p>
-                                </li>
-                            </ul>
-                            <section aria-labelledby="recent-title">
-                                <h2 id="recent-title">"Recent activity"</h2>
-                                {match recent {
-                                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
-                                    Ok(p) if p.entries.is_empty() => view! { <p class="empty">"Nothing has happened yet."</p> }.into_any(),
-                                    Ok(p) => view! {
-                                        <ul class="activity" data-testid="recent-activity">
-                                            {p.entries.into_iter().map(|e| {
-                                                let on = e.target_name.clone().or(e.target.clone()).unwrap_or_default();
-                                                view! {
-                                                    <li>
-                                                        <span class="small muted nowrap">{e.at.get(..16).unwrap_or(&e.at).replace('T', " ")}</span>
-                                                        " " <strong>{e.actor.clone()}</strong> " · " {action_label(&e.action).to_string()}
-                                                        {(!on.is_empty()).then(|| view! { <span class="muted">" · " {on}</span> })}
-                                                        {(e.result != "ok").then(|| view! { " " <span class=format!("badge badge--{}", e.result)>{e.result.clone()}</span> })}
-                                                    </li>
-                                                }
-                                            }).collect_view()}
-                                        </ul>
-                                        <p><a href=format!("/orgs/{}/audit", org.get_untracked())>"The whole audit log"</a></p>
-                                    }.into_any(),
-                                }}
-                            </section>
+                            <Cards home=home.clone() members invitations bots/>
+                            <RecentActivity recent home/>
                         }
                             .into_any()
                     }
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The three counts an admin looks at first, each with the way to its page.
+#[component]
+fn Cards(
+    home: String,
+    members: Result<MembersPage, AppError>,
+    invitations: Result<Invitations, AppError>,
+    bots: Vec<Bot>,
+) -> impl IntoView {
+    let granted: usize = bots.iter().map(|b| b.access.len()).sum();
+    let (member_count, members_what) = match members {
+        Ok(p) if p.next.is_some() => (format!("{}+", p.members.len()), "members"),
+        Ok(p) => (
+            p.members.len().to_string(),
+            if p.members.len() == 1 {
+                "member"
+            } else {
+                "members"
+            },
+        ),
+        Err(_) => ("–".to_string(), "members"),
+    };
+    let (invitation_count, invitations_what) = match invitations {
+        Ok(i) => {
+            let n = i.list.iter().filter(|x| !x.expired).count();
+            (
+                n.to_string(),
+                if n == 1 {
+                    "pending invitation"
+                } else {
+                    "pending invitations"
+                },
+            )
+        }
+        Err(_) => ("–".to_string(), "pending invitations"),
+    };
+    view! {
+        <ul class="cards">
+            <li class="card">
+                <p class="card__number" data-testid="member-count">{member_count}</p>
+                <h2 class="card__label">{members_what}</h2>
+                <p><a href=format!("{home}/members")>"Members and roles"</a></p>
+            </li>
+            <li class="card">
+                <p class="card__number" data-testid="invitation-count">{invitation_count}</p>
+                <h2 class="card__label">{invitations_what}</h2>
+                <p><a href=format!("{home}/invitations")>"Invite someone"</a></p>
+            </li>
+            <li class="card">
+                <p class="card__number" data-testid="bot-count">{bots.len()}</p>
+                <h2 class="card__label">{if bots.len() == 1 { "bot" } else { "bots" }}</h2>
+                <p>{format!("{} for this organization only", plural(granted, "API grant", "API grants"))}</p>
+                <p><a href=format!("{home}/bots")>"Manage bots"</a></p>
+            </li>
+        </ul>
+    }
+}
+
+/// The latest audit records, in words, and the way to the whole log.
+#[component]
+fn RecentActivity(recent: Result<AuditPage, AppError>, home: String) -> impl IntoView {
+    view! {
+        <section aria-labelledby="recent-title">
+            <h2 id="recent-title">"Recent activity"</h2>
+            {match recent {
+                Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                Ok(p) if p.entries.is_empty() => view! { <p class="empty">"Nothing has happened yet."</p> }.into_any(),
+                Ok(p) => view! {
+                    <ul class="activity" data-testid="recent-activity">
+                        {p.entries.into_iter().map(|e| {
+                            let on = e.target_name.clone().or(e.target.clone()).unwrap_or_default();
+                            view! {
+                                <li>
+                                    <span class="small muted nowrap">{e.at.get(..16).unwrap_or(&e.at).replace('T', " ")}</span>
+                                    " " <strong>{e.actor.clone()}</strong> " · " {action_label(&e.action).to_string()}
+                                    {(!on.is_empty()).then(|| view! { <span class="muted">" · " {on}</span> })}
+                                    {(e.result != "ok").then(|| view! { " " <span class=format!("badge badge--{}", e.result)>{e.result.clone()}</span> })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    <p><a href=format!("{home}/audit")>"The whole audit log"</a></p>
+                }.into_any(),
+            }}
+        </section>
     }
 }

@@ -214,110 +214,134 @@ impl ManagementClient {
         query: &[(&str, String)],
         body: Option<&Value>,
     ) -> Result<Option<Value>, ApiError> {
-        // Ids are checked where they enter and escaped into segments; this is the last line: no
-        // segment may be one a URL parser would resolve away (`..` would turn
-        // `users/../organizations` into `GET /organizations`).
-        if path
-            .split('?')
-            .next()
-            .unwrap_or_default()
-            .split('/')
-            .any(crate::server::ids::traverses)
-        {
-            tracing::warn!(path = %crate::server::text::escaped(path), "refused a Management API path with a dot or empty segment");
-            return Err(ApiError::InvalidId);
-        }
+        refuse_traversal(path)?;
         let url = format!("{}{}", self.base, path);
         let mut token = self.token(None).await?;
         let mut refreshed = false;
         let mut attempt = 0;
         loop {
-            let queued = Instant::now();
-            self.pacer
-                .acquire()
-                .await
-                .map_err(|wait| ApiError::RateLimited {
-                    retry_after: Some(wait),
-                })?;
-            let waited = queued.elapsed();
-            if waited >= Duration::from_millis(1) {
-                crate::server::metrics::METRICS.rate_limit_wait(waited);
-            }
-            self.calls.fetch_add(1, Ordering::Relaxed);
-            if method == Method::GET {
-                self.reads.fetch_add(1, Ordering::Relaxed);
-            } else {
-                self.writes.fetch_add(1, Ordering::Relaxed);
-            }
-            let waiting = self.upstream.start();
-            let mut request = self
-                .http
-                .request(method.clone(), &url)
-                .bearer_auth(token.expose_secret())
-                .query(query);
-            if let Some(b) = body {
-                request = request.json(b);
-            }
-            let outcome = request.send().await;
-            drop(waiting);
-            let metrics = &crate::server::metrics::METRICS;
-            let retry_in = match outcome {
+            let outcome = self.once(&method, &url, &token, query, body).await?;
+            let step = match outcome {
                 Ok(response) => {
-                    let status = response.status();
-                    if exhausted(response.headers()) || status == StatusCode::TOO_MANY_REQUESTS {
-                        // Every queued call waits for the reset, not only this one.
-                        if let Some(wait) = reset_wait(response.headers(), self.clock.now_ms()) {
-                            self.pacer.hold((Instant::now() + wait).into());
-                        }
-                    }
-                    metrics.upstream(method.as_str(), path, status.as_u16());
-                    if status == StatusCode::UNAUTHORIZED && !refreshed {
-                        // The cached token was revoked or expired early: one fresh token, one more try.
-                        refreshed = true;
-                        token = self.token(Some(token.expose_secret())).await?;
-                        continue;
-                    }
-                    if status == StatusCode::TOO_MANY_REQUESTS {
-                        self.throttled.fetch_add(1, Ordering::Relaxed);
-                        let wait = reset_wait(response.headers(), self.clock.now_ms())
-                            .unwrap_or_else(|| self.backoff(attempt));
-                        if attempt >= self.retry.max_retries || wait > self.retry.max_wait {
-                            return Err(ApiError::RateLimited {
-                                retry_after: Some(wait),
-                            });
-                        }
-                        metrics.rate_limit_wait(wait);
-                        Some(wait + Duration::from_millis(rand::thread_rng().gen_range(0..100)))
-                    } else if status.is_server_error() {
-                        if !idempotent(&method) || attempt >= self.retry.max_retries {
-                            return Err(ApiError::Upstream {
-                                status: status.as_u16(),
-                            });
-                        }
-                        Some(self.backoff(attempt))
-                    } else {
-                        return decode(status, response).await;
-                    }
+                    self.answered(&method, path, response, attempt, refreshed)
+                        .await
                 }
-                Err(err) => {
-                    metrics.upstream(method.as_str(), path, 0);
-                    let failure = if err.is_timeout() {
-                        ApiError::Timeout
-                    } else {
-                        ApiError::Transport(without_url(&err))
-                    };
-                    if !idempotent(&method) || attempt >= self.retry.max_retries {
-                        return Err(failure);
-                    }
-                    Some(self.backoff(attempt))
-                }
+                Err(err) => self.failed(&method, path, &err, attempt),
             };
-            if let Some(wait) = retry_in {
-                tracing::debug!(%method, path, attempt, wait_ms = wait.as_millis() as u64, "retrying a Management API call");
-                tokio::time::sleep(wait).await;
+            match step {
+                Step::Done(result) => return result,
+                Step::Refresh => {
+                    // The cached token was revoked or expired early: one fresh token, one more try.
+                    refreshed = true;
+                    token = self.token(Some(token.expose_secret())).await?;
+                    continue;
+                }
+                Step::Retry(wait) => {
+                    tracing::debug!(%method, path, attempt, wait_ms = wait.as_millis() as u64, "retrying a Management API call");
+                    tokio::time::sleep(wait).await;
+                }
             }
             attempt += 1;
         }
+    }
+
+    /// One request on the wire, after its turn at the pacer; counted for the metrics.
+    async fn once(
+        &self,
+        method: &Method,
+        url: &str,
+        token: &SecretString,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+    ) -> Result<Result<reqwest::Response, reqwest::Error>, ApiError> {
+        let queued = Instant::now();
+        self.pacer
+            .acquire()
+            .await
+            .map_err(|wait| ApiError::RateLimited {
+                retry_after: Some(wait),
+            })?;
+        let waited = queued.elapsed();
+        if waited >= Duration::from_millis(1) {
+            crate::server::metrics::METRICS.rate_limit_wait(waited);
+        }
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        if *method == Method::GET {
+            self.reads.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.writes.fetch_add(1, Ordering::Relaxed);
+        }
+        let waiting = self.upstream.start();
+        let mut request = self
+            .http
+            .request(method.clone(), url)
+            .bearer_auth(token.expose_secret())
+            .query(query);
+        if let Some(b) = body {
+            request = request.json(b);
+        }
+        let outcome = request.send().await;
+        drop(waiting);
+        Ok(outcome)
+    }
+
+    /// What an answer means: a result, a retry after a wait (429 honouring the reset, 5xx for
+    /// idempotent calls), or one token refresh after a 401.
+    async fn answered(
+        &self,
+        method: &Method,
+        path: &str,
+        response: reqwest::Response,
+        attempt: u32,
+        refreshed: bool,
+    ) -> Step {
+        let status = response.status();
+        let metrics = &crate::server::metrics::METRICS;
+        if exhausted(response.headers()) || status == StatusCode::TOO_MANY_REQUESTS {
+            // Every queued call waits for the reset, not only this one.
+            if let Some(wait) = reset_wait(response.headers(), self.clock.now_ms()) {
+                self.pacer.hold((Instant::now() + wait).into());
+            }
+        }
+        metrics.upstream(method.as_str(), path, status.as_u16());
+        if status == StatusCode::UNAUTHORIZED && !refreshed {
+            return Step::Refresh;
+        }
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            self.throttled.fetch_add(1, Ordering::Relaxed);
+            let wait = reset_wait(response.headers(), self.clock.now_ms())
+                .unwrap_or_else(|| self.backoff(attempt));
+            if attempt >= self.retry.max_retries || wait > self.retry.max_wait {
+                return Step::Done(Err(ApiError::RateLimited {
+                    retry_after: Some(wait),
+                }));
+            }
+            metrics.rate_limit_wait(wait);
+            return Step::Retry(wait + Duration::from_millis(rand::thread_rng().gen_range(0..100)));
+        }
+        if status.is_server_error() {
+            if !idempotent(method) || attempt >= self.retry.max_retries {
+                return Step::Done(Err(ApiError::Upstream {
+                    status: status.as_u16(),
+                }));
+            }
+            return Step::Retry(self.backoff(attempt));
+        }
+        Step::Done(decode(status, response).await)
+    }
+
+    /// A call that got no answer: retried with backoff when repeating it is harmless.
+    fn failed(&self, method: &Method, path: &str, err: &reqwest::Error, attempt: u32) -> Step {
+        crate::server::metrics::METRICS.upstream(method.as_str(), path, 0);
+        let failure = if err.is_timeout() {
+            ApiError::Timeout
+        } else {
+            ApiError::Transport(without_url(err))
+        };
+        if !idempotent(method) || attempt >= self.retry.max_retries {
+            return Step::Done(Err(failure));
+        }
+        Step::Retry(self.backoff(attempt))
     }
 
     /// A call with a typed body (each resource's request bodies are structs in its own file).
@@ -401,4 +425,23 @@ pub(super) fn gone_is_done<T>(result: Result<T, ApiError>) -> Result<(), ApiErro
         Ok(_) | Err(ApiError::NotFound) => Ok(()),
         Err(e) => Err(e),
     }
+}
+
+/// What to do after one attempt of a call.
+enum Step {
+    Done(Result<Option<Value>, ApiError>),
+    Retry(Duration),
+    Refresh,
+}
+
+/// Ids are checked where they enter and escaped into segments; this is the last line: no segment
+/// may be one a URL parser would resolve away (`..` would turn `users/../organizations` into
+/// `GET /organizations`).
+fn refuse_traversal(path: &str) -> Result<(), ApiError> {
+    let segments = path.split('?').next().unwrap_or_default().split('/');
+    if segments.clone().any(crate::server::ids::traverses) {
+        tracing::warn!(path = %crate::server::text::escaped(path), "refused a Management API path with a dot or empty segment");
+        return Err(ApiError::InvalidId);
+    }
+    Ok(())
 }

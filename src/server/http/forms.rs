@@ -277,17 +277,7 @@ fn notice(ok: bool, text: &str) -> Flash {
 /// Reads the notice from a request's cookies (`None` when there is none). It came back from the
 /// browser, so it is read as untrusted: cut to size, and a link only if it is a web address.
 pub fn flash_from(headers: &axum::http::HeaderMap) -> Option<Flash> {
-    let raw = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == FLASH_COOKIE)
-        .map(|(_, v)| v.to_string())?;
-    let decoded: String = url::form_urlencoded::parse(format!("x={raw}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())?;
+    let decoded = crate::cookies::form_decoded(crate::cookies::first(headers, FLASH_COOKIE)?)?;
     let mut flash: Flash = serde_json::from_str(&decoded).ok()?;
     flash.text = flash.text.chars().take(500).collect();
     flash.link = flash.link.filter(|link| {
@@ -333,7 +323,6 @@ pub async fn submit(
             "/",
         );
     };
-    let https = state.config.is_https();
     let (parts, body) = request.into_parts();
     let back = back_to(&parts.headers, &state.config.public_url);
     let go = Go(parts.headers.contains_key(ENHANCED));
@@ -346,23 +335,9 @@ pub async fn submit(
         );
     };
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&bytes).into_owned().collect();
-    // The session's token, as sign-out carries it: a page elsewhere cannot know it.
     let user = current_user(&session, &state.config).await;
-    let token = pairs
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("");
-    if let Some(user) = &user {
-        if !super::csrf::token_matches(&user.csrf, token) {
-            tracing::warn!(endpoint = %crate::server::text::escaped(&endpoint), "refused a form without the session's token");
-            return page(
-                StatusCode::FORBIDDEN,
-                "Not accepted",
-                "<p>That form did not come from orgdesk's own page. Nothing was changed. Go back, reload the page and try again.</p>",
-                &back,
-            );
-        }
+    if let Some(refusal) = foreign(&endpoint, user.as_ref(), &pairs, &back) {
+        return refusal;
     }
     // Some changes are always asked about; any other form can ask for it too (giving the admin role).
     let asks = ASKED_FIRST.contains(&spec.endpoint) || pairs.iter().any(|(k, _)| k == "_question");
@@ -379,13 +354,61 @@ pub async fn submit(
             .insert(super::page_status::PageUser(user.clone()));
         page
     });
-    // The same server function the page calls: a request of its own, with this request's session.
+    let (status, value) = match call_server_fn(&state, parts, spec.endpoint, &arguments).await {
+        Ok(answer) => answer,
+        Err(refusal) => return refusal,
+    };
+    let outcome = Outcome {
+        state: &state,
+        go,
+        back,
+        arguments,
+        value,
+    };
+    if status.is_success() {
+        outcome.done(spec, page_parts).await
+    } else {
+        outcome.failed(status)
+    }
+}
+
+/// A refusal when a signed-in session's form lacks the session's token, as sign-out carries it:
+/// a page elsewhere cannot know it.
+fn foreign(
+    endpoint: &str,
+    user: Option<&crate::server::auth::SessionUser>,
+    pairs: &[(String, String)],
+    back: &str,
+) -> Option<Response> {
+    let token = pairs
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    if super::csrf::token_matches(&user?.csrf, token) {
+        return None;
+    }
+    tracing::warn!(endpoint = %crate::server::text::escaped(endpoint), "refused a form without the session's token");
+    Some(page(
+        StatusCode::FORBIDDEN,
+        "Not accepted",
+        "<p>That form did not come from orgdesk's own page. Nothing was changed. Go back, reload the page and try again.</p>",
+        back,
+    ))
+}
+
+/// The same server function the page calls: a request of its own, with this request's session.
+async fn call_server_fn(
+    state: &AppState,
+    parts: axum::http::request::Parts,
+    endpoint: &str,
+    arguments: &Value,
+) -> Result<(StatusCode, Value), Response> {
     let mut call = Request::from_parts(parts, Body::from(arguments.to_string()));
     *call.method_mut() = Method::POST;
-    *call.uri_mut() = match format!("/api/{}", spec.endpoint).parse() {
-        Ok(uri) => uri,
-        Err(_) => return StatusCode::BAD_REQUEST.into_response(),
-    };
+    *call.uri_mut() = format!("/api/{endpoint}")
+        .parse()
+        .map_err(|_| StatusCode::BAD_REQUEST.into_response())?;
     let headers = call.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -407,53 +430,88 @@ pub async fn submit(
     let bytes = axum::body::to_bytes(answer.into_body(), 1024 * 1024)
         .await
         .unwrap_or_default();
-    let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    if !status.is_success() {
-        let message = value
+    Ok((
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    ))
+}
+
+/// A server function's answer to a form, and where the browser goes from it.
+struct Outcome<'a> {
+    state: &'a AppState,
+    go: Go,
+    back: String,
+    arguments: Value,
+    value: Value,
+}
+
+impl Outcome<'_> {
+    fn notice(&self, ok: bool, text: &str) -> Option<HeaderValue> {
+        flash_cookie(&notice(ok, text), self.state.config.is_https())
+    }
+
+    /// Back with the refusal's words; a lapsed session signs in first and comes back.
+    fn failed(self, status: StatusCode) -> Response {
+        let message = self
+            .value
             .get("message")
             .and_then(Value::as_str)
             .unwrap_or("That did not work. Nothing was changed.");
         let target = if status == StatusCode::UNAUTHORIZED {
             format!(
                 "/login?return_to={}",
-                url::form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>()
+                url::form_urlencoded::byte_serialize(self.back.as_bytes()).collect::<String>()
             )
         } else {
-            back
+            self.back.clone()
         };
-        return go.to(&target, flash_cookie(&notice(false, message), https));
+        self.go.to(&target, self.notice(false, message))
     }
-    match spec.done {
-        Done::Back(text) => go.to(&back, flash_cookie(&notice(true, text), https)),
-        Done::To(path, text) => {
-            let org = arguments
-                .get("org_id")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            let to = if crate::server::ids::org(org) {
-                format!("/orgs/{org}/{path}")
-            } else {
-                back
-            };
-            go.to(&to, flash_cookie(&notice(true, text), https))
-        }
-        Done::Shown => match (
-            page_parts,
-            answered(spec.endpoint, &arguments, &value, &state),
-        ) {
-            (Some(parts), Some((path, now))) => answer_page(&state, parts, &path, now).await,
-            _ => shown(spec.endpoint, &arguments, &value, &back, &state),
-        },
-        Done::Status => {
-            let words = serde_json::from_value::<crate::model::status::StatusReport>(value)
+
+    async fn done(
+        self,
+        spec: &FormSpec,
+        page_parts: Option<axum::http::request::Parts>,
+    ) -> Response {
+        let (go, back) = (self.go, &self.back);
+        match spec.done {
+            Done::Back(text) => go.to(back, self.notice(true, text)),
+            Done::To(path, text) => {
+                let org = self
+                    .arguments
+                    .get("org_id")
+                    .and_then(Value::as_str)
+                    .unwrap_or("");
+                let to = if crate::server::ids::org(org) {
+                    format!("/orgs/{org}/{path}")
+                } else {
+                    back.clone()
+                };
+                go.to(&to, self.notice(true, text))
+            }
+            Done::Shown => {
+                let (state, arguments, value) = (self.state, &self.arguments, &self.value);
+                match (page_parts, answered(spec.endpoint, arguments, value, state)) {
+                    (Some(parts), Some((path, now))) => answer_page(state, parts, &path, now).await,
+                    _ => shown(spec.endpoint, arguments, value, back, state),
+                }
+            }
+            Done::Status => {
+                let words = serde_json::from_value::<crate::model::status::StatusReport>(
+                    self.value.clone(),
+                )
                 .map(|report| report.summary())
                 .unwrap_or_else(|_| "Status unavailable.".to_string());
-            go.to(&back, flash_cookie(&notice(true, &words), https))
-        }
-        Done::Invited => go.to(&back, flash_cookie(&invited(&value), https)),
-        Done::Decided => {
-            let path = back.split(['?', '#']).next().unwrap_or("/");
-            go.to(&format!("{path}?decided=1"), None)
+                go.to(back, self.notice(true, &words))
+            }
+            Done::Invited => go.to(
+                back,
+                flash_cookie(&invited(&self.value), self.state.config.is_https()),
+            ),
+            Done::Decided => {
+                let path = back.split(['?', '#']).next().unwrap_or("/");
+                go.to(&format!("{path}?decided=1"), None)
+            }
         }
     }
 }
