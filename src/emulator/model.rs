@@ -195,7 +195,32 @@ fn default_token_lifetime() -> i64 {
     86400
 }
 
+impl Scope {
+    /// A scope without a description.
+    pub fn named(value: &str) -> Self {
+        Scope {
+            value: value.to_string(),
+            description: String::new(),
+        }
+    }
+}
+
 impl ResourceServer {
+    /// An API with only these given: a day's token lifetime, no RBAC, no refresh tokens.
+    pub fn new(id: String, identifier: &str, name: &str, scopes: Vec<Scope>) -> Self {
+        ResourceServer {
+            id,
+            name: name.to_string(),
+            identifier: identifier.to_string(),
+            scopes,
+            token_lifetime: default_token_lifetime(),
+            enforce_policies: None,
+            token_dialect: None,
+            allow_offline_access: false,
+            is_system: false,
+        }
+    }
+
     pub fn adds_permissions(&self) -> bool {
         self.enforce_policies == Some(true)
             && matches!(
@@ -240,4 +265,28 @@ pub struct LogEvent {
     pub organization_name: Option<String>,
     pub audience: Option<String>,
     pub scope: Option<String>,
+}
+
+/// Each list pages by its own id field; roles and APIs have no made-at time in Auth0's lists.
+macro_rules! listed {
+    ($($t:ty => $id:ident $(, $at:ident)?;)*) => {$(
+        impl super::paging::Listed for $t {
+            fn list_id(&self) -> &str {
+                &self.$id
+            }
+            $(fn listed_at(&self) -> i64 {
+                self.$at
+            })?
+        }
+    )*};
+}
+
+listed! {
+    Client => client_id, created_at;
+    ClientGrant => id, created_at;
+    Organization => id, created_at;
+    Membership => user_id, created_at;
+    Invitation => id, created_at;
+    Role => id;
+    ResourceServer => id;
 }

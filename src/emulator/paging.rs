@@ -179,6 +179,24 @@ pub struct Entry<'a, T> {
     pub item: &'a T,
 }
 
+/// What a list pages by: an item's id, and when it was made (0 for lists Auth0 keeps by name).
+pub trait Listed {
+    fn list_id(&self) -> &str;
+    fn listed_at(&self) -> i64 {
+        0
+    }
+}
+
+impl<'a, T: Listed> Entry<'a, T> {
+    pub fn of(item: &'a T) -> Self {
+        Entry {
+            id: item.list_id(),
+            created_at: item.listed_at(),
+            item,
+        }
+    }
+}
+
 /// Renders one page of `entries` (already filtered and in list order) in the endpoint's shape.
 pub fn render<T>(
     entries: &[Entry<'_, T>],

@@ -179,22 +179,15 @@ impl Seed {
 
     /// The Management API (a system API) and the seed's APIs.
     fn lay_apis(&self, t: &mut TenantState, mgmt_audience: &str) {
+        let scopes = MANAGEMENT_SCOPES.iter().map(|s| Scope::named(s)).collect();
         let mgmt = ResourceServer {
-            id: ids::resource_server(),
-            name: "Auth0 Management API".into(),
-            identifier: mgmt_audience.to_string(),
-            scopes: MANAGEMENT_SCOPES
-                .iter()
-                .map(|s| Scope {
-                    value: s.to_string(),
-                    description: String::new(),
-                })
-                .collect(),
-            token_lifetime: 86400,
-            enforce_policies: None,
-            token_dialect: None,
-            allow_offline_access: false,
             is_system: true,
+            ..ResourceServer::new(
+                ids::resource_server(),
+                mgmt_audience,
+                "Auth0 Management API",
+                scopes,
+            )
         };
         t.resource_servers.insert(mgmt.id.clone(), mgmt);
         for rs in &self.resource_servers {
@@ -202,15 +195,9 @@ impl Seed {
             t.resource_servers.insert(
                 id.clone(),
                 ResourceServer {
-                    id,
-                    name: rs.name.clone(),
-                    identifier: rs.identifier.clone(),
-                    scopes: rs.scopes.clone(),
-                    token_lifetime: 86400,
                     enforce_policies: rs.enforce_policies,
                     token_dialect: rs.token_dialect.clone(),
-                    allow_offline_access: false,
-                    is_system: false,
+                    ..ResourceServer::new(id, &rs.identifier, &rs.name, rs.scopes.clone())
                 },
             );
         }

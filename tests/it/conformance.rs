@@ -103,23 +103,12 @@ fn resource_server(t: &mut Store, audience: &str, scopes: &[String]) {
     let id = format!("{:024x}", t.resource_servers.len() + 1);
     t.resource_servers.insert(
         id.clone(),
-        ResourceServer {
+        ResourceServer::new(
             id,
-            name: audience.to_string(),
-            identifier: audience.to_string(),
-            scopes: scopes
-                .iter()
-                .map(|v| Scope {
-                    value: v.clone(),
-                    description: String::new(),
-                })
-                .collect(),
-            token_lifetime: 86400,
-            enforce_policies: None,
-            token_dialect: None,
-            allow_offline_access: false,
-            is_system: false,
-        },
+            audience,
+            audience,
+            scopes.iter().map(|v| Scope::named(v)).collect(),
+        ),
     );
 }
 
@@ -681,28 +670,12 @@ async fn every_recorded_management_exchange_replays() {
 async fn authentication_documents_match() {
     let tenant = start().await;
     let examples: BTreeMap<String, Value> = examples().into_iter().collect();
-    let doc: Value = tenant
-        .http
-        .get(tenant.url("/.well-known/openid-configuration"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = tenant.get_json("/.well-known/openid-configuration").await;
     let recorded = &examples["auth-01-openid-configuration.json"]["response"]["body"];
     for key in recorded.as_object().unwrap().keys() {
         assert!(doc.get(key).is_some(), "discovery lacks {key}");
     }
-    let jwks: Value = tenant
-        .http
-        .get(tenant.url("/.well-known/jwks.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let jwks: Value = tenant.get_json("/.well-known/jwks.json").await;
     let recorded = &examples["auth-02-jwks.json"]["response"]["body"]["keys"][0];
     for key in recorded
         .as_object()
@@ -718,12 +691,7 @@ async fn authentication_documents_match() {
     // A client-credentials token without organization carries exactly the recorded claims.
     let bot = tenant.bot("deny", false).await;
     let (_, token) = tenant
-        .token(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", &bot.client_id),
-            ("client_secret", &bot.secret),
-            ("audience", crate::tenant::API),
-        ])
+        .client_token(&bot.client_id, &bot.secret, crate::tenant::API, None)
         .await;
     let claims = crate::tenant::claims(token["access_token"].as_str().unwrap());
     let recorded = &examples["auth-03-client-credentials-access-token.json"]["decoded_payload"];
@@ -742,6 +710,17 @@ async fn authentication_documents_match() {
 fn recorded(name: &str) -> Value {
     let ex: BTreeMap<String, Value> = examples().into_iter().collect();
     ex[name]["response"].clone()
+}
+
+/// The status and the whole body are the recording's, to the letter.
+#[track_caller]
+fn assert_recorded(name: &str, status: u16, body: Value) {
+    let want = recorded(name);
+    assert_eq!(
+        (json!(status), body),
+        (want["status"].clone(), want["body"].clone()),
+        "{name}"
+    );
 }
 
 #[tokio::test]
@@ -777,36 +756,32 @@ async fn error_bodies_match() {
     let (s, body) = tenant
         .mgmt_as(&token, Method::GET, "users/auth0%7Cabc", None)
         .await;
-    let want = recorded("err-01-mgmt-403-insufficient-scope.json");
-    assert_eq!(
-        (json!(s.as_u16()), body),
-        (want["status"].clone(), want["body"].clone())
-    );
+    assert_recorded("err-01-mgmt-403-insufficient-scope.json", s.as_u16(), body);
 
     // err-04: wrong client credentials.
     let (s, body) = tenant
-        .token(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", reader["client_id"].as_str().unwrap()),
-            ("client_secret", "nope"),
-            ("audience", crate::tenant::API),
-        ])
+        .client_token(
+            reader["client_id"].as_str().unwrap(),
+            "nope",
+            crate::tenant::API,
+            None,
+        )
         .await;
-    let want = recorded("err-04-oauth-token-401-bad-client-credentials.json");
-    assert_eq!(
-        (json!(s.as_u16()), body),
-        (want["status"].clone(), want["body"].clone())
+    assert_recorded(
+        "err-04-oauth-token-401-bad-client-credentials.json",
+        s.as_u16(),
+        body,
     );
 
     // err-05: no client grant for the audience. The recording has Auth0's older wording; the local
     // tenant uses the newer one (SPEC 2.4), which shares this sentence.
     let (s, body) = tenant
-        .token(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", reader["client_id"].as_str().unwrap()),
-            ("client_secret", reader["client_secret"].as_str().unwrap()),
-            ("audience", crate::tenant::API),
-        ])
+        .client_token(
+            reader["client_id"].as_str().unwrap(),
+            reader["client_secret"].as_str().unwrap(),
+            crate::tenant::API,
+            None,
+        )
         .await;
     let want = recorded("err-05-oauth-token-403-no-client-grant.json");
     assert_eq!(json!(s.as_u16()), want["status"]);
@@ -826,17 +801,17 @@ async fn error_bodies_match() {
 
     // err-06: an unknown audience.
     let (s, body) = tenant
-        .token(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", reader["client_id"].as_str().unwrap()),
-            ("client_secret", reader["client_secret"].as_str().unwrap()),
-            ("audience", "https://api.bokbasen.io/metadatax/"),
-        ])
+        .client_token(
+            reader["client_id"].as_str().unwrap(),
+            reader["client_secret"].as_str().unwrap(),
+            "https://api.bokbasen.io/metadatax/",
+            None,
+        )
         .await;
-    let want = recorded("err-06-oauth-token-403-unknown-audience.json");
-    assert_eq!(
-        (json!(s.as_u16()), body),
-        (want["status"].clone(), want["body"].clone())
+    assert_recorded(
+        "err-06-oauth-token-403-unknown-audience.json",
+        s.as_u16(),
+        body,
     );
 
     // err-07: an unknown refresh token.
@@ -848,10 +823,10 @@ async fn error_bodies_match() {
             ("refresh_token", "nope"),
         ])
         .await;
-    let want = recorded("err-07-oauth-token-403-invalid-refresh-token.json");
-    assert_eq!(
-        (json!(s.as_u16()), body),
-        (want["status"].clone(), want["body"].clone())
+    assert_recorded(
+        "err-07-oauth-token-403-invalid-refresh-token.json",
+        s.as_u16(),
+        body,
     );
 
     // err-08: a client that requires an organization without prompting, asked without one.
@@ -882,12 +857,8 @@ async fn error_bodies_match() {
 
     // err-03: an expired Management token.
     clock.advance_secs(86_401);
-    let (s, body) = tenant.mgmt(Method::GET, "users/auth0%7Cabc", None).await;
-    let want = recorded("err-03-mgmt-401-expired-token.json");
-    assert_eq!(
-        (json!(s.as_u16()), body),
-        (want["status"].clone(), want["body"].clone())
-    );
+    let (s, body) = tenant.get("users/auth0%7Cabc").await;
+    assert_recorded("err-03-mgmt-401-expired-token.json", s.as_u16(), body);
 
     // err-02: the free plan's global limit.
     let limited = crate::tenant::start_with(orgdesk::emulator::EmulatorConfig {
@@ -897,12 +868,8 @@ async fn error_bodies_match() {
     .await;
     let mut last = (0, Value::Null);
     for _ in 0..4 {
-        let (s, body) = limited.mgmt(Method::GET, "roles", None).await;
+        let (s, body) = limited.get("roles").await;
         last = (s.as_u16(), body);
     }
-    let want = recorded("err-02-mgmt-429-global-limit.json");
-    assert_eq!(
-        (json!(last.0), last.1),
-        (want["status"].clone(), want["body"].clone())
-    );
+    assert_recorded("err-02-mgmt-429-global-limit.json", last.0, last.1);
 }

@@ -1,18 +1,22 @@
 //! Who is calling the Management API: a client-credentials token for `<issuer>api/v2/`, with scopes.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLockReadGuard, RwLockWriteGuard};
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use serde::Deserialize;
 
 use super::super::errors::MgmtError;
+use super::super::store::TenantState;
 use super::super::Emulator;
 
-#[derive(Debug, Clone)]
+/// The only way a Management API handler reaches the tenant: through a caller whose token was
+/// verified.
+#[derive(Clone)]
 pub struct Caller {
     pub client_id: String,
     pub scopes: Vec<String>,
+    emulator: Arc<Emulator>,
 }
 
 #[derive(Deserialize)]
@@ -24,6 +28,18 @@ struct Claims {
 }
 
 impl Caller {
+    pub fn read(&self) -> RwLockReadGuard<'_, TenantState> {
+        self.emulator.read()
+    }
+
+    pub fn write(&self) -> RwLockWriteGuard<'_, TenantState> {
+        self.emulator.write()
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.emulator.now_ms()
+    }
+
     pub fn has(&self, scope: &str) -> bool {
         self.scopes.iter().any(|s| s == scope)
     }
@@ -70,6 +86,7 @@ impl FromRequestParts<Arc<Emulator>> for Caller {
         Ok(Caller {
             client_id,
             scopes: claims.scope.split_whitespace().map(String::from).collect(),
+            emulator: emulator.clone(),
         })
     }
 }

@@ -1,10 +1,8 @@
 //! `/api/v2/client-grants` — Auth0 Management API "Client Grants", with the organization fields of
 //! Machine-to-Machine Access for Organizations (SPEC §3.2).
 
-use std::sync::Arc;
-
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -16,7 +14,6 @@ use super::super::ids;
 use super::super::model::ClientGrant;
 use super::super::paging::{self, Entry, Params, Shape};
 use super::super::store::TenantState;
-use super::super::Emulator;
 use super::auth::Caller;
 use super::body::{self, invalid, invalid_on};
 use super::organizations;
@@ -118,11 +115,7 @@ fn check_third_party(
     Ok(())
 }
 
-pub async fn list(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    Query(params): Query<Params>,
-) -> Result<Json<Value>, MgmtError> {
+pub async fn list(caller: Caller, Query(params): Query<Params>) -> Result<Json<Value>, MgmtError> {
     caller.require(&["read:client_grants"])?;
     let paging = paging::parse(&params, &SHAPE)?;
     let audience = params.get("audience");
@@ -137,7 +130,7 @@ pub async fn list(
             ))
         }
     };
-    let t = e.read();
+    let t = caller.read();
     let entries: Vec<Entry<'_, ClientGrant>> = t
         .grants
         .values()
@@ -145,33 +138,21 @@ pub async fn list(
         .filter(|g| client_id.is_none_or(|c| g.client_id == c))
         .filter(|g| subject.is_none_or(|s| g.subject_type == s))
         .filter(|g| any_org.is_none() || g.allow_any_organization == Some(true))
-        .map(|g| Entry {
-            id: &g.id,
-            created_at: g.created_at,
-            item: g,
-        })
+        .map(Entry::of)
         .collect();
     paging::render(&entries, &paging, &SHAPE, render).map(Json)
 }
 
-pub async fn get(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, MgmtError> {
+pub async fn get(caller: Caller, Path(id): Path<String>) -> Result<Json<Value>, MgmtError> {
     caller.require(&["read:client_grants"])?;
-    let t = e.read();
+    let t = caller.read();
     t.grants
         .get(&id)
         .map(|g| Json(render(g)))
         .ok_or_else(not_found)
 }
 
-pub async fn create(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    raw: Bytes,
-) -> Result<Response, MgmtError> {
+pub async fn create(caller: Caller, raw: Bytes) -> Result<Response, MgmtError> {
     caller.require(&["create:client_grants"])?;
     let (b, _): (CreateBody, _) = body::parse(
         &raw,
@@ -198,7 +179,7 @@ pub async fn create(
             "subject_type",
         ));
     }
-    let mut t = e.write();
+    let mut t = caller.write();
     if !t.clients.contains_key(&client_id) {
         return Err(MgmtError::not_found(
             "Client not found",
@@ -234,7 +215,7 @@ pub async fn create(
         subject_type,
         authorization_details_types: b.authorization_details_types,
         is_system: false,
-        created_at: e.now_ms(),
+        created_at: caller.now_ms(),
     };
     let out = render(&grant);
     t.grants.insert(grant.id.clone(), grant);
@@ -242,7 +223,6 @@ pub async fn create(
 }
 
 pub async fn update(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path(id): Path<String>,
     raw: Bytes,
@@ -259,7 +239,7 @@ pub async fn update(
         ],
         &[],
     )?;
-    let mut t = e.write();
+    let mut t = caller.write();
     let (audience, client_id) = {
         let g = t.grants.get(&id).ok_or_else(not_found)?;
         (g.audience.clone(), g.client_id.clone())
@@ -288,13 +268,9 @@ pub async fn update(
 }
 
 /// 204 also when the grant is already gone (SPEC §1.5); its organization associations go with it.
-pub async fn delete(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<StatusCode, MgmtError> {
+pub async fn delete(caller: Caller, Path(id): Path<String>) -> Result<StatusCode, MgmtError> {
     caller.require(&["delete:client_grants"])?;
-    let mut t = e.write();
+    let mut t = caller.write();
     if t.grants.shift_remove(&id).is_some() {
         t.org_grants.retain(|_, a| a.grant_id != id);
     }
@@ -303,7 +279,6 @@ pub async fn delete(
 
 /// `GET /client-grants/{id}/organizations`: the organizations a grant is associated with.
 pub async fn organizations(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path(id): Path<String>,
     Query(params): Query<Params>,
@@ -314,7 +289,7 @@ pub async fn organizations(
         ..Shape::offset("organizations")
     };
     let paging = paging::parse(&params, &ORGS)?;
-    let t = e.read();
+    let t = caller.read();
     if !t.grants.contains_key(&id) {
         return Err(not_found());
     }
@@ -323,11 +298,7 @@ pub async fn organizations(
         .values()
         .filter(|a| a.grant_id == id)
         .filter_map(|a| t.organizations.get(&a.organization_id))
-        .map(|o| Entry {
-            id: &o.id,
-            created_at: o.created_at,
-            item: o,
-        })
+        .map(Entry::of)
         .collect();
     paging::render(&entries, &paging, &ORGS, organizations::render).map(Json)
 }

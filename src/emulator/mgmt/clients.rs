@@ -2,10 +2,9 @@
 //! (SPEC §3.1).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -16,7 +15,6 @@ use super::super::errors::MgmtError;
 use super::super::ids;
 use super::super::model::{default_grant_types, Client, DefaultOrganization};
 use super::super::paging::{self, Entry, Params, Shape};
-use super::super::Emulator;
 use super::auth::Caller;
 use super::body::{self, invalid_on};
 use crate::model::m2m::OrganizationUsage;
@@ -341,17 +339,13 @@ fn validate(b: &ClientBody) -> Result<(), MgmtError> {
     Ok(())
 }
 
-pub async fn list(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    Query(params): Query<Params>,
-) -> Result<Json<Value>, MgmtError> {
+pub async fn list(caller: Caller, Query(params): Query<Params>) -> Result<Json<Value>, MgmtError> {
     caller.require(READ)?;
     let paging = paging::parse(&params, &SHAPE)?;
     let fields = params.field_filter()?;
     let app_types: Option<Vec<&str>> = params.get("app_type").map(|t| t.split(',').collect());
     let first_party = params.bool("is_first_party")?;
-    let t = e.read();
+    let t = caller.read();
     let entries: Vec<Entry<'_, Client>> = t
         .clients
         .values()
@@ -361,11 +355,7 @@ pub async fn list(
                 .is_none_or(|types| c.app_type.as_deref().is_some_and(|a| types.contains(&a)))
         })
         .filter(|c| first_party.is_none_or(|fp| c.is_first_party == fp))
-        .map(|c| Entry {
-            id: &c.client_id,
-            created_at: c.created_at,
-            item: c,
-        })
+        .map(Entry::of)
         .collect();
     let with_secret = caller.has("read:client_keys");
     paging::render(&entries, &paging, &SHAPE, |c| {
@@ -378,14 +368,13 @@ pub async fn list(
 }
 
 pub async fn get(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path(id): Path<String>,
     Query(params): Query<Params>,
 ) -> Result<Json<Value>, MgmtError> {
     caller.require(READ)?;
     let fields = params.field_filter()?;
-    let t = e.read();
+    let t = caller.read();
     let c = t.clients.get(&id).ok_or_else(not_found)?;
     Ok(Json(paging::apply_fields(
         render(&t.name, c, caller.has("read:client_keys")),
@@ -393,11 +382,7 @@ pub async fn get(
     )))
 }
 
-pub async fn create(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    raw: Bytes,
-) -> Result<Response, MgmtError> {
+pub async fn create(caller: Caller, raw: Bytes) -> Result<Response, MgmtError> {
     caller.require(&["create:clients"])?;
     let (b, map): (ClientBody, _) = body::parse(&raw, FIELDS, &["name"])?;
     validate(&b)?;
@@ -427,9 +412,9 @@ pub async fn create(
         organization_usage: b.organization_usage,
         organization_require_behavior: b.organization_require_behavior,
         default_organization: default_org,
-        created_at: e.now_ms(),
+        created_at: caller.now_ms(),
     };
-    let mut t = e.write();
+    let mut t = caller.write();
     if t.clients.len() >= 100_000 {
         return Err(MgmtError::new(
             StatusCode::FORBIDDEN,
@@ -443,7 +428,6 @@ pub async fn create(
 }
 
 pub async fn update(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path(id): Path<String>,
     raw: Bytes,
@@ -460,7 +444,7 @@ pub async fn update(
         .get("default_organization")
         .map(default_organization)
         .transpose()?;
-    let mut t = e.write();
+    let mut t = caller.write();
     let tenant = t.name.clone();
     let c = t.clients.get_mut(&id).ok_or_else(not_found)?;
     if let Some(patch) = metadata_patch {
@@ -537,13 +521,9 @@ pub async fn update(
     )))
 }
 
-pub async fn delete(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<StatusCode, MgmtError> {
+pub async fn delete(caller: Caller, Path(id): Path<String>) -> Result<StatusCode, MgmtError> {
     caller.require(&["delete:clients"])?;
-    let mut t = e.write();
+    let mut t = caller.write();
     if t.clients.shift_remove(&id).is_some() {
         // The client's grants, and their organization associations, go with it.
         let grant_ids: Vec<String> = t
@@ -560,12 +540,11 @@ pub async fn delete(
 }
 
 pub async fn rotate_secret(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, MgmtError> {
     caller.require(&["update:client_keys"])?;
-    let mut t = e.write();
+    let mut t = caller.write();
     let tenant = t.name.clone();
     let c = t.clients.get_mut(&id).ok_or_else(not_found)?;
     c.client_secret = ids::client_secret();

@@ -1,10 +1,8 @@
 //! `/api/v2/organizations/{id}/invitations` — Auth0 Management API "Organizations: invitations"
 //! (SPEC §3.7): 201 on create, no total in lists, 7 days by default, 30 days at most.
 
-use std::sync::Arc;
-
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -16,9 +14,9 @@ use super::super::ids;
 use super::super::model::Invitation;
 use super::super::paging::{self, Entry, Params, Shape};
 use super::super::store::TenantState;
-use super::super::Emulator;
 use super::auth::Caller;
 use super::body::{self, invalid};
+use super::roles;
 use crate::clock::iso;
 use crate::model::m2m::OrganizationUsage;
 
@@ -84,7 +82,6 @@ fn render(t: &TenantState, inv: &Invitation) -> Value {
 }
 
 pub async fn list(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path(org): Path<String>,
     Query(params): Query<Params>,
@@ -93,7 +90,7 @@ pub async fn list(
     let paging = paging::parse(&params, &SHAPE)?;
     let fields = params.field_filter()?;
     let oldest_first = params.get("sort") == Some("created_at:1");
-    let t = e.read();
+    let t = caller.read();
     if !t.organizations.contains_key(&org) {
         return Err(org_missing());
     }
@@ -101,11 +98,7 @@ pub async fn list(
         .invitations
         .values()
         .filter(|i| i.organization_id == org)
-        .map(|i| Entry {
-            id: &i.id,
-            created_at: i.created_at,
-            item: i,
-        })
+        .map(Entry::of)
         .collect();
     if !oldest_first {
         entries.reverse();
@@ -117,12 +110,11 @@ pub async fn list(
 }
 
 pub async fn get(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path((org, id)): Path<(String, String)>,
 ) -> Result<Json<Value>, MgmtError> {
     caller.require(&["read:organization_invitations"])?;
-    let t = e.read();
+    let t = caller.read();
     t.invitations
         .get(&id)
         .filter(|i| i.organization_id == org)
@@ -167,7 +159,6 @@ fn valid_email(email: &str) -> bool {
 }
 
 pub async fn create(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path(org): Path<String>,
     raw: Bytes,
@@ -211,8 +202,8 @@ pub async fn create(
     if b.connection_id.is_some() {
         return Err(invalid("The specified connection does not exist."));
     }
-    let now = e.now_ms();
-    let mut t = e.write();
+    let now = caller.now_ms();
+    let mut t = caller.write();
     if !t.organizations.contains_key(&org) {
         return Err(org_missing());
     }
@@ -233,18 +224,7 @@ pub async fn create(
             "A default login route is required to generate the invitation url. For more information, see https://auth0.com/docs/universal-login/configure-default-login-routes",
         ));
     }
-    let unknown: Vec<&str> = b
-        .roles
-        .iter()
-        .filter(|r| !t.roles.contains_key(*r))
-        .map(String::as_str)
-        .collect();
-    if !unknown.is_empty() {
-        return Err(invalid(format!(
-            "One or more of the specified roles do not exist: {}",
-            unknown.join(", ")
-        )));
-    }
+    roles::all_exist(&t, &b.roles)?;
     let inv = Invitation {
         id: ids::invitation(),
         organization_id: org,
@@ -265,12 +245,11 @@ pub async fn create(
 }
 
 pub async fn delete(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path((org, id)): Path<(String, String)>,
 ) -> Result<StatusCode, MgmtError> {
     caller.require(&["delete:organization_invitations"])?;
-    let mut t = e.write();
+    let mut t = caller.write();
     if t.invitations
         .get(&id)
         .is_some_and(|i| i.organization_id == org)

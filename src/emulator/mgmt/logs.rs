@@ -1,16 +1,13 @@
 //! `/api/v2/logs` — Auth0 Management API "Logs" (SPEC §3.11): tenant events such as `seccft` (successful
 //! client-credentials exchange, with client and organization), `s` (login), `f`/`fcoa` (failures).
 
-use std::sync::Arc;
-
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::Json;
 use serde_json::{json, Value};
 
 use super::super::errors::MgmtError;
 use super::super::model::LogEvent;
 use super::super::paging::Params;
-use super::super::Emulator;
 use super::auth::Caller;
 use crate::clock::iso;
 
@@ -81,17 +78,13 @@ fn matches(l: &LogEvent, terms: &[(String, String)]) -> bool {
     })
 }
 
-pub async fn list(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    Query(params): Query<Params>,
-) -> Result<Json<Value>, MgmtError> {
+pub async fn list(caller: Caller, Query(params): Query<Params>) -> Result<Json<Value>, MgmtError> {
     caller.require(READ)?;
     let terms = match params.get("q").or_else(|| params.get("search")) {
         Some(q) => parse_query(q)?,
         None => Vec::new(),
     };
-    let t = e.read();
+    let t = caller.read();
     if let Some(from) = params.get("from") {
         let take = params.int("take", 1, 100)?.unwrap_or(50) as usize;
         let out: Vec<Value> = t
@@ -127,13 +120,9 @@ pub async fn list(
     }
 }
 
-pub async fn get(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, MgmtError> {
+pub async fn get(caller: Caller, Path(id): Path<String>) -> Result<Json<Value>, MgmtError> {
     caller.require(READ)?;
-    let t = e.read();
+    let t = caller.read();
     t.logs
         .iter()
         .find(|l| l.log_id == id)

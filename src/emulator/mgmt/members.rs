@@ -1,10 +1,8 @@
 //! `/api/v2/organizations/{id}/members` and `.../members/{user_id}/roles` — Auth0 Management API
 //! "Organizations: members" and "member roles" (SPEC §3.5, §3.6), with the checkpoint quirk.
 
-use std::sync::Arc;
-
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
@@ -14,9 +12,9 @@ use super::super::errors::MgmtError;
 use super::super::model::Membership;
 use super::super::paging::{self, Entry, Params, Shape};
 use super::super::store::TenantState;
-use super::super::Emulator;
 use super::auth::Caller;
 use super::body::{self, invalid};
+use super::roles;
 
 const SHAPE: Shape = Shape {
     checkpoint: true,
@@ -64,7 +62,6 @@ fn render(t: &TenantState, m: &Membership, with_roles: bool) -> Value {
 }
 
 pub async fn list(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path(org): Path<String>,
     Query(params): Query<Params>,
@@ -78,20 +75,13 @@ pub async fn list(
         caller.require(&["read:organization_member_roles"])?;
     }
     let paging = paging::parse(&params, &SHAPE)?;
-    let t = e.read();
+    let t = caller.read();
     if !t.organizations.contains_key(&org) {
         return Err(org_missing());
     }
     let empty = Default::default();
     let members = t.members.get(&org).unwrap_or(&empty);
-    let entries: Vec<Entry<'_, Membership>> = members
-        .values()
-        .map(|m| Entry {
-            id: &m.user_id,
-            created_at: m.created_at,
-            item: m,
-        })
-        .collect();
+    let entries: Vec<Entry<'_, Membership>> = members.values().map(Entry::of).collect();
     paging::render(&entries, &paging, &SHAPE, |m| {
         paging::apply_fields(render(&t, m, with_roles), &fields)
     })
@@ -116,15 +106,14 @@ fn members_body(raw: &Bytes) -> Result<Vec<String>, MgmtError> {
 
 /// Adding a member twice is harmless; an unknown user is refused (decided; UNCONFIRMED upstream).
 pub async fn add(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path(org): Path<String>,
     raw: Bytes,
 ) -> Result<StatusCode, MgmtError> {
     caller.require(&["create:organization_members"])?;
     let ids = members_body(&raw)?;
-    let now = e.now_ms();
-    let mut t = e.write();
+    let now = caller.now_ms();
+    let mut t = caller.write();
     if !t.organizations.contains_key(&org) {
         return Err(org_missing());
     }
@@ -152,14 +141,13 @@ pub async fn add(
 
 /// Removing a non-member is harmless (decided; UNCONFIRMED upstream).
 pub async fn remove(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path(org): Path<String>,
     raw: Bytes,
 ) -> Result<StatusCode, MgmtError> {
     caller.require(&["delete:organization_members"])?;
     let ids = members_body(&raw)?;
-    let mut t = e.write();
+    let mut t = caller.write();
     if !t.organizations.contains_key(&org) {
         return Err(org_missing());
     }
@@ -172,14 +160,13 @@ pub async fn remove(
 }
 
 pub async fn list_roles(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path((org, user)): Path<(String, String)>,
     Query(params): Query<Params>,
 ) -> Result<Json<Value>, MgmtError> {
     caller.require(&["read:organization_member_roles"])?;
     let paging = paging::parse(&params, &ROLE_SHAPE)?;
-    let t = e.read();
+    let t = caller.read();
     if !t.organizations.contains_key(&org) {
         return Err(org_missing());
     }
@@ -191,11 +178,7 @@ pub async fn list_roles(
         .roles
         .iter()
         .filter_map(|r| t.roles.get(r))
-        .map(|r| Entry {
-            id: &r.id,
-            created_at: 0,
-            item: r,
-        })
+        .map(Entry::of)
         .collect();
     paging::render(&roles, &paging, &ROLE_SHAPE, |r| {
         json!({ "id": r.id, "name": r.name, "description": r.description.clone().unwrap_or_default() })
@@ -216,18 +199,7 @@ fn roles_body(t: &TenantState, raw: &Bytes) -> Result<Vec<String>, MgmtError> {
             "roles",
         ));
     }
-    let unknown: Vec<&str> = b
-        .roles
-        .iter()
-        .filter(|r| !t.roles.contains_key(*r))
-        .map(String::as_str)
-        .collect();
-    if !unknown.is_empty() {
-        return Err(invalid(format!(
-            "One or more of the specified roles do not exist: {}",
-            unknown.join(", ")
-        )));
-    }
+    roles::all_exist(t, &b.roles)?;
     Ok(b.roles)
 }
 
@@ -251,13 +223,12 @@ fn role_change<'t>(
 }
 
 pub async fn assign_roles(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path((org, user)): Path<(String, String)>,
     raw: Bytes,
 ) -> Result<StatusCode, MgmtError> {
     caller.require(&["create:organization_member_roles"])?;
-    let mut t = e.write();
+    let mut t = caller.write();
     let (roles, membership) = role_change(&mut t, &org, &user, &raw)?;
     let mut next = membership.roles.clone();
     for r in roles {
@@ -276,13 +247,12 @@ pub async fn assign_roles(
 }
 
 pub async fn remove_roles(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path((org, user)): Path<(String, String)>,
     raw: Bytes,
 ) -> Result<StatusCode, MgmtError> {
     caller.require(&["delete:organization_member_roles"])?;
-    let mut t = e.write();
+    let mut t = caller.write();
     let (roles, membership) = role_change(&mut t, &org, &user, &raw)?;
     membership.roles.retain(|r| !roles.contains(r));
     Ok(StatusCode::NO_CONTENT)

@@ -1,10 +1,8 @@
 //! `/api/v2/organizations/{id}/client-grants` — Auth0 Management API "Organizations: client grants":
 //! which client grants may be used on behalf of an organization (SPEC §3.4).
 
-use std::sync::Arc;
-
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -15,7 +13,6 @@ use super::super::errors::MgmtError;
 use super::super::model::ClientGrant;
 use super::super::paging::{self, Entry, Params, Shape};
 use super::super::store::{org_grant_key, OrgGrant};
-use super::super::Emulator;
 use super::auth::Caller;
 use super::body::{self, invalid};
 use super::client_grants;
@@ -42,7 +39,6 @@ fn render(g: &ClientGrant) -> Value {
 }
 
 pub async fn list(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path(org): Path<String>,
     Query(params): Query<Params>,
@@ -57,7 +53,7 @@ pub async fn list(
     }
     let audience = params.get("audience");
     let client_id = params.get("client_id");
-    let t = e.read();
+    let t = caller.read();
     if !t.organizations.contains_key(&org) {
         return Err(org_not_found());
     }
@@ -85,14 +81,13 @@ struct AssociateBody {
 
 /// Responds with `grant_id`, not `id` (SPEC §3.4: the recording wins over the OAS).
 pub async fn associate(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path(org): Path<String>,
     raw: Bytes,
 ) -> Result<Response, MgmtError> {
     caller.require(&["create:organization_client_grants"])?;
     let (b, _): (AssociateBody, _) = body::parse(&raw, &["grant_id"], &["grant_id"])?;
-    let mut t = e.write();
+    let mut t = caller.write();
     if !t.organizations.contains_key(&org) {
         return Err(org_not_found());
     }
@@ -133,7 +128,7 @@ pub async fn associate(
         OrgGrant {
             organization_id: org,
             grant_id: grant.id.clone(),
-            created_at: e.now_ms(),
+            created_at: caller.now_ms(),
         },
     );
     let body = json!({
@@ -149,12 +144,11 @@ pub async fn associate(
 
 /// 204, also when the association did not exist (decided; UNCONFIRMED upstream).
 pub async fn remove(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path((org, grant)): Path<(String, String)>,
 ) -> Result<StatusCode, MgmtError> {
     caller.require(&["delete:organization_client_grants"])?;
-    let mut t = e.write();
+    let mut t = caller.write();
     if !t.organizations.contains_key(&org) {
         return Err(org_not_found());
     }

@@ -1,10 +1,8 @@
 //! `/api/v2/organizations` — Auth0 Management API "Organizations": list, get by id or name, create,
 //! update, delete (SPEC §3.3).
 
-use std::sync::Arc;
-
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -15,7 +13,6 @@ use super::super::errors::MgmtError;
 use super::super::ids;
 use super::super::model::Organization;
 use super::super::paging::{self, Entry, Params, Shape};
-use super::super::Emulator;
 use super::auth::Caller;
 use super::body::{self, invalid_on};
 
@@ -110,14 +107,10 @@ fn validate(b: &OrgBody) -> Result<(), MgmtError> {
     Ok(())
 }
 
-pub async fn list(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    Query(params): Query<Params>,
-) -> Result<Json<Value>, MgmtError> {
+pub async fn list(caller: Caller, Query(params): Query<Params>) -> Result<Json<Value>, MgmtError> {
     caller.require(READ)?;
     let paging = paging::parse(&params, &SHAPE)?;
-    let t = e.read();
+    let t = caller.read();
     let mut orgs: Vec<&Organization> = t.organizations.values().collect();
     if let Some(sort) = params.get("sort") {
         let (field, dir) = sort.split_once(':').unwrap_or((sort, "1"));
@@ -135,24 +128,13 @@ pub async fn list(
             orgs.reverse();
         }
     }
-    let entries: Vec<_> = orgs
-        .into_iter()
-        .map(|o| Entry {
-            id: &o.id,
-            created_at: o.created_at,
-            item: o,
-        })
-        .collect();
+    let entries: Vec<_> = orgs.into_iter().map(Entry::of).collect();
     paging::render(&entries, &paging, &SHAPE, render).map(Json)
 }
 
-pub async fn get(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, MgmtError> {
+pub async fn get(caller: Caller, Path(id): Path<String>) -> Result<Json<Value>, MgmtError> {
     caller.require(READ)?;
-    let t = e.read();
+    let t = caller.read();
     t.organizations
         .get(&id)
         .map(|o| Json(render(o)))
@@ -160,12 +142,11 @@ pub async fn get(
 }
 
 pub async fn get_by_name(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path(name): Path<String>,
 ) -> Result<Json<Value>, MgmtError> {
     caller.require(&["read:organizations"])?;
-    let t = e.read();
+    let t = caller.read();
     t.organizations
         .values()
         .find(|o| o.name == name)
@@ -180,16 +161,12 @@ fn conflict() -> MgmtError {
     )
 }
 
-pub async fn create(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    raw: Bytes,
-) -> Result<Response, MgmtError> {
+pub async fn create(caller: Caller, raw: Bytes) -> Result<Response, MgmtError> {
     caller.require(&["create:organizations"])?;
     let (b, _): (OrgBody, _) = body::parse(&raw, FIELDS, &["name"])?;
     validate(&b)?;
     let name = b.name.unwrap_or_default();
-    let mut t = e.write();
+    let mut t = caller.write();
     if t.organizations.values().any(|o| o.name == name) {
         return Err(conflict());
     }
@@ -199,7 +176,7 @@ pub async fn create(
         display_name: b.display_name,
         branding: b.branding,
         metadata: b.metadata,
-        created_at: e.now_ms(),
+        created_at: caller.now_ms(),
     };
     let out = render(&org);
     t.members.insert(org.id.clone(), Default::default());
@@ -208,7 +185,6 @@ pub async fn create(
 }
 
 pub async fn update(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path(id): Path<String>,
     raw: Bytes,
@@ -216,7 +192,7 @@ pub async fn update(
     caller.require(&["update:organizations"])?;
     let (b, map): (OrgBody, _) = body::parse(&raw, FIELDS, &[])?;
     validate(&b)?;
-    let mut t = e.write();
+    let mut t = caller.write();
     if let Some(name) = &b.name {
         if t.organizations
             .values()
@@ -242,13 +218,9 @@ pub async fn update(
 }
 
 /// 404 when missing, unlike most deletes (SPEC §1.5). Members are removed, users stay.
-pub async fn delete(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<StatusCode, MgmtError> {
+pub async fn delete(caller: Caller, Path(id): Path<String>) -> Result<StatusCode, MgmtError> {
     caller.require(&["delete:organizations"])?;
-    if e.write().remove_organization(&id) {
+    if caller.write().remove_organization(&id) {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(not_found())

@@ -1,9 +1,7 @@
 //! `/api/v2/resource-servers` (SPEC §3.9).
 
-use std::sync::Arc;
-
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -14,7 +12,6 @@ use super::super::errors::MgmtError;
 use super::super::ids;
 use super::super::model::{ResourceServer, Scope};
 use super::super::paging::{self, Entry, Params, Shape};
-use super::super::Emulator;
 use super::auth::Caller;
 use super::body::{self, invalid};
 
@@ -53,7 +50,6 @@ fn rs_missing() -> MgmtError {
 }
 
 pub async fn list_resource_servers(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Query(params): Query<Params>,
 ) -> Result<Json<Value>, MgmtError> {
@@ -70,16 +66,12 @@ pub async fn list_resource_servers(
             "Too many items (max 10) on property identifiers.",
         ));
     }
-    let t = e.read();
+    let t = caller.read();
     let entries: Vec<_> = t
         .resource_servers
         .values()
         .filter(|r| identifiers.is_empty() || identifiers.contains(&r.identifier.as_str()))
-        .map(|r| Entry {
-            id: &r.id,
-            created_at: 0,
-            item: r,
-        })
+        .map(Entry::of)
         .collect();
     paging::render(&entries, &paging, &SHAPE, |r| {
         paging::apply_fields(rs_json(r), &fields)
@@ -89,12 +81,11 @@ pub async fn list_resource_servers(
 
 /// Accepts the id or the audience (SPEC §3.9).
 pub async fn get_resource_server(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, MgmtError> {
     caller.require(&["read:resource_servers"])?;
-    let t = e.read();
+    let t = caller.read();
     t.resource_servers
         .get(&id)
         .or_else(|| t.resource_server_by_audience(&id))
@@ -115,11 +106,7 @@ struct RsBody {
     allow_offline_access: bool,
 }
 
-pub async fn create_resource_server(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    raw: Bytes,
-) -> Result<Response, MgmtError> {
+pub async fn create_resource_server(caller: Caller, raw: Bytes) -> Result<Response, MgmtError> {
     caller.require(&["create:resource_servers"])?;
     let (b, _): (RsBody, _) = body::parse(
         &raw,
@@ -135,7 +122,7 @@ pub async fn create_resource_server(
         ],
         &["identifier"],
     )?;
-    let mut t = e.write();
+    let mut t = caller.write();
     if t.resource_server_by_audience(&b.identifier).is_some() {
         return Err(MgmtError::conflict(
             "A resource server with the same identifier already exists.",
@@ -167,7 +154,6 @@ struct RsPatch {
 }
 
 pub async fn update_resource_server(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path(id): Path<String>,
     raw: Bytes,
@@ -178,7 +164,7 @@ pub async fn update_resource_server(
         &["name", "scopes", "enforce_policies", "token_dialect"],
         &[],
     )?;
-    let mut t = e.write();
+    let mut t = caller.write();
     let rs = t.resource_servers.get_mut(&id).ok_or_else(rs_missing)?;
     if rs.is_system {
         return Err(MgmtError::new(
@@ -203,12 +189,11 @@ pub async fn update_resource_server(
 }
 
 pub async fn delete_resource_server(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, MgmtError> {
     caller.require(&["delete:resource_servers"])?;
-    let mut t = e.write();
+    let mut t = caller.write();
     match t.resource_servers.get(&id) {
         Some(rs) if rs.is_system => Err(invalid("You cannot delete a system resource server.")),
         Some(_) => {

@@ -1,9 +1,7 @@
 //! `/api/v2/roles` (SPEC §3.8).
 
-use std::sync::Arc;
-
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
@@ -13,9 +11,9 @@ use super::super::errors::MgmtError;
 use super::super::ids;
 use super::super::model::Role;
 use super::super::paging::{self, Entry, Params, Shape};
-use super::super::Emulator;
+use super::super::store::TenantState;
 use super::auth::Caller;
-use super::body::{self};
+use super::body::{self, invalid};
 
 fn role_json(r: &Role) -> Value {
     json!({ "id": r.id, "name": r.name, "description": r.description.clone().unwrap_or_default() })
@@ -26,7 +24,6 @@ fn role_missing() -> MgmtError {
 }
 
 pub async fn list_roles(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Query(params): Query<Params>,
 ) -> Result<Json<Value>, MgmtError> {
@@ -34,7 +31,7 @@ pub async fn list_roles(
     const SHAPE: Shape = Shape::offset("roles");
     let paging = paging::parse(&params, &SHAPE)?;
     let filter = params.get("name_filter").map(str::to_lowercase);
-    let t = e.read();
+    let t = caller.read();
     let entries: Vec<_> = t
         .roles
         .values()
@@ -43,22 +40,15 @@ pub async fn list_roles(
                 .as_ref()
                 .is_none_or(|f| r.name.to_lowercase().contains(f))
         })
-        .map(|r| Entry {
-            id: &r.id,
-            created_at: 0,
-            item: r,
-        })
+        .map(Entry::of)
         .collect();
     paging::render(&entries, &paging, &SHAPE, role_json).map(Json)
 }
 
-pub async fn get_role(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, MgmtError> {
+pub async fn get_role(caller: Caller, Path(id): Path<String>) -> Result<Json<Value>, MgmtError> {
     caller.require(&["read:roles"])?;
-    e.read()
+    caller
+        .read()
         .roles
         .get(&id)
         .map(|r| Json(role_json(r)))
@@ -72,15 +62,11 @@ struct RoleBody {
 }
 
 /// 200, not 201, and `description: null` when omitted (SPEC §3.8, EX role-01).
-pub async fn create_role(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    raw: Bytes,
-) -> Result<Json<Value>, MgmtError> {
+pub async fn create_role(caller: Caller, raw: Bytes) -> Result<Json<Value>, MgmtError> {
     caller.require(&["create:roles"])?;
     let (b, _): (RoleBody, _) = body::parse(&raw, &["name", "description"], &["name"])?;
     body::check_len(&b.name, "name", 1, 50)?;
-    let mut t = e.write();
+    let mut t = caller.write();
     if t.roles.values().any(|r| r.name == b.name) {
         return Err(MgmtError::conflict("The role already exists.", None));
     }
@@ -102,13 +88,9 @@ pub async fn create_role(
     Ok(Json(out))
 }
 
-pub async fn delete_role(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<StatusCode, MgmtError> {
+pub async fn delete_role(caller: Caller, Path(id): Path<String>) -> Result<StatusCode, MgmtError> {
     caller.require(&["delete:roles"])?;
-    let mut t = e.write();
+    let mut t = caller.write();
     if t.roles.shift_remove(&id).is_none() {
         return Err(role_missing());
     }
@@ -118,4 +100,20 @@ pub async fn delete_role(
         }
     }
     Ok(StatusCode::OK)
+}
+
+/// Auth0's answer when an assignment names a role the tenant does not have.
+pub fn all_exist(t: &TenantState, roles: &[String]) -> Result<(), MgmtError> {
+    let unknown: Vec<&str> = roles
+        .iter()
+        .filter(|r| !t.roles.contains_key(*r))
+        .map(String::as_str)
+        .collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(invalid(format!(
+        "One or more of the specified roles do not exist: {}",
+        unknown.join(", ")
+    )))
 }

@@ -1,25 +1,18 @@
 //! `/api/v2/users/{id}`, `/api/v2/users-by-email` and `/api/v2/users/{id}/organizations` (SPEC §3.10).
 
-use std::sync::Arc;
-
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::Json;
 use serde_json::{json, Value};
 
 use super::super::errors::MgmtError;
 use super::super::paging::{self, Entry, Params, Shape};
-use super::super::Emulator;
 use super::auth::Caller;
 use super::organizations;
 use crate::clock::iso;
 
-pub async fn get_user(
-    State(e): State<Arc<Emulator>>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, MgmtError> {
+pub async fn get_user(caller: Caller, Path(id): Path<String>) -> Result<Json<Value>, MgmtError> {
     caller.require(&["read:users", "read:current_user", "read:user_idp_tokens"])?;
-    let t = e.read();
+    let t = caller.read();
     let u = t
         .users
         .get(&id)
@@ -46,7 +39,6 @@ fn user_json(u: &crate::emulator::model::User) -> Value {
 /// `GET /api/v2/users-by-email?email=`: every user with that email (case-insensitive), as an array;
 /// an empty array when there is none.
 pub async fn users_by_email(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Query(params): Query<Params>,
 ) -> Result<Json<Value>, MgmtError> {
@@ -56,7 +48,7 @@ pub async fn users_by_email(
         .map(|v| v.trim().to_string())
         .filter(|v| !v.is_empty())
         .ok_or_else(|| MgmtError::invalid_query("Missing required property: email"))?;
-    let t = e.read();
+    let t = caller.read();
     let users: Vec<Value> = t
         .users
         .values()
@@ -67,7 +59,6 @@ pub async fn users_by_email(
 }
 
 pub async fn user_organizations(
-    State(e): State<Arc<Emulator>>,
     caller: Caller,
     Path(id): Path<String>,
     Query(params): Query<Params>,
@@ -78,21 +69,13 @@ pub async fn user_organizations(
         ..Shape::offset("organizations")
     };
     let paging = paging::parse(&params, &SHAPE)?;
-    let t = e.read();
+    let t = caller.read();
     if !t.users.contains_key(&id) {
         return Err(MgmtError::not_found(
             "The user does not exist.",
             Some("inexistent_user"),
         ));
     }
-    let entries: Vec<_> = t
-        .organizations_of(&id)
-        .into_iter()
-        .map(|o| Entry {
-            id: &o.id,
-            created_at: o.created_at,
-            item: o,
-        })
-        .collect();
+    let entries: Vec<_> = t.organizations_of(&id).into_iter().map(Entry::of).collect();
     paging::render(&entries, &paging, &SHAPE, organizations::render).map(Json)
 }
