@@ -6,6 +6,8 @@ use leptos::server_fn::codec::Json;
 
 use crate::model::apps::{AppListing, AppsDesk, PublishedApp};
 use crate::model::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::http::web::change;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod glue {
@@ -138,13 +140,12 @@ pub async fn publish_app(
 
 #[server(endpoint = "apps/unpublish", input = Json, output = crate::model::wire::TextJson)]
 pub async fn unpublish_app(org_id: String, app_id: String) -> Result<(), AppError> {
-    use crate::server::policy::Action;
+    use crate::server::policy::Action::ManageApps;
     use crate::server::service::apps;
-    let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::ManageApps).await?;
-    apps::unpublish(&call.ctx(), &permit, &app_id)
-        .await
-        .map_err(|e| call.fail(e))
+    let done = change(&org_id, ManageApps, async |ctx, permit| {
+        apps::unpublish(ctx, permit, &app_id).await
+    });
+    done.await
 }
 
 /// The install page: who publishes the app and what it asks for. Signed in, for the caller's
@@ -215,33 +216,30 @@ pub async fn load_app_listing(app_id: String) -> Result<AppListing, AppError> {
 
 #[server(endpoint = "apps/install", input = Json, output = crate::model::wire::TextJson)]
 pub async fn install_app(org_id: String, app_id: String) -> Result<(), AppError> {
-    use crate::server::policy::Action;
+    use crate::server::policy::Action::ManageApps;
     use crate::server::service::apps;
-    let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::ManageApps).await?;
-    apps::install(&call.ctx(), &permit, &glue::org_name(&call.user), &app_id)
-        .await
-        .map_err(|e| call.fail(e))
+    let done = change(&org_id, ManageApps, async |ctx, permit| {
+        apps::install(ctx, permit, permit.org_name(), &app_id).await
+    });
+    done.await
 }
 
 #[server(endpoint = "apps/decline", input = Json, output = crate::model::wire::TextJson)]
 pub async fn decline_app(org_id: String, app_id: String) -> Result<(), AppError> {
-    use crate::server::policy::Action;
+    use crate::server::policy::Action::ManageApps;
     use crate::server::service::apps;
-    let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::ManageApps).await?;
-    apps::decline(&call.ctx(), &permit, &glue::org_name(&call.user), &app_id)
-        .await
-        .map_err(|e| call.fail(e))
+    let done = change(&org_id, ManageApps, async |ctx, permit| {
+        apps::decline(ctx, permit, permit.org_name(), &app_id).await
+    });
+    done.await
 }
 
 #[server(endpoint = "apps/uninstall", input = Json, output = crate::model::wire::TextJson)]
 pub async fn uninstall_app(org_id: String, app_id: String) -> Result<(), AppError> {
-    use crate::server::policy::Action;
+    use crate::server::policy::Action::ManageApps;
     use crate::server::service::apps;
-    let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::ManageApps).await?;
-    apps::uninstall(&call.ctx(), &permit, &app_id)
-        .await
-        .map_err(|e| call.fail(e))
+    let done = change(&org_id, ManageApps, async |ctx, permit| {
+        apps::uninstall(ctx, permit, &app_id).await
+    });
+    done.await
 }

@@ -7,6 +7,8 @@ use leptos::server_fn::codec::Json;
 
 use crate::model::bots::{Bot, NewSecret, TokenCheck};
 use crate::model::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::http::web::change;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod glue {
@@ -82,54 +84,48 @@ pub async fn register_bot(
     scopes: Vec<String>,
     idempotency_key: String,
 ) -> Result<NewSecret, AppError> {
-    use crate::server::policy::Action;
+    use crate::server::policy::Action::ManageBots;
     use crate::server::service::bots::{self, NewBot};
-    let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::ManageBots).await?;
     let new = NewBot {
         name,
         description,
         audience,
         scopes,
     };
-    bots::register(&call.ctx(), &permit, new, &idempotency_key)
-        .await
-        .map(glue::secret)
-        .map_err(|e| call.fail(e))
+    let done = change(&org_id, ManageBots, async |ctx, permit| {
+        bots::register(ctx, permit, new, &idempotency_key).await
+    });
+    done.await.map(glue::secret)
 }
 
 #[server(endpoint = "bots/rotate", input = Json, output = crate::model::wire::TextJson)]
 pub async fn rotate_bot_secret(org_id: String, client_id: String) -> Result<NewSecret, AppError> {
-    use crate::server::policy::Action;
+    use crate::server::policy::Action::ManageBots;
     use crate::server::service::bots;
-    let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::ManageBots).await?;
-    bots::rotate_secret(&call.ctx(), &permit, &client_id)
-        .await
-        .map(glue::secret)
-        .map_err(|e| call.fail(e))
+    let done = change(&org_id, ManageBots, async |ctx, permit| {
+        bots::rotate_secret(ctx, permit, &client_id).await
+    });
+    done.await.map(glue::secret)
 }
 
 #[server(endpoint = "bots/rename", input = Json, output = crate::model::wire::TextJson)]
 pub async fn rename_bot(org_id: String, client_id: String, name: String) -> Result<(), AppError> {
-    use crate::server::policy::Action;
+    use crate::server::policy::Action::ManageBots;
     use crate::server::service::bots;
-    let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::ManageBots).await?;
-    bots::rename(&call.ctx(), &permit, &client_id, &name)
-        .await
-        .map_err(|e| call.fail(e))
+    let done = change(&org_id, ManageBots, async |ctx, permit| {
+        bots::rename(ctx, permit, &client_id, &name).await
+    });
+    done.await
 }
 
 #[server(endpoint = "bots/delete", input = Json, output = crate::model::wire::TextJson)]
 pub async fn delete_bot(org_id: String, client_id: String) -> Result<(), AppError> {
-    use crate::server::policy::Action;
+    use crate::server::policy::Action::ManageBots;
     use crate::server::service::bots;
-    let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::ManageBots).await?;
-    bots::delete(&call.ctx(), &permit, &client_id)
-        .await
-        .map_err(|e| call.fail(e))
+    let done = change(&org_id, ManageBots, async |ctx, permit| {
+        bots::delete(ctx, permit, &client_id).await
+    });
+    done.await
 }
 
 #[server(endpoint = "bots/grant", input = Json, output = crate::model::wire::TextJson)]
@@ -139,13 +135,12 @@ pub async fn grant_bot_access(
     audience: String,
     scopes: Vec<String>,
 ) -> Result<(), AppError> {
-    use crate::server::policy::Action;
+    use crate::server::policy::Action::ManageBots;
     use crate::server::service::bots;
-    let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::ManageBots).await?;
-    bots::grant_access(&call.ctx(), &permit, &client_id, &audience, &scopes)
-        .await
-        .map_err(|e| call.fail(e))
+    let done = change(&org_id, ManageBots, async |ctx, permit| {
+        bots::grant_access(ctx, permit, &client_id, &audience, &scopes).await
+    });
+    done.await
 }
 
 #[server(endpoint = "bots/scopes", input = Json, output = crate::model::wire::TextJson)]
@@ -155,13 +150,12 @@ pub async fn change_bot_scopes(
     audience: String,
     scopes: Vec<String>,
 ) -> Result<(), AppError> {
-    use crate::server::policy::Action;
+    use crate::server::policy::Action::ManageBots;
     use crate::server::service::bots;
-    let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::ManageBots).await?;
-    bots::change_scopes(&call.ctx(), &permit, &client_id, &audience, &scopes)
-        .await
-        .map_err(|e| call.fail(e))
+    let done = change(&org_id, ManageBots, async |ctx, permit| {
+        bots::change_scopes(ctx, permit, &client_id, &audience, &scopes).await
+    });
+    done.await
 }
 
 #[server(endpoint = "bots/revoke", input = Json, output = crate::model::wire::TextJson)]
@@ -170,13 +164,12 @@ pub async fn revoke_bot_access(
     client_id: String,
     audience: String,
 ) -> Result<(), AppError> {
-    use crate::server::policy::Action;
+    use crate::server::policy::Action::ManageBots;
     use crate::server::service::bots;
-    let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::ManageBots).await?;
-    bots::revoke(&call.ctx(), &permit, &client_id, &audience)
-        .await
-        .map_err(|e| call.fail(e))
+    let done = change(&org_id, ManageBots, async |ctx, permit| {
+        bots::revoke(ctx, permit, &client_id, &audience).await
+    });
+    done.await
 }
 
 /// Uses the pasted secret for one token request, then forgets it; only decoded claims come back.
@@ -187,14 +180,13 @@ pub async fn test_bot_token(
     audience: String,
     secret: String,
 ) -> Result<TokenCheck, AppError> {
-    use crate::server::policy::Action;
+    use crate::server::policy::Action::ManageBots;
     use crate::server::service::bots;
-    let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::ManageBots).await?;
     let secret = secrecy::SecretString::from(secret);
-    let claims = bots::test_token(&call.ctx(), &permit, &client_id, &audience, secret)
-        .await
-        .map_err(|e| call.fail(e))?;
+    let claims = change(&org_id, ManageBots, async |ctx, permit| {
+        bots::test_token(ctx, permit, &client_id, &audience, secret).await
+    })
+    .await?;
     Ok(TokenCheck {
         org_id: claims.org_id,
         scope: claims.scope.unwrap_or_default(),

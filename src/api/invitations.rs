@@ -6,6 +6,8 @@ use leptos::server_fn::codec::Json;
 
 use crate::model::invitations::{InvitationView, Invitations};
 use crate::model::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::http::web::change;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod glue {
@@ -96,13 +98,12 @@ pub async fn invite_member(
 
 #[server(endpoint = "invitations/revoke", input = Json, output = crate::model::wire::TextJson)]
 pub async fn revoke_invitation(org_id: String, id: String) -> Result<(), AppError> {
-    use crate::server::policy::Action;
+    use crate::server::policy::Action::ManageMembers;
     use crate::server::service::invitations;
-    let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::ManageMembers).await?;
-    invitations::revoke(&call.ctx(), &permit, &id)
-        .await
-        .map_err(|e| call.fail(e))
+    let done = change(&org_id, ManageMembers, async |ctx, permit| {
+        invitations::revoke(ctx, permit, &id).await
+    });
+    done.await
 }
 
 #[server(endpoint = "invitations/resend", input = Json, output = crate::model::wire::TextJson)]

@@ -6,6 +6,8 @@ use leptos::server_fn::codec::Json;
 
 use crate::model::members::{MembersPage, RoleRef, SearchResults};
 use crate::model::AppError;
+#[cfg(feature = "ssr")]
+use crate::server::http::web::change;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod glue {
@@ -104,23 +106,21 @@ pub async fn set_member_role(
     role_id: String,
     on: bool,
 ) -> Result<Vec<RoleRef>, AppError> {
-    use crate::server::policy::Action;
+    use crate::server::policy::Action::ManageMembers;
     use crate::server::service::members;
-    let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::ManageMembers).await?;
-    members::set_role(&call.ctx(), &permit, &user_id, &role_id, on)
-        .await
+    let done = change(&org_id, ManageMembers, async |ctx, permit| {
+        members::set_role(ctx, permit, &user_id, &role_id, on).await
+    });
+    done.await
         .map(|roles| roles.into_iter().map(glue::role).collect())
-        .map_err(|e| call.fail(e))
 }
 
 #[server(endpoint = "members/remove", input = Json, output = crate::model::wire::TextJson)]
 pub async fn remove_member(org_id: String, user_id: String) -> Result<(), AppError> {
-    use crate::server::policy::Action;
+    use crate::server::policy::Action::ManageMembers;
     use crate::server::service::members;
-    let call = crate::server::http::web::signed_in().await?;
-    let permit = call.authorize(&org_id, Action::ManageMembers).await?;
-    members::remove(&call.ctx(), &permit, &user_id)
-        .await
-        .map_err(|e| call.fail(e))
+    let done = change(&org_id, ManageMembers, async |ctx, permit| {
+        members::remove(ctx, permit, &user_id).await
+    });
+    done.await
 }

@@ -11,7 +11,9 @@ use crate::model::AppError;
 pub(crate) mod glue {
     use super::*;
     use crate::server::auth0::organizations::Organization;
+    use crate::server::http::web::Call;
     use crate::server::service::support::{ApiSummary, Drift, GrantView, IdleBot};
+    use crate::server::service::{Ctx, ServiceError};
 
     pub fn org(o: Organization) -> OrgSummary {
         OrgSummary {
@@ -55,6 +57,20 @@ pub(crate) mod glue {
             created_at: i.bot.created_at,
             last_token: i.last_token,
         }
+    }
+
+    /// A report for support staff (confirmed live), read and then recorded as viewed.
+    pub async fn report<T>(
+        what: &str,
+        read: impl AsyncFnOnce(&Ctx<'_>) -> Result<T, ServiceError>,
+    ) -> Result<(Call, T), AppError> {
+        let call = crate::server::http::web::signed_in().await?;
+        let permit = call.support().await?;
+        let ctx = call.ctx();
+        let found = read(&ctx).await.map_err(|e| call.fail(e))?;
+        crate::server::service::support::record_view(&ctx, &permit, None, what).await;
+        drop(ctx);
+        Ok((call, found))
     }
 
     pub fn drift(d: Drift) -> DriftLine {
@@ -137,83 +153,46 @@ pub async fn load_org_dossier(
 #[server(endpoint = "support/reports/open-grants", input = Json, output = crate::model::wire::TextJson)]
 pub async fn report_open_grants() -> Result<Vec<GrantLine>, AppError> {
     use crate::server::service::support;
-    let call = crate::server::http::web::signed_in().await?;
-    let permit = call.support().await?;
-    let ctx = call.ctx();
-    let list = support::open_grants(&ctx).await.map_err(|e| call.fail(e))?;
-    support::record_view(
-        &ctx,
-        &permit,
-        None,
-        "report: grants open to any organization",
-    )
-    .await;
+    let what = "report: grants open to any organization";
+    let (_, list) = glue::report(what, async |ctx| support::open_grants(ctx).await).await?;
     Ok(list.into_iter().map(glue::grant).collect())
 }
 
 #[server(endpoint = "support/reports/grants-per-api", input = Json, output = crate::model::wire::TextJson)]
 pub async fn report_grants_per_api() -> Result<Vec<ApiLine>, AppError> {
     use crate::server::service::support;
-    let call = crate::server::http::web::signed_in().await?;
-    let permit = call.support().await?;
-    let ctx = call.ctx();
-    let list = support::grants_per_api(&ctx)
-        .await
-        .map_err(|e| call.fail(e))?;
-    support::record_view(&ctx, &permit, None, "report: grants per API").await;
+    let what = "report: grants per API";
+    let (_, list) = glue::report(what, async |ctx| support::grants_per_api(ctx).await).await?;
     Ok(list.into_iter().map(glue::api).collect())
 }
 
 #[server(endpoint = "support/reports/idle-bots", input = Json, output = crate::model::wire::TextJson)]
 pub async fn report_idle_bots(days: u32) -> Result<Vec<IdleLine>, AppError> {
-    use crate::server::service::support;
-    let call = crate::server::http::web::signed_in().await?;
-    let permit = call.support().await?;
-    if !(1..=365).contains(&days) {
-        return Err(call.error(
-            crate::model::ErrorKind::Invalid,
-            "Choose between 1 and 365 days.",
-        ));
-    }
-    let ctx = call.ctx();
-    let list = support::idle_bots(&ctx, days)
-        .await
-        .map_err(|e| call.fail(e))?;
-    support::record_view(
-        &ctx,
-        &permit,
-        None,
-        &format!("report: bots idle for {days} days"),
-    )
-    .await;
+    use crate::server::service::{invalid, support};
+    let what = format!("report: bots idle for {days} days");
+    let (_, list) = glue::report(&what, async |ctx| {
+        if !(1..=365).contains(&days) {
+            return Err(invalid("days", "Choose between 1 and 365 days."));
+        }
+        support::idle_bots(ctx, days).await
+    })
+    .await?;
     Ok(list.into_iter().map(glue::idle).collect())
 }
 
 #[server(endpoint = "support/reports/drift", input = Json, output = crate::model::wire::TextJson)]
 pub async fn report_drift() -> Result<Vec<DriftLine>, AppError> {
     use crate::server::service::support;
-    let call = crate::server::http::web::signed_in().await?;
-    let permit = call.support().await?;
-    let ctx = call.ctx();
-    let list = support::drift(&ctx).await.map_err(|e| call.fail(e))?;
-    support::record_view(
-        &ctx,
-        &permit,
-        None,
-        "report: drift between orgdesk and Auth0",
-    )
-    .await;
+    let what = "report: drift between orgdesk and Auth0";
+    let (_, list) = glue::report(what, async |ctx| support::drift(ctx).await).await?;
     Ok(list.into_iter().map(glue::drift).collect())
 }
 
 #[server(endpoint = "support/reports/apps", input = Json, output = crate::model::wire::TextJson)]
 pub async fn report_apps() -> Result<Vec<crate::model::apps::PublishedApp>, AppError> {
     use crate::server::service::support;
-    let call = crate::server::http::web::signed_in().await?;
-    let permit = call.support().await?;
-    let ctx = call.ctx();
-    let list = support::apps(&ctx).await.map_err(|e| call.fail(e))?;
-    support::record_view(&ctx, &permit, None, "report: published apps and installs").await;
+    let what = "report: published apps and installs";
+    let (call, list) = glue::report(what, async |ctx| support::apps(ctx).await).await?;
     let url = &call.state.config.public_url;
     Ok(list
         .into_iter()

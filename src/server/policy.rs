@@ -63,6 +63,8 @@ pub fn may_grant(
 #[derive(Debug, Clone)]
 pub struct Actor {
     org_id: String,
+    /// The organization's name as the sign-in named it (its id when it did not).
+    org_name: String,
     user_id: String,
     actor_name: String,
 }
@@ -71,12 +73,16 @@ impl Actor {
     fn of(actor: &SessionUser, org_id: &str) -> Self {
         Actor {
             org_id: org_id.to_string(),
+            org_name: actor.org_name.clone().unwrap_or_else(|| org_id.to_string()),
             user_id: actor.user_id.clone(),
             actor_name: actor.email.clone(),
         }
     }
     pub fn org_id(&self) -> &str {
         &self.org_id
+    }
+    pub fn org_name(&self) -> &str {
+        &self.org_name
     }
     pub fn user_id(&self) -> &str {
         &self.user_id

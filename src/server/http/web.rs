@@ -247,6 +247,20 @@ pub fn reply(err: AppError) -> AppError {
 }
 
 /// Authenticates a server-function call: the session must hold a signed-in user.
+/// A change to an organization: the caller is signed in and authorized for `action` there (a
+/// denial audited) before `change` runs with the permit; its failure comes back in the customer's
+/// words.
+pub async fn change<T>(
+    org_id: &str,
+    action: Action,
+    change: impl AsyncFnOnce(&Ctx<'_>, &Permit) -> Result<T, ServiceError>,
+) -> Result<T, AppError> {
+    let call = signed_in().await?;
+    let permit = call.authorize(org_id, action).await?;
+    let ctx = call.ctx();
+    change(&ctx, &permit).await.map_err(|e| call.fail(e))
+}
+
 pub async fn signed_in() -> Result<Call, AppError> {
     let state = use_context::<AppState>().ok_or_else(|| {
         reply(AppError::new(

@@ -8,6 +8,8 @@ use super::bots::{self, GrantRow};
 use super::journal::{self, Kind, Plan, Rest};
 use super::{audit_for, audit_in, invalid, outcome, Ctx, ServiceError};
 use crate::server::audit;
+
+const DENIED: audit::Result = audit::Result::Denied;
 use crate::server::policy::{Permit, Proof};
 
 use crate::server::store::apps as store;
@@ -172,42 +174,22 @@ pub async fn publish(
     let client_id = offer.client_id;
     let audience = offer.audience;
     let description = validate_description(offer.description)?;
+    let log = audit_for(ctx, permit);
     let scopes = match bots::validate_access(ctx, audience, offer.scopes) {
         Ok(s) => s,
         Err(e) => {
-            audit_for(ctx, permit)
-                .record(
-                    audit::Action::AppPublish,
-                    Some(client_id),
-                    audit::Result::Denied,
-                    &e.audit_text(),
-                )
-                .await;
-            return Err(e);
+            let target = Some(client_id);
+            return Err(e
+                .recorded(&log, audit::Action::AppPublish, target, DENIED)
+                .await);
         }
     };
     let (bot, _) = bots::owned(ctx, permit, client_id).await?;
     let existing = store::by_client(ctx.db, client_id).await?;
-    let mut installed = Vec::new();
-    if let Some(existing) = &existing {
-        if existing.is_published() {
-            return Err(ServiceError::Conflict(
-                "This bot is already published as an app.".into(),
-            ));
-        }
-        installed = store::installs(ctx.db, &existing.app_id).await?;
-        if let Err(refused) = within_consent(existing, installed.len(), audience, &scopes) {
-            audit_for(ctx, permit)
-                .record(
-                    audit::Action::AppPublish,
-                    Some(&existing.app_id),
-                    audit::Result::Denied,
-                    &refused.audit_text(),
-                )
-                .await;
-            return Err(refused);
-        }
-    }
+    let installed = match &existing {
+        Some(existing) => republishable(ctx, &log, existing, audience, &scopes).await?,
+        None => Vec::new(),
+    };
     let (grant, have) = publishable_grant(ctx, client_id, audience).await?;
     if have != scopes {
         if !offer.change_access {
@@ -216,14 +198,13 @@ pub async fn publish(
             )));
         }
         bots::set_scopes(ctx, permit, &grant.grant_id, &scopes).await?;
-        audit_for(ctx, permit)
-            .record(
-                audit::Action::BotChangeScopes,
-                Some(client_id),
-                audit::Result::Ok,
-                &format!("{audience} {} (to publish it as an app)", scopes.join(" ")),
-            )
-            .await;
+        log.record(
+            audit::Action::BotChangeScopes,
+            Some(client_id),
+            audit::Result::Ok,
+            &format!("{audience} {} (to publish it as an app)", scopes.join(" ")),
+        )
+        .await;
     }
     let app_id = new_app_id();
     store::publish(
@@ -245,14 +226,13 @@ pub async fn publish(
     let app = store::by_client(ctx.db, client_id)
         .await?
         .ok_or(ServiceError::Missing("That app"))?;
-    audit_for(ctx, permit)
-        .record(
-            audit::Action::AppPublish,
-            Some(&app.app_id),
-            audit::Result::Ok,
-            &format!("{} {audience} {}", bot.name, scopes.join(" ")),
-        )
-        .await;
+    log.record(
+        audit::Action::AppPublish,
+        Some(&app.app_id),
+        audit::Result::Ok,
+        &format!("{} {audience} {}", bot.name, scopes.join(" ")),
+    )
+    .await;
     if let Some(before) = existing.filter(|_| !installed.is_empty()) {
         tell_narrowed(
             ctx,
@@ -266,6 +246,30 @@ pub async fn publish(
         .await;
     }
     Ok(app)
+}
+
+/// An app this bot was published as before may be offered again only within what its installers
+/// approved. Their installs, to tell them if it narrowed.
+async fn republishable(
+    ctx: &Ctx<'_>,
+    log: &audit::Audit<'_>,
+    existing: &AppRow,
+    audience: &str,
+    scopes: &[String],
+) -> Result<Vec<InstallRow>, ServiceError> {
+    if existing.is_published() {
+        return Err(ServiceError::Conflict(
+            "This bot is already published as an app.".into(),
+        ));
+    }
+    let installed = store::installs(ctx.db, &existing.app_id).await?;
+    if let Err(refused) = within_consent(existing, installed.len(), audience, scopes) {
+        let target = Some(existing.app_id.as_str());
+        return Err(refused
+            .recorded(log, audit::Action::AppPublish, target, DENIED)
+            .await);
+    }
+    Ok(installed)
 }
 
 /// The bot's grant for `audience`, still what orgdesk made (for one organization at a time, never

@@ -234,14 +234,10 @@ pub async fn register(
         }
         Err(err) => {
             super::settle_now(ctx, permit, &op_id).await;
-            log.record(
-                audit::Action::BotRegister,
-                None,
-                audit::Result::Failed,
-                &err.audit_text(),
-            )
-            .await;
-            Err(err)
+            let failed = audit::Result::Failed;
+            Err(err
+                .recorded(&log, audit::Action::BotRegister, None, failed)
+                .await)
         }
     }
 }
@@ -407,26 +403,15 @@ pub async fn grant_access(
         journal::close(ctx.db, ctx.clock.as_ref(), &op_id, Rest::Done).await?;
         Ok::<(), ServiceError>(())
     };
+    let (log, action) = (audit_for(ctx, permit), audit::Action::BotGrantAccess);
     if let Err(err) = steps.await {
         // Leave no grant behind that the organization cannot see.
         super::settle_now(ctx, permit, &op_id).await;
-        audit_for(ctx, permit)
-            .record(
-                audit::Action::BotGrantAccess,
-                Some(client_id),
-                audit::Result::Failed,
-                &err.audit_text(),
-            )
-            .await;
-        return Err(err);
+        let failed = audit::Result::Failed;
+        return Err(err.recorded(&log, action, Some(client_id), failed).await);
     }
-    audit_for(ctx, permit)
-        .record(
-            audit::Action::BotGrantAccess,
-            Some(client_id),
-            audit::Result::Ok,
-            &format!("{audience} {}", scopes.join(" ")),
-        )
+    let granted = format!("{audience} {}", scopes.join(" "));
+    log.record(action, Some(client_id), audit::Result::Ok, &granted)
         .await;
     Ok(())
 }
@@ -468,13 +453,9 @@ pub async fn change_scopes(
     super::apps::guard_grant(ctx, client_id, audience).await?;
     let grant = grant_row(ctx, client_id, audience).await?;
     set_scopes(ctx, permit, &grant.grant_id, &scopes).await?;
-    audit_for(ctx, permit)
-        .record(
-            audit::Action::BotChangeScopes,
-            Some(client_id),
-            audit::Result::Ok,
-            &format!("{audience} {}", scopes.join(" ")),
-        )
+    let (log, action) = (audit_for(ctx, permit), audit::Action::BotChangeScopes);
+    let now = format!("{audience} {}", scopes.join(" "));
+    log.record(action, Some(client_id), audit::Result::Ok, &now)
         .await;
     Ok(())
 }
@@ -497,14 +478,8 @@ pub async fn revoke(
     // finishes it.
     let steps = journal::run(ctx.db, ctx.clock.as_ref(), ctx.mgmt, plan, &log);
     if let Err(err) = steps.await {
-        log.record(
-            audit::Action::BotRevokeAccess,
-            Some(client_id),
-            audit::Result::Failed,
-            &err.audit_text(),
-        )
-        .await;
-        return Err(err);
+        let (action, failed) = (audit::Action::BotRevokeAccess, audit::Result::Failed);
+        return Err(err.recorded(&log, action, Some(client_id), failed).await);
     }
     audit_for(ctx, permit)
         .record(

@@ -126,15 +126,9 @@ pub async fn create(
     let roles = match check_roles(permit, ctx, roles) {
         Ok(r) => r,
         Err(e) => {
-            audit_for(ctx, permit)
-                .record(
-                    audit::Action::InvitationCreate,
-                    Some(&email),
-                    audit::Result::Denied,
-                    &e.audit_text(),
-                )
-                .await;
-            return Err(e);
+            let (log, denied) = (audit_for(ctx, permit), audit::Result::Denied);
+            let action = audit::Action::InvitationCreate;
+            return Err(e.recorded(&log, action, Some(&email), denied).await);
         }
     };
     let days = clamp_days(days);

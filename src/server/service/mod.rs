@@ -86,6 +86,19 @@ impl ServiceError {
             }
         }
     }
+
+    /// Records the change this error stopped (`Denied` before anything changed, `Failed` part-way)
+    /// in the organization's log, in the error's own words; the error goes on to the caller.
+    pub async fn recorded(
+        self,
+        log: &super::audit::Audit<'_>,
+        action: super::audit::Action,
+        target: Option<&str>,
+        result: super::audit::Result,
+    ) -> Self {
+        log.record(action, target, result, &self.audit_text()).await;
+        self
+    }
 }
 
 /// An Auth0 failure in the customer's words.
