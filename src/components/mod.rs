@@ -13,3 +13,4 @@ pub mod ready;
 pub mod scopes;
 pub mod secret;
 pub mod status_check;
+pub mod table;

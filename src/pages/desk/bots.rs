@@ -11,6 +11,7 @@ use crate::components::layout::PageTitle;
 use crate::components::post::{PostForm, QueueSlot};
 use crate::components::scopes::{api_label, ApiScopes};
 use crate::components::secret::SecretPanel;
+use crate::components::table::Table;
 use crate::model::bots::{Bot, SecretShown};
 use crate::model::desk::{ApiOption, Desk};
 
@@ -136,14 +137,9 @@ pub fn BotsPage() -> impl IntoView {
                                 let count = plural(list.len(), "bot", "bots");
                                 view! {
                                     <p class="small muted" data-testid="bot-count">{count}</p>
-                                    <div class="table-wrap" tabindex="0" role="region" aria-label="Your bots">
-                                        <table class="table" data-testid="bot-list">
-                                            <thead><tr><th scope="col">"Bot"</th><th scope="col">"API access"</th><th scope="col">"Client id"</th><th scope="col">"Registered"</th></tr></thead>
-                                            <tbody>
-                                                {list.into_iter().map(|bot| view! { <BotRow org=org.clone() bot apis=apis.clone()/> }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    </div>
+                                    <Table label="Your bots" testid="bot-list" columns=&["Bot", "API access", "Client id", "Registered"]>
+                                        {list.into_iter().map(|bot| view! { <BotRow org=org.clone() bot apis=apis.clone()/> }).collect_view()}
+                                    </Table>
                                 }
                                     .into_any()
                             }

@@ -10,6 +10,7 @@ use crate::components::audit_table::AuditTable;
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::grant_table::GrantTable;
 use crate::components::scopes::api_label;
+use crate::components::table::Table;
 use crate::model::wire::encode;
 
 #[component]
@@ -71,14 +72,11 @@ pub fn SupportOrg() -> impl IntoView {
                     </section>
                     <section aria-labelledby="s-members">
                         <h2 id="s-members">"Members"</h2>
-                        <div class="table-wrap" tabindex="0" role="region" aria-label="Members"><table class="table" data-testid="support-members">
-                            <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Roles"</th></tr></thead>
-                            <tbody>
-                                {d.members.into_iter().map(|m| view! {
-                                    <tr><td>{m.name}</td><td>{m.email}</td><td>{m.roles.into_iter().map(|r| r.name).collect::<Vec<_>>().join(", ")}</td></tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table></div>
+                        <Table label="Members" testid="support-members" columns=&["Name", "Email", "Roles"]>
+                            {d.members.into_iter().map(|m| view! {
+                                <tr><td>{m.name}</td><td>{m.email}</td><td>{m.roles.into_iter().map(|r| r.name).collect::<Vec<_>>().join(", ")}</td></tr>
+                            }).collect_view()}
+                        </Table>
                         {d.next_members.map(|n| view! {
                             <p><a class="btn" href=format!("/support/orgs/{}?from={}", encode(&id), encode(&n))>"More members"</a></p>
                         })}

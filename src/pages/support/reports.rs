@@ -10,6 +10,7 @@ use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::get_form::GetForm;
 use crate::components::grant_table::GrantTable;
 use crate::components::scopes::api_label;
+use crate::components::table::Table;
 use crate::model::apps::PublishedApp;
 use crate::model::support::{ApiLine, DriftLine, GrantLine, IdleLine, ReportKind};
 use crate::model::AppError;
@@ -40,14 +41,11 @@ fn render(report: Report) -> AnyView {
         Report::Open(list) => view! { <GrantTable grants=list/> }.into_any(),
         Report::PerApi(list) => {
             view! {
-                <div class="table-wrap" tabindex="0" role="region" aria-label="Grants per API"><table class="table" data-testid="api-table">
-                    <thead><tr><th scope="col">"API"</th><th scope="col">"Grants"</th><th scope="col">"Require an organization"</th><th scope="col">"Allow"</th><th scope="col">"Deny"</th><th scope="col">"Unset"</th><th scope="col">"Open to any organization"</th></tr></thead>
-                    <tbody>
-                        {list.into_iter().map(|a| view! {
-                            <tr><td>{api_label(&a.audience)}</td><td>{a.grants}</td><td>{a.require}</td><td>{a.allow}</td><td>{a.deny}</td><td>{a.unset}</td><td>{a.open_to_any_org}</td></tr>
-                        }).collect_view()}
-                    </tbody>
-                </table></div>
+                <Table label="Grants per API" testid="api-table" columns=&["API", "Grants", "Require an organization", "Allow", "Deny", "Unset", "Open to any organization"]>
+                    {list.into_iter().map(|a| view! {
+                        <tr><td>{api_label(&a.audience)}</td><td>{a.grants}</td><td>{a.require}</td><td>{a.allow}</td><td>{a.deny}</td><td>{a.unset}</td><td>{a.open_to_any_org}</td></tr>
+                    }).collect_view()}
+                </Table>
             }
             .into_any()
         }
@@ -56,14 +54,11 @@ fn render(report: Report) -> AnyView {
                 return view! { <p class="empty">{format!("Every bot got a token in the last {days} days.")}</p> }.into_any();
             }
             view! {
-                <div class="table-wrap" tabindex="0" role="region" aria-label="Idle bots"><table class="table" data-testid="idle-table">
-                    <thead><tr><th scope="col">"Bot"</th><th scope="col">"Organization"</th><th scope="col">"Registered"</th><th scope="col">"Last token"</th></tr></thead>
-                    <tbody>
-                        {list.into_iter().map(|i| view! {
-                            <tr data-testid="idle-row"><td>{i.name}<br/><code class="small muted">{i.client_id}</code></td><td>{i.org_id}</td><td>{i.created_at.get(..10).unwrap_or("").to_string()}</td><td>{i.last_token.unwrap_or_else(|| "none in the tenant's logs".into())}</td></tr>
-                        }).collect_view()}
-                    </tbody>
-                </table></div>
+                <Table label="Idle bots" testid="idle-table" columns=&["Bot", "Organization", "Registered", "Last token"]>
+                    {list.into_iter().map(|i| view! {
+                        <tr data-testid="idle-row"><td>{i.name}<br/><code class="small muted">{i.client_id}</code></td><td>{i.org_id}</td><td>{i.created_at.get(..10).unwrap_or("").to_string()}</td><td>{i.last_token.unwrap_or_else(|| "none in the tenant's logs".into())}</td></tr>
+                    }).collect_view()}
+                </Table>
             }
             .into_any()
         }
@@ -72,14 +67,11 @@ fn render(report: Report) -> AnyView {
                 return view! { <p class="empty" data-testid="no-drift">"Every bot matches orgdesk's record."</p> }.into_any();
             }
             view! {
-                <div class="table-wrap" tabindex="0" role="region" aria-label="Drift"><table class="table" data-testid="drift-table">
-                    <thead><tr><th scope="col">"Bot"</th><th scope="col">"Organization"</th><th scope="col">"What changed"</th></tr></thead>
-                    <tbody>
-                        {list.into_iter().map(|d| view! {
-                            <tr data-testid="drift-row"><td>{d.bot_name}<br/><code class="small muted">{d.client_id}</code></td><td>{d.org_id}</td><td>{d.problem}</td></tr>
-                        }).collect_view()}
-                    </tbody>
-                </table></div>
+                <Table label="Drift" testid="drift-table" columns=&["Bot", "Organization", "What changed"]>
+                    {list.into_iter().map(|d| view! {
+                        <tr data-testid="drift-row"><td>{d.bot_name}<br/><code class="small muted">{d.client_id}</code></td><td>{d.org_id}</td><td>{d.problem}</td></tr>
+                    }).collect_view()}
+                </Table>
             }
             .into_any()
         }
@@ -88,20 +80,17 @@ fn render(report: Report) -> AnyView {
                 return view! { <p class="empty">"No organization has published an app."</p> }.into_any();
             }
             view! {
-                <div class="table-wrap" tabindex="0" role="region" aria-label="Published apps"><table class="table" data-testid="apps-table">
-                    <thead><tr><th scope="col">"App"</th><th scope="col">"Publisher"</th><th scope="col">"API and scopes"</th><th scope="col">"Offered"</th><th scope="col">"Installed by"</th></tr></thead>
-                    <tbody>
-                        {list.into_iter().map(|a| view! {
-                            <tr data-testid="app-row">
-                                <td>{a.name}<br/><code class="small muted">{a.client_id}</code></td>
-                                <td>{a.publisher}</td>
-                                <td>{api_label(&a.audience)} ": " {a.scopes.join(" ")}</td>
-                                <td>{if a.published { "yes" } else { "no" }}</td>
-                                <td>{if a.installs.is_empty() { "—".to_string() } else { a.installs.iter().map(|i| format!("{} ({})", i.org_name, i.org_id)).collect::<Vec<_>>().join(", ") }}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table></div>
+                <Table label="Published apps" testid="apps-table" columns=&["App", "Publisher", "API and scopes", "Offered", "Installed by"]>
+                    {list.into_iter().map(|a| view! {
+                        <tr data-testid="app-row">
+                            <td>{a.name}<br/><code class="small muted">{a.client_id}</code></td>
+                            <td>{a.publisher}</td>
+                            <td>{api_label(&a.audience)} ": " {a.scopes.join(" ")}</td>
+                            <td>{if a.published { "yes" } else { "no" }}</td>
+                            <td>{if a.installs.is_empty() { "—".to_string() } else { a.installs.iter().map(|i| format!("{} ({})", i.org_name, i.org_id)).collect::<Vec<_>>().join(", ") }}</td>
+                        </tr>
+                    }).collect_view()}
+                </Table>
             }
             .into_any()
         }
