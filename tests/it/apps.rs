@@ -1,7 +1,6 @@
 //! Third-party apps: publish → install → token → uninstall → token refused, checked at the tenant,
 //! audited on both sides; and the cross-organization abuse cases.
 
-use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::{spawn_app, TestApp};
@@ -54,13 +53,7 @@ pub async fn publish_changing(
 
 async fn token(tenant: &TenantApi, bot: &AppBot, org: &str) -> (u16, Value) {
     let (s, body) = tenant
-        .token(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", &bot.client_id),
-            ("client_secret", &bot.secret),
-            ("audience", API),
-            ("organization", org),
-        ])
+        .client_token(&bot.client_id, &bot.secret, API, Some(org))
         .await;
     (s.as_u16(), body)
 }
@@ -101,11 +94,7 @@ async fn publish_install_token_uninstall_refused() {
         "{refused}"
     );
     let (_, grants) = tenant
-        .mgmt(
-            Method::GET,
-            &format!("client-grants?client_id={}", bot.client_id),
-            None,
-        )
+        .get(&format!("client-grants?client_id={}", bot.client_id))
         .await;
     assert_eq!(grants[0]["scope"], json!(["read:bookings"]));
     let (s, published) = publish_changing(
@@ -123,11 +112,7 @@ async fn publish_install_token_uninstall_refused() {
         .unwrap()
         .ends_with(&format!("/apps/{app_id}")));
     let (_, grants) = tenant
-        .mgmt(
-            Method::GET,
-            &format!("client-grants?client_id={}", bot.client_id),
-            None,
-        )
+        .get(&format!("client-grants?client_id={}", bot.client_id))
         .await;
     assert_eq!(grants.as_array().unwrap().len(), 1);
     assert_eq!(grants[0]["scope"], json!(["read:bookings", "read:trips"]));
@@ -165,11 +150,7 @@ async fn publish_install_token_uninstall_refused() {
     let (s, _) = token(&tenant, &bot, INITECH).await;
     assert_ne!(s, 200, "Initech never installed it");
     let (_, grants) = tenant
-        .mgmt(
-            Method::GET,
-            &format!("client-grants?client_id={}", bot.client_id),
-            None,
-        )
+        .get(&format!("client-grants?client_id={}", bot.client_id))
         .await;
     assert_eq!(
         grants[0]["allow_any_organization"], false,

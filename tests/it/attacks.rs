@@ -27,25 +27,13 @@ async fn audit(app: &TestApp, org: &str) -> Vec<(String, String, Option<String>,
 
 async fn grant_scopes(tenant: &TenantApi, client_id: &str) -> Value {
     let (_, grants) = tenant
-        .mgmt(
-            Method::GET,
-            &format!("client-grants?client_id={client_id}"),
-            None,
-        )
+        .get(&format!("client-grants?client_id={client_id}"))
         .await;
     grants[0]["scope"].clone()
 }
 
 async fn token_scope(tenant: &TenantApi, client_id: &str, secret: &str, org: &str) -> Value {
-    let (s, body) = tenant
-        .token(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", client_id),
-            ("client_secret", secret),
-            ("audience", API),
-            ("organization", org),
-        ])
-        .await;
+    let (s, body) = tenant.client_token(client_id, secret, API, Some(org)).await;
     assert_eq!(s, 200, "{body}");
     crate::tenant::claims(body["access_token"].as_str().unwrap())["scope"].clone()
 }
@@ -222,9 +210,7 @@ fn session_cookie(done: &reqwest::Response) -> String {
 async fn a_decoy_session_cookie_is_refused_and_limits_follow_the_real_session() {
     let app = spawn_app_with(&[("ORGDESK_RATE_LIMIT_WRITES", "4")]).await;
     let browser = app.browser();
-    let done = app
-        .sign_in_with(&browser, "alice@acme.example", Some(ACME))
-        .await;
+    let done = app.alice_signs_in(&browser).await;
     let real = session_cookie(&done);
     let plain = crate::tenant::http();
     let register = |cookie: String| {
@@ -541,9 +527,7 @@ async fn requests_for_login_alone_cannot_fill_the_store() {
     assert!(longest <= 11 * 60, "short-lived: {longest} s");
     // The newest sign-in still finishes (the oldest ones gave way).
     let browser = app.browser();
-    let done = app
-        .sign_in_with(&browser, "alice@acme.example", Some(ACME))
-        .await;
+    let done = app.alice_signs_in(&browser).await;
     assert_eq!(done.status(), 303);
 }
 
@@ -575,14 +559,9 @@ async fn csv_cells_are_quoted_for_every_separator() {
     let app = spawn_app().await;
     let alice = app.sign_in("alice@acme.example", ACME).await;
     app.register_bot(&alice, ACME, "ok;=1+1").await;
-    let csv = alice
-        .get(app.url(&format!("/orgs/{ACME}/audit.csv")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = app
+        .page_html(&alice, &format!("/orgs/{ACME}/audit.csv"))
+        .await;
     let line = csv
         .lines()
         .find(|l| l.contains("bot.register"))

@@ -156,9 +156,7 @@ async fn first_chunk_and_total(
 async fn pages_answers_and_csv_are_compressed_and_a_page_still_streams() {
     let app = spawn_app().await;
     let browser = app.browser();
-    let done = app
-        .sign_in_with(&browser, "alice@acme.example", Some(ACME))
-        .await;
+    let done = app.alice_signs_in(&browser).await;
     let cookie = done
         .headers()
         .get_all("set-cookie")
@@ -185,30 +183,21 @@ async fn pages_answers_and_csv_are_compressed_and_a_page_still_streams() {
         assert_eq!(r.status(), 200, "{path}");
         assert_eq!(r.headers()["content-encoding"], accept, "{path}");
     }
-    let api = http
-        .post(app.url("/api/bots/list"))
-        .header("cookie", &cookie)
-        .header("origin", &app.running.base_url)
-        .header("content-type", "application/json")
-        .header("accept-encoding", "gzip")
-        .body(format!("{{\"org_id\": \"{ACME}\"}}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(api.status(), 200);
+    let list_bots = || async {
+        http.post(app.url("/api/bots/list"))
+            .header("cookie", &cookie)
+            .header("origin", &app.running.base_url)
+            .header("content-type", "application/json")
+            .header("accept-encoding", "gzip")
+            .body(format!("{{\"org_id\": \"{ACME}\"}}"))
+            .send()
+            .await
+            .unwrap()
+    };
+    assert_eq!(list_bots().await.status(), 200);
     // A tiny answer is not worth compressing; a list of bots is.
     app.register_bot(&browser, ACME, "Compressed bot").await;
-    let api = http
-        .post(app.url("/api/bots/list"))
-        .header("cookie", &cookie)
-        .header("origin", &app.running.base_url)
-        .header("content-type", "application/json")
-        .header("accept-encoding", "gzip")
-        .body(format!("{{\"org_id\": \"{ACME}\"}}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(api.headers()["content-encoding"], "gzip");
+    assert_eq!(list_bots().await.headers()["content-encoding"], "gzip");
 
     // A page waiting on a slow Auth0 read sends its first part before the read is back.
     let latency = Duration::from_millis(800);

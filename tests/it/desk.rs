@@ -25,15 +25,7 @@ async fn register(app: &TestApp, browser: &reqwest::Client, org: &str, name: &st
 }
 
 async fn token_for(tenant: &TenantApi, client_id: &str, secret: &str, org: &str) -> (u16, Value) {
-    let (s, body) = tenant
-        .token(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", client_id),
-            ("client_secret", secret),
-            ("audience", API),
-            ("organization", org),
-        ])
-        .await;
+    let (s, body) = tenant.client_token(client_id, secret, API, Some(org)).await;
     (s.as_u16(), body)
 }
 
@@ -41,9 +33,7 @@ async fn token_for(tenant: &TenantApi, client_id: &str, secret: &str, org: &str)
 async fn admins_get_the_desk_and_members_do_not() {
     let app = spawn_app().await;
     let alice = app.browser();
-    let done = app
-        .sign_in_with(&alice, "alice@acme.example", Some(ACME))
-        .await;
+    let done = app.alice_signs_in(&alice).await;
     assert_eq!(done.status(), 303);
     assert_eq!(done.headers()["location"], format!("/orgs/{ACME}"));
     let (s, me) = app.read(&alice, "me", &[]).await;
@@ -107,9 +97,7 @@ async fn registering_a_bot_creates_a_require_grant_for_this_organization_only() 
     let secret = created["client_secret"].as_str().unwrap().to_string();
 
     // Upstream, exactly as the issue says.
-    let (_, client) = tenant
-        .mgmt(reqwest::Method::GET, &format!("clients/{client_id}"), None)
-        .await;
+    let (_, client) = tenant.get(&format!("clients/{client_id}")).await;
     assert_eq!(client["app_type"], "non_interactive");
     assert_eq!(client["grant_types"], json!(["client_credentials"]));
     assert_eq!(client["token_endpoint_auth_method"], "client_secret_post");
@@ -119,11 +107,7 @@ async fn registering_a_bot_creates_a_require_grant_for_this_organization_only() 
         json!({"organization_id": ACME, "flows": ["client_credentials"]})
     );
     let (_, grants) = tenant
-        .mgmt(
-            reqwest::Method::GET,
-            &format!("client-grants?client_id={client_id}"),
-            None,
-        )
+        .get(&format!("client-grants?client_id={client_id}"))
         .await;
     assert_eq!(grants[0]["organization_usage"], "require");
     assert_eq!(grants[0]["allow_any_organization"], false);
@@ -263,9 +247,7 @@ async fn another_organizations_bot_and_orgdesks_own_clients_are_not_found() {
         }
     }
     // Nothing changed upstream.
-    let (_, client) = tenant
-        .mgmt(reqwest::Method::GET, &format!("clients/{victim}"), None)
-        .await;
+    let (_, client) = tenant.get(&format!("clients/{victim}")).await;
     assert_eq!(client["name"], "Acme bot");
     let (s, body) = token_for(
         &tenant,
@@ -375,17 +357,9 @@ async fn the_whole_bot_lifecycle_upstream() {
         )
         .await;
     assert_eq!(s, 200);
-    let (s, _) = tenant
-        .mgmt(reqwest::Method::GET, &format!("clients/{id}"), None)
-        .await;
+    let (s, _) = tenant.get(&format!("clients/{id}")).await;
     assert_eq!(s, 404, "gone upstream");
-    let (_, grants) = tenant
-        .mgmt(
-            reqwest::Method::GET,
-            &format!("client-grants?client_id={id}"),
-            None,
-        )
-        .await;
+    let (_, grants) = tenant.get(&format!("client-grants?client_id={id}")).await;
     assert!(
         grants.as_array().unwrap().is_empty(),
         "its grants went first"
@@ -417,13 +391,7 @@ async fn a_revoked_admin_is_locked_out_at_the_next_change() {
     let app = spawn_app().await;
     let tenant = tenant_admin(&app).await;
     let alice = app.sign_in("alice@acme.example", ACME).await;
-    let (_, members) = tenant
-        .mgmt(
-            reqwest::Method::GET,
-            &format!("organizations/{ACME}/members"),
-            None,
-        )
-        .await;
+    let (_, members) = tenant.get(&format!("organizations/{ACME}/members")).await;
     let alice_id = members
         .as_array()
         .unwrap()
@@ -443,7 +411,7 @@ async fn a_revoked_admin_is_locked_out_at_the_next_change() {
     assert_eq!(s, 204);
     let (s, err) = register(&app, &alice, ACME, "Too late").await;
     assert_eq!(s, 403, "{err}");
-    let (_, clients) = tenant.mgmt(reqwest::Method::GET, "clients", None).await;
+    let (_, clients) = tenant.get("clients").await;
     assert!(!clients
         .as_array()
         .unwrap()
@@ -487,7 +455,7 @@ async fn a_failure_at_any_registration_step_leaves_no_orphan() {
         assert_eq!(s, 503, "{route}: {err}");
         assert_eq!(err["kind"], "Unavailable");
         assert!(err["request_id"].is_string());
-        let (_, clients) = tenant.mgmt(reqwest::Method::GET, "clients", None).await;
+        let (_, clients) = tenant.get("clients").await;
         assert!(
             !clients
                 .as_array()
@@ -496,9 +464,7 @@ async fn a_failure_at_any_registration_step_leaves_no_orphan() {
                 .any(|c| c["name"] == name.as_str()),
             "{route}: orphaned client"
         );
-        let (_, grants) = tenant
-            .mgmt(reqwest::Method::GET, "client-grants", None)
-            .await;
+        let (_, grants) = tenant.get("client-grants").await;
         let clients_ids: Vec<&str> = clients
             .as_array()
             .unwrap()
@@ -739,24 +705,14 @@ async fn the_recovery_pass_undoes_what_a_killed_process_left_behind() {
     .await
     .unwrap();
     assert_eq!(undone, 1);
-    let (s, _) = tenant
-        .mgmt(reqwest::Method::GET, &format!("clients/{orphan_id}"), None)
-        .await;
+    let (s, _) = tenant.get(&format!("clients/{orphan_id}")).await;
     assert_eq!(s, 404, "the half-made client is gone");
     let (_, grants) = tenant
-        .mgmt(
-            reqwest::Method::GET,
-            &format!("client-grants?client_id={orphan_id}"),
-            None,
-        )
+        .get(&format!("client-grants?client_id={orphan_id}"))
         .await;
     assert!(grants.as_array().unwrap().is_empty());
     let (_, assoc) = tenant
-        .mgmt(
-            reqwest::Method::GET,
-            &format!("organizations/{ACME}/client-grants"),
-            None,
-        )
+        .get(&format!("organizations/{ACME}/client-grants"))
         .await;
     assert!(assoc.as_array().unwrap().is_empty(), "and its association");
     let state: String = sqlx::query_scalar("SELECT state FROM operations WHERE id = ?")

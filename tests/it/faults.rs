@@ -229,7 +229,7 @@ async fn column(db: &Db, sql: &str) -> Vec<String> {
 }
 
 async fn list(tenant: &TenantApi, path: &str) -> Vec<Value> {
-    let (s, body) = tenant.mgmt(Method::GET, path, None).await;
+    let (s, body) = tenant.get(path).await;
     assert_eq!(s, 200, "{path}: {body}");
     body.as_array().cloned().unwrap_or_default()
 }

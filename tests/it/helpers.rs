@@ -81,6 +81,13 @@ impl TestApp {
             .await
     }
 
+    /// Alice, Acme's admin in the demo, through the whole sign-in to Acme: the callback's response.
+    pub async fn alice_signs_in(&self, browser: &reqwest::Client) -> reqwest::Response {
+        let acme = "org_acmeTravel000001";
+        self.sign_in_with(browser, "alice@acme.example", Some(acme))
+            .await
+    }
+
     /// From orgdesk's redirect to the tenant: the login (or sign-up) page, the credentials, and back to
     /// orgdesk's callback. Returns the callback's response.
     pub async fn through_tenant_login(

@@ -3,8 +3,7 @@
 //! is refused and leaves no signed-in session; the cases the profile lets an RP accept are accepted.
 
 use super::helpers::{spawn_app, TestApp};
-
-const ACME: &str = "org_acmeTravel000001";
+use super::tenant::get_json;
 
 async fn arm(app: &TestApp, mode: &str) {
     let status = app
@@ -38,9 +37,7 @@ async fn refused(mode: &str) {
     let before = signed_in_sessions(&app).await;
     arm(&app, mode).await;
     let browser = app.browser();
-    let done = app
-        .sign_in_with(&browser, "alice@acme.example", Some(ACME))
-        .await;
+    let done = app.alice_signs_in(&browser).await;
     let status = done.status();
     let page = done.text().await.unwrap();
     assert_eq!(status, 401, "{mode}: {page}");
@@ -58,9 +55,7 @@ async fn accepted(mode: &str) {
     let app = spawn_app().await;
     arm(&app, mode).await;
     let browser = app.browser();
-    let done = app
-        .sign_in_with(&browser, "alice@acme.example", Some(ACME))
-        .await;
+    let done = app.alice_signs_in(&browser).await;
     let status = done.status();
     assert_eq!(status, 303, "{mode}: {}", done.text().await.unwrap());
     assert_eq!(
@@ -140,17 +135,13 @@ async fn a_replayed_nonce_is_refused() {
     let app = spawn_app().await;
     // An honest sign-in first: its nonce is the one the tenant will replay.
     let first = app.browser();
-    let done = app
-        .sign_in_with(&first, "alice@acme.example", Some(ACME))
-        .await;
+    let done = app.alice_signs_in(&first).await;
     assert_eq!(done.status(), 303);
     let before = signed_in_sessions(&app).await;
     assert_eq!(before, 1);
     arm(&app, "replayed_nonce").await;
     let second = app.browser();
-    let done = app
-        .sign_in_with(&second, "alice@acme.example", Some(ACME))
-        .await;
+    let done = app.alice_signs_in(&second).await;
     assert_eq!(done.status(), 401);
     assert!(who(&app, &second).await.is_null());
     assert_eq!(signed_in_sessions(&app).await, before);
@@ -237,14 +228,8 @@ async fn exp_ten_years_ahead_is_refused() {
 }
 
 async fn jwks_served(app: &TestApp) -> u64 {
-    app.client
-        .get(app.tenant_url("/__emulator/jwks-served"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    let served = get_json(&app.client, app.tenant_url("/__emulator/jwks-served")).await;
+    served.as_u64().unwrap()
 }
 
 #[tokio::test]
@@ -254,9 +239,7 @@ async fn a_flood_of_unknown_kids_refetches_the_keys_at_most_once_per_window() {
     arm(&app, "random_kid").await;
     for _ in 0..15 {
         let browser = app.browser();
-        let done = app
-            .sign_in_with(&browser, "alice@acme.example", Some(ACME))
-            .await;
+        let done = app.alice_signs_in(&browser).await;
         assert_eq!(done.status(), 401);
         assert!(who(&app, &browser).await.is_null());
     }

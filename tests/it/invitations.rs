@@ -154,23 +154,11 @@ async fn invite_resend_revoke_and_accept() {
     // Revoke.
     let (_, inv) = invite(&app, &alice, ACME, "erin@acme.example", &[MEMBER], 0).await;
     assert_eq!(days_between(&inv), 7, "0 means Auth0's default");
-    let (s, _) = app
-        .call(
-            &alice,
-            "invitations/revoke",
-            json!({"org_id": ACME, "id": inv["id"]}),
-        )
-        .await;
-    assert_eq!(s, 200);
+    let revoke = json!({"org_id": ACME, "id": inv["id"]});
+    let revoked = || app.call(&alice, "invitations/revoke", revoke.clone());
+    assert_eq!(revoked().await.0, 200);
     assert!(pending(&app, &alice, ACME).await.is_empty());
-    let (s, _) = app
-        .call(
-            &alice,
-            "invitations/revoke",
-            json!({"org_id": ACME, "id": inv["id"]}),
-        )
-        .await;
-    assert_eq!(s, 404);
+    assert_eq!(revoked().await.0, 404, "a second revoke finds nothing");
 
     let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_events WHERE org_id = ? AND action LIKE 'invitation.%' AND result = 'ok' ORDER BY id")
         .bind(ACME)

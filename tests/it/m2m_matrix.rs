@@ -110,16 +110,9 @@ async fn every_combination_yields_the_right_org_or_an_oauth_error() {
                             Param::UnknownId => Some("org_doesNotExist0001"),
                             Param::UnknownName => Some("no-such-org"),
                         };
-                        let mut form = vec![
-                            ("grant_type", "client_credentials"),
-                            ("client_id", bot.client_id.as_str()),
-                            ("client_secret", bot.secret.as_str()),
-                            ("audience", API),
-                        ];
-                        if let Some(o) = organization {
-                            form.push(("organization", o));
-                        }
-                        let (status, body) = tenant.token(&form).await;
+                        let (status, body) = tenant
+                            .client_token(&bot.client_id, &bot.secret, API, organization)
+                            .await;
                         let case = format!("usage={usage} any={allow_any} assoc={associated} default={default:?} param={param:?}");
                         let got = if status == 200 {
                             let c = claims(body["access_token"].as_str().unwrap());
@@ -175,13 +168,9 @@ async fn every_combination_yields_the_right_org_or_an_oauth_error() {
 async fn refusals_use_the_documented_wording() {
     let tenant = start().await;
     let bot = tenant.bot("require", false).await;
-    let base = [
-        ("grant_type", "client_credentials"),
-        ("client_id", bot.client_id.as_str()),
-        ("client_secret", bot.secret.as_str()),
-        ("audience", API),
-    ];
-    let (s, body) = tenant.token(&base).await;
+    let (s, body) = tenant
+        .client_token(&bot.client_id, &bot.secret, API, None)
+        .await;
     assert_eq!(
         (s.as_u16(), body["error_description"].as_str()),
         (
@@ -189,19 +178,14 @@ async fn refusals_use_the_documented_wording() {
             Some("parameter organization is required for this client")
         )
     );
-    let mut with_org = base.to_vec();
-    with_org.push(("organization", ACME));
-    let (s, body) = tenant.token(&with_org).await;
+    let (s, body) = tenant
+        .client_token(&bot.client_id, &bot.secret, API, Some(ACME))
+        .await;
     assert_eq!(s, 403, "{body}");
     assert_eq!(body["error"], "access_denied");
 
     let (s, body) = tenant
-        .token(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", &bot.client_id),
-            ("client_secret", "wrong"),
-            ("audience", API),
-        ])
+        .client_token(&bot.client_id, "wrong", API, None)
         .await;
     assert_eq!(
         (s.as_u16(), body),
@@ -211,12 +195,12 @@ async fn refusals_use_the_documented_wording() {
         )
     );
     let (s, body) = tenant
-        .token(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", &bot.client_id),
-            ("client_secret", &bot.secret),
-            ("audience", "https://unknown.example/"),
-        ])
+        .client_token(
+            &bot.client_id,
+            &bot.secret,
+            "https://unknown.example/",
+            None,
+        )
         .await;
     assert_eq!(s, 403);
     assert_eq!(

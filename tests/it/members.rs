@@ -2,7 +2,6 @@
 //! one upstream call per page, checkpoint paging past 1,000, search over a large organization,
 //! the role allowlist, escalation and cross-organization attempts, the last admin under concurrency.
 
-use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::{spawn_app, TestApp};
@@ -61,7 +60,7 @@ pub async fn roles_at_tenant(tenant: &TenantApi, org: &str, user: &str) -> Vec<S
         "organizations/{org}/members/{}/roles",
         user.replace('|', "%7C")
     );
-    let (_, body) = tenant.mgmt(Method::GET, &path, None).await;
+    let (_, body) = tenant.get(&path).await;
     // A plain array (no include_totals).
     body.as_array()
         .map(|a| {
@@ -452,9 +451,7 @@ async fn removing_members_needs_an_admin_left_and_is_audited() {
         )
         .await;
     assert_eq!(s, 200);
-    let (_, members) = tenant
-        .mgmt(Method::GET, &format!("organizations/{ACME}/members"), None)
-        .await;
+    let (_, members) = tenant.get(&format!("organizations/{ACME}/members")).await;
     assert!(!members.to_string().contains("bob@acme.example"));
     // Two admins removing each other at once: one of them stays.
     let (x, y) = tokio::join!(
@@ -474,9 +471,7 @@ async fn removing_members_needs_an_admin_left_and_is_audited() {
         1,
         "{x:?} {y:?}"
     );
-    let (_, members) = tenant
-        .mgmt(Method::GET, &format!("organizations/{ACME}/members"), None)
-        .await;
+    let (_, members) = tenant.get(&format!("organizations/{ACME}/members")).await;
     assert_eq!(members.as_array().map(Vec::len), Some(1));
     let removed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE org_id = ? AND action = 'member.remove' AND result = 'ok'")
         .bind(ACME)

@@ -56,10 +56,10 @@ async fn tokens_and_scopes_are_enforced_with_auth0_bodies() {
 async fn expired_tokens_are_refused() {
     let clock = ManualClock::at_secs(1_800_000_000);
     let tenant = start_at(clock.clone()).await;
-    let (s, _) = tenant.mgmt(Method::GET, "roles", None).await;
+    let (s, _) = tenant.get("roles").await;
     assert_eq!(s, 200);
     clock.advance_secs(86_401);
-    let (s, body) = tenant.mgmt(Method::GET, "roles", None).await;
+    let (s, body) = tenant.get("roles").await;
     assert_eq!(s, 401);
     assert_eq!(
         body["message"],
@@ -138,9 +138,7 @@ async fn clients_create_patch_rotate_and_delete() {
         .mgmt(Method::DELETE, &format!("clients/{id}"), None)
         .await;
     assert_eq!(s, 204, "deleting again is fine");
-    let (s, body) = tenant
-        .mgmt(Method::GET, &format!("clients/{id}"), None)
-        .await;
+    let (s, body) = tenant.get(&format!("clients/{id}")).await;
     assert_eq!(
         (s.as_u16(), body["errorCode"].clone()),
         (404, json!("inexistent_client"))
@@ -151,13 +149,7 @@ async fn clients_create_patch_rotate_and_delete() {
 async fn client_grants_and_organization_associations() {
     let tenant = start().await;
     let bot = tenant.bot("require", false).await;
-    let (s, grant) = tenant
-        .mgmt(
-            Method::GET,
-            &format!("client-grants/{}", bot.grant_id),
-            None,
-        )
-        .await;
+    let (s, grant) = tenant.get(&format!("client-grants/{}", bot.grant_id)).await;
     assert_eq!(s, 200);
     assert_eq!(grant["subject_type"], "client");
     assert_eq!(grant["organization_usage"], "require");
@@ -195,24 +187,19 @@ async fn client_grants_and_organization_associations() {
         .await;
     assert_eq!(s, 409);
     let (s, list) = tenant
-        .mgmt(
-            Method::GET,
-            &format!("{path}?grant_ids={}&include_totals=true", bot.grant_id),
-            None,
-        )
+        .get(&format!(
+            "{path}?grant_ids={}&include_totals=true",
+            bot.grant_id
+        ))
         .await;
     assert_eq!(s, 200);
     assert_eq!(list["total"], 1);
     assert_eq!(list["client_grants"][0]["id"], bot.grant_id.as_str());
     let (_, orgs) = tenant
-        .mgmt(
-            Method::GET,
-            &format!(
-                "client-grants/{}/organizations?include_totals=true",
-                bot.grant_id
-            ),
-            None,
-        )
+        .get(&format!(
+            "client-grants/{}/organizations?include_totals=true",
+            bot.grant_id
+        ))
         .await;
     assert_eq!(orgs["organizations"][0]["id"], ACME);
 
@@ -220,9 +207,7 @@ async fn client_grants_and_organization_associations() {
         .mgmt(Method::DELETE, &format!("{path}/{}", bot.grant_id), None)
         .await;
     assert_eq!(s, 204);
-    let (_, list) = tenant
-        .mgmt(Method::GET, &format!("{path}?include_totals=true"), None)
-        .await;
+    let (_, list) = tenant.get(&format!("{path}?include_totals=true")).await;
     assert_eq!(list["total"], 0);
 
     let (s, _) = tenant
@@ -233,13 +218,7 @@ async fn client_grants_and_organization_associations() {
         )
         .await;
     assert_eq!(s, 204);
-    let (s, body) = tenant
-        .mgmt(
-            Method::GET,
-            &format!("client-grants/{}", bot.grant_id),
-            None,
-        )
-        .await;
+    let (s, body) = tenant.get(&format!("client-grants/{}", bot.grant_id)).await;
     assert_eq!(
         (s.as_u16(), body),
         (
@@ -290,17 +269,11 @@ async fn organizations_crud_and_offset_paging() {
         )
         .await;
     assert_eq!(s, 400);
-    let (s, by_name) = tenant
-        .mgmt(Method::GET, "organizations/name/wayne-travel", None)
-        .await;
+    let (s, by_name) = tenant.get("organizations/name/wayne-travel").await;
     assert_eq!((s.as_u16(), by_name["id"].clone()), (200, json!(id)));
 
     let (_, page) = tenant
-        .mgmt(
-            Method::GET,
-            "organizations?include_totals=true&per_page=2&page=1",
-            None,
-        )
+        .get("organizations?include_totals=true&per_page=2&page=1")
         .await;
     let keys: Vec<&String> = page.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["organizations", "start", "limit", "total"]);
@@ -312,14 +285,12 @@ async fn organizations_crud_and_offset_paging() {
         ),
         (json!(2), json!(2), json!(5))
     );
-    let (s, body) = tenant
-        .mgmt(Method::GET, "organizations?per_page=100&page=10", None)
-        .await;
+    let (s, body) = tenant.get("organizations?per_page=100&page=10").await;
     assert_eq!(
         (s.as_u16(), body["errorCode"].clone()),
         (400, json!("invalid_paging"))
     );
-    let (s, plain) = tenant.mgmt(Method::GET, "organizations", None).await;
+    let (s, plain) = tenant.get("organizations").await;
     assert_eq!(s, 200);
     assert!(plain.is_array());
 
@@ -351,7 +322,7 @@ async fn members_checkpoint_paging_keeps_auth0s_quirk_and_roles_come_with_fields
             Some(from) => format!("{path}?take=2&from={from}"),
             None => format!("{path}?take=2&include_totals=true"),
         };
-        let (s, page) = tenant.mgmt(Method::GET, &url, None).await;
+        let (s, page) = tenant.get(&url).await;
         assert_eq!(s, 200);
         pages += 1;
         let members = page["members"].as_array().unwrap();
@@ -378,11 +349,7 @@ async fn members_checkpoint_paging_keeps_auth0s_quirk_and_roles_come_with_fields
     assert_eq!(pages, 3, "2 + 1 + an empty page");
 
     let (_, with_roles) = tenant
-        .mgmt(
-            Method::GET,
-            &format!("{path}?fields=user_id,roles,email,name,picture"),
-            None,
-        )
+        .get(&format!("{path}?fields=user_id,roles,email,name,picture"))
         .await;
     let alice = with_roles
         .as_array()
@@ -414,11 +381,7 @@ async fn members_checkpoint_paging_keeps_auth0s_quirk_and_roles_come_with_fields
         .await;
     assert_eq!(s, 204);
     let (_, roles) = tenant
-        .mgmt(
-            Method::GET,
-            &format!("{roles_path}?include_totals=true"),
-            None,
-        )
+        .get(&format!("{roles_path}?include_totals=true"))
         .await;
     assert_eq!(roles["total"], 2);
     let (s, body) = tenant
@@ -441,7 +404,7 @@ async fn members_checkpoint_paging_keeps_auth0s_quirk_and_roles_come_with_fields
         .mgmt(Method::DELETE, &path, Some(json!({"members": [bob]})))
         .await;
     assert_eq!(s, 204);
-    let (_, members) = tenant.mgmt(Method::GET, &path, None).await;
+    let (_, members) = tenant.get(&path).await;
     assert_eq!(members.as_array().unwrap().len(), 2);
 }
 
@@ -478,11 +441,7 @@ async fn invitations_have_urls_defaults_and_no_totals() {
     let (s, _) = tenant.mgmt(Method::POST, &path, Some(too_long)).await;
     assert_eq!(s, 400);
     let (_, list) = tenant
-        .mgmt(
-            Method::GET,
-            &format!("{path}?include_totals=true&per_page=50"),
-            None,
-        )
+        .get(&format!("{path}?include_totals=true&per_page=50"))
         .await;
     assert_eq!(
         list["limit"], 1,
@@ -494,9 +453,7 @@ async fn invitations_have_urls_defaults_and_no_totals() {
         .mgmt(Method::DELETE, &format!("{path}/{id}"), None)
         .await;
     assert_eq!(s, 204);
-    let (s, body) = tenant
-        .mgmt(Method::GET, &format!("{path}/{id}"), None)
-        .await;
+    let (s, body) = tenant.get(&format!("{path}/{id}")).await;
     assert_eq!(
         (s.as_u16(), body["errorCode"].clone()),
         (404, json!("inexistent_invitation"))
@@ -508,21 +465,14 @@ async fn logs_record_client_credentials_exchanges_with_the_organization() {
     let tenant = start().await;
     let bot = tenant.bot("require", true).await;
     let (s, _) = tenant
-        .token(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", &bot.client_id),
-            ("client_secret", &bot.secret),
-            ("audience", API),
-            ("organization", ACME),
-        ])
+        .client_token(&bot.client_id, &bot.secret, API, Some(ACME))
         .await;
     assert_eq!(s, 200);
     let (s, logs) = tenant
-        .mgmt(
-            Method::GET,
-            &format!("logs?q=type:\"seccft\" AND client_id:\"{}\"", bot.client_id),
-            None,
-        )
+        .get(&format!(
+            "logs?q=type:\"seccft\" AND client_id:\"{}\"",
+            bot.client_id
+        ))
         .await;
     assert_eq!(s, 200);
     let entry: &Value = &logs[0];
@@ -530,11 +480,7 @@ async fn logs_record_client_credentials_exchanges_with_the_organization() {
     assert_eq!(entry["organization_name"], "acme-travel");
     assert_eq!(entry["log_id"].as_str().unwrap().len(), 56);
     let (s, one) = tenant
-        .mgmt(
-            Method::GET,
-            &format!("logs/{}", entry["log_id"].as_str().unwrap()),
-            None,
-        )
+        .get(&format!("logs/{}", entry["log_id"].as_str().unwrap()))
         .await;
     assert_eq!((s.as_u16(), one["type"].clone()), (200, json!("seccft")));
 }

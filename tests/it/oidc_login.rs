@@ -318,11 +318,9 @@ async fn an_invitee_signs_up_through_the_invitation_and_becomes_a_member_with_it
     assert_eq!(done.status(), StatusCode::FOUND);
     assert!(query(done.headers()["location"].to_str().unwrap(), "code").is_some());
     let (_, members) = tenant
-        .mgmt(
-            reqwest::Method::GET,
-            &format!("organizations/{ACME}/members?fields=user_id,email,roles"),
-            None,
-        )
+        .get(&format!(
+            "organizations/{ACME}/members?fields=user_id,email,roles"
+        ))
         .await;
     let dana = members
         .as_array()

@@ -193,9 +193,7 @@ async fn a_double_submit_through_both_replicas_registers_one_bot() {
         assert_eq!(names.iter().filter(|n| **n == name).count(), 1, "{names:?}");
     }
     let api = crate::tenant::TenantApi::attach(&r.tenant.base_url).await;
-    let (_, clients) = api
-        .mgmt(reqwest::Method::GET, "clients?per_page=100", None)
-        .await;
+    let (_, clients) = api.get("clients?per_page=100").await;
     let twice = clients
         .as_array()
         .unwrap()
@@ -253,11 +251,7 @@ async fn the_last_admin_stays_protected_when_both_replicas_race() {
     let mut admins = 0;
     for user in [&grace_id, &carol_id] {
         let (_, roles) = api
-            .mgmt(
-                reqwest::Method::GET,
-                &format!("organizations/{GLOBEX}/members/{user}/roles"),
-                None,
-            )
+            .get(&format!("organizations/{GLOBEX}/members/{user}/roles"))
             .await;
         if roles.as_array().unwrap().iter().any(|r| r["id"] == ADMIN) {
             admins += 1;

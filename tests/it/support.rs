@@ -19,25 +19,20 @@ async fn support_staff_read_everything_change_nothing_and_are_audited() {
     let idle = app.register_bot(&alice, ACME, "idle one").await;
     // booker gets a token; "idle one" never does.
     let (s, _) = tenant
-        .token(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", booker["client_id"].as_str().unwrap()),
-            ("client_secret", booker["client_secret"].as_str().unwrap()),
-            ("audience", API),
-            ("organization", ACME),
-        ])
+        .client_token(
+            booker["client_id"].as_str().unwrap(),
+            booker["client_secret"].as_str().unwrap(),
+            API,
+            Some(ACME),
+        )
         .await;
     assert_eq!(s, 200);
     // Someone widens booker's grant outside orgdesk, and opens another client to any organization.
     let (_, grants) = tenant
-        .mgmt(
-            Method::GET,
-            &format!(
-                "client-grants?client_id={}",
-                booker["client_id"].as_str().unwrap()
-            ),
-            None,
-        )
+        .get(&format!(
+            "client-grants?client_id={}",
+            booker["client_id"].as_str().unwrap()
+        ))
         .await;
     let grant_id = grants[0]["id"].as_str().unwrap().to_string();
     let (s, _) = tenant
@@ -277,11 +272,9 @@ async fn support_staff_whose_role_is_taken_away_lose_the_console() {
 
     let sam_id = user_id(&app, "sam@travel0.example").replace('|', "%7C");
     let (_, roles) = tenant
-        .mgmt(
-            Method::GET,
-            &format!("organizations/{SUPPORT_ORG}/members/{sam_id}/roles"),
-            None,
-        )
+        .get(&format!(
+            "organizations/{SUPPORT_ORG}/members/{sam_id}/roles"
+        ))
         .await;
     let role = roles[0]["id"].as_str().unwrap().to_string();
     let (s, _) = tenant
@@ -324,14 +317,9 @@ async fn every_report_the_console_links_to_downloads_as_csv() {
     assert_eq!(done.status(), 303);
     for kind in ReportKind::ALL {
         let href = kind.csv_href(30);
-        let page = sam
-            .get(app.url(&format!("/support?report={}", kind.slug())))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let page = app
+            .page_html(&sam, &format!("/support?report={}", kind.slug()))
+            .await;
         assert!(
             page.contains(&href.replace('&', "&amp;")) || page.contains(&href),
             "the {} page links to {href}",

@@ -109,16 +109,32 @@ impl TenantApi {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// A client-credentials exchange for `audience`, in `organization` when one is named.
+    pub async fn client_token(
+        &self,
+        client_id: &str,
+        secret: &str,
+        audience: &str,
+        organization: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let mut form = vec![
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id),
+            ("client_secret", secret),
+            ("audience", audience),
+        ];
+        form.extend(organization.map(|org| ("organization", org)));
+        self.token(&form).await
+    }
+
+    /// `GET` a JSON document the tenant serves (discovery, keys, control endpoints).
+    pub async fn get_json(&self, path: &str) -> Value {
+        get_json(&self.http, self.url(path)).await
+    }
+
     pub async fn mgmt_token_for(&self, client_id: &str, secret: &str) -> String {
         let audience = self.mgmt_audience.clone();
-        let (status, body) = self
-            .token(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", client_id),
-                ("client_secret", secret),
-                ("audience", &audience),
-            ])
-            .await;
+        let (status, body) = self.client_token(client_id, secret, &audience, None).await;
         assert_eq!(status, 200, "management token: {body}");
         body["access_token"].as_str().unwrap().to_string()
     }
@@ -150,6 +166,11 @@ impl TenantApi {
     }
 
     /// A Management API call with orgdesk's token.
+    /// A Management API read with the tenant admin's token.
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.mgmt(Method::GET, path, None).await
+    }
+
     pub async fn mgmt(
         &self,
         method: Method,
@@ -215,6 +236,11 @@ pub struct Bot {
 }
 
 /// The payload of a JWT, unverified (tests check claims; signature checks have their own tests).
+/// `GET` a JSON document from any server the tests start.
+pub async fn get_json(http: &reqwest::Client, url: String) -> Value {
+    http.get(url).send().await.unwrap().json().await.unwrap()
+}
+
 pub fn claims(jwt: &str) -> Value {
     use base64::Engine;
     let payload = jwt.split('.').nth(1).unwrap();

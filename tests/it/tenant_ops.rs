@@ -7,35 +7,19 @@ use orgdesk::emulator::EmulatorConfig;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::tenant::{start, start_with, ACME};
+use crate::tenant::{start, start_with, TenantApi, ACME};
 
 #[tokio::test]
 async fn discovery_and_jwks_look_like_auth0() {
     let tenant = start().await;
-    let doc: serde_json::Value = tenant
-        .http
-        .get(tenant.url("/.well-known/openid-configuration"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: serde_json::Value = tenant.get_json("/.well-known/openid-configuration").await;
     let issuer = tenant.handle.issuer();
     assert!(issuer.ends_with('/'));
     assert_eq!(doc["issuer"], issuer.as_str());
     assert_eq!(doc["token_endpoint"], format!("{issuer}oauth/token"));
     assert_eq!(doc["jwks_uri"], format!("{issuer}.well-known/jwks.json"));
     assert_eq!(doc["end_session_endpoint"], format!("{issuer}oidc/logout"));
-    let jwks: serde_json::Value = tenant
-        .http
-        .get(tenant.url("/.well-known/jwks.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let jwks: serde_json::Value = tenant.get_json("/.well-known/jwks.json").await;
     let keys = jwks["keys"].as_array().unwrap();
     assert_eq!(keys.len(), 2, "current and next");
     for key in keys {
@@ -51,23 +35,9 @@ async fn discovery_and_jwks_look_like_auth0() {
 async fn key_rotation_keeps_earlier_tokens_valid_and_signs_with_the_next_key() {
     let tenant = start().await;
     let before = tenant.mgmt_token.clone();
-    let jwks: serde_json::Value = tenant
-        .http
-        .get(tenant.url("/.well-known/jwks.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let jwks: serde_json::Value = tenant.get_json("/.well-known/jwks.json").await;
     let next_kid = jwks["keys"][1]["kid"].as_str().unwrap().to_string();
-    let r = tenant
-        .http
-        .post(tenant.url("/__emulator/rotate-keys"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+    assert_eq!(rotate_keys(&tenant).await, 204);
     let (s, _) = tenant.mgmt_as(&before, Method::GET, "roles", None).await;
     assert_eq!(s, 200, "a token signed before the rotation still verifies");
     let after = tenant
@@ -81,15 +51,7 @@ async fn key_rotation_keeps_earlier_tokens_valid_and_signs_with_the_next_key() {
         serde_json::from_slice(&raw).unwrap()
     };
     assert_eq!(header["kid"], next_kid.as_str());
-    let jwks: serde_json::Value = tenant
-        .http
-        .get(tenant.url("/.well-known/jwks.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let jwks: serde_json::Value = tenant.get_json("/.well-known/jwks.json").await;
     assert_eq!(
         jwks["keys"].as_array().unwrap().len(),
         3,
@@ -144,7 +106,7 @@ async fn rate_limits_send_headers_and_auth0s_429() {
         json!({"statusCode": 429, "error": "Too Many Requests", "message": "Global limit has been reached", "errorCode": "too_many_requests"})
     );
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let (s, _) = tenant.mgmt(Method::GET, "roles", None).await;
+    let (s, _) = tenant.get("roles").await;
     assert_eq!(s, 200, "refilled after a second");
 }
 
@@ -159,15 +121,9 @@ async fn faults_fail_the_next_calls_then_stop() {
             .send()
     };
     assert_eq!(add(json!({"route": "GET /api/v2/organizations/*", "count": 2, "kind": "status", "status": 503})).await.unwrap().status(), 204);
-    let (s1, _) = tenant
-        .mgmt(Method::GET, &format!("organizations/{ACME}"), None)
-        .await;
-    let (s2, _) = tenant
-        .mgmt(Method::GET, &format!("organizations/{ACME}"), None)
-        .await;
-    let (s3, _) = tenant
-        .mgmt(Method::GET, &format!("organizations/{ACME}"), None)
-        .await;
+    let (s1, _) = tenant.get(&format!("organizations/{ACME}")).await;
+    let (s2, _) = tenant.get(&format!("organizations/{ACME}")).await;
+    let (s3, _) = tenant.get(&format!("organizations/{ACME}")).await;
     assert_eq!([s1.as_u16(), s2.as_u16(), s3.as_u16()], [503, 503, 200]);
 
     add(json!({"route": "POST /api/v2/clients", "kind": "reset"}))
@@ -206,7 +162,7 @@ async fn faults_fail_the_next_calls_then_stop() {
         .await
         .unwrap();
     let started = Instant::now();
-    let (s, _) = tenant.mgmt(Method::GET, "roles", None).await;
+    let (s, _) = tenant.get("roles").await;
     assert_eq!(s, 200);
     assert!(started.elapsed() >= Duration::from_millis(150));
     tenant
@@ -220,13 +176,7 @@ async fn faults_fail_the_next_calls_then_stop() {
 #[tokio::test]
 async fn the_control_api_is_absent_unless_enabled() {
     let tenant = start_with(EmulatorConfig::default()).await;
-    let r = tenant
-        .http
-        .post(tenant.url("/__emulator/rotate-keys"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404);
+    assert_eq!(rotate_keys(&tenant).await, 404);
 }
 
 #[tokio::test]
@@ -252,25 +202,20 @@ async fn with_a_data_path_everything_survives_a_restart() {
     tenant.handle.shutdown().await;
 
     let again = start_with(config()).await;
-    let (s, found) = again
-        .mgmt(Method::GET, "organizations/name/survivor", None)
-        .await;
+    let (s, found) = again.get("organizations/name/survivor").await;
     assert_eq!((s.as_u16(), found["id"].clone()), (200, org["id"].clone()));
-    let (s, _) = again
-        .mgmt(Method::GET, &format!("clients/{}", bot.client_id), None)
-        .await;
+    let (s, _) = again.get(&format!("clients/{}", bot.client_id)).await;
     assert_eq!(s, 200);
     let (s, _) = again.mgmt_as(&old_token, Method::GET, "roles", None).await;
     // The port changed, so the old token's audience no longer names this tenant; the keys are the same.
     assert_eq!(s, 401);
     let (s, body) = again
-        .token(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", &bot.client_id),
-            ("client_secret", &bot.secret),
-            ("audience", crate::tenant::API),
-            ("organization", ACME),
-        ])
+        .client_token(&bot.client_id, &bot.secret, crate::tenant::API, Some(ACME))
         .await;
     assert_eq!(s, 200, "the bot's secret and grant survived: {body}");
+}
+
+async fn rotate_keys(tenant: &TenantApi) -> reqwest::StatusCode {
+    let rotate = tenant.http.post(tenant.url("/__emulator/rotate-keys"));
+    rotate.send().await.unwrap().status()
 }
