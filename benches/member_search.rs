@@ -4,7 +4,12 @@
 //! Run: scripts/bench-members [N]
 
 // A benchmark stops at the first broken assumption: unwrapping is how it says so.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::too_many_lines
+)]
 
 use std::time::{Duration, Instant};
 

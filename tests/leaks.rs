@@ -4,7 +4,12 @@
 //! (The browser bundle is searched by the end-to-end suite: this binary runs before it is built.)
 
 // A test stops at the first broken assumption: unwrapping is how it says so.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::too_many_lines
+)]
 
 #[allow(dead_code)]
 #[path = "it/helpers.rs"]
@@ -13,6 +18,7 @@ mod helpers;
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use secrecy::ExposeSecret;
 use serde_json::json;
 
 const ACME: &str = "org_acmeTravel000001";
@@ -199,7 +205,6 @@ async fn no_secret_token_code_or_session_id_appears_anywhere() {
     }
     // The login and Management clients' own secrets.
     let identity = &app.running.state.config.identity;
-    use secrecy::ExposeSecret;
     secrets.push((
         "login client secret".into(),
         identity.login_client_secret.expose_secret().to_string(),

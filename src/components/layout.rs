@@ -8,35 +8,32 @@ use crate::model::desk::{Flash, Me};
 
 #[component]
 fn AccountMenu(me: Option<Me>) -> impl IntoView {
-    match me {
-        Some(me) => {
-            let org = me.org_name.clone().unwrap_or_else(|| me.org_id.clone());
-            // A disclosure that works without JavaScript: who you are, where you are, sign out.
-            view! {
-                <details class="account">
-                    <summary class="btn btn--quiet" data-testid="account-menu">
-                        <span class="account__org">{org.clone()}</span>
-                    </summary>
-                    <div class="account__panel">
-                        <p class="small" data-testid="signed-in-as">{me.email.clone()} <br/> <span class="muted">{org}</span></p>
-                        {me.several_orgs.then(|| view! {
-                            <p><a class="small" href="/login" rel="external">"Switch organization"</a></p>
-                        })}
-                        <form method="post" action="/logout" data-native="">
-                            <input type="hidden" name="csrf" value=me.csrf.clone()/>
-                            <button type="submit" class="btn btn--quiet">"Sign out"</button>
-                        </form>
-                    </div>
-                </details>
-            }
-            .into_any()
-        }
-        // /login is a server route. It comes back to the page the visitor is on.
-        None => {
-            let href = super::island::sign_in_href();
-            view! { <a class="btn btn--primary" href=href rel="external">"Sign in"</a> }.into_any()
-        }
+    // /login is a server route. It comes back to the page the visitor is on.
+    let Some(me) = me else {
+        let href = super::island::sign_in_href();
+        return view! { <a class="btn btn--primary" href=href rel="external">"Sign in"</a> }
+            .into_any();
+    };
+    let org = me.org_name.clone().unwrap_or_else(|| me.org_id.clone());
+    // A disclosure that works without JavaScript: who you are, where you are, sign out.
+    view! {
+        <details class="account">
+            <summary class="btn btn--quiet" data-testid="account-menu">
+                <span class="account__org">{org.clone()}</span>
+            </summary>
+            <div class="account__panel">
+                <p class="small" data-testid="signed-in-as">{me.email.clone()} <br/> <span class="muted">{org}</span></p>
+                {me.several_orgs.then(|| view! {
+                    <p><a class="small" href="/login" rel="external">"Switch organization"</a></p>
+                })}
+                <form method="post" action="/logout" data-native="">
+                    <input type="hidden" name="csrf" value=me.csrf.clone()/>
+                    <button type="submit" class="btn btn--quiet">"Sign out"</button>
+                </form>
+            </div>
+        </details>
     }
+    .into_any()
 }
 
 /// Who is signed in, as `page_status` read it before the page rendered. Pages render on the server

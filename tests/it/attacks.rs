@@ -573,6 +573,22 @@ async fn csv_cells_are_quoted_for_every_separator() {
 }
 
 // 12. Low: any admin could decline any app without limit; `apps/listing` showed unpublished apps.
+/// An install decision as the install page sends it.
+async fn decide_on(
+    app: &TestApp,
+    who: &reqwest::Client,
+    org: &str,
+    what: &str,
+    app_id: &str,
+) -> (u16, Value) {
+    app.call(
+        who,
+        &format!("apps/{what}"),
+        json!({"org_id": org, "app_id": app_id}),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn declines_are_recorded_once_and_only_where_they_mean_something() {
     let app = spawn_app().await;
@@ -592,20 +608,6 @@ async fn declines_are_recorded_once_and_only_where_they_mean_something() {
     let app_id = published["app_id"].as_str().unwrap().to_string();
     let app_ref = &app;
     let app_id_ref = &app_id;
-    async fn decide_on(
-        app: &TestApp,
-        who: &reqwest::Client,
-        org: &str,
-        what: &str,
-        app_id: &str,
-    ) -> (u16, Value) {
-        app.call(
-            who,
-            &format!("apps/{what}"),
-            json!({"org_id": org, "app_id": app_id}),
-        )
-        .await
-    }
     let decide = |who: &'static str, org: &'static str, what: &'static str| {
         let browser = match who {
             "alice" => &alice,

@@ -265,7 +265,7 @@ fn prepare(t: &mut Store, method: &str, url: &Url, request: &Value, status: u64,
         ["api", "v2", "organizations", _] | ["api", "v2", "organizations", "name", _] if !found => {
         }
         ["api", "v2", "organizations", "name", _] => {
-            org(t, body["id"].as_str().unwrap(), Some(body), 0)
+            org(t, body["id"].as_str().unwrap(), Some(body), 0);
         }
         ["api", "v2", "organizations", id] => org(t, id, Some(&before(method, request, body)), 0),
         ["api", "v2", "organizations", id, rest @ ..] => {
@@ -423,7 +423,7 @@ fn prepare(t: &mut Store, method: &str, url: &Url, request: &Value, status: u64,
             }
         }
         ["api", "v2", "clients", id, ..] if found => {
-            client(t, id, Some(&before(method, request, body)))
+            client(t, id, Some(&before(method, request, body)));
         }
         ["api", "v2", "roles"] => {
             for r in items(body, "roles") {

@@ -43,10 +43,10 @@ impl Env {
         let mut rule = json!({"route": route, "kind": kind, "count": count, "hold_ms": 3000});
         match kind {
             "429" => {
-                rule = json!({"route": route, "kind": "status", "status": 429, "count": count})
+                rule = json!({"route": route, "kind": "status", "status": 429, "count": count});
             }
             "500" => {
-                rule = json!({"route": route, "kind": "status", "status": 500, "count": count})
+                rule = json!({"route": route, "kind": "status", "status": 500, "count": count});
             }
             "hold_after" => rule["hold_ms"] = json!(60_000),
             _ => {}

@@ -40,7 +40,7 @@ fn oracle(
     };
     match (usage, named) {
         ("deny", Some(_)) => Expect::Refused(403, "access_denied"),
-        ("deny", None) | ("allow", None) => Expect::Token(None),
+        ("deny" | "allow", None) => Expect::Token(None),
         (_, Some(org)) => {
             if usable(org) {
                 Expect::Token(Some(org))
@@ -121,20 +121,17 @@ async fn every_combination_yields_the_right_org_or_an_oauth_error() {
                             assert_eq!(c["sub"], format!("{}@clients", bot.client_id), "{case}");
                             assert_eq!(c["aud"], API, "{case}");
                             assert_eq!(c["scope"], "read:bookings", "{case}");
-                            match c["org_id"].as_str() {
-                                Some(org) => {
-                                    let name = if org == ACME {
-                                        "acme-travel"
-                                    } else {
-                                        "globex-tours"
-                                    };
-                                    assert_eq!(c["org_name"], name, "{case}");
-                                    Expect::Token(Some(if org == ACME { ACME } else { GLOBEX }))
-                                }
-                                None => {
-                                    assert!(c.get("org_name").is_none(), "{case}");
-                                    Expect::Token(None)
-                                }
+                            if let Some(org) = c["org_id"].as_str() {
+                                let name = if org == ACME {
+                                    "acme-travel"
+                                } else {
+                                    "globex-tours"
+                                };
+                                assert_eq!(c["org_name"], name, "{case}");
+                                Expect::Token(Some(if org == ACME { ACME } else { GLOBEX }))
+                            } else {
+                                assert!(c.get("org_name").is_none(), "{case}");
+                                Expect::Token(None)
                             }
                         } else {
                             assert!(

@@ -1,7 +1,12 @@
 //! Integration tests: one binary, real server on port 0, real SQLite database in a temp dir.
 
 // A test stops at the first broken assumption: unwrapping is how it says so.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::too_many_lines
+)]
 
 mod apps;
 mod attacks;

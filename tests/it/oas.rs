@@ -174,6 +174,7 @@ impl Driver<'_> {
 
 #[tokio::test]
 async fn every_implemented_operation_answers_within_auth0s_schema() {
+    use Method as M;
     let tenant = start().await;
     let token = tenant.admin_token().await;
     let mut d = Driver {
@@ -182,7 +183,6 @@ async fn every_implemented_operation_answers_within_auth0s_schema() {
         validated: BTreeSet::new(),
         failures: Vec::new(),
     };
-    use Method as M;
 
     let client = d.call(M::POST, "clients", Some(json!({"name": "schema bot", "app_type": "non_interactive", "grant_types": ["client_credentials"], "client_metadata": {"k": "v"}})), 201).await;
     let cid = client["client_id"].as_str().unwrap().to_string();

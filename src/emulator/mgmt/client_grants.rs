@@ -283,11 +283,11 @@ pub async fn organizations(
     Path(id): Path<String>,
     Query(params): Query<Params>,
 ) -> Result<Json<Value>, MgmtError> {
-    caller.require(&["read:organization_client_grants"])?;
     const ORGS: Shape = Shape {
         checkpoint: true,
         ..Shape::offset("organizations")
     };
+    caller.require(&["read:organization_client_grants"])?;
     let paging = paging::parse(&params, &ORGS)?;
     let t = caller.read();
     if !t.grants.contains_key(&id) {

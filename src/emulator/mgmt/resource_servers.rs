@@ -53,11 +53,11 @@ pub async fn list_resource_servers(
     caller: Caller,
     Query(params): Query<Params>,
 ) -> Result<Json<Value>, MgmtError> {
-    caller.require(&["read:resource_servers"])?;
     const SHAPE: Shape = Shape {
         totals_first: true,
         ..Shape::offset("resource_servers")
     };
+    caller.require(&["read:resource_servers"])?;
     let paging = paging::parse(&params, &SHAPE)?;
     let fields = params.field_filter()?;
     let identifiers = params.all("identifiers");

@@ -27,8 +27,8 @@ pub async fn list_roles(
     caller: Caller,
     Query(params): Query<Params>,
 ) -> Result<Json<Value>, MgmtError> {
-    caller.require(&["read:roles"])?;
     const SHAPE: Shape = Shape::offset("roles");
+    caller.require(&["read:roles"])?;
     let paging = paging::parse(&params, &SHAPE)?;
     let filter = params.get("name_filter").map(str::to_lowercase);
     let t = caller.read();

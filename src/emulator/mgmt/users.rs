@@ -63,11 +63,11 @@ pub async fn user_organizations(
     Path(id): Path<String>,
     Query(params): Query<Params>,
 ) -> Result<Json<Value>, MgmtError> {
-    caller.require(&["read:users", "read:organizations"])?;
     const SHAPE: Shape = Shape {
         max_records: Some(1000),
         ..Shape::offset("organizations")
     };
+    caller.require(&["read:users", "read:organizations"])?;
     let paging = paging::parse(&params, &SHAPE)?;
     let t = caller.read();
     if !t.users.contains_key(&id) {

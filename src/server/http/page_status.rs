@@ -32,10 +32,8 @@ pub async fn guard(
 ) -> Response {
     let path = request.uri().path().to_string();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let is_desk_page = matches!(
-        segments.as_slice(),
-        ["orgs", ..] | ["support", ..] | ["apps", _]
-    ) && !path.ends_with(".csv");
+    let is_desk_page = matches!(segments.as_slice(), ["orgs" | "support", ..] | ["apps", _])
+        && !path.ends_with(".csv");
     if is_desk_page && request.method() == Method::POST {
         // A change form posted by the browser itself: the page never became interactive (JavaScript
         // off or blocked). Nothing is done, and the page says so instead of a bare 405.

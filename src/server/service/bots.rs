@@ -572,9 +572,7 @@ pub async fn test_token(
         .and_then(|t| t.as_str())
         .unwrap_or_default();
     let payload = token.split('.').nth(1).unwrap_or_default();
-    use base64::Engine;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
+    base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload)
         .ok()
         .and_then(|raw| serde_json::from_slice(&raw).ok())
         .ok_or_else(|| {

@@ -296,7 +296,7 @@ pub async fn drift(ctx: &Ctx<'_>) -> Result<Vec<Drift>, ServiceError> {
                 bot_name: bot.name.clone(),
                 org_id: bot.org_id.clone(),
                 problem,
-            })
+            });
         };
         let Some(client) = by_id.get(bot.client_id.as_str()) else {
             flag("the client was deleted outside orgdesk".into());
