@@ -27,6 +27,7 @@ mod mgmt_client;
 mod oas;
 mod oidc_login;
 mod pages;
+mod replay;
 mod replicas;
 mod rooms;
 mod store;
