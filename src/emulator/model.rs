@@ -48,6 +48,26 @@ pub struct Client {
     pub default_organization: Option<DefaultOrganization>,
     #[serde(default)]
     pub created_at: i64,
+    /// `private_key_jwt` public keys (`client_authentication_methods`).
+    #[serde(default)]
+    pub credentials: Vec<Credential>,
+    /// The rest of Auth0's client schema: stored as given and answered back, not acted on.
+    #[serde(default)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// A public key a client signs its token requests with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Credential {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub credential_type: String,
+    pub pem: String,
+    /// The key's RFC 7638 thumbprint.
+    pub kid: String,
+    pub alg: String,
+    pub created_at: i64,
 }
 
 fn yes() -> bool {
@@ -189,6 +209,9 @@ pub struct ResourceServer {
     pub allow_offline_access: bool,
     #[serde(default)]
     pub is_system: bool,
+    /// The rest of Auth0's API schema: stored as given and answered back, not acted on.
+    #[serde(default)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 
 fn default_token_lifetime() -> i64 {
@@ -218,6 +241,7 @@ impl ResourceServer {
             token_dialect: None,
             allow_offline_access: false,
             is_system: false,
+            extra: BTreeMap::new(),
         }
     }
 
@@ -247,6 +271,13 @@ pub struct User {
     pub created_at: i64,
     #[serde(default)]
     pub updated_at: i64,
+    /// Tenant roles (`/users/{id}/roles`), not an organization's.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// The rest of Auth0's user (metadata, given and family name, `blocked`, `username`): stored as
+    /// given and answered back.
+    #[serde(default)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -17,6 +17,7 @@ use super::super::model::{default_grant_types, Client, DefaultOrganization};
 use super::super::paging::{self, Entry, Params, Shape};
 use super::auth::Caller;
 use super::body::{self, invalid_on};
+use super::credentials;
 use crate::model::m2m::OrganizationUsage;
 
 const READ: &[&str] = &[
@@ -30,7 +31,69 @@ const UPDATE: &[&str] = &[
     "update:client_keys",
     "update:client_credentials",
 ];
+/// Every property of Auth0's client schema (`CreateClientRequestContent` and
+/// `UpdateClientRequestContent`), and `signing_keys`, which Auth0's own SDKs send back.
 const FIELDS: &[&str] = &[
+    "name",
+    "description",
+    "logo_uri",
+    "callbacks",
+    "oidc_logout",
+    "oidc_backchannel_logout",
+    "session_transfer",
+    "allowed_origins",
+    "web_origins",
+    "client_aliases",
+    "allowed_clients",
+    "allowed_logout_urls",
+    "grant_types",
+    "token_endpoint_auth_method",
+    "is_token_endpoint_ip_header_trusted",
+    "app_type",
+    "is_first_party",
+    "oidc_conformant",
+    "jwt_configuration",
+    "encryption_key",
+    "sso",
+    "cross_origin_authentication",
+    "cross_origin_loc",
+    "sso_disabled",
+    "custom_login_page_on",
+    "custom_login_page",
+    "custom_login_page_preview",
+    "form_template",
+    "addons",
+    "client_metadata",
+    "mobile",
+    "initiate_login_uri",
+    "native_social_login",
+    "fedcm_login",
+    "refresh_token",
+    "default_organization",
+    "organization_usage",
+    "organization_require_behavior",
+    "organization_discovery_methods",
+    "client_authentication_methods",
+    "require_pushed_authorization_requests",
+    "require_proof_of_possession",
+    "signed_request_object",
+    "token_vault_privileged_access",
+    "compliance_level",
+    "skip_non_verifiable_callback_uri_confirmation_prompt",
+    "token_exchange",
+    "par_request_expiry",
+    "token_quota",
+    "resource_server_identifier",
+    "third_party_security_mode",
+    "redirection_policy",
+    "express_configuration",
+    "my_organization_configuration",
+    "async_approval_notification_channels",
+    "client_secret",
+    "signing_keys",
+];
+/// The properties the tenant acts on (typed in `ClientBody`); the others are kept in `extra`.
+const TYPED: &[&str] = &[
     "name",
     "description",
     "app_type",
@@ -39,7 +102,6 @@ const FIELDS: &[&str] = &[
     "callbacks",
     "allowed_logout_urls",
     "web_origins",
-    "allowed_origins",
     "initiate_login_uri",
     "grant_types",
     "token_endpoint_auth_method",
@@ -47,14 +109,9 @@ const FIELDS: &[&str] = &[
     "organization_usage",
     "organization_require_behavior",
     "default_organization",
-    "jwt_configuration",
-    "sso_disabled",
-    "cross_origin_authentication",
-    "logo_uri",
+    "client_authentication_methods",
     "client_secret",
-    "is_token_endpoint_ip_header_trusted",
-    "custom_login_page_on",
-    "refresh_token",
+    // Answered from the tenant's own keys, never stored from a body.
     "signing_keys",
 ];
 const APP_TYPES: &[&str] = &[
@@ -180,7 +237,32 @@ pub fn render(tenant: &str, c: &Client, with_secret: bool) -> Value {
             "idle_token_lifetime": 1296000
         }),
     );
+    if !c.credentials.is_empty() {
+        m.insert(
+            "client_authentication_methods".into(),
+            credentials::render(&c.credentials, false),
+        );
+    }
+    for (k, v) in &c.extra {
+        // An object Auth0 fills with defaults (`jwt_configuration`, `refresh_token`) keeps them
+        // under what was set.
+        match (m.get_mut(k), v) {
+            (Some(Value::Object(defaults)), Value::Object(set)) => {
+                defaults.extend(set.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            _ => {
+                m.insert(k.clone(), v.clone());
+            }
+        }
+    }
     Value::Object(m)
+}
+
+/// The documented properties the tenant keeps without acting on them.
+fn untyped(map: &Map<String, Value>) -> impl Iterator<Item = (String, Value)> + '_ {
+    map.iter()
+        .filter(|(k, _)| !TYPED.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
 }
 
 #[derive(Deserialize, Default)]
@@ -394,6 +476,12 @@ pub async fn create(caller: Caller, raw: Bytes) -> Result<Response, MgmtError> {
         Some(v) => default_organization(v)?,
         None => None,
     };
+    let now = caller.now_ms();
+    let credentials = map
+        .get("client_authentication_methods")
+        .map(|v| credentials::from_body(v, now))
+        .transpose()?
+        .unwrap_or_default();
     let client = Client {
         client_id: ids::client_id(),
         client_secret: ids::client_secret(),
@@ -412,7 +500,9 @@ pub async fn create(caller: Caller, raw: Bytes) -> Result<Response, MgmtError> {
         organization_usage: b.organization_usage,
         organization_require_behavior: b.organization_require_behavior,
         default_organization: default_org,
-        created_at: caller.now_ms(),
+        created_at: now,
+        credentials,
+        extra: untyped(&map).collect(),
     };
     let mut t = caller.write();
     if t.clients.len() >= 100_000 {
@@ -422,7 +512,11 @@ pub async fn create(caller: Caller, raw: Bytes) -> Result<Response, MgmtError> {
             Some("too_many_entities"),
         ));
     }
-    let out = render(&t.name, &client, true);
+    let mut out = render(&t.name, &client, true);
+    if !client.credentials.is_empty() {
+        // Only the answer to the create names the new credentials whole.
+        out["client_authentication_methods"] = credentials::render(&client.credentials, true);
+    }
     t.clients.insert(client.client_id.clone(), client);
     Ok((StatusCode::CREATED, Json(out)).into_response())
 }
@@ -443,6 +537,10 @@ pub async fn update(
     let default_org = map
         .get("default_organization")
         .map(default_organization)
+        .transpose()?;
+    let new_credentials = map
+        .get("client_authentication_methods")
+        .map(|v| credentials::from_body(v, caller.now_ms()))
         .transpose()?;
     let mut t = caller.write();
     let tenant = t.name.clone();
@@ -514,6 +612,10 @@ pub async fn update(
     if let Some(d) = default_org {
         c.default_organization = d;
     }
+    if let Some(made) = new_credentials {
+        c.credentials = made;
+    }
+    c.extra.extend(untyped(&map));
     Ok(Json(render(
         &tenant,
         c,

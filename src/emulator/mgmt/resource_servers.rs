@@ -12,6 +12,7 @@ use super::super::errors::MgmtError;
 use super::super::ids;
 use super::super::model::{ResourceServer, Scope};
 use super::super::paging::{self, Entry, Params, Shape};
+use super::super::store::TenantState;
 use super::auth::Caller;
 use super::body::{self, invalid};
 
@@ -39,7 +40,72 @@ fn rs_json(r: &ResourceServer) -> Value {
     if let Some(d) = &r.token_dialect {
         v["token_dialect"] = json!(d);
     }
+    for (k, set) in &r.extra {
+        // An object Auth0 fills with defaults (`subject_type_authorization`) keeps them under what
+        // was set.
+        match (v.get_mut(k), set) {
+            (Some(Value::Object(defaults)), Value::Object(set)) => {
+                defaults.extend(set.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            _ => v[k] = set.clone(),
+        }
+    }
     v
+}
+
+/// Every property of Auth0's API schema (`CreateResourceServerRequestContent`), and
+/// `token_lifetime_for_web`, which Auth0 still accepts (recorded by its Go SDK).
+const CREATE_FIELDS: &[&str] = &[
+    "name",
+    "identifier",
+    "scopes",
+    "signing_alg",
+    "signing_secret",
+    "allow_offline_access",
+    "allow_online_access",
+    "allow_online_access_with_ephemeral_sessions",
+    "token_lifetime",
+    "token_lifetime_for_web",
+    "token_dialect",
+    "skip_consent_for_verifiable_first_party_clients",
+    "enforce_policies",
+    "token_encryption",
+    "consent_policy",
+    "authorization_details",
+    "proof_of_possession",
+    "subject_type_authorization",
+    "authorization_policy",
+];
+
+/// What the tenant acts on; the rest is kept in `extra`.
+const TYPED: &[&str] = &[
+    "name",
+    "identifier",
+    "scopes",
+    "enforce_policies",
+    "token_dialect",
+    "token_lifetime",
+    "allow_offline_access",
+];
+
+fn untyped(map: &serde_json::Map<String, Value>) -> impl Iterator<Item = (String, Value)> + '_ {
+    map.iter()
+        .filter(|(k, _)| !TYPED.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+}
+
+/// An API by id or by identifier; the identifier may come percent-encoded once more (as SDKs send
+/// it), and is read back decoded.
+fn find_id(t: &TenantState, id: &str) -> Option<String> {
+    let decoded = url::form_urlencoded::parse(format!("x={}", id.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    t.resource_servers
+        .get(id)
+        .or_else(|| t.resource_server_by_audience(id))
+        .or_else(|| t.resource_server_by_audience(&decoded))
+        .map(|r| r.id.clone())
 }
 
 fn rs_missing() -> MgmtError {
@@ -86,9 +152,8 @@ pub async fn get_resource_server(
 ) -> Result<Json<Value>, MgmtError> {
     caller.require(&["read:resource_servers"])?;
     let t = caller.read();
-    t.resource_servers
-        .get(&id)
-        .or_else(|| t.resource_server_by_audience(&id))
+    find_id(&t, &id)
+        .and_then(|id| t.resource_servers.get(&id))
         .map(|r| Json(rs_json(r)))
         .ok_or_else(rs_missing)
 }
@@ -108,20 +173,7 @@ struct RsBody {
 
 pub async fn create_resource_server(caller: Caller, raw: Bytes) -> Result<Response, MgmtError> {
     caller.require(&["create:resource_servers"])?;
-    let (b, _): (RsBody, _) = body::parse(
-        &raw,
-        &[
-            "name",
-            "identifier",
-            "scopes",
-            "enforce_policies",
-            "token_dialect",
-            "token_lifetime",
-            "allow_offline_access",
-            "signing_alg",
-        ],
-        &["identifier"],
-    )?;
+    let (b, map): (RsBody, _) = body::parse(&raw, CREATE_FIELDS, &["identifier"])?;
     let mut t = caller.write();
     if t.resource_server_by_audience(&b.identifier).is_some() {
         return Err(MgmtError::conflict(
@@ -139,6 +191,7 @@ pub async fn create_resource_server(caller: Caller, raw: Bytes) -> Result<Respon
         token_dialect: b.token_dialect,
         allow_offline_access: b.allow_offline_access,
         is_system: false,
+        extra: untyped(&map).collect(),
     };
     let out = rs_json(&rs);
     t.resource_servers.insert(rs.id.clone(), rs);
@@ -151,6 +204,8 @@ struct RsPatch {
     scopes: Option<Vec<Scope>>,
     enforce_policies: Option<bool>,
     token_dialect: Option<String>,
+    token_lifetime: Option<i64>,
+    allow_offline_access: Option<bool>,
 }
 
 pub async fn update_resource_server(
@@ -159,12 +214,15 @@ pub async fn update_resource_server(
     raw: Bytes,
 ) -> Result<Json<Value>, MgmtError> {
     caller.require(&["update:resource_servers"])?;
-    let (b, _): (RsPatch, _) = body::parse(
-        &raw,
-        &["name", "scopes", "enforce_policies", "token_dialect"],
-        &[],
-    )?;
+    // The create schema less `identifier`, which cannot change.
+    let fields: Vec<&str> = CREATE_FIELDS
+        .iter()
+        .copied()
+        .filter(|f| *f != "identifier")
+        .collect();
+    let (b, map): (RsPatch, _) = body::parse(&raw, &fields, &[])?;
     let mut t = caller.write();
+    let id = find_id(&t, &id).ok_or_else(rs_missing)?;
     let rs = t.resource_servers.get_mut(&id).ok_or_else(rs_missing)?;
     if rs.is_system {
         return Err(MgmtError::new(
@@ -185,6 +243,13 @@ pub async fn update_resource_server(
     if b.token_dialect.is_some() {
         rs.token_dialect = b.token_dialect;
     }
+    if let Some(v) = b.token_lifetime {
+        rs.token_lifetime = v;
+    }
+    if let Some(v) = b.allow_offline_access {
+        rs.allow_offline_access = v;
+    }
+    rs.extra.extend(untyped(&map));
     Ok(Json(rs_json(rs)))
 }
 
