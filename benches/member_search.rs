@@ -51,6 +51,8 @@ async fn main() {
                     password_hash: String::new(),
                     created_at: now,
                     updated_at: now,
+                    roles: Vec::new(),
+                    extra: Default::default(),
                 },
             );
             t.members.entry(ORG.to_string()).or_default().insert(

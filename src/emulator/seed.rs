@@ -46,7 +46,15 @@ pub const MANAGEMENT_SCOPES: &[&str] = &[
     "update:resource_servers",
     "delete:resource_servers",
     "read:users",
+    "create:users",
+    "update:users",
+    "delete:users",
+    "read:role_members",
+    "create:role_members",
+    "delete:role_members",
     "read:logs",
+    "read:tenant_settings",
+    "update:tenant_settings",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -247,6 +255,8 @@ impl Seed {
                     picture: None,
                     created_at: now_ms,
                     updated_at: now_ms,
+                    roles: Vec::new(),
+                    extra: Default::default(),
                 },
             );
         }

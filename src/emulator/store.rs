@@ -64,6 +64,13 @@ pub struct TenantState {
     /// Auth0's tenant setting "Allow Organization Names in Authentication API": `org_name` in tokens,
     /// `organization=<name>` accepted.
     pub org_names_in_tokens: bool,
+    /// Tenant settings' "default login route": where an invitation sends a client without its own
+    /// `initiate_login_uri`.
+    #[serde(default)]
+    pub default_redirection_uri: Option<String>,
+    /// The rest of the tenant settings, as last set.
+    #[serde(default)]
+    pub settings: std::collections::BTreeMap<String, serde_json::Value>,
     pub clients: IndexMap<String, Client>,
     pub grants: IndexMap<String, ClientGrant>,
     pub organizations: IndexMap<String, Organization>,

@@ -191,6 +191,8 @@ fn user(t: &mut Store, id: &str, from: Option<&Value>) {
         password_hash: String::new(),
         created_at: 0,
         updated_at: 0,
+        roles: Vec::new(),
+        extra: Default::default(),
     });
 }
 

@@ -42,6 +42,8 @@ pub fn add_members(app: &TestApp, org: &str, n: usize) {
                 password_hash: String::new(),
                 created_at: now,
                 updated_at: now,
+                roles: Vec::new(),
+                extra: Default::default(),
             },
         );
         t.members.entry(org.to_string()).or_default().insert(

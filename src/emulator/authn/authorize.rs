@@ -376,6 +376,8 @@ impl Attempt<'_> {
             picture: None,
             created_at: now_ms,
             updated_at: now_ms,
+            roles: Vec::new(),
+            extra: Default::default(),
         }
     }
 

@@ -38,12 +38,16 @@ fn org_missing() -> MgmtError {
     MgmtError::not_found("No organization found by that id.", None)
 }
 
-pub fn invitation_url(t: &TenantState, inv: &Invitation) -> String {
-    let base = t
-        .clients
-        .get(&inv.client_id)
+/// Where an invitation for `client_id` starts: the client's login route, else the tenant's.
+fn login_route(t: &TenantState, client_id: &str) -> Option<String> {
+    t.clients
+        .get(client_id)
         .and_then(|c| c.initiate_login_uri.clone())
-        .unwrap_or_default();
+        .or_else(|| t.default_redirection_uri.clone())
+}
+
+pub fn invitation_url(t: &TenantState, inv: &Invitation) -> String {
+    let base = login_route(t, &inv.client_id).unwrap_or_default();
     let org_name = t
         .organizations
         .get(&inv.organization_id)
@@ -219,7 +223,7 @@ pub async fn create(
             "The specified client_id does not allow organizations.",
         ));
     }
-    if client.initiate_login_uri.is_none() {
+    if login_route(&t, &client.client_id).is_none() {
         return Err(invalid(
             "A default login route is required to generate the invitation url. For more information, see https://auth0.com/docs/universal-login/configure-default-login-routes",
         ));

@@ -22,14 +22,19 @@ pub fn render(l: &LogEvent) -> Value {
         "client_id": l.client_id,
         "client_name": l.client_name,
         "ip": l.ip,
-        "user_id": l.user_id,
-        "user_name": l.user_name,
+        // A token exchange has no user: Auth0 answers empty strings, not nulls.
+        "user_id": l.user_id.as_deref().unwrap_or_default(),
+        "user_name": l.user_name.as_deref().unwrap_or_default(),
+        "connection_id": "",
+        // Auth0 logs the parsed user agent; a program (every M2M client) parses as this.
+        "user_agent": "Other 0.0.0 / Other 0.0.0",
         "organization_id": l.organization_id,
         "organization_name": l.organization_name,
         "audience": l.audience,
         "scope": l.scope,
         "hostname": "localhost",
         "log_id": l.log_id,
+        "_id": l.log_id,
         "isMobile": false,
     });
     if let Value::Object(m) = &mut v {

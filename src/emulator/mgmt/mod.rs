@@ -4,6 +4,7 @@ pub mod auth;
 pub mod body;
 pub mod client_grants;
 pub mod clients;
+pub mod credentials;
 pub mod invitations;
 pub mod logs;
 pub mod members;
@@ -11,6 +12,7 @@ pub mod org_client_grants;
 pub mod organizations;
 pub mod resource_servers;
 pub mod roles;
+pub mod tenant_settings;
 pub mod users;
 
 use std::sync::Arc;
@@ -21,6 +23,14 @@ use axum::Router;
 use super::Emulator;
 
 pub fn routes() -> Router<Arc<Emulator>> {
+    Router::new()
+        .merge(application_routes())
+        .merge(organization_routes())
+        .merge(directory_routes())
+}
+
+/// Clients, their grants and the APIs they are granted.
+fn application_routes() -> Router<Arc<Emulator>> {
     Router::new()
         .route("/api/v2/clients", get(clients::list).post(clients::create))
         .route(
@@ -47,6 +57,22 @@ pub fn routes() -> Router<Arc<Emulator>> {
             "/api/v2/client-grants/{id}/organizations",
             get(client_grants::organizations),
         )
+        .route(
+            "/api/v2/resource-servers",
+            get(resource_servers::list_resource_servers)
+                .post(resource_servers::create_resource_server),
+        )
+        .route(
+            "/api/v2/resource-servers/{id}",
+            get(resource_servers::get_resource_server)
+                .patch(resource_servers::update_resource_server)
+                .delete(resource_servers::delete_resource_server),
+        )
+}
+
+/// Organizations, their members, invitations and client grants.
+fn organization_routes() -> Router<Arc<Emulator>> {
+    Router::new()
         .route(
             "/api/v2/organizations",
             get(organizations::list).post(organizations::create),
@@ -89,26 +115,36 @@ pub fn routes() -> Router<Arc<Emulator>> {
             "/api/v2/organizations/{id}/invitations/{invitation_id}",
             get(invitations::get).delete(invitations::delete),
         )
+}
+
+/// Roles, users and the tenant's logs.
+fn directory_routes() -> Router<Arc<Emulator>> {
+    Router::new()
         .route(
             "/api/v2/roles",
             get(roles::list_roles).post(roles::create_role),
         )
         .route(
             "/api/v2/roles/{id}",
-            get(roles::get_role).delete(roles::delete_role),
+            get(roles::get_role)
+                .patch(roles::update_role)
+                .delete(roles::delete_role),
         )
         .route(
-            "/api/v2/resource-servers",
-            get(resource_servers::list_resource_servers)
-                .post(resource_servers::create_resource_server),
+            "/api/v2/tenants/settings",
+            get(tenant_settings::get).patch(tenant_settings::update),
+        )
+        .route("/api/v2/users", post(users::create_user))
+        .route(
+            "/api/v2/users/{id}",
+            get(users::get_user).delete(users::delete_user),
         )
         .route(
-            "/api/v2/resource-servers/{id}",
-            get(resource_servers::get_resource_server)
-                .patch(resource_servers::update_resource_server)
-                .delete(resource_servers::delete_resource_server),
+            "/api/v2/users/{id}/roles",
+            get(users::user_roles)
+                .post(users::assign_user_roles)
+                .delete(users::remove_user_roles),
         )
-        .route("/api/v2/users/{id}", get(users::get_user))
         .route("/api/v2/users-by-email", get(users::users_by_email))
         .route(
             "/api/v2/users/{id}/organizations",

@@ -15,7 +15,7 @@ use super::super::store::TenantState;
 use super::auth::Caller;
 use super::body::{self, invalid};
 
-fn role_json(r: &Role) -> Value {
+pub fn role_json(r: &Role) -> Value {
     json!({ "id": r.id, "name": r.name, "description": r.description.clone().unwrap_or_default() })
 }
 
@@ -88,7 +88,8 @@ pub async fn create_role(caller: Caller, raw: Bytes) -> Result<Json<Value>, Mgmt
     Ok(Json(out))
 }
 
-pub async fn delete_role(caller: Caller, Path(id): Path<String>) -> Result<StatusCode, MgmtError> {
+/// 200 with `{}` (recorded by Auth0's Go SDK); the role leaves every member and user holding it.
+pub async fn delete_role(caller: Caller, Path(id): Path<String>) -> Result<Json<Value>, MgmtError> {
     caller.require(&["delete:roles"])?;
     let mut t = caller.write();
     if t.roles.shift_remove(&id).is_none() {
@@ -99,7 +100,43 @@ pub async fn delete_role(caller: Caller, Path(id): Path<String>) -> Result<Statu
             m.roles.retain(|r| r != &id);
         }
     }
-    Ok(StatusCode::OK)
+    for user in t.users.values_mut() {
+        user.roles.retain(|r| r != &id);
+    }
+    Ok(Json(json!({})))
+}
+
+#[derive(Deserialize)]
+struct RolePatch {
+    name: Option<String>,
+    description: Option<String>,
+}
+
+/// `PATCH /api/v2/roles/{id}`: name and description.
+pub async fn update_role(
+    caller: Caller,
+    Path(id): Path<String>,
+    raw: Bytes,
+) -> Result<Json<Value>, MgmtError> {
+    caller.require(&["update:roles"])?;
+    let (b, map): (RolePatch, _) = body::parse(&raw, &["name", "description"], &[])?;
+    if let Some(name) = &b.name {
+        body::check_len(name, "name", 1, 50)?;
+    }
+    let mut t = caller.write();
+    if let Some(name) = &b.name {
+        if t.roles.values().any(|r| &r.name == name && r.id != id) {
+            return Err(MgmtError::conflict("The role already exists.", None));
+        }
+    }
+    let role = t.roles.get_mut(&id).ok_or_else(role_missing)?;
+    if let Some(name) = b.name {
+        role.name = name;
+    }
+    if map.contains_key("description") {
+        role.description = b.description;
+    }
+    Ok(Json(role_json(role)))
 }
 
 /// Auth0's answer when an assignment names a role the tenant does not have.
