@@ -484,3 +484,54 @@ async fn logs_record_client_credentials_exchanges_with_the_organization() {
         .await;
     assert_eq!((s.as_u16(), one["type"].clone()), (200, json!("seccft")));
 }
+
+#[tokio::test]
+async fn clients_are_found_by_their_grants_organization_or_openness() {
+    let tenant = start().await;
+    let bot = tenant.bot("require", false).await;
+    let open = tenant.bot("allow", true).await;
+    let (s, _) = tenant
+        .mgmt(
+            Method::POST,
+            &format!("organizations/{ACME}/client-grants"),
+            Some(json!({"grant_id": bot.grant_id})),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let ids = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .or_else(|| list["clients"].as_array())
+            .unwrap()
+            .iter()
+            .map(|c| c["client_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (s, in_acme) = tenant
+        .get(&format!(
+            "clients?q=client_grant.organization_id%3A{ACME}&take=50"
+        ))
+        .await;
+    assert_eq!(s, 200, "{in_acme}");
+    let found = ids(&in_acme);
+    assert!(found.contains(&bot.client_id), "{found:?}");
+    assert!(
+        !found.contains(&open.client_id),
+        "not associated with Acme: {found:?}"
+    );
+    let (s, any) = tenant
+        .get("clients?q=client_grant.allow_any_organization%3Atrue&take=50")
+        .await;
+    assert_eq!(s, 200);
+    let found = ids(&any);
+    assert!(found.contains(&open.client_id), "{found:?}");
+    assert!(!found.contains(&bot.client_id), "{found:?}");
+    for refused in [
+        "clients?q=name%3Abot&take=50",
+        "clients?q=client_grant.allow_any_organization%3Atrue&app_type=spa&take=50",
+        "clients?q=client_grant.allow_any_organization%3Atrue&page=0&per_page=10",
+    ] {
+        let (s, body) = tenant.get(refused).await;
+        assert_eq!(s, 400, "{refused}: {body}");
+        assert_eq!(body["errorCode"], "invalid_query_string", "{refused}");
+    }
+}

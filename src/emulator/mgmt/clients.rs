@@ -15,6 +15,7 @@ use super::super::errors::MgmtError;
 use super::super::ids;
 use super::super::model::{default_grant_types, Client, DefaultOrganization};
 use super::super::paging::{self, Entry, Params, Shape};
+use super::super::store::{org_grant_key, TenantState};
 use super::auth::Caller;
 use super::body::{self, invalid_on};
 use super::credentials;
@@ -421,8 +422,64 @@ fn validate(b: &ClientBody) -> Result<(), MgmtError> {
     Ok(())
 }
 
+/// `q` on the clients list: the two documented forms, alone, with checkpoint paging (SPEC §3.1).
+enum GrantQuery {
+    /// `client_grant.organization_id:{org}`: clients with a grant associated with the organization.
+    Organization(String),
+    /// `client_grant.allow_any_organization:true`: clients with a grant open to any organization.
+    AnyOrganization,
+}
+
+impl GrantQuery {
+    fn parse(params: &Params) -> Result<Option<Self>, MgmtError> {
+        let Some(q) = params.get("q") else {
+            return Ok(None);
+        };
+        let query = if let Some(org) = q.strip_prefix("client_grant.organization_id:") {
+            GrantQuery::Organization(org.trim_matches('"').to_string())
+        } else if q == "client_grant.allow_any_organization:true" {
+            GrantQuery::AnyOrganization
+        } else {
+            return Err(MgmtError::invalid_query(format!(
+                "q supports only client_grant.organization_id and client_grant.allow_any_organization:true: {q}"
+            )));
+        };
+        let other = [
+            "app_type",
+            "is_first_party",
+            "is_global",
+            "external_client_id",
+        ];
+        if other.iter().any(|k| params.get(k).is_some()) {
+            return Err(MgmtError::invalid_query(
+                "q cannot be combined with other filters",
+            ));
+        }
+        if ["page", "per_page", "include_totals"]
+            .iter()
+            .any(|k| params.get(k).is_some())
+        {
+            return Err(MgmtError::invalid_query(
+                "q requires checkpoint pagination (from, take)",
+            ));
+        }
+        Ok(Some(query))
+    }
+
+    fn matches(&self, t: &TenantState, client_id: &str) -> bool {
+        let mut grants = t.grants.values().filter(|g| g.client_id == client_id);
+        match self {
+            GrantQuery::Organization(org) => {
+                grants.any(|g| t.org_grants.contains_key(&org_grant_key(org, &g.id)))
+            }
+            GrantQuery::AnyOrganization => grants.any(|g| g.allow_any_organization == Some(true)),
+        }
+    }
+}
+
 pub async fn list(caller: Caller, Query(params): Query<Params>) -> Result<Json<Value>, MgmtError> {
     caller.require(READ)?;
+    let grant_query = GrantQuery::parse(&params)?;
     let paging = paging::parse(&params, &SHAPE)?;
     let fields = params.field_filter()?;
     let app_types: Option<Vec<&str>> = params.get("app_type").map(|t| t.split(',').collect());
@@ -437,6 +494,11 @@ pub async fn list(caller: Caller, Query(params): Query<Params>) -> Result<Json<V
                 .is_none_or(|types| c.app_type.as_deref().is_some_and(|a| types.contains(&a)))
         })
         .filter(|c| first_party.is_none_or(|fp| c.is_first_party == fp))
+        .filter(|c| {
+            grant_query
+                .as_ref()
+                .is_none_or(|q| q.matches(&t, &c.client_id))
+        })
         .map(Entry::of)
         .collect();
     let with_secret = caller.has("read:client_keys");
