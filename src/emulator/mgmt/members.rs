@@ -186,23 +186,6 @@ pub async fn list_roles(
     .map(Json)
 }
 
-#[derive(Deserialize)]
-struct RolesBody {
-    roles: Vec<String>,
-}
-
-fn roles_body(t: &TenantState, raw: &Bytes) -> Result<Vec<String>, MgmtError> {
-    let (b, _): (RolesBody, _) = body::parse(raw, &["roles"], &["roles"])?;
-    if b.roles.is_empty() {
-        return Err(body::invalid_on(
-            "Array is too short (0), minimum 1",
-            "roles",
-        ));
-    }
-    roles::all_exist(t, &b.roles)?;
-    Ok(b.roles)
-}
-
 /// What both role changes start with: the organization, the requested roles, the membership.
 fn role_change<'t>(
     t: &'t mut TenantState,
@@ -213,7 +196,7 @@ fn role_change<'t>(
     if !t.organizations.contains_key(org) {
         return Err(org_missing());
     }
-    let roles = roles_body(t, raw)?;
+    let roles = roles::requested(t, raw)?;
     let membership = t
         .members
         .get_mut(org)

@@ -154,3 +154,21 @@ pub fn all_exist(t: &TenantState, roles: &[String]) -> Result<(), MgmtError> {
         unknown.join(", ")
     )))
 }
+
+#[derive(Deserialize)]
+struct RolesBody {
+    roles: Vec<String>,
+}
+
+/// The roles a `{"roles": [...]}` body names: at least one, each existing.
+pub fn requested(t: &TenantState, raw: &Bytes) -> Result<Vec<String>, MgmtError> {
+    let (b, _): (RolesBody, _) = body::parse(raw, &["roles"], &["roles"])?;
+    if b.roles.is_empty() {
+        return Err(body::invalid_on(
+            "Array is too short (0), minimum 1",
+            "roles",
+        ));
+    }
+    all_exist(t, &b.roles)?;
+    Ok(b.roles)
+}

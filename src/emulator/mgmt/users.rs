@@ -4,6 +4,8 @@ use axum::extract::{Path, Query};
 use axum::Json;
 use serde_json::{json, Value};
 
+use std::collections::BTreeMap;
+
 use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -42,19 +44,6 @@ const CREATE_FIELDS: &[&str] = &[
     "verify_email",
     "username",
 ];
-/// What the tenant acts on, or never answers back (`password`, `connection`, `verify_email`).
-const TYPED: &[&str] = &[
-    "email",
-    "email_verified",
-    "name",
-    "nickname",
-    "picture",
-    "user_id",
-    "connection",
-    "password",
-    "verify_email",
-];
-
 fn missing_user() -> MgmtError {
     MgmtError::not_found("The user does not exist.", Some("inexistent_user"))
 }
@@ -69,12 +58,18 @@ struct NewUser {
     nickname: Option<String>,
     picture: Option<String>,
     user_id: Option<String>,
+    /// Asks Auth0 to send a verification email; never stored or answered back.
+    #[serde(rename = "verify_email")]
+    _verify_email: Option<bool>,
+    /// The rest of the user (metadata, given and family name, `blocked`, `username`), kept as given.
+    #[serde(flatten)]
+    extra: BTreeMap<String, Value>,
 }
 
 /// `POST /api/v2/users`: a user of the database connection.
 pub async fn create_user(caller: Caller, raw: Bytes) -> Result<Response, MgmtError> {
     caller.require(&["create:users"])?;
-    let (b, map): (NewUser, _) = body::parse(&raw, CREATE_FIELDS, &["connection"])?;
+    let (b, _): (NewUser, _) = body::parse(&raw, CREATE_FIELDS, &["connection"])?;
     if b.connection != DATABASE {
         return Err(MgmtError::new(
             StatusCode::BAD_REQUEST,
@@ -113,11 +108,7 @@ pub async fn create_user(caller: Caller, raw: Bytes) -> Result<Response, MgmtErr
         created_at: now,
         updated_at: now,
         roles: Vec::new(),
-        extra: map
-            .iter()
-            .filter(|(k, _)| !TYPED.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
+        extra: b.extra,
     };
     let out = user_json(&user);
     t.users.insert(user_id, user);
@@ -152,11 +143,6 @@ pub async fn user_roles(
     paging::render(&entries, &paging, &SHAPE, roles::role_json).map(Json)
 }
 
-#[derive(Deserialize)]
-struct RolesBody {
-    roles: Vec<String>,
-}
-
 /// `POST /api/v2/users/{id}/roles`: adds tenant roles (existing ones only).
 pub async fn assign_user_roles(
     caller: Caller,
@@ -164,16 +150,13 @@ pub async fn assign_user_roles(
     raw: Bytes,
 ) -> Result<StatusCode, MgmtError> {
     caller.require(&["create:role_members", "update:users"])?;
-    let (b, _): (RolesBody, _) = body::parse(&raw, &["roles"], &["roles"])?;
-    let mut t = caller.write();
-    roles::all_exist(&t, &b.roles)?;
-    let user = t.users.get_mut(&id).ok_or_else(missing_user)?;
-    for role in b.roles {
-        if !user.roles.contains(&role) {
-            user.roles.push(role);
+    change_roles(&caller, &id, &raw, |held, named| {
+        for role in named {
+            if !held.contains(&role) {
+                held.push(role);
+            }
         }
-    }
-    Ok(StatusCode::NO_CONTENT)
+    })
 }
 
 /// `DELETE /api/v2/users/{id}/roles`: removes tenant roles.
@@ -183,10 +166,21 @@ pub async fn remove_user_roles(
     raw: Bytes,
 ) -> Result<StatusCode, MgmtError> {
     caller.require(&["delete:role_members", "update:users"])?;
-    let (b, _): (RolesBody, _) = body::parse(&raw, &["roles"], &["roles"])?;
+    change_roles(&caller, &id, &raw, |held, named| {
+        held.retain(|r| !named.contains(r));
+    })
+}
+
+fn change_roles(
+    caller: &Caller,
+    id: &str,
+    raw: &Bytes,
+    apply: impl FnOnce(&mut Vec<String>, Vec<String>),
+) -> Result<StatusCode, MgmtError> {
     let mut t = caller.write();
-    let user = t.users.get_mut(&id).ok_or_else(missing_user)?;
-    user.roles.retain(|r| !b.roles.contains(r));
+    let named = roles::requested(&t, raw)?;
+    let user = t.users.get_mut(id).ok_or_else(missing_user)?;
+    apply(&mut user.roles, named);
     Ok(StatusCode::NO_CONTENT)
 }
 
