@@ -1,11 +1,38 @@
 //! Request bodies: JSON objects checked against the fields an endpoint accepts, with Auth0's
 //! `Payload validation error: ...` messages (`invalid_body`).
 
+use std::collections::BTreeMap;
+
 use axum::body::Bytes;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use super::super::errors::MgmtError;
+
+/// The documented properties a body sets that the tenant keeps without acting on: its keys not in
+/// `typed`.
+pub fn untyped(map: &Map<String, Value>, typed: &[&str]) -> BTreeMap<String, Value> {
+    map.iter()
+        .filter(|(k, _)| !typed.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// Kept properties answered back over `answer`. An object Auth0 fills with defaults
+/// (`jwt_configuration`, `subject_type_authorization`) keeps them under what was set.
+pub fn answer_back(answer: &mut Value, kept: &BTreeMap<String, Value>) {
+    let Value::Object(out) = answer else { return };
+    for (k, set) in kept {
+        match (out.get_mut(k), set) {
+            (Some(Value::Object(defaults)), Value::Object(set)) => {
+                defaults.extend(set.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            _ => {
+                out.insert(k.clone(), set.clone());
+            }
+        }
+    }
+}
 
 pub fn invalid(reason: impl AsRef<str>) -> MgmtError {
     MgmtError::bad_request(format!("Payload validation error: '{}'.", reason.as_ref()))

@@ -244,26 +244,9 @@ pub fn render(tenant: &str, c: &Client, with_secret: bool) -> Value {
             credentials::render(&c.credentials, false),
         );
     }
-    for (k, v) in &c.extra {
-        // An object Auth0 fills with defaults (`jwt_configuration`, `refresh_token`) keeps them
-        // under what was set.
-        match (m.get_mut(k), v) {
-            (Some(Value::Object(defaults)), Value::Object(set)) => {
-                defaults.extend(set.iter().map(|(k, v)| (k.clone(), v.clone())));
-            }
-            _ => {
-                m.insert(k.clone(), v.clone());
-            }
-        }
-    }
-    Value::Object(m)
-}
-
-/// The documented properties the tenant keeps without acting on them.
-fn untyped(map: &Map<String, Value>) -> impl Iterator<Item = (String, Value)> + '_ {
-    map.iter()
-        .filter(|(k, _)| !TYPED.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
+    let mut answer = Value::Object(m);
+    body::answer_back(&mut answer, &c.extra);
+    answer
 }
 
 #[derive(Deserialize, Default)]
@@ -564,7 +547,7 @@ pub async fn create(caller: Caller, raw: Bytes) -> Result<Response, MgmtError> {
         default_organization: default_org,
         created_at: now,
         credentials,
-        extra: untyped(&map).collect(),
+        extra: body::untyped(&map, TYPED),
     };
     let mut t = caller.write();
     if t.clients.len() >= 100_000 {
@@ -677,7 +660,7 @@ pub async fn update(
     if let Some(made) = new_credentials {
         c.credentials = made;
     }
-    c.extra.extend(untyped(&map));
+    c.extra.extend(body::untyped(&map, TYPED));
     Ok(Json(render(
         &tenant,
         c,

@@ -40,16 +40,7 @@ fn rs_json(r: &ResourceServer) -> Value {
     if let Some(d) = &r.token_dialect {
         v["token_dialect"] = json!(d);
     }
-    for (k, set) in &r.extra {
-        // An object Auth0 fills with defaults (`subject_type_authorization`) keeps them under what
-        // was set.
-        match (v.get_mut(k), set) {
-            (Some(Value::Object(defaults)), Value::Object(set)) => {
-                defaults.extend(set.iter().map(|(k, v)| (k.clone(), v.clone())));
-            }
-            _ => v[k] = set.clone(),
-        }
-    }
+    body::answer_back(&mut v, &r.extra);
     v
 }
 
@@ -87,12 +78,6 @@ const TYPED: &[&str] = &[
     "token_lifetime",
     "allow_offline_access",
 ];
-
-fn untyped(map: &serde_json::Map<String, Value>) -> impl Iterator<Item = (String, Value)> + '_ {
-    map.iter()
-        .filter(|(k, _)| !TYPED.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
-}
 
 /// An API by id or by identifier; the identifier may come percent-encoded once more (as SDKs send
 /// it), and is read back decoded.
@@ -191,7 +176,7 @@ pub async fn create_resource_server(caller: Caller, raw: Bytes) -> Result<Respon
         token_dialect: b.token_dialect,
         allow_offline_access: b.allow_offline_access,
         is_system: false,
-        extra: untyped(&map).collect(),
+        extra: body::untyped(&map, TYPED),
     };
     let out = rs_json(&rs);
     t.resource_servers.insert(rs.id.clone(), rs);
@@ -249,7 +234,7 @@ pub async fn update_resource_server(
     if let Some(v) = b.allow_offline_access {
         rs.allow_offline_access = v;
     }
-    rs.extra.extend(untyped(&map));
+    rs.extra.extend(body::untyped(&map, TYPED));
     Ok(Json(rs_json(rs)))
 }
 

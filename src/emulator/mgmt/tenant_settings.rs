@@ -76,9 +76,7 @@ fn render(t: &TenantState) -> Value {
     if let Some(uri) = &t.default_redirection_uri {
         v["default_redirection_uri"] = json!(uri);
     }
-    for (k, x) in &t.settings {
-        v[k] = x.clone();
-    }
+    body::answer_back(&mut v, &t.settings);
     v
 }
 
@@ -111,9 +109,6 @@ pub async fn update(caller: Caller, raw: Bytes) -> Result<Json<Value>, MgmtError
     if let Some(on) = b.allow_organization_name_in_authentication_api {
         t.org_names_in_tokens = on;
     }
-    let kept = map
-        .into_iter()
-        .filter(|(k, _)| !TYPED.contains(&k.as_str()));
-    t.settings.extend(kept);
+    t.settings.extend(body::untyped(&map, TYPED));
     Ok(Json(render(&t)))
 }

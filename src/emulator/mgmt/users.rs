@@ -89,7 +89,8 @@ pub async fn create_user(caller: Caller, raw: Bytes) -> Result<Response, MgmtErr
         None => ids::user(),
     };
     let mut t = caller.write();
-    if t.users.contains_key(&user_id) || t.user_by_email(&email.to_ascii_lowercase()).is_some() {
+    let lowered = email.to_ascii_lowercase();
+    if t.users.contains_key(&user_id) || t.user_by_email(&lowered).is_some() {
         return Err(MgmtError::conflict(
             "The user already exists.",
             Some("auth0_idp_error"),
@@ -98,7 +99,7 @@ pub async fn create_user(caller: Caller, raw: Bytes) -> Result<Response, MgmtErr
     let user = User {
         password_hash: hash_password(&user_id, &password),
         user_id: user_id.clone(),
-        email: email.to_ascii_lowercase(),
+        email: lowered,
         email_verified: b.email_verified.unwrap_or(false),
         name: b.name.unwrap_or_else(|| email.clone()),
         nickname: b
@@ -205,9 +206,7 @@ fn user_json(u: &User) -> Value {
         "updated_at": iso(u.updated_at),
         "user_id": u.user_id,
     });
-    for (k, x) in &u.extra {
-        v[k] = x.clone();
-    }
+    body::answer_back(&mut v, &u.extra);
     v
 }
 
