@@ -52,6 +52,7 @@ async fn main() {
                     created_at: now,
                     updated_at: now,
                     roles: Vec::new(),
+                    connection: "Username-Password-Authentication".into(),
                     extra: Default::default(),
                 },
             );

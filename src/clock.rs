@@ -91,9 +91,26 @@ pub fn iso(ms: i64) -> String {
     )
 }
 
+/// Milliseconds since the epoch of an RFC 3339 timestamp (any offset), as Auth0 reads dates.
+pub fn parse_iso(text: &str) -> Option<i64> {
+    let t = OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parse_iso_reads_any_offset() {
+        assert_eq!(
+            parse_iso("2023-05-16T11:07:30.535694+02:00")
+                .map(iso)
+                .as_deref(),
+            Some("2023-05-16T09:07:30.535Z")
+        );
+        assert_eq!(parse_iso("yesterday"), None);
+    }
 
     #[test]
     fn iso_matches_auth0_format() {

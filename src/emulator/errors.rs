@@ -10,8 +10,10 @@ use serde_json::{json, Map, Value};
 pub fn known_code(code: &str) -> Option<&'static str> {
     const CODES: &[&str] = &[
         "conflict",
+        "connection_conflict",
         "inexistent_client",
         "inexistent_client_grant",
+        "inexistent_connection",
         "inexistent_invitation",
         "inexistent_resource_server",
         "inexistent_user",

@@ -25,6 +25,9 @@ pub fn organization() -> String {
 pub fn client_grant() -> String {
     format!("cgr_{}", alnum(16))
 }
+pub fn connection() -> String {
+    format!("con_{}", alnum(16))
+}
 pub fn role() -> String {
     format!("rol_{}", alnum(16))
 }

@@ -16,6 +16,7 @@ pub mod keys;
 pub mod mgmt;
 pub mod model;
 pub mod paging;
+pub mod quota;
 pub mod ratelimit;
 pub mod seed;
 pub mod store;
@@ -110,6 +111,10 @@ pub struct Emulator {
     pub faults: Faults,
     /// Test-only broken sign-ins (armed through the control API).
     pub hostile: hostile::Hostile,
+    /// `private_key_jwt` assertion ids already used.
+    pub replays: authn::assertion::Replays,
+    /// Tokens issued against `token_quota`s this hour and day.
+    pub quota_usage: quota::Usage,
     pub control_api: bool,
     dirty: AtomicBool,
     data_path: Option<PathBuf>,
@@ -241,6 +246,7 @@ pub async fn start(config: EmulatorConfig) -> Result<Handle, EmulatorError> {
     let (tenant, keys) = match restored {
         Some(Snapshot { mut tenant, keys }) => {
             tenant.rebase(&mgmt_audience, &config.app_url);
+            tenant.ensure_database_connection(config.clock.now_ms());
             (tenant, KeySet::restore(&keys)?)
         }
         None => {
@@ -264,6 +270,8 @@ pub async fn start(config: EmulatorConfig) -> Result<Handle, EmulatorError> {
         limiter: RateLimiter::new(config.plan),
         faults: Faults::default(),
         hostile: hostile::Hostile::default(),
+        replays: Default::default(),
+        quota_usage: Default::default(),
         control_api: config.control_api,
         dirty: AtomicBool::new(config.data_path.is_some()),
         data_path: config.data_path,
@@ -312,8 +320,11 @@ pub async fn start(config: EmulatorConfig) -> Result<Handle, EmulatorError> {
 }
 
 pub fn router(emulator: Arc<Emulator>) -> Router {
+    // Outermost first: the gate, the `sapi` log (of changes that passed), the schema check.
+    let logged = axum::middleware::from_fn_with_state(emulator.clone(), mgmt::api_log::record);
+    let checked = axum::middleware::from_fn_with_state(emulator.clone(), mgmt::validation::check);
     let public = authn::routes()
-        .merge(mgmt::routes())
+        .merge(mgmt::routes().layer(checked).layer(logged))
         .layer(axum::middleware::from_fn_with_state(emulator.clone(), gate));
     let mut app = public;
     if emulator.control_api {
@@ -355,6 +366,13 @@ async fn gate(State(emulator): State<Arc<Emulator>>, request: Request, next: Nex
         OAuthError::too_many_requests().into_response()
     };
     let headers = response.headers_mut();
+    if is_mgmt {
+        // Auth0 names the charset on every Management API answer, a 204 included.
+        headers.insert(
+            axum::http::header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        );
+    }
     for (name, value) in [
         ("x-ratelimit-limit", verdict.limit.to_string()),
         ("x-ratelimit-remaining", verdict.remaining.to_string()),

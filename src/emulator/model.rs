@@ -68,6 +68,14 @@ pub struct Credential {
     pub kid: String,
     pub alg: String,
     pub created_at: i64,
+    #[serde(default)]
+    pub updated_at: i64,
+    #[serde(default)]
+    pub expires_at: Option<i64>,
+    /// Listed under the client's `private_key_jwt` method: only then does it authenticate the
+    /// client. A credential made through `/clients/{id}/credentials` starts unlisted.
+    #[serde(default = "yes")]
+    pub in_use: bool,
 }
 
 fn yes() -> bool {
@@ -101,7 +109,12 @@ impl Client {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ClientGrant {
     pub id: String,
-    pub client_id: String,
+    /// `None` for a default grant (`default_for`), which has no client of its own.
+    #[serde(default)]
+    pub client_id: Option<String>,
+    /// `third_party_clients`: the grant every third-party client without its own gets.
+    #[serde(default)]
+    pub default_for: Option<String>,
     pub audience: String,
     #[serde(default)]
     pub scope: Vec<String>,
@@ -135,8 +148,55 @@ pub struct Organization {
     pub branding: Option<serde_json::Value>,
     #[serde(default)]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Fine-grained M2M token quota (`{"client_credentials": {...}}`), enforced at `/oauth/token`.
+    #[serde(default)]
+    pub token_quota: Option<serde_json::Value>,
     #[serde(default)]
     pub created_at: i64,
+    /// Properties Auth0 accepts that the tenant keeps without acting on.
+    #[serde(default)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// An identity provider users sign in with (`con_` ids). `options` is the strategy's settings, kept as
+/// given over the defaults Auth0 fills in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Connection {
+    pub id: String,
+    pub name: String,
+    pub strategy: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub options: serde_json::Map<String, serde_json::Value>,
+    /// Client ids, kept sorted as Auth0 answers them.
+    #[serde(default)]
+    pub enabled_clients: Vec<String>,
+    #[serde(default)]
+    pub realms: Vec<String>,
+    #[serde(default)]
+    pub is_domain_connection: bool,
+    /// Enterprise connections only.
+    #[serde(default)]
+    pub show_as_button: Option<bool>,
+    #[serde(default)]
+    pub provisioning_ticket_url: Option<String>,
+    #[serde(default)]
+    pub created_at: i64,
+    /// `metadata`, `authentication`, `connected_accounts`, ...: kept and answered back.
+    #[serde(default)]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// A connection enabled for an organization.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OrgConnection {
+    pub connection_id: String,
+    pub assign_membership_on_login: bool,
+    pub show_as_button: bool,
+    /// Database connections only; absent until set.
+    #[serde(default)]
+    pub is_signup_enabled: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -193,7 +253,9 @@ pub struct Scope {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ResourceServer {
     pub id: String,
-    pub name: String,
+    /// Auth0 keeps no name when none was given and leaves it out of the answer.
+    #[serde(default)]
+    pub name: Option<String>,
     pub identifier: String,
     #[serde(default)]
     pub scopes: Vec<Scope>,
@@ -212,6 +274,10 @@ pub struct ResourceServer {
     /// The rest of Auth0's API schema: stored as given and answered back, not acted on.
     #[serde(default)]
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+fn database() -> String {
+    super::store::DATABASE.to_string()
 }
 
 fn default_token_lifetime() -> i64 {
@@ -233,7 +299,7 @@ impl ResourceServer {
     pub fn new(id: String, identifier: &str, name: &str, scopes: Vec<Scope>) -> Self {
         ResourceServer {
             id,
-            name: name.to_string(),
+            name: Some(name.to_string()),
             identifier: identifier.to_string(),
             scopes,
             token_lifetime: default_token_lifetime(),
@@ -274,6 +340,9 @@ pub struct User {
     /// Tenant roles (`/users/{id}/roles`), not an organization's.
     #[serde(default)]
     pub roles: Vec<String>,
+    /// The database connection the user belongs to, by name.
+    #[serde(default = "database")]
+    pub connection: String,
     /// The rest of Auth0's user (metadata, given and family name, `blocked`, `username`): stored as
     /// given and answered back.
     #[serde(default)]
@@ -296,6 +365,20 @@ pub struct LogEvent {
     pub organization_name: Option<String>,
     pub audience: Option<String>,
     pub scope: Option<String>,
+    /// What happened, as Auth0 records it: the request and answer of a Management API change
+    /// (`sapi`), the sign-up's body (`ss`); secrets masked.
+    #[serde(default)]
+    pub details: Option<serde_json::Value>,
+    /// The connection a user event happened in.
+    #[serde(default)]
+    pub connection: Option<LogConnection>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LogConnection {
+    pub id: String,
+    pub name: String,
+    pub strategy: String,
 }
 
 /// Each list pages by its own id field; roles and APIs have no made-at time in Auth0's lists.
@@ -320,4 +403,8 @@ listed! {
     Invitation => id, created_at;
     Role => id;
     ResourceServer => id;
+    Connection => id, created_at;
+    OrgConnection => connection_id;
+    User => user_id, created_at;
+    Permission => permission_name;
 }

@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use super::ids;
 use super::model::*;
-use super::store::{hash_password, org_grant_key, TenantState};
+use super::store::{hash_password, org_grant_key, TenantState, DATABASE};
 use crate::model::m2m::OrganizationUsage;
 
 pub const TRAVEL0: &str = include_str!("seed/travel0.json");
@@ -33,6 +33,10 @@ pub const MANAGEMENT_SCOPES: &[&str] = &[
     "delete:clients",
     "read:client_keys",
     "update:client_keys",
+    "read:client_credentials",
+    "create:client_credentials",
+    "update:client_credentials",
+    "delete:client_credentials",
     "read:client_grants",
     "create:client_grants",
     "update:client_grants",
@@ -55,6 +59,14 @@ pub const MANAGEMENT_SCOPES: &[&str] = &[
     "read:logs",
     "read:tenant_settings",
     "update:tenant_settings",
+    "read:connections",
+    "create:connections",
+    "update:connections",
+    "delete:connections",
+    "read:organization_connections",
+    "create:organization_connections",
+    "update:organization_connections",
+    "delete:organization_connections",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -182,6 +194,7 @@ impl Seed {
         self.lay_organizations(&mut t, now_ms)?;
         self.lay_clients(&mut t, &subst, now_ms);
         self.lay_grants(&mut t, &subst, now_ms)?;
+        t.ensure_database_connection(now_ms);
         Ok(t)
     }
 
@@ -256,6 +269,7 @@ impl Seed {
                     created_at: now_ms,
                     updated_at: now_ms,
                     roles: Vec::new(),
+                    connection: DATABASE.to_string(),
                     extra: Default::default(),
                 },
             );
@@ -274,7 +288,9 @@ impl Seed {
                     display_name: org.display_name.clone(),
                     branding: None,
                     metadata: None,
+                    token_quota: None,
                     created_at,
+                    extra: Default::default(),
                 },
             );
             let members = t.members.entry(org.id.clone()).or_default();
@@ -356,7 +372,8 @@ impl Seed {
                 id.clone(),
                 ClientGrant {
                     id,
-                    client_id: grant.client_id.clone(),
+                    client_id: Some(grant.client_id.clone()),
+                    default_for: None,
                     audience: subst(&grant.audience),
                     scope: grant.scope.clone(),
                     organization_usage: grant.organization_usage,

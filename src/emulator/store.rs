@@ -7,8 +7,16 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::ids;
 use super::keys::StoredKeySet;
+use super::mgmt::strategies;
 use super::model::*;
+
+/// The database connection every tenant has; users sign in with it unless told otherwise.
+/// The one group `default_for` names.
+pub const DEFAULT_FOR_THIRD_PARTY: &str = "third_party_clients";
+
+pub const DATABASE: &str = "Username-Password-Authentication";
 
 /// How many log events the tenant keeps (Auth0 keeps days; tests need recent ones).
 pub const LOG_CAPACITY: usize = 20_000;
@@ -78,10 +86,19 @@ pub struct TenantState {
     pub org_grants: IndexMap<String, OrgGrant>,
     /// Organization id → members in the order they joined.
     pub members: HashMap<String, IndexMap<String, Membership>>,
+    /// Organization id → user → roles given before the user became a member, which Auth0 accepts
+    /// and shows once they join (go-auth0 recording TestOrganizationManager_Members).
+    #[serde(default)]
+    pub roles_ahead: HashMap<String, HashMap<String, Vec<String>>>,
     pub invitations: IndexMap<String, Invitation>,
     pub roles: IndexMap<String, Role>,
     pub resource_servers: IndexMap<String, ResourceServer>,
     pub users: IndexMap<String, User>,
+    #[serde(default)]
+    pub connections: IndexMap<String, Connection>,
+    /// Organization id → its enabled connections, in the order they were enabled.
+    #[serde(default)]
+    pub org_connections: HashMap<String, IndexMap<String, OrgConnection>>,
     pub logs: VecDeque<LogEvent>,
     pub log_seq: u64,
     pub codes: HashMap<String, AuthCode>,
@@ -173,10 +190,23 @@ impl TenantState {
             .find(|r| r.identifier == audience)
     }
 
+    /// The client's own grant for the API, or for a third-party client without one, the tenant's
+    /// default grant for third-party clients.
     pub fn grant_for(&self, client_id: &str, audience: &str) -> Option<&ClientGrant> {
-        self.grants.values().find(|g| {
-            g.client_id == client_id && g.audience == audience && g.subject_type == "client"
-        })
+        let for_api = |g: &&ClientGrant| g.audience == audience && g.subject_type == "client";
+        let third_party = self
+            .clients
+            .get(client_id)
+            .is_some_and(|c| !c.is_first_party);
+        self.grants
+            .values()
+            .filter(for_api)
+            .find(|g| g.client_id.as_deref() == Some(client_id))
+            .or_else(|| {
+                self.grants.values().filter(for_api).find(|g| {
+                    third_party && g.default_for.as_deref() == Some(DEFAULT_FOR_THIRD_PARTY)
+                })
+            })
     }
 
     pub fn is_associated(&self, org_id: &str, grant_id: &str) -> bool {
@@ -228,6 +258,18 @@ impl TenantState {
             .unwrap_or_default()
     }
 
+    /// A connection as a log entry names it.
+    pub fn log_connection(&self, name: &str) -> Option<LogConnection> {
+        self.connections
+            .values()
+            .find(|c| c.name == name)
+            .map(|c| LogConnection {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                strategy: c.strategy.clone(),
+            })
+    }
+
     pub fn push_log(&mut self, mut event: LogEvent) {
         self.log_seq += 1;
         event.log_id = super::ids::log(event.date, self.log_seq);
@@ -239,13 +281,58 @@ impl TenantState {
 
     /// Removes an organization and everything that hangs off it (members, invitations, associations);
     /// users stay, as on Auth0.
+    /// The database connection every Auth0 tenant starts with, made where a seed or an older saved
+    /// tenant lacks it: enabled for every client and organization, as the tenant behaved before
+    /// connections were objects.
+    pub fn ensure_database_connection(&mut self, now_ms: i64) {
+        if self.connections.values().any(|c| c.name == DATABASE) {
+            return;
+        }
+        let defaults = strategies::defaults("auth0", DATABASE, "");
+        let connection = Connection {
+            id: ids::connection(),
+            name: DATABASE.to_string(),
+            strategy: "auth0".to_string(),
+            display_name: None,
+            options: defaults.created,
+            enabled_clients: {
+                let mut all: Vec<String> = self.clients.keys().cloned().collect();
+                all.sort();
+                all
+            },
+            realms: vec![DATABASE.to_string()],
+            is_domain_connection: false,
+            show_as_button: None,
+            provisioning_ticket_url: None,
+            created_at: now_ms,
+            extra: Default::default(),
+        };
+        for org_id in self.organizations.keys() {
+            self.org_connections
+                .entry(org_id.clone())
+                .or_default()
+                .insert(
+                    connection.id.clone(),
+                    OrgConnection {
+                        connection_id: connection.id.clone(),
+                        assign_membership_on_login: false,
+                        show_as_button: true,
+                        is_signup_enabled: None,
+                    },
+                );
+        }
+        self.connections.insert(connection.id.clone(), connection);
+    }
+
     pub fn remove_organization(&mut self, org_id: &str) -> bool {
         if self.organizations.shift_remove(org_id).is_none() {
             return false;
         }
         self.members.remove(org_id);
+        self.roles_ahead.remove(org_id);
         self.invitations.retain(|_, i| i.organization_id != org_id);
         self.org_grants.retain(|_, a| a.organization_id != org_id);
+        self.org_connections.remove(org_id);
         true
     }
 }

@@ -53,7 +53,8 @@ fn examples() -> Vec<(String, Value)> {
 fn reset(e: &Emulator, keep: &[String]) {
     let mut t = e.write();
     t.clients.retain(|id, _| keep.contains(id));
-    t.grants.retain(|_, g| keep.contains(&g.client_id));
+    t.grants
+        .retain(|_, g| g.client_id.as_ref().is_some_and(|c| keep.contains(c)));
     t.resource_servers.retain(|_, r| r.is_system);
     t.organizations.clear();
     t.org_grants.clear();
@@ -80,7 +81,9 @@ fn org(t: &mut Store, id: &str, from: Option<&Value>, order: i64) {
             display_name: s(&from, "display_name"),
             branding: from.get("branding").cloned(),
             metadata: from.get("metadata").and_then(Value::as_object).cloned(),
+            token_quota: from.get("token_quota").cloned(),
             created_at: order,
+            extra: Default::default(),
         });
 }
 
@@ -159,7 +162,8 @@ fn grant(t: &mut Store, id: &str, from: Option<&Value>) {
     resource_server(t, &audience, &scope);
     let g = ClientGrant {
         id: id.to_string(),
-        client_id,
+        client_id: Some(client_id),
+        default_for: s(&from, "default_for"),
         audience,
         scope,
         organization_usage: from
@@ -192,6 +196,7 @@ fn user(t: &mut Store, id: &str, from: Option<&Value>) {
         created_at: 0,
         updated_at: 0,
         roles: Vec::new(),
+        connection: "Username-Password-Authentication".into(),
         extra: Default::default(),
     });
 }

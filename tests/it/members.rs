@@ -43,6 +43,7 @@ pub fn add_members(app: &TestApp, org: &str, n: usize) {
                 created_at: now,
                 updated_at: now,
                 roles: Vec::new(),
+                connection: "Username-Password-Authentication".into(),
                 extra: Default::default(),
             },
         );

@@ -40,6 +40,10 @@ impl Caller {
         self.emulator.now_ms()
     }
 
+    pub fn issuer(&self) -> &str {
+        &self.emulator.issuer
+    }
+
     pub fn has(&self, scope: &str) -> bool {
         self.scopes.iter().any(|s| s == scope)
     }

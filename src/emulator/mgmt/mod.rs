@@ -1,19 +1,27 @@
 //! The Management API v2 subset orgdesk uses, behind a client-credentials bearer token with scopes.
 
+pub mod api_log;
 pub mod auth;
 pub mod body;
+pub mod client_credentials;
 pub mod client_grants;
 pub mod clients;
+pub mod connections;
 pub mod credentials;
 pub mod invitations;
 pub mod logs;
 pub mod members;
 pub mod org_client_grants;
+pub mod org_connections;
 pub mod organizations;
 pub mod resource_servers;
+pub mod role_permissions;
+pub mod role_users;
 pub mod roles;
+pub mod strategies;
 pub mod tenant_settings;
 pub mod users;
+pub mod validation;
 
 use std::sync::Arc;
 
@@ -27,6 +35,40 @@ pub fn routes() -> Router<Arc<Emulator>> {
         .merge(application_routes())
         .merge(organization_routes())
         .merge(directory_routes())
+        .merge(connection_routes())
+}
+
+/// Connections, the clients they serve and the organizations that use them.
+fn connection_routes() -> Router<Arc<Emulator>> {
+    Router::new()
+        .route(
+            "/api/v2/connections",
+            get(connections::list).post(connections::create),
+        )
+        .route(
+            "/api/v2/connections/{id}",
+            get(connections::get)
+                .patch(connections::update)
+                .delete(connections::delete),
+        )
+        .route(
+            "/api/v2/connections/{id}/clients",
+            get(connections::clients).patch(connections::update_clients),
+        )
+        .route(
+            "/api/v2/clients/{id}/connections",
+            get(connections::of_client),
+        )
+        .route(
+            "/api/v2/organizations/{id}/enabled_connections",
+            get(org_connections::list).post(org_connections::add),
+        )
+        .route(
+            "/api/v2/organizations/{id}/enabled_connections/{connection_id}",
+            get(org_connections::get)
+                .patch(org_connections::update)
+                .delete(org_connections::remove),
+        )
 }
 
 /// Clients, their grants and the APIs they are granted.
@@ -42,6 +84,16 @@ fn application_routes() -> Router<Arc<Emulator>> {
         .route(
             "/api/v2/clients/{id}/rotate-secret",
             post(clients::rotate_secret),
+        )
+        .route(
+            "/api/v2/clients/{id}/credentials",
+            get(client_credentials::list).post(client_credentials::create),
+        )
+        .route(
+            "/api/v2/clients/{id}/credentials/{credential_id}",
+            get(client_credentials::get)
+                .patch(client_credentials::update)
+                .delete(client_credentials::delete),
         )
         .route(
             "/api/v2/client-grants",
@@ -131,13 +183,25 @@ fn directory_routes() -> Router<Arc<Emulator>> {
                 .delete(roles::delete_role),
         )
         .route(
+            "/api/v2/roles/{id}/permissions",
+            get(role_permissions::list)
+                .post(role_permissions::add)
+                .delete(role_permissions::remove),
+        )
+        .route(
+            "/api/v2/roles/{id}/users",
+            get(role_users::list).post(role_users::assign),
+        )
+        .route(
             "/api/v2/tenants/settings",
             get(tenant_settings::get).patch(tenant_settings::update),
         )
         .route("/api/v2/users", post(users::create_user))
         .route(
             "/api/v2/users/{id}",
-            get(users::get_user).delete(users::delete_user),
+            get(users::get_user)
+                .patch(users::update_user)
+                .delete(users::delete_user),
         )
         .route(
             "/api/v2/users/{id}/roles",
