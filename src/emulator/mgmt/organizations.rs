@@ -6,6 +6,7 @@ use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -13,11 +14,35 @@ use super::super::errors::MgmtError;
 use super::super::ids;
 use super::super::model::Organization;
 use super::super::paging::{self, Entry, Params, Shape};
+use super::super::quota;
 use super::auth::Caller;
 use super::body::{self, invalid_on};
+use super::org_connections;
 
 const READ: &[&str] = &["read:organizations", "read:organizations_summary"];
-const FIELDS: &[&str] = &[
+/// Auth0's `CreateOrganizationRequestContent`, and the two app-entitlement flags Auth0 accepts
+/// beyond that document (kept and answered back, not acted on).
+const CREATE_FIELDS: &[&str] = &[
+    "name",
+    "display_name",
+    "branding",
+    "metadata",
+    "enabled_connections",
+    "token_quota",
+    "is_app_entitlement_active",
+    "third_party_client_access",
+];
+/// `UpdateOrganizationRequestContent`: connections are enabled through their own endpoint.
+const UPDATE_FIELDS: &[&str] = &[
+    "name",
+    "display_name",
+    "branding",
+    "metadata",
+    "token_quota",
+    "is_app_entitlement_active",
+    "third_party_client_access",
+];
+const TYPED: &[&str] = &[
     "name",
     "display_name",
     "branding",
@@ -48,7 +73,12 @@ pub fn render(o: &Organization) -> Value {
     if let Some(md) = &o.metadata {
         m.insert("metadata".into(), Value::Object(md.clone()));
     }
-    Value::Object(m)
+    if let Some(q) = &o.token_quota {
+        m.insert("token_quota".into(), q.clone());
+    }
+    let mut v = Value::Object(m);
+    body::answer_back(&mut v, &o.extra);
+    v
 }
 
 #[derive(Deserialize)]
@@ -58,6 +88,12 @@ struct OrgBody {
     branding: Option<Value>,
     metadata: Option<Map<String, Value>>,
     enabled_connections: Option<Vec<Value>>,
+    // Read only to refuse a wrong type; kept through `extra`. Auth0 documents no values for the
+    // access setting, so any string is kept.
+    #[allow(dead_code)]
+    is_app_entitlement_active: Option<bool>,
+    #[allow(dead_code)]
+    third_party_client_access: Option<String>,
 }
 
 /// Lowercase letters, digits, `_` and `-`, 1–50 characters (SPEC §3.3).
@@ -68,7 +104,11 @@ pub fn valid_name(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
 }
 
-fn validate(b: &OrgBody) -> Result<(), MgmtError> {
+fn validate(b: &OrgBody, map: &Map<String, Value>) -> Result<(), MgmtError> {
+    if let Some(q) = map.get("token_quota") {
+        quota::validate(q, "token_quota")?;
+    }
+
     if let Some(name) = &b.name {
         if !valid_name(name) {
             return Err(invalid_on(
@@ -93,16 +133,6 @@ fn validate(b: &OrgBody) -> Result<(), MgmtError> {
                 &format!("metadata.{k}"),
             ));
         }
-    }
-    if b.enabled_connections
-        .as_ref()
-        .is_some_and(|c| !c.is_empty())
-    {
-        return Err(MgmtError::new(
-            StatusCode::BAD_REQUEST,
-            "Connections are not supported by the local tenant.",
-            Some("operation_not_supported"),
-        ));
     }
     Ok(())
 }
@@ -163,8 +193,8 @@ fn conflict() -> MgmtError {
 
 pub async fn create(caller: Caller, raw: Bytes) -> Result<Response, MgmtError> {
     caller.require(&["create:organizations"])?;
-    let (b, _): (OrgBody, _) = body::parse(&raw, FIELDS, &["name"])?;
-    validate(&b)?;
+    let (b, map): (OrgBody, _) = body::parse(&raw, CREATE_FIELDS, &["name"])?;
+    validate(&b, &map)?;
     let name = b.name.unwrap_or_default();
     let mut t = caller.write();
     if t.organizations.values().any(|o| o.name == name) {
@@ -176,9 +206,27 @@ pub async fn create(caller: Caller, raw: Bytes) -> Result<Response, MgmtError> {
         display_name: b.display_name,
         branding: b.branding,
         metadata: b.metadata,
+        token_quota: map.get("token_quota").filter(|q| !q.is_null()).cloned(),
         created_at: caller.now_ms(),
+        extra: body::untyped(&map, TYPED),
     };
-    let out = render(&org);
+    let mut enabled = IndexMap::new();
+    for item in b.enabled_connections.unwrap_or_default() {
+        let e = org_connections::enabling(&t, &org.id, org_connections::settings(&item)?)?;
+        if enabled.contains_key(&e.connection_id) {
+            return Err(invalid_on("Duplicate connection_id", "enabled_connections"));
+        }
+        enabled.insert(e.connection_id.clone(), e);
+    }
+    let mut out = render(&org);
+    if !enabled.is_empty() {
+        let rendered: Vec<Value> = enabled
+            .values()
+            .map(|e| org_connections::render(&t, e))
+            .collect();
+        out["enabled_connections"] = Value::Array(rendered);
+        t.org_connections.insert(org.id.clone(), enabled);
+    }
     t.members.insert(org.id.clone(), Default::default());
     t.organizations.insert(org.id.clone(), org);
     Ok((StatusCode::CREATED, Json(out)).into_response())
@@ -190,8 +238,8 @@ pub async fn update(
     raw: Bytes,
 ) -> Result<Json<Value>, MgmtError> {
     caller.require(&["update:organizations"])?;
-    let (b, map): (OrgBody, _) = body::parse(&raw, FIELDS, &[])?;
-    validate(&b)?;
+    let (b, map): (OrgBody, _) = body::parse(&raw, UPDATE_FIELDS, &[])?;
+    validate(&b, &map)?;
     let mut t = caller.write();
     if let Some(name) = &b.name {
         if t.organizations
@@ -214,6 +262,10 @@ pub async fn update(
     if map.contains_key("metadata") {
         org.metadata = b.metadata;
     }
+    if let Some(q) = map.get("token_quota") {
+        org.token_quota = Some(q.clone()).filter(|q| !q.is_null());
+    }
+    body::keep(&mut org.extra, &map, TYPED);
     Ok(Json(render(org)))
 }
 
