@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::super::ids;
 use super::super::model::{Client, Invitation, LogEvent, Membership, User};
 use super::super::store::{
-    hash_password, AuthCode, AuthorizeParams, LoginSession, TenantState, Transaction,
+    hash_password, AuthCode, AuthorizeParams, LoginSession, TenantState, Transaction, DATABASE,
 };
 use super::super::Emulator;
 use super::pages;
@@ -377,6 +377,7 @@ impl Attempt<'_> {
             created_at: now_ms,
             updated_at: now_ms,
             roles: Vec::new(),
+            connection: DATABASE.to_string(),
             extra: Default::default(),
         }
     }
@@ -444,6 +445,8 @@ fn log_login(
         organization_name,
         audience: p.audience.clone(),
         scope: p.scope.clone(),
+        details: None,
+        connection: user.and_then(|u| t.log_connection(&u.connection)),
     };
     t.push_log(event);
 }

@@ -1,6 +1,7 @@
 //! The Authentication API subset: discovery, JWKS, `/authorize` with its login pages, `/oauth/token`,
 //! `/userinfo` and logout.
 
+pub mod assertion;
 pub mod authorize;
 pub mod discovery;
 pub mod pages;

@@ -13,14 +13,38 @@ use sha2::{Digest, Sha256};
 use super::super::errors::MgmtError;
 use super::super::ids;
 use super::super::model::Credential;
-use super::body::invalid_on;
+use super::body::{invalid, invalid_on};
 use crate::clock::iso;
 
 const FIELD: &str = "client_authentication_methods";
 
-/// The `private_key_jwt` credentials a body asks for, made; other methods are refused as Auth0's
-/// schema refuses unknown ones.
-pub fn from_body(value: &Value, now_ms: i64) -> Result<Vec<Credential>, MgmtError> {
+/// Auth0 keeps at most two credentials per client.
+pub const MAX: usize = 2;
+
+pub fn too_many() -> MgmtError {
+    invalid(format!(
+        "A client can have at most {MAX} credentials; delete an unused one first"
+    ))
+}
+
+/// The client's credentials after a body sets `client_authentication_methods`: the ones it lists
+/// by id and the ones it gives a key for (made here) are in use, the client's others stay unused.
+/// `null` takes every credential out of use. Other methods are refused as Auth0's schema refuses
+/// unknown ones.
+pub fn from_body(
+    value: &Value,
+    held: &[Credential],
+    now_ms: i64,
+) -> Result<Vec<Credential>, MgmtError> {
+    if value.is_null() {
+        return Ok(held
+            .iter()
+            .map(|c| Credential {
+                in_use: false,
+                ..c.clone()
+            })
+            .collect());
+    }
     let methods = value
         .as_object()
         .ok_or_else(|| invalid_on("Expected type object", FIELD))?;
@@ -37,13 +61,33 @@ pub fn from_body(value: &Value, now_ms: i64) -> Result<Vec<Credential>, MgmtErro
             .and_then(Value::as_array)
             .ok_or_else(|| invalid_on("Missing required property: credentials", FIELD))?;
         for c in list {
-            made.push(credential(c, now_ms)?);
+            made.push(match c.get("id").and_then(Value::as_str) {
+                Some(id) => {
+                    held.iter().find(|h| h.id == id).cloned().ok_or_else(|| {
+                        invalid_on(format!("Credential {id} does not exist"), FIELD)
+                    })?
+                }
+                None => credential(c, now_ms)?,
+            });
         }
     }
-    Ok(made)
+    let mut all: Vec<Credential> = held
+        .iter()
+        .filter(|h| !made.iter().any(|m| m.id == h.id))
+        .map(|h| Credential {
+            in_use: false,
+            ..h.clone()
+        })
+        .collect();
+    all.extend(made.into_iter().map(|m| Credential { in_use: true, ..m }));
+    if all.len() > MAX {
+        return Err(too_many());
+    }
+    Ok(all)
 }
 
-fn credential(c: &Value, now_ms: i64) -> Result<Credential, MgmtError> {
+/// A public key credential from `{pem, name?, alg?, expires_at?}`, not yet in use.
+pub fn credential(c: &Value, now_ms: i64) -> Result<Credential, MgmtError> {
     let at = format!("{FIELD}.private_key_jwt.credentials");
     let pem = c
         .get("pem")
@@ -70,6 +114,9 @@ fn credential(c: &Value, now_ms: i64) -> Result<Credential, MgmtError> {
             .unwrap_or("RS256")
             .to_string(),
         created_at: now_ms,
+        updated_at: now_ms,
+        expires_at: None,
+        in_use: false,
     })
 }
 
@@ -84,25 +131,40 @@ fn thumbprint(key: &RsaPublicKey) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(canonical.as_bytes()))
 }
 
-/// The client's `client_authentication_methods`: whole where `fresh`, ids only elsewhere.
+/// One credential as `/clients/{id}/credentials` answers it (never its key). `expires_at` is
+/// answered (null when unset) everywhere but in the answer that made it.
+pub fn render_one(c: &Credential, with_expiry: bool) -> Value {
+    let mut m = Map::new();
+    m.insert("id".into(), json!(c.id));
+    if let Some(name) = &c.name {
+        m.insert("name".into(), json!(name));
+    }
+    m.insert("credential_type".into(), json!(c.credential_type));
+    m.insert("kid".into(), json!(c.kid));
+    m.insert("alg".into(), json!(c.alg));
+    m.insert("created_at".into(), json!(iso(c.created_at)));
+    m.insert(
+        "updated_at".into(),
+        json!(iso(c.updated_at.max(c.created_at))),
+    );
+    if with_expiry || c.expires_at.is_some() {
+        m.insert("expires_at".into(), json!(c.expires_at.map(iso)));
+    }
+    Value::Object(m)
+}
+
+/// The client's `client_authentication_methods`, its credentials in use: whole where `fresh`, ids
+/// only elsewhere.
 pub fn render(credentials: &[Credential], fresh: bool) -> Value {
     let list: Vec<Value> = credentials
         .iter()
+        .filter(|c| c.in_use)
         .map(|c| {
-            if !fresh {
-                return json!({ "id": c.id });
+            if fresh {
+                render_one(c, false)
+            } else {
+                json!({ "id": c.id })
             }
-            let mut m = Map::new();
-            m.insert("id".into(), json!(c.id));
-            if let Some(name) = &c.name {
-                m.insert("name".into(), json!(name));
-            }
-            m.insert("credential_type".into(), json!(c.credential_type));
-            m.insert("kid".into(), json!(c.kid));
-            m.insert("alg".into(), json!(c.alg));
-            m.insert("created_at".into(), json!(iso(c.created_at)));
-            m.insert("updated_at".into(), json!(iso(c.created_at)));
-            Value::Object(m)
         })
         .collect();
     json!({ "private_key_jwt": { "credentials": list } })
