@@ -33,9 +33,8 @@ fn org_missing() -> MgmtError {
     MgmtError::not_found("The organization does not exist.", None)
 }
 
-fn not_member() -> MgmtError {
-    // Decided (UNCONFIRMED upstream): a user who is not a member is "not found" in this organization.
-    MgmtError::not_found("The user is not a member of this organization.", None)
+fn user_missing() -> MgmtError {
+    MgmtError::not_found("The user does not exist.", None)
 }
 
 fn render(t: &TenantState, m: &Membership, with_roles: bool) -> Value {
@@ -128,13 +127,18 @@ pub async fn add(
             unknown.join(", ")
         )));
     }
-    let members = t.members.entry(org).or_default();
+    let mut ahead = t.roles_ahead.remove(&org).unwrap_or_default();
+    let members = t.members.entry(org.clone()).or_default();
     for id in ids {
+        let roles = ahead.remove(&id).unwrap_or_default();
         members.entry(id.clone()).or_insert(Membership {
             user_id: id,
             created_at: now,
-            roles: Vec::new(),
+            roles,
         });
+    }
+    if !ahead.is_empty() {
+        t.roles_ahead.insert(org, ahead);
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -171,12 +175,15 @@ pub async fn list_roles(
         return Err(org_missing());
     }
     if !t.users.contains_key(&user) {
-        return Err(MgmtError::not_found("The user does not exist.", None));
+        return Err(user_missing());
     }
-    let membership = t.membership(&org, &user).ok_or_else(not_member)?;
-    let roles: Vec<_> = membership
-        .roles
-        .iter()
+    let held = match t.membership(&org, &user) {
+        Some(m) => Some(&m.roles),
+        None => t.roles_ahead.get(&org).and_then(|a| a.get(&user)),
+    };
+    let roles: Vec<_> = held
+        .into_iter()
+        .flatten()
         .filter_map(|r| t.roles.get(r))
         .map(Entry::of)
         .collect();
@@ -186,23 +193,35 @@ pub async fn list_roles(
     .map(Json)
 }
 
-/// What both role changes start with: the organization, the requested roles, the membership.
+/// What both role changes start with: the organization, the requested roles, and the user's roles
+/// there — a member's, or those held for a user who has not joined yet.
 fn role_change<'t>(
     t: &'t mut TenantState,
     org: &str,
     user: &str,
     raw: &Bytes,
-) -> Result<(Vec<String>, &'t mut Membership), MgmtError> {
+) -> Result<(Vec<String>, &'t mut Vec<String>), MgmtError> {
     if !t.organizations.contains_key(org) {
         return Err(org_missing());
     }
+    if !t.users.contains_key(user) {
+        return Err(user_missing());
+    }
     let roles = roles::requested(t, raw)?;
-    let membership = t
-        .members
-        .get_mut(org)
-        .and_then(|m| m.get_mut(user))
-        .ok_or_else(not_member)?;
-    Ok((roles, membership))
+    let TenantState {
+        members,
+        roles_ahead,
+        ..
+    } = t;
+    let held = match members.get_mut(org).and_then(|m| m.get_mut(user)) {
+        Some(m) => &mut m.roles,
+        None => roles_ahead
+            .entry(org.to_string())
+            .or_default()
+            .entry(user.to_string())
+            .or_default(),
+    };
+    Ok((roles, held))
 }
 
 pub async fn assign_roles(
@@ -212,8 +231,8 @@ pub async fn assign_roles(
 ) -> Result<StatusCode, MgmtError> {
     caller.require(&["create:organization_member_roles"])?;
     let mut t = caller.write();
-    let (roles, membership) = role_change(&mut t, &org, &user, &raw)?;
-    let mut next = membership.roles.clone();
+    let (roles, held) = role_change(&mut t, &org, &user, &raw)?;
+    let mut next = held.clone();
     for r in roles {
         if !next.contains(&r) {
             next.push(r);
@@ -225,7 +244,7 @@ pub async fn assign_roles(
             None,
         ));
     }
-    membership.roles = next;
+    *held = next;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -236,7 +255,7 @@ pub async fn remove_roles(
 ) -> Result<StatusCode, MgmtError> {
     caller.require(&["delete:organization_member_roles"])?;
     let mut t = caller.write();
-    let (roles, membership) = role_change(&mut t, &org, &user, &raw)?;
-    membership.roles.retain(|r| !roles.contains(r));
+    let (roles, held) = role_change(&mut t, &org, &user, &raw)?;
+    held.retain(|r| !roles.contains(r));
     Ok(StatusCode::NO_CONTENT)
 }

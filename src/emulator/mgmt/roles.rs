@@ -19,7 +19,7 @@ pub fn role_json(r: &Role) -> Value {
     json!({ "id": r.id, "name": r.name, "description": r.description.clone().unwrap_or_default() })
 }
 
-fn role_missing() -> MgmtError {
+pub fn role_missing() -> MgmtError {
     MgmtError::not_found("The role does not exist.", None)
 }
 

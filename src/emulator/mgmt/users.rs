@@ -13,16 +13,13 @@ use serde::Deserialize;
 
 use super::super::errors::MgmtError;
 use super::super::ids;
-use super::super::model::{Role, User};
+use super::super::model::{LogEvent, Role, User};
 use super::super::paging::{self, Entry, Params, Shape};
 use super::super::store::hash_password;
 use super::auth::Caller;
 use super::body::{self, invalid_on};
-use super::{organizations, roles};
+use super::{api_log, organizations, roles, strategies};
 use crate::clock::iso;
-
-/// The local tenant's one database connection.
-pub const DATABASE: &str = "Username-Password-Authentication";
 
 /// Every property of Auth0's `CreateUserRequestContent`.
 const CREATE_FIELDS: &[&str] = &[
@@ -69,8 +66,13 @@ struct NewUser {
 /// `POST /api/v2/users`: a user of the database connection.
 pub async fn create_user(caller: Caller, raw: Bytes) -> Result<Response, MgmtError> {
     caller.require(&["create:users"])?;
-    let (b, _): (NewUser, _) = body::parse(&raw, CREATE_FIELDS, &["connection"])?;
-    if b.connection != DATABASE {
+    let (b, sent): (NewUser, _) = body::parse(&raw, CREATE_FIELDS, &["connection"])?;
+    let database = caller
+        .read()
+        .connections
+        .values()
+        .any(|c| c.name == b.connection && strategies::is_database(&c.strategy));
+    if !database {
         return Err(MgmtError::new(
             StatusCode::BAD_REQUEST,
             "The connection does not exist.",
@@ -109,9 +111,38 @@ pub async fn create_user(caller: Caller, raw: Bytes) -> Result<Response, MgmtErr
         created_at: now,
         updated_at: now,
         roles: Vec::new(),
+        connection: b.connection,
         extra: b.extra,
     };
     let out = user_json(&user);
+    // Auth0 logs a successful sign-up (`ss`) for a user made through the API too.
+    let mut details = api_log::masked(Value::Object(sent));
+    details["client_id"] = json!(caller.client_id);
+    details["tenant"] = json!(t.name);
+    let event = LogEvent {
+        log_id: String::new(),
+        date: now,
+        kind: "ss".into(),
+        description: String::new(),
+        client_id: Some(caller.client_id.clone()),
+        client_name: t.clients.get(&caller.client_id).map(|c| c.name.clone()),
+        ip: String::new(),
+        user_id: Some(user.user_id.clone()),
+        user_name: Some(
+            user.extra
+                .get("username")
+                .and_then(Value::as_str)
+                .unwrap_or(&user.email)
+                .to_string(),
+        ),
+        organization_id: None,
+        organization_name: None,
+        audience: None,
+        scope: None,
+        details: Some(json!({ "body": details })),
+        connection: t.log_connection(&user.connection),
+    };
+    t.push_log(event);
     t.users.insert(user_id, user);
     Ok((StatusCode::CREATED, Json(out)).into_response())
 }
@@ -124,8 +155,109 @@ pub async fn delete_user(caller: Caller, Path(id): Path<String>) -> Result<Statu
     for members in t.members.values_mut() {
         members.shift_remove(&id);
     }
+    for ahead in t.roles_ahead.values_mut() {
+        ahead.remove(&id);
+    }
     t.sessions.retain(|_, s| s.user_id != id);
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Every property of Auth0's `UpdateUserRequestContent`.
+const UPDATE_FIELDS: &[&str] = &[
+    "blocked",
+    "email_verified",
+    "email",
+    "phone_number",
+    "phone_verified",
+    "user_metadata",
+    "app_metadata",
+    "given_name",
+    "family_name",
+    "name",
+    "nickname",
+    "picture",
+    "verify_email",
+    "verify_phone_number",
+    "password",
+    "connection",
+    "client_id",
+    "username",
+];
+
+fn text(v: &Value, property: &str) -> Result<String, MgmtError> {
+    v.as_str()
+        .map(String::from)
+        .ok_or_else(|| invalid_on("Expected type string", property))
+}
+
+/// Auth0 merges metadata one level deep; a null value removes its key.
+fn merge_metadata(held: Option<&Value>, patch: &Value) -> Option<Value> {
+    let mut merged = held.and_then(Value::as_object).cloned().unwrap_or_default();
+    for (k, v) in patch.as_object()? {
+        if v.is_null() {
+            merged.remove(k);
+        } else {
+            merged.insert(k.clone(), v.clone());
+        }
+    }
+    Some(Value::Object(merged))
+}
+
+/// `PATCH /api/v2/users/{id}`: profile fields replaced, metadata merged, a new password noted as
+/// `last_password_reset` (recorded).
+pub async fn update_user(
+    caller: Caller,
+    Path(id): Path<String>,
+    raw: Bytes,
+) -> Result<Json<Value>, MgmtError> {
+    caller.require(&["update:users", "update:users_app_metadata"])?;
+    let (patch, _): (serde_json::Map<String, Value>, _) = body::parse(&raw, UPDATE_FIELDS, &[])?;
+    let now = caller.now_ms();
+    let mut t = caller.write();
+    if let Some(email) = patch.get("email") {
+        let lowered = text(email, "email")?.to_ascii_lowercase();
+        if t.user_by_email(&lowered).is_some_and(|u| u.user_id != id) {
+            return Err(MgmtError::conflict(
+                "The specified new email already exists",
+                Some("auth0_idp_error"),
+            ));
+        }
+    }
+    let u = t.users.get_mut(&id).ok_or_else(missing_user)?;
+    for (k, v) in &patch {
+        match k.as_str() {
+            // How to reach the user and whom to notify: nothing to keep.
+            "connection" | "client_id" | "verify_email" | "verify_phone_number" => {}
+            "password" => {
+                u.password_hash = hash_password(&u.user_id, &text(v, k)?);
+                u.extra
+                    .insert("last_password_reset".into(), json!(iso(now)));
+            }
+            "email" => u.email = text(v, k)?.to_ascii_lowercase(),
+            "email_verified" => {
+                u.email_verified = v
+                    .as_bool()
+                    .ok_or_else(|| invalid_on("Expected type boolean", k))?;
+            }
+            "name" => u.name = text(v, k)?,
+            "nickname" => u.nickname = Some(text(v, k)?),
+            "picture" => u.picture = Some(text(v, k)?),
+            "app_metadata" | "user_metadata" => {
+                match merge_metadata(u.extra.get(k), v) {
+                    Some(merged) => u.extra.insert(k.clone(), merged),
+                    None => u.extra.remove(k),
+                };
+            }
+            _ if v.is_null() => {
+                u.extra.remove(k);
+            }
+            _ => {
+                u.extra.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    u.updated_at = now;
+    Ok(Json(user_json(u)))
 }
 
 /// `GET /api/v2/users/{id}/roles`: the user's tenant roles.
@@ -199,7 +331,7 @@ fn user_json(u: &User) -> Value {
         "created_at": iso(u.created_at),
         "email": u.email,
         "email_verified": u.email_verified,
-        "identities": [{ "connection": "Username-Password-Authentication", "user_id": raw_id, "provider": provider, "isSocial": false }],
+        "identities": [{ "connection": u.connection, "user_id": raw_id, "provider": provider, "isSocial": false }],
         "name": u.name,
         "nickname": u.nickname,
         "picture": u.picture.clone().unwrap_or_default(),
