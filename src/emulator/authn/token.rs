@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -19,8 +19,10 @@ use super::super::errors::OAuthError;
 use super::super::hostile::Forge;
 use super::super::ids;
 use super::super::model::{Client, LogEvent};
+use super::super::quota::{Holder, Limits};
 use super::super::store::{RefreshGrant, TenantState};
 use super::super::Emulator;
+use super::assertion;
 use super::tokens::{self, UserTokenRequest};
 use crate::model::m2m::{decide, Decision, OrgClaim, OrgRef, OrganizationUsage};
 
@@ -56,9 +58,33 @@ fn same(a: &str, b: &str) -> bool {
     subtle::ConstantTimeEq::ct_eq(a.as_bytes(), b.as_bytes()).into()
 }
 
-/// Client authentication: HTTP Basic, or `client_id` + `client_secret` in the body; public clients
-/// (`token_endpoint_auth_method=none`) send only `client_id`.
-fn authenticate(t: &TenantState, headers: &HeaderMap, form: &Form) -> Result<Client, OAuthError> {
+/// Client authentication: a signed assertion (`private_key_jwt`), HTTP Basic, or `client_id` +
+/// `client_secret` in the body; public clients (`token_endpoint_auth_method=none`) send only
+/// `client_id`. A client with keys in use authenticates with them only, as on Auth0.
+fn authenticate(
+    e: &Emulator,
+    t: &TenantState,
+    headers: &HeaderMap,
+    form: &Form,
+) -> Result<Client, OAuthError> {
+    if let Some(kind) = form.get("client_assertion_type") {
+        if kind != assertion::JWT_BEARER {
+            return Err(OAuthError::invalid_request(format!(
+                "Unsupported client_assertion_type: {kind}"
+            )));
+        }
+        let signed = form.get("client_assertion").ok_or_else(|| {
+            OAuthError::invalid_request("Missing required parameter: client_assertion")
+        })?;
+        return assertion::authenticate(
+            t,
+            &e.replays,
+            &e.issuer,
+            e.now_ms(),
+            form.get("client_id").map(String::as_str),
+            signed,
+        );
+    }
     let basic = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -86,6 +112,9 @@ fn authenticate(t: &TenantState, headers: &HeaderMap, form: &Form) -> Result<Cli
         .clients
         .get(&client_id)
         .ok_or_else(OAuthError::bad_client)?;
+    if client.credentials.iter().any(|c| c.in_use) {
+        return Err(OAuthError::bad_client());
+    }
     match secret {
         Some(s) if same(&s, &client.client_secret) => Ok(client.clone()),
         None if client.is_public() => Ok(client.clone()),
@@ -117,13 +146,18 @@ pub async fn token(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let mut quota_headers = Vec::new();
     let result = match parse_body(&headers, &body) {
         Ok(form) => match form.get("grant_type").map(String::as_str) {
             Some("authorization_code") => authorization_code(&e, &headers, &form),
             Some("refresh_token") => refresh_token(&e, &headers, &form),
-            Some("client_credentials") => {
-                client_credentials(&e, &headers, &form, &peer.ip().to_string())
-            }
+            Some("client_credentials") => client_credentials(
+                &e,
+                &headers,
+                &form,
+                &peer.ip().to_string(),
+                &mut quota_headers,
+            ),
             Some(other) => Err(OAuthError::new(
                 400,
                 "unsupported_grant_type",
@@ -135,7 +169,7 @@ pub async fn token(
         },
         Err(err) => Err(err),
     };
-    match result {
+    let mut response = match result {
         Ok(body) => {
             if e.control_api {
                 for field in ["access_token", "id_token", "refresh_token"] {
@@ -147,7 +181,13 @@ pub async fn token(
             token_response(body)
         }
         Err(err) => err.into_response(),
+    };
+    for (name, value) in quota_headers {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response.headers_mut().insert(name, value);
+        }
     }
+    response
 }
 
 fn sign(e: &Emulator, claims: &Value) -> Result<String, OAuthError> {
@@ -179,7 +219,7 @@ fn authorization_code(e: &Emulator, headers: &HeaderMap, form: &Form) -> Result<
         }
     }
     let mut t = e.write();
-    let client = authenticate(&t, headers, form)?;
+    let client = authenticate(e, &t, headers, form)?;
     let code = form
         .get("code")
         .ok_or_else(|| OAuthError::invalid_request("Missing required parameter: code"))?;
@@ -293,7 +333,7 @@ fn id_token(e: &Emulator, t: &TenantState, r: &UserTokenRequest<'_>) -> Result<S
 
 fn refresh_token(e: &Emulator, headers: &HeaderMap, form: &Form) -> Result<Value, OAuthError> {
     let t = e.read();
-    let client = authenticate(&t, headers, form)?;
+    let client = authenticate(e, &t, headers, form)?;
     let invalid = || OAuthError::invalid_grant("Unknown or invalid refresh token.");
     let token = form.get("refresh_token").ok_or_else(invalid)?;
     let grant = t
@@ -367,8 +407,37 @@ fn log_exchange(
         organization_name,
         audience: Some(audience.to_string()),
         scope,
+        details: None,
+        connection: None,
     };
     t.push_log(event);
+}
+
+/// The quotas a client-credentials token counts against: the client's own or the tenant's default
+/// for clients, and for a token with an organization, the organization's own or the tenant's default
+/// for organizations.
+fn quota_holders(t: &TenantState, client: &Client, org: Option<&str>) -> Vec<(Holder, Limits)> {
+    let default = |kind: &str| {
+        Limits::of(
+            t.settings
+                .get("default_token_quota")
+                .and_then(|d| d.get(kind)),
+        )
+    };
+    let mut holders = Vec::new();
+    if let Some(l) = Limits::of(client.extra.get("token_quota")).or_else(|| default("clients")) {
+        holders.push((Holder::Client(client.client_id.clone()), l));
+    }
+    if let Some(org) = org {
+        let own = t
+            .organizations
+            .get(org)
+            .and_then(|o| Limits::of(o.token_quota.as_ref()));
+        if let Some(l) = own.or_else(|| default("organizations")) {
+            holders.push((Holder::Organization(org.to_string()), l));
+        }
+    }
+    holders
 }
 
 fn client_credentials(
@@ -376,10 +445,11 @@ fn client_credentials(
     headers: &HeaderMap,
     form: &Form,
     ip: &str,
+    quota_headers: &mut Vec<(&'static str, String)>,
 ) -> Result<Value, OAuthError> {
     let (client, audience, result) = {
         let t = e.read();
-        let client = authenticate(&t, headers, form)?;
+        let client = authenticate(e, &t, headers, form)?;
         if !client.allows_grant("client_credentials") {
             return Err(OAuthError::new(
                 403,
@@ -397,6 +467,26 @@ fn client_credentials(
         let result = exchange(e, &t, &client, &audience, form);
         (client, audience, result)
     };
+    let result = result.and_then(|(body, scope, org)| {
+        let holders = quota_holders(&e.read(), &client, org.as_deref());
+        let verdicts = e.quota_usage.take(&holders, e.now_ms());
+        quota_headers.extend(
+            verdicts
+                .iter()
+                .map(|(holder, v)| (holder.header(), v.header.clone())),
+        );
+        match verdicts.iter().find(|(_, v)| v.exceeded) {
+            Some((holder, _)) => Err(OAuthError::new(
+                429,
+                "too_many_requests",
+                match holder {
+                    Holder::Client(_) => "Client token quota exceeded",
+                    Holder::Organization(_) => "Organization token quota exceeded",
+                },
+            )),
+            None => Ok((body, scope, org)),
+        }
+    });
     match result {
         Ok((body, scope, org)) => {
             log_exchange(e, &client, &audience, Ok((&scope, org.as_deref())), ip);

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::super::errors::MgmtError;
+use super::super::quota;
 use super::super::store::TenantState;
 use super::auth::Caller;
 use super::body::{self, invalid_on};
@@ -88,7 +89,10 @@ pub async fn get(caller: Caller) -> Result<Json<Value>, MgmtError> {
 /// The default login route must be an absolute https address (or empty, which removes it).
 pub async fn update(caller: Caller, raw: Bytes) -> Result<Json<Value>, MgmtError> {
     caller.require(&["update:tenant_settings"])?;
-    let (b, map): (Patch, _) = body::parse(&raw, FIELDS, &[])?;
+    let (b, map): (Patch, _) = body::parse_patch(&raw, FIELDS)?;
+    if let Some(defaults) = map.get("default_token_quota") {
+        quota::validate_defaults(defaults)?;
+    }
     let route = match b.default_redirection_uri.as_deref() {
         None => None,
         Some("") => Some(None),
@@ -109,6 +113,24 @@ pub async fn update(caller: Caller, raw: Bytes) -> Result<Json<Value>, MgmtError
     if let Some(on) = b.allow_organization_name_in_authentication_api {
         t.org_names_in_tokens = on;
     }
-    t.settings.extend(body::untyped(&map, TYPED));
+    for (k, v) in map.iter().filter(|(k, _)| !TYPED.contains(&k.as_str())) {
+        let (k, v) = (k.clone(), v.clone());
+        if v.is_null() {
+            t.settings.remove(&k);
+            continue;
+        }
+        // Lifetimes given in minutes are kept and answered in hours, as Auth0 answers them
+        // (go-auth0 TestTenantManager: `idle_ephemeral_session_lifetime_in_minutes: 15` reads
+        // back as `idle_ephemeral_session_lifetime: 0.25`).
+        match (k.strip_suffix("_in_minutes"), v.as_f64()) {
+            (Some(hours_key), Some(minutes)) => {
+                t.settings
+                    .insert(hours_key.to_string(), json!(minutes / 60.0));
+            }
+            _ => {
+                t.settings.insert(k, v);
+            }
+        }
+    }
     Ok(Json(render(&t)))
 }
