@@ -25,7 +25,7 @@ pub fn render(l: &LogEvent) -> Value {
         // A token exchange has no user: Auth0 answers empty strings, not nulls.
         "user_id": l.user_id.as_deref().unwrap_or_default(),
         "user_name": l.user_name.as_deref().unwrap_or_default(),
-        "connection_id": "",
+        "connection_id": l.connection.as_ref().map_or("", |c| c.id.as_str()),
         // Auth0 logs the parsed user agent; a program (every M2M client) parses as this.
         "user_agent": "Other 0.0.0 / Other 0.0.0",
         "organization_id": l.organization_id,
@@ -37,10 +37,28 @@ pub fn render(l: &LogEvent) -> Value {
         "_id": l.log_id,
         "isMobile": false,
     });
+    if let Some(c) = &l.connection {
+        v["connection"] = json!(c.name);
+        v["strategy"] = json!(c.strategy);
+        v["strategy_type"] = json!(strategy_type(&c.strategy));
+    }
+    if let Some(d) = &l.details {
+        v["details"] = d.clone();
+    }
     if let Value::Object(m) = &mut v {
         m.retain(|_, value| !value.is_null());
     }
     v
+}
+
+/// Auth0's grouping of a connection's strategy in log entries.
+fn strategy_type(strategy: &str) -> &'static str {
+    match strategy {
+        "auth0" => "database",
+        "email" | "sms" => "passwordless",
+        s if super::strategies::is_enterprise(s) => "enterprise",
+        _ => "social",
+    }
 }
 
 /// The subset of Auth0's log search orgdesk uses: `field:"value"` terms joined by `AND` (or spaces).
