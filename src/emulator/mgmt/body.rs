@@ -13,9 +13,21 @@ use super::super::errors::MgmtError;
 /// `typed`.
 pub fn untyped(map: &Map<String, Value>, typed: &[&str]) -> BTreeMap<String, Value> {
     map.iter()
-        .filter(|(k, _)| !typed.contains(&k.as_str()))
+        .filter(|(k, v)| !typed.contains(&k.as_str()) && !v.is_null())
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect()
+}
+
+/// An update's untyped properties over those kept: `null` unsets one, so that it is left out of
+/// the answer again (Auth0's answers never carry a null where its schema says boolean or object).
+pub fn keep(kept: &mut BTreeMap<String, Value>, map: &Map<String, Value>, typed: &[&str]) {
+    for (k, v) in map.iter().filter(|(k, _)| !typed.contains(&k.as_str())) {
+        if v.is_null() {
+            kept.remove(k);
+        } else {
+            kept.insert(k.clone(), v.clone());
+        }
+    }
 }
 
 /// Kept properties answered back over `answer`. An object Auth0 fills with defaults
@@ -72,6 +84,19 @@ pub fn parse<T: DeserializeOwned>(
         let text = text.split(" at line").next().unwrap_or(&text).to_string();
         invalid(text)
     })?;
+    Ok((typed, map))
+}
+
+/// A PATCH body whose schema has `minProperties: 1` (clients, grants, connections, tenant
+/// settings): an empty object changes nothing and Auth0 refuses it.
+pub fn parse_patch<T: DeserializeOwned>(
+    bytes: &Bytes,
+    allowed: &[&str],
+) -> Result<(T, Map<String, Value>), MgmtError> {
+    let (typed, map) = parse(bytes, allowed, &[])?;
+    if map.is_empty() {
+        return Err(invalid("Too few properties defined (0), minimum 1"));
+    }
     Ok((typed, map))
 }
 

@@ -13,7 +13,7 @@ use super::super::errors::MgmtError;
 use super::super::ids;
 use super::super::model::ClientGrant;
 use super::super::paging::{self, Entry, Params, Shape};
-use super::super::store::TenantState;
+use super::super::store::{TenantState, DEFAULT_FOR_THIRD_PARTY};
 use super::auth::Caller;
 use super::body::{self, invalid, invalid_on};
 use super::organizations;
@@ -33,7 +33,12 @@ pub fn not_found() -> MgmtError {
 pub fn render(g: &ClientGrant) -> Value {
     let mut m = Map::new();
     m.insert("id".into(), json!(g.id));
-    m.insert("client_id".into(), json!(g.client_id));
+    if let Some(c) = &g.client_id {
+        m.insert("client_id".into(), json!(c));
+    }
+    if let Some(d) = &g.default_for {
+        m.insert("default_for".into(), json!(d));
+    }
     m.insert("audience".into(), json!(g.audience));
     if g.allow_all_scopes != Some(true) {
         m.insert("scope".into(), json!(g.scope));
@@ -60,6 +65,7 @@ pub fn render(g: &ClientGrant) -> Value {
 #[derive(Deserialize)]
 struct CreateBody {
     client_id: Option<String>,
+    default_for: Option<String>,
     audience: String,
     #[serde(default)]
     scope: Vec<String>,
@@ -111,6 +117,10 @@ pub async fn list(caller: Caller, Query(params): Query<Params>) -> Result<Json<V
     let audience = params.get("audience");
     let client_id = params.get("client_id");
     let subject = params.get("subject_type");
+    let default_for = params.get("default_for");
+    if default_for.is_some_and(|d| d != DEFAULT_FOR_THIRD_PARTY) {
+        return Err(MgmtError::invalid_query("No enum match for: default_for"));
+    }
     let any_org = match params.get("allow_any_organization") {
         None => None,
         Some("true") => Some(true),
@@ -125,7 +135,8 @@ pub async fn list(caller: Caller, Query(params): Query<Params>) -> Result<Json<V
         .grants
         .values()
         .filter(|g| audience.is_none_or(|a| g.audience == a))
-        .filter(|g| client_id.is_none_or(|c| g.client_id == c))
+        .filter(|g| client_id.is_none_or(|c| g.client_id.as_deref() == Some(c)))
+        .filter(|g| default_for.is_none_or(|d| g.default_for.as_deref() == Some(d)))
         .filter(|g| subject.is_none_or(|s| g.subject_type == s))
         .filter(|g| any_org.is_none() || g.allow_any_organization == Some(true))
         .map(Entry::of)
@@ -148,6 +159,7 @@ pub async fn create(caller: Caller, raw: Bytes) -> Result<Response, MgmtError> {
         &raw,
         &[
             "client_id",
+            "default_for",
             "audience",
             "scope",
             "organization_usage",
@@ -159,9 +171,23 @@ pub async fn create(caller: Caller, raw: Bytes) -> Result<Response, MgmtError> {
         &["audience"],
     )?;
     body::check_len(&b.audience, "audience", 1, 600)?;
-    let client_id = b
-        .client_id
-        .ok_or_else(|| invalid("Missing required property: client_id"))?;
+    // Exactly one of the two: a grant is a client's own or the default for a group.
+    let (client_id, default_for) = match (b.client_id, b.default_for) {
+        (Some(c), None) => (Some(c), None),
+        (None, Some(d)) if d == DEFAULT_FOR_THIRD_PARTY => (None, Some(d)),
+        (None, Some(d)) => {
+            return Err(invalid_on(
+                format!("No enum match for: \"{d}\""),
+                "default_for",
+            ))
+        }
+        (None, None) => return Err(invalid("Missing required property: client_id")),
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                "client_id and default_for cannot be given together",
+            ))
+        }
+    };
     let subject_type = b.subject_type.unwrap_or_else(|| "client".into());
     if !["client", "user"].contains(&subject_type.as_str()) {
         return Err(invalid_on(
@@ -170,7 +196,10 @@ pub async fn create(caller: Caller, raw: Bytes) -> Result<Response, MgmtError> {
         ));
     }
     let mut t = caller.write();
-    if !t.clients.contains_key(&client_id) {
+    if client_id
+        .as_ref()
+        .is_some_and(|c| !t.clients.contains_key(c))
+    {
         return Err(MgmtError::not_found(
             "Client not found",
             Some("inexistent_client"),
@@ -183,9 +212,14 @@ pub async fn create(caller: Caller, raw: Bytes) -> Result<Response, MgmtError> {
         ));
     }
     check_scopes(&b.scope)?;
-    check_third_party(&t, &client_id, b.allow_any_organization)?;
+    if let Some(c) = &client_id {
+        check_third_party(&t, c, b.allow_any_organization)?;
+    }
     let duplicate = t.grants.values().any(|g| {
-        g.client_id == client_id && g.audience == b.audience && g.subject_type == subject_type
+        g.client_id == client_id
+            && g.default_for == default_for
+            && g.audience == b.audience
+            && g.subject_type == subject_type
     });
     if duplicate {
         // Decided (UNCONFIRMED upstream: only "client_grant already exists" is known).
@@ -197,6 +231,7 @@ pub async fn create(caller: Caller, raw: Bytes) -> Result<Response, MgmtError> {
     let grant = ClientGrant {
         id: ids::client_grant(),
         client_id,
+        default_for,
         audience: b.audience,
         scope: b.scope,
         organization_usage: b.organization_usage,
@@ -218,7 +253,7 @@ pub async fn update(
     raw: Bytes,
 ) -> Result<Json<Value>, MgmtError> {
     caller.require(&["update:client_grants"])?;
-    let (b, map): (PatchBody, _) = body::parse(
+    let (b, map): (PatchBody, _) = body::parse_patch(
         &raw,
         &[
             "scope",
@@ -227,14 +262,15 @@ pub async fn update(
             "authorization_details_types",
             "allow_all_scopes",
         ],
-        &[],
     )?;
     let mut t = caller.write();
     let client_id = t.grants.get(&id).ok_or_else(not_found)?.client_id.clone();
     if let Some(scope) = &b.scope {
         check_scopes(scope)?;
     }
-    check_third_party(&t, &client_id, b.allow_any_organization)?;
+    if let Some(c) = &client_id {
+        check_third_party(&t, c, b.allow_any_organization)?;
+    }
     let g = t.grants.get_mut(&id).ok_or_else(not_found)?;
     if map.contains_key("scope") {
         g.scope = b.scope.unwrap_or_default();

@@ -15,6 +15,7 @@ use super::super::errors::MgmtError;
 use super::super::ids;
 use super::super::model::{default_grant_types, Client, DefaultOrganization};
 use super::super::paging::{self, Entry, Params, Shape};
+use super::super::quota;
 use super::super::store::{org_grant_key, TenantState};
 use super::auth::Caller;
 use super::body::{self, invalid_on};
@@ -199,7 +200,10 @@ pub fn render(tenant: &str, c: &Client, with_secret: bool) -> Value {
     }
     m.insert("is_first_party".into(), json!(c.is_first_party));
     m.insert("oidc_conformant".into(), json!(c.oidc_conformant));
-    m.insert("callbacks".into(), json!(c.callbacks));
+    // Auth0 leaves out what was never set (its recordings have no `callbacks: []`).
+    if !c.callbacks.is_empty() {
+        m.insert("callbacks".into(), json!(c.callbacks));
+    }
     if !c.allowed_logout_urls.is_empty() {
         m.insert("allowed_logout_urls".into(), json!(c.allowed_logout_urls));
     }
@@ -209,7 +213,9 @@ pub fn render(tenant: &str, c: &Client, with_secret: bool) -> Value {
     if let Some(u) = &c.initiate_login_uri {
         m.insert("initiate_login_uri".into(), json!(u));
     }
-    m.insert("client_metadata".into(), json!(c.client_metadata));
+    if !c.client_metadata.is_empty() {
+        m.insert("client_metadata".into(), json!(c.client_metadata));
+    }
     m.insert(
         "jwt_configuration".into(),
         json!({ "secret_encoded": false, "lifetime_in_seconds": 36000 }),
@@ -238,7 +244,7 @@ pub fn render(tenant: &str, c: &Client, with_secret: bool) -> Value {
             "idle_token_lifetime": 1296000
         }),
     );
-    if !c.credentials.is_empty() {
+    if c.credentials.iter().any(|c| c.in_use) {
         m.insert(
             "client_authentication_methods".into(),
             credentials::render(&c.credentials, false),
@@ -354,6 +360,25 @@ fn default_organization(value: &Value) -> Result<Option<DefaultOrganization>, Mg
     }))
 }
 
+/// Keys for signed requests and Token Vault (`….credentials`) would be client credentials of their
+/// own; the tenant does not make them, so it says so instead of echoing them back.
+fn refuse_signed_request_keys(map: &Map<String, Value>) -> Result<(), MgmtError> {
+    for property in ["signed_request_object", "token_vault_privileged_access"] {
+        let keys = map
+            .get(property)
+            .and_then(|s| s.get("credentials"))
+            .and_then(Value::as_array);
+        if keys.is_some_and(|k| !k.is_empty()) {
+            return Err(MgmtError::new(
+                StatusCode::BAD_REQUEST,
+                format!("{property} credentials are not supported by the local tenant."),
+                Some("operation_not_supported"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn validate(b: &ClientBody) -> Result<(), MgmtError> {
     if let Some(name) = &b.name {
         body::check_len(name, "name", 1, 200)?;
@@ -450,7 +475,10 @@ impl GrantQuery {
     }
 
     fn matches(&self, t: &TenantState, client_id: &str) -> bool {
-        let mut grants = t.grants.values().filter(|g| g.client_id == client_id);
+        let mut grants = t
+            .grants
+            .values()
+            .filter(|g| g.client_id.as_deref() == Some(client_id));
         match self {
             GrantQuery::Organization(org) => {
                 grants.any(|g| t.org_grants.contains_key(&org_grant_key(org, &g.id)))
@@ -513,6 +541,10 @@ pub async fn create(caller: Caller, raw: Bytes) -> Result<Response, MgmtError> {
     caller.require(&["create:clients"])?;
     let (b, map): (ClientBody, _) = body::parse(&raw, FIELDS, &["name"])?;
     validate(&b)?;
+    if let Some(q) = map.get("token_quota") {
+        quota::validate(q, "token_quota")?;
+    }
+    refuse_signed_request_keys(&map)?;
     let client_metadata = match &b.client_metadata {
         Some(m) => metadata(m)?,
         None => BTreeMap::new(),
@@ -524,7 +556,7 @@ pub async fn create(caller: Caller, raw: Bytes) -> Result<Response, MgmtError> {
     let now = caller.now_ms();
     let credentials = map
         .get("client_authentication_methods")
-        .map(|v| credentials::from_body(v, now))
+        .map(|v| credentials::from_body(v, &[], now))
         .transpose()?
         .unwrap_or_default();
     let client = Client {
@@ -558,7 +590,7 @@ pub async fn create(caller: Caller, raw: Bytes) -> Result<Response, MgmtError> {
         ));
     }
     let mut out = render(&t.name, &client, true);
-    if !client.credentials.is_empty() {
+    if client.credentials.iter().any(|c| c.in_use) {
         // Only the answer to the create names the new credentials whole.
         out["client_authentication_methods"] = credentials::render(&client.credentials, true);
     }
@@ -572,8 +604,12 @@ pub async fn update(
     raw: Bytes,
 ) -> Result<Json<Value>, MgmtError> {
     caller.require(UPDATE)?;
-    let (b, map): (ClientBody, _) = body::parse(&raw, FIELDS, &[])?;
+    let (b, map): (ClientBody, _) = body::parse_patch(&raw, FIELDS)?;
     validate(&b)?;
+    if let Some(q) = map.get("token_quota") {
+        quota::validate(q, "token_quota")?;
+    }
+    refuse_signed_request_keys(&map)?;
     let metadata_patch = match map.get("client_metadata") {
         Some(Value::Object(m)) => Some(m.clone()),
         Some(Value::Null) => Some(Map::new()),
@@ -583,13 +619,13 @@ pub async fn update(
         .get("default_organization")
         .map(default_organization)
         .transpose()?;
-    let new_credentials = map
-        .get("client_authentication_methods")
-        .map(|v| credentials::from_body(v, caller.now_ms()))
-        .transpose()?;
     let mut t = caller.write();
     let tenant = t.name.clone();
     let c = t.clients.get_mut(&id).ok_or_else(not_found)?;
+    let new_credentials = map
+        .get("client_authentication_methods")
+        .map(|v| credentials::from_body(v, &c.credentials, caller.now_ms()))
+        .transpose()?;
     if let Some(patch) = metadata_patch {
         // Auth0 merges metadata on PATCH; a null value removes a key.
         let mut merged: Map<String, Value> = c
@@ -660,7 +696,7 @@ pub async fn update(
     if let Some(made) = new_credentials {
         c.credentials = made;
     }
-    c.extra.extend(body::untyped(&map, TYPED));
+    body::keep(&mut c.extra, &map, TYPED);
     Ok(Json(render(
         &tenant,
         c,
@@ -676,12 +712,15 @@ pub async fn delete(caller: Caller, Path(id): Path<String>) -> Result<StatusCode
         let grant_ids: Vec<String> = t
             .grants
             .values()
-            .filter(|g| g.client_id == id)
+            .filter(|g| g.client_id.as_ref() == Some(&id))
             .map(|g| g.id.clone())
             .collect();
-        t.grants.retain(|_, g| g.client_id != id);
+        t.grants.retain(|_, g| g.client_id.as_ref() != Some(&id));
         t.org_grants.retain(|_, a| !grant_ids.contains(&a.grant_id));
         t.refresh_tokens.retain(|_, r| r.client_id != id);
+        for c in t.connections.values_mut() {
+            c.enabled_clients.retain(|x| *x != id);
+        }
     }
     Ok(StatusCode::NO_CONTENT)
 }

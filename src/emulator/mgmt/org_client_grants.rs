@@ -64,7 +64,7 @@ pub async fn list(
         .filter_map(|a| t.grants.get(&a.grant_id).map(|g| (a, g)))
         .filter(|(_, g)| grant_ids.is_empty() || grant_ids.contains(&g.id.as_str()))
         .filter(|(_, g)| audience.is_none_or(|x| g.audience == x))
-        .filter(|(_, g)| client_id.is_none_or(|x| g.client_id == x))
+        .filter(|(_, g)| client_id.is_none_or(|x| g.client_id.as_deref() == Some(x)))
         .map(|(a, g)| Entry {
             id: &g.id,
             created_at: a.created_at,

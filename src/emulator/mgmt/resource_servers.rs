@@ -19,7 +19,6 @@ use super::body::{self, invalid};
 fn rs_json(r: &ResourceServer) -> Value {
     let mut v = json!({
         "id": r.id,
-        "name": r.name,
         "identifier": r.identifier,
         "signing_alg": "RS256",
         "allow_offline_access": r.allow_offline_access,
@@ -28,6 +27,9 @@ fn rs_json(r: &ResourceServer) -> Value {
         "token_lifetime_for_web": 7200,
         "subject_type_authorization": { "client": { "policy": "require_client_grant" }, "user": { "policy": "allow_all" } },
     });
+    if let Some(n) = &r.name {
+        v["name"] = json!(n);
+    }
     if r.is_system {
         v["is_system"] = json!(true);
     }
@@ -168,7 +170,7 @@ pub async fn create_resource_server(caller: Caller, raw: Bytes) -> Result<Respon
     }
     let rs = ResourceServer {
         id: ids::resource_server(),
-        name: b.name.unwrap_or_else(|| b.identifier.clone()),
+        name: b.name,
         identifier: b.identifier,
         scopes: b.scopes,
         token_lifetime: b.token_lifetime.unwrap_or(86400),
@@ -217,7 +219,7 @@ pub async fn update_resource_server(
         ));
     }
     if let Some(v) = b.name {
-        rs.name = v;
+        rs.name = Some(v);
     }
     if let Some(v) = b.scopes {
         rs.scopes = v;
@@ -234,7 +236,7 @@ pub async fn update_resource_server(
     if let Some(v) = b.allow_offline_access {
         rs.allow_offline_access = v;
     }
-    rs.extra.extend(body::untyped(&map, TYPED));
+    body::keep(&mut rs.extra, &map, TYPED);
     Ok(Json(rs_json(rs)))
 }
 
