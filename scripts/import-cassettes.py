@@ -5,6 +5,10 @@ each request's method, path, query and body and the answer's status, Content-Typ
 are JSON are stored parsed; the rest as text.
 
 Usage: python3 scripts/import-cassettes.py ../shared/auth0/cassettes/go-auth0 tests/fixtures/go-auth0
+       python3 scripts/import-cassettes.py <go-auth0 v1.45.0>/test/data/recordings tests/fixtures/go-auth0 \
+           TestConnectionManager_List TestRoleManager_Users ...
+With names, only those cassettes (paths under the source, without .yaml; a subfolder's '/' becomes
+'_' in the file name).
 """
 import json
 import pathlib
@@ -23,10 +27,12 @@ def body(text):
         return text
 
 
-def main(source, target):
+def main(source, target, *names):
     source, target = pathlib.Path(source), pathlib.Path(target)
     target.mkdir(parents=True, exist_ok=True)
-    for path in sorted(source.glob("*.yaml")):
+    paths = [source / f"{n}.yaml" for n in names] if names else sorted(source.glob("*.yaml"))
+    for path in paths:
+        stem = path.relative_to(source).with_suffix("").as_posix().replace("/", "_")
         cassette = yaml.safe_load(path.read_text())
         exchanges = []
         for it in cassette["interactions"]:
@@ -43,13 +49,13 @@ def main(source, target):
                 "response": body(response.get("body")),
             })
         out = {
-            "cassette": path.stem,
+            "cassette": stem,
             # The six authentication_* files are hand-written mocks in go-auth0, not real traffic.
-            "mock": path.stem.startswith("authentication_"),
+            "mock": stem.startswith("authentication_"),
             "exchanges": exchanges,
         }
-        (target / f"{path.stem}.json").write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
+        (target / f"{stem}.json").write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:])

@@ -1,10 +1,11 @@
-//! Replays Auth0's own Go SDK recordings (tests/fixtures/go-auth0: the go-vcr cassettes of
+//! Replays Auth0's own Go SDK recordings (tests/fixtures/go-auth0: go-vcr cassettes of
 //! auth0/go-auth0 v1.45.0, MIT, converted by scripts/import-cassettes.py) against a fresh local tenant,
 //! one tenant per cassette, in order. Recorded ids are mapped to the ids the tenant answers with as the
-//! replay goes. Each exchange matches when the status is Auth0's and the body has Auth0's shape: the
-//! same keys (absent, empty and null told apart), the same JSON types, and for an error the same
-//! `statusCode`, `error`, `errorCode` and message. Exchanges the tenant does not implement are counted
-//! and listed, not hidden. The rates per resource are printed; the test fails below the floors.
+//! replay goes. Each exchange matches when the status and Content-Type are Auth0's and the body has
+//! Auth0's shape: the same keys (absent, empty and null told apart), the same JSON types, and for an
+//! error the same `statusCode`, `error`, `errorCode` and message. Exchanges the tenant does not
+//! implement are counted and listed, not hidden. The rates per resource are printed; the test fails
+//! below the floors.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -31,6 +32,9 @@ const ID_KEYS: &[&str] = &[
     "user_id",
     "organization_id",
     "ticket_id",
+    "connection_id",
+    // Checkpoint cursors are made by the tenant like ids.
+    "next",
 ];
 
 /// Keys newer Auth0 answers carry that older recordings lack (the cassettes' README: recordings of
@@ -47,12 +51,11 @@ const NEWER: &[&str] = &[
 /// and in none from 2024 on.
 const RETIRED: &[&str] = &["cross_origin_auth"];
 
-/// The share of exchanges that must match: Auth0's 95 % overall, and for the resources orgdesk calls
-/// today's measured 97.4 %, held so that it can only rise. The rest of the way to 100 % needs
-/// connections (an organization created with `enabled_connections`), Management API operations in
-/// the logs (`sapi`), and the members list's `next` on its last page.
+/// The share of exchanges that must match: 95 % overall and all of the resources orgdesk calls.
+/// What still differs is connections' values Auth0 fetches from elsewhere (an `okta` domain's
+/// discovery document; a `samlp` signing certificate's subject and expiry): src/emulator/DECISIONS.md.
 const FLOOR_OVERALL: f64 = 0.95;
-const FLOOR_USED: f64 = 0.974;
+const FLOOR_USED: f64 = 1.0;
 const USED: &[&str] = &[
     "clients",
     "client-grants",
@@ -76,11 +79,17 @@ impl Tally {
     }
 }
 
+/// The resource an exchange is about: the path's first segment, except that a list of a client's
+/// connections (`/clients/{id}/connections`) answers connections and is counted with them.
 fn resource(path: &str) -> String {
     let rest = path
         .strip_prefix("/api/v2/")
         .unwrap_or(path.trim_start_matches('/'));
-    rest.split('/').next().unwrap_or_default().to_string()
+    let segments: Vec<&str> = rest.split('/').collect();
+    match segments.as_slice() {
+        ["clients", _, "connections"] => "connections".into(),
+        _ => segments[0].to_string(),
+    }
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -140,6 +149,15 @@ fn learn(recorded: &Value, local: &Value, ids: &mut HashMap<String, String>, log
                 }
             }
         }
+        // Log entries pair by kind, in order: which events a tenant holds is its own history.
+        (Value::Array(r), Value::Array(l)) if r.first().is_some_and(is_log) => {
+            let mut unused: Vec<&Value> = l.iter().collect();
+            for rv in r {
+                if let Some(at) = unused.iter().position(|lv| lv["type"] == rv["type"]) {
+                    learn(rv, unused.remove(at), ids, true);
+                }
+            }
+        }
         (Value::Array(r), Value::Array(l)) => {
             let loose = logs_only || r.len() != l.len();
             for (rv, lv) in r.iter().zip(l) {
@@ -148,6 +166,10 @@ fn learn(recorded: &Value, local: &Value, ids: &mut HashMap<String, String>, log
         }
         _ => {}
     }
+}
+
+fn is_log(v: &Value) -> bool {
+    v.get("log_id").is_some() && v.get("type").is_some()
 }
 
 /// The first id-like value of an object.
@@ -170,7 +192,15 @@ fn shape(
 ) {
     match (want, got) {
         (Value::Object(w), Value::Object(g)) => {
+            // Whether a page has a `next` depends on what else the tenant holds when the pages hold
+            // different numbers of items.
+            let other_content = w.iter().any(|(k, wv)| {
+                matches!((wv, g.get(k)), (Value::Array(a), Some(Value::Array(b))) if a.len() != b.len())
+            });
             for (k, wv) in w {
+                if k == "next" && other_content {
+                    continue;
+                }
                 // A rewritten answer has a null for every key its struct knows and Auth0 left out.
                 if lenient && (FORCED.contains(&k.as_str()) || wv.is_null()) {
                     continue;
@@ -184,6 +214,7 @@ fn shape(
             if !lenient {
                 out.extend(
                     g.keys()
+                        .filter(|k| !(*k == "next" && other_content))
                         .filter(|k| !w.contains_key(*k) && !NEWER.contains(&k.as_str()))
                         .map(|k| format!("{at}.{k}: not in Auth0's answer")),
                 );
@@ -225,6 +256,7 @@ struct Exchange {
     query: String,
     body: Option<Value>,
     status: u16,
+    content_type: Option<String>,
     response: Option<Value>,
 }
 
@@ -239,9 +271,26 @@ fn exchanges(cassette: &Value) -> Vec<Exchange> {
             query: x["query"].as_str().unwrap_or_default().to_string(),
             body: Some(x["body"].clone()).filter(|b| !b.is_null()),
             status: x["status"].as_u64().unwrap() as u16,
+            content_type: x["content_type"].as_str().map(str::to_string),
             response: Some(x["response"].clone()).filter(|b| !b.is_null()),
         })
         .collect()
+}
+
+/// Auth0 deletes a connection in the background: deleting it again answers 202 (with the same
+/// `deleted_at`) while that runs and 204 once it is done. Same-day recordings of the same sequence
+/// show both (`TestConnectionManager_Read_*` 202 then 202, `..._ReadByName_*` 202 then 204), so
+/// either answer to a repeated delete is Auth0's; the tenant deletes at once and answers 204.
+fn repeated_delete(ex: &Exchange, status: u16, deleted: &[String]) -> bool {
+    ex.method == Method::DELETE
+        && ex.path.starts_with("/api/v2/connections/")
+        && deleted.contains(&ex.path)
+        && ex.status == 202
+        && status == 204
+        && ex
+            .response
+            .as_ref()
+            .is_some_and(|r| r.get("deleted_at").is_some())
 }
 
 /// What one exchange showed.
@@ -268,12 +317,35 @@ async fn replay(
         .await;
     assert_eq!(s, 200, "the tenant's default login route is set");
     if name.starts_with("TestLogManager") {
-        // The recorded tenant had logs to page through (`page=1&per_page=5` is its second page).
-        for _ in 0..12 {
+        // The recorded tenant had logs to page through (`page=1&per_page=5` is its second page),
+        // mixing the kinds its answers show: token exchanges (`seccft`), sign-ups (`ss`) and
+        // Management API changes (`sapi`), as its test runs left them.
+        for i in 0..8 {
             tenant.mgmt_token_for(MGMT_CLIENT, MGMT_SECRET).await;
+            // The go-auth0 tests' user.
+            let user = serde_json::json!({
+                "connection": "Username-Password-Authentication",
+                "email": format!("chuck{i}@example.com"), "password": "Testing-123456",
+                "username": format!("test-user{i}"), "given_name": "Chuck", "family_name": "Sanchez",
+                "nickname": "Chucky", "picture": "https://example-picture-url.jpg",
+                "email_verified": true, "blocked": false,
+                "user_metadata": {"favourite_attack": "roundhouse_kick"},
+                "app_metadata": {"facts": ["count_to_infinity_twice"]},
+            });
+            let (s, made) = tenant
+                .mgmt_as(&token, Method::POST, "users", Some(user))
+                .await;
+            assert_eq!(s, 201, "{made}");
+            let path = format!(
+                "users/{}",
+                made["user_id"].as_str().unwrap().replace('|', "%7C")
+            );
+            let (s, _) = tenant.mgmt_as(&token, Method::DELETE, &path, None).await;
+            assert_eq!(s, 204);
         }
     }
     let mut ids: HashMap<String, String> = HashMap::new();
+    let mut deleted: Vec<String> = Vec::new();
     for (i, ex) in exchanges(cassette).into_iter().enumerate() {
         let res = resource(&ex.path);
         let path = mapped(&ex.path, &ids);
@@ -294,6 +366,11 @@ async fn replay(
         }
         let answer = request.send().await.unwrap();
         let status = answer.status().as_u16();
+        let content_type = answer
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let text = answer.text().await.unwrap_or_default();
         let local: Option<Value> = serde_json::from_str(&text).ok();
         if let (Some(r), Some(l)) = (&ex.response, &local) {
@@ -301,10 +378,17 @@ async fn replay(
         }
         let verdict = if matches!(status, 404 | 405) && local.is_none() && text.trim().is_empty() {
             Verdict::Unimplemented
+        } else if repeated_delete(&ex, status, &deleted) {
+            Verdict::Match
         } else if status != ex.status {
             Verdict::Differs(format!(
                 "status {status} where Auth0 answered {}: {text:.200}",
                 ex.status
+            ))
+        } else if ex.content_type.is_some() && content_type != ex.content_type {
+            Verdict::Differs(format!(
+                "Content-Type {content_type:?} where Auth0 sent {:?}",
+                ex.content_type
             ))
         } else {
             let rewritten = REWRITTEN.contains(&res.as_str());
@@ -336,6 +420,9 @@ async fn replay(
                 _ => Verdict::Match,
             }
         };
+        if ex.method == Method::DELETE {
+            deleted.push(ex.path.clone());
+        }
         let tally = tallies.entry(res).or_default();
         let what = format!("{name} #{i} {} {}", ex.method, ex.path);
         match verdict {
