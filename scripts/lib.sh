@@ -109,6 +109,24 @@ ensure_cargo_deny() {
   export PATH="$CARGO_DENY_DIR/bin:$PATH"
 }
 
+# schemathesis (PyPI) in a venv of its own: the property-based run against Auth0's OpenAPI document
+# (tests/it/property.rs) finds it through ORGDESK_SCHEMATHESIS.
+SCHEMATHESIS_VERSION=4.32.5
+SCHEMATHESIS_DIR="$HOME/.local/share/orgdesk/schemathesis-$SCHEMATHESIS_VERSION"
+ensure_schemathesis() {
+  step "schemathesis $SCHEMATHESIS_VERSION"
+  if [ -x "$SCHEMATHESIS_DIR/bin/schemathesis" ]; then
+    info "installed"
+  else
+    command -v python3 >/dev/null || die "python3 not found (needed for schemathesis)."
+    rm -rf "$SCHEMATHESIS_DIR"
+    python3 -m venv "$SCHEMATHESIS_DIR" || die "python3 -m venv failed."
+    "$SCHEMATHESIS_DIR/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" \
+      || die "pip could not install schemathesis $SCHEMATHESIS_VERSION (PyPI reachable?)."
+  fi
+  export ORGDESK_SCHEMATHESIS="$SCHEMATHESIS_DIR/bin/schemathesis"
+}
+
 # What serving orgdesk needs before its build starts. wasm-bindgen-cli is not here: build_bundle
 # installs it when it first needs it, while the server compiles.
 setup_build() {
@@ -117,12 +135,13 @@ setup_build() {
   ensure_bundle_tools
 }
 
-# Everything, tests included (Playwright, cargo-deny).
+# Everything, tests included (Playwright, cargo-deny, schemathesis).
 setup_all() {
   setup_build
   ensure_wasm_bindgen
   ensure_browser_tools
   ensure_cargo_deny
+  ensure_schemathesis
 }
 
 # ensure_postgres: the store tests' second backend. Uses the server TEST_POSTGRES_URL names, or
