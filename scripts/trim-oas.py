@@ -48,8 +48,8 @@ OPERATIONS = {
     "/logs/{id}": ["get"],
 }
 
-# What a property-based tester needs besides the responses.
-KEPT = ("operationId", "parameters", "requestBody", "responses", "security")
+# What a property-based tester needs besides the responses, and the summary `sapi` logs name.
+KEPT = ("operationId", "summary", "parameters", "requestBody", "responses", "security")
 
 
 def refs(node, found):

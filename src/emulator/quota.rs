@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::errors::MgmtError;
 use super::mgmt::body::invalid_on;
+use super::mgmt::validation::kind;
 
 const HOUR_MS: i64 = 3_600_000;
 const DAY_MS: i64 = 24 * HOUR_MS;
@@ -114,17 +115,6 @@ pub fn validate_defaults(value: &Value) -> Result<(), MgmtError> {
             format!("Expected type object but found type {}", kind(other)),
             PROPERTY,
         )),
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
     }
 }
 

@@ -1,6 +1,7 @@
 //! `sapi` ("Success API Operation") log entries: every Management API change that succeeds is
-//! logged, as Auth0 logs it — named by the operation's summary in Auth0's OpenAPI document, with
-//! the caller's client and scopes, the request and the answer in `details`, secrets masked.
+//! logged, as Auth0 logs it — named by the operation's summary in Auth0's OpenAPI document
+//! (`openapi.json`), with the caller's client and scopes, the request and the answer in
+//! `details`, secrets masked.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -15,133 +16,7 @@ use serde_json::{json, Map, Value};
 use super::super::model::LogEvent;
 use super::super::Emulator;
 use super::auth::Caller;
-
-/// (method, path template under `/api/v2`, Auth0's summary of the operation).
-const OPERATIONS: &[(&str, &str, &str)] = &[
-    ("POST", "/clients", "Create a client"),
-    ("PATCH", "/clients/{id}", "Update a client"),
-    ("DELETE", "/clients/{id}", "Delete a client"),
-    (
-        "POST",
-        "/clients/{id}/rotate-secret",
-        "Rotate a client secret",
-    ),
-    (
-        "POST",
-        "/clients/{id}/credentials",
-        "Create a client credential",
-    ),
-    (
-        "PATCH",
-        "/clients/{id}/credentials/{id}",
-        "Update a client credential",
-    ),
-    (
-        "DELETE",
-        "/clients/{id}/credentials/{id}",
-        "Delete a client credential",
-    ),
-    ("POST", "/client-grants", "Create client grant"),
-    ("PATCH", "/client-grants/{id}", "Update client grant"),
-    ("DELETE", "/client-grants/{id}", "Delete client grant"),
-    ("POST", "/connections", "Create a connection"),
-    ("PATCH", "/connections/{id}", "Update a connection"),
-    ("DELETE", "/connections/{id}", "Delete a connection"),
-    (
-        "PATCH",
-        "/connections/{id}/clients",
-        "Update enabled clients for a connection",
-    ),
-    ("POST", "/organizations", "Create an Organization"),
-    ("PATCH", "/organizations/{id}", "Modify an Organization"),
-    ("DELETE", "/organizations/{id}", "Delete organization"),
-    (
-        "POST",
-        "/organizations/{id}/client-grants",
-        "Associate a client grant with an organization",
-    ),
-    (
-        "DELETE",
-        "/organizations/{id}/client-grants/{id}",
-        "Remove a client grant from an organization",
-    ),
-    (
-        "POST",
-        "/organizations/{id}/enabled_connections",
-        "Add connections to an organization",
-    ),
-    (
-        "PATCH",
-        "/organizations/{id}/enabled_connections/{id}",
-        "Update the Connection of an Organization",
-    ),
-    (
-        "DELETE",
-        "/organizations/{id}/enabled_connections/{id}",
-        "Delete connections from an organization",
-    ),
-    (
-        "POST",
-        "/organizations/{id}/members",
-        "Add members to an organization",
-    ),
-    (
-        "DELETE",
-        "/organizations/{id}/members",
-        "Delete members from an organization",
-    ),
-    (
-        "POST",
-        "/organizations/{id}/members/{id}/roles",
-        "Assign user roles to an Organization member",
-    ),
-    (
-        "DELETE",
-        "/organizations/{id}/members/{id}/roles",
-        "Delete user roles from an Organization member",
-    ),
-    (
-        "POST",
-        "/organizations/{id}/invitations",
-        "Create invitations to an organization",
-    ),
-    (
-        "DELETE",
-        "/organizations/{id}/invitations/{id}",
-        "Delete an invitation to an Organization",
-    ),
-    ("POST", "/roles", "Create a role"),
-    ("PATCH", "/roles/{id}", "Update a role"),
-    ("DELETE", "/roles/{id}", "Delete a role"),
-    (
-        "POST",
-        "/roles/{id}/permissions",
-        "Associate permissions with a role",
-    ),
-    (
-        "DELETE",
-        "/roles/{id}/permissions",
-        "Remove permissions from a role",
-    ),
-    ("POST", "/roles/{id}/users", "Assign users to a role"),
-    ("POST", "/resource-servers", "Create a resource server"),
-    (
-        "PATCH",
-        "/resource-servers/{id}",
-        "Update a resource server",
-    ),
-    (
-        "DELETE",
-        "/resource-servers/{id}",
-        "Delete a resource server",
-    ),
-    ("PATCH", "/tenants/settings", "Update tenant settings"),
-    ("POST", "/users", "Create a User"),
-    ("PATCH", "/users/{id}", "Update a User"),
-    ("DELETE", "/users/{id}", "Delete a User"),
-    ("POST", "/users/{id}/roles", "Assign roles to a user"),
-    ("DELETE", "/users/{id}/roles", "Removes roles from a user"),
-];
+use super::validation;
 
 /// Keys whose values never reach a log, masked as Auth0 masks a password.
 const SECRET_KEYS: &[&str] = &["client_secret", "password", "signing_secret", "secret"];
@@ -149,17 +24,14 @@ const SECRET_KEYS: &[&str] = &["client_secret", "password", "signing_secret", "s
 /// Larger bodies are refused before they reach a handler (Auth0 answers 413 too).
 const MAX_BODY: usize = 1 << 20;
 
+/// A change's name: the summary Auth0's document gives the operation (the recorded descriptions
+/// are these: "Delete a User", "Create an Organization"). Reads are not logged.
 fn describe(method: &Method, path: &str) -> Option<&'static str> {
-    let got: Vec<&str> = path.strip_prefix("/api/v2")?.split('/').collect();
-    OPERATIONS
-        .iter()
-        .find(|(m, template, _)| {
-            let want: Vec<&str> = template.split('/').collect();
-            *m == method.as_str()
-                && want.len() == got.len()
-                && want.iter().zip(&got).all(|(w, g)| *w == "{id}" || w == g)
-        })
-        .map(|(_, _, summary)| *summary)
+    if method == Method::GET {
+        return None;
+    }
+    let template = validation::template(path)?;
+    validation::operation(template, method)?["summary"].as_str()
 }
 
 /// Masks secrets anywhere in a body.

@@ -37,7 +37,7 @@ const MAX_BODY: usize = 1 << 20;
 
 /// The document's path template for a request path under `/api/v2`: the one with the most literal
 /// segments wins (`/organizations/name/{name}` over `/organizations/{id}`).
-fn template(path: &str) -> Option<&'static str> {
+pub fn template(path: &str) -> Option<&'static str> {
     let got: Vec<&str> = path.strip_prefix("/api/v2")?.split('/').collect();
     DOC["paths"]
         .as_object()?
@@ -54,7 +54,7 @@ fn template(path: &str) -> Option<&'static str> {
         .map(String::as_str)
 }
 
-fn operation(template: &str, method: &Method) -> Option<&'static Value> {
+pub fn operation(template: &str, method: &Method) -> Option<&'static Value> {
     let op = &DOC["paths"][template][method.as_str().to_ascii_lowercase()];
     op.is_object().then_some(op)
 }
@@ -159,7 +159,8 @@ fn first_error(schema: &Value, value: &Value) -> Option<(String, String)> {
     Some((words, at))
 }
 
-fn kind(v: &Value) -> &'static str {
+/// A JSON value's type as Auth0's validator names it.
+pub fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "boolean",
