@@ -110,7 +110,7 @@ ensure_cargo_deny() {
 }
 
 # schemathesis (PyPI) in a venv of its own: the property-based run against Auth0's OpenAPI document
-# (tests/it/property.rs) finds it through ORGDESK_SCHEMATHESIS.
+# (tests/it/property.rs) finds it through TEST_SCHEMATHESIS.
 SCHEMATHESIS_VERSION=4.32.5
 SCHEMATHESIS_DIR="$HOME/.local/share/orgdesk/schemathesis-$SCHEMATHESIS_VERSION"
 ensure_schemathesis() {
@@ -124,7 +124,7 @@ ensure_schemathesis() {
     "$SCHEMATHESIS_DIR/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" \
       || die "pip could not install schemathesis $SCHEMATHESIS_VERSION (PyPI reachable?)."
   fi
-  export ORGDESK_SCHEMATHESIS="$SCHEMATHESIS_DIR/bin/schemathesis"
+  export TEST_SCHEMATHESIS="$SCHEMATHESIS_DIR/bin/schemathesis"
 }
 
 # What serving orgdesk needs before its build starts. wasm-bindgen-cli is not here: build_bundle

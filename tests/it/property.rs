@@ -20,7 +20,7 @@ const CONFIG: &str = concat!(
 );
 
 fn schemathesis() -> PathBuf {
-    let path = std::env::var_os("ORGDESK_SCHEMATHESIS")
+    let path = std::env::var_os("TEST_SCHEMATHESIS")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             let home = std::env::var_os("HOME").unwrap_or_default();
