@@ -15,9 +15,13 @@ pub mod cookies;
 #[cfg(feature = "ssr")]
 pub mod emulator;
 #[cfg(feature = "ssr")]
+pub mod env_file;
+#[cfg(feature = "ssr")]
 pub mod html;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod setup;
 
 /// Every binary built with the server (orgdesk, its tests and benchmarks) allocates with mimalloc.
 #[cfg(feature = "ssr")]

@@ -1,4 +1,5 @@
-//! The orgdesk server binary. `orgdesk tenant ...` runs the local Auth0-compatible tenant alone.
+//! The orgdesk server binary. `orgdesk tenant ...` runs the local Auth0-compatible tenant alone;
+//! `orgdesk setup ...` connects an Auth0 tenant.
 
 use std::process::ExitCode;
 
@@ -11,6 +12,7 @@ async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("tenant") => return run_tenant(&args[1..]).await,
+        Some("setup") => return orgdesk::setup::main(&args[1..]).await,
         Some("healthcheck") => return healthcheck(),
         _ => {}
     }
@@ -56,9 +58,33 @@ fn healthcheck() -> ExitCode {
     }
 }
 
+/// The empty tenant's bootstrap application, as `orgdesk setup` reads it from the environment.
+fn write_bootstrap(handle: &emulator::Handle, path: &std::path::Path) -> std::io::Result<()> {
+    let (id, secret) = handle.bootstrap_credential().ok_or_else(|| {
+        std::io::Error::other("the tenant has no bootstrap application (deleted?)")
+    })?;
+    let text = orgdesk::env_file::render(
+        &format!(
+            "The local tenant's bootstrap Management API application ({}).\n\
+             Use it once: set -a; . ./{}; set +a; orgdesk setup --domain {} --allow-http loopback ...",
+            handle.issuer(),
+            path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+            handle.base_url
+        ),
+        &[
+            ("AUTH0_BOOTSTRAP_CLIENT_ID", id),
+            ("AUTH0_BOOTSTRAP_CLIENT_SECRET", secret),
+        ],
+    );
+    orgdesk::env_file::write_private(path, &text)
+}
+
 async fn run_tenant(args: &[String]) -> ExitCode {
-    let config = match emulator::cli::parse(args) {
-        Ok(config) => config,
+    let emulator::cli::TenantArgs {
+        config,
+        bootstrap_env,
+    } = match emulator::cli::parse(args) {
+        Ok(args) => args,
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::from(2);
@@ -73,6 +99,14 @@ async fn run_tenant(args: &[String]) -> ExitCode {
         }
     };
     tracing::info!(issuer = %handle.issuer(), "local Auth0-compatible tenant is listening");
+    if let Some(path) = bootstrap_env {
+        if let Err(err) = write_bootstrap(&handle, &path) {
+            eprintln!("orgdesk tenant: {}: {err}", path.display());
+            handle.shutdown().await;
+            return ExitCode::FAILURE;
+        }
+        tracing::info!(file = %path.display(), "bootstrap credential for `orgdesk setup` written (mode 0600)");
+    }
     let _ = tokio::signal::ctrl_c().await;
     handle.shutdown().await;
     ExitCode::SUCCESS

@@ -49,6 +49,8 @@ pub struct EmulatorConfig {
     pub bind: SocketAddr,
     /// Seed file text; the Travel0 demo when `None`.
     pub seed: Option<String>,
+    /// Start as a new Auth0 tenant does (no seed), with one bootstrap Management API application.
+    pub empty: bool,
     pub clock: Arc<dyn Clock>,
     pub plan: Plan,
     /// Enables `/__emulator/*` (latency, faults, key rotation). Never on for a demo.
@@ -76,6 +78,7 @@ impl Default for EmulatorConfig {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             seed: None,
+            empty: false,
             clock: Arc::new(SystemClock),
             plan: Plan::Generous,
             control_api: false,
@@ -213,6 +216,11 @@ impl Handle {
         self.emulator.mgmt_audience()
     }
 
+    /// The empty tenant's bootstrap application (id, secret), while it exists.
+    pub fn bootstrap_credential(&self) -> Option<(String, String)> {
+        seed::bootstrap_credential(&self.emulator.read())
+    }
+
     pub async fn shutdown(self) {
         let _ = self.stop.send(());
         let _ = self.task.await;
@@ -251,6 +259,7 @@ pub async fn start(config: EmulatorConfig) -> Result<Handle, EmulatorError> {
         }
         None => {
             let seed = match &config.seed {
+                _ if config.empty => seed::Seed::empty()?,
                 Some(text) => seed::Seed::parse(text)?,
                 None => seed::Seed::travel0()?,
             };

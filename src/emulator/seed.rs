@@ -9,6 +9,16 @@ use crate::model::m2m::OrganizationUsage;
 
 pub const TRAVEL0: &str = include_str!("seed/travel0.json");
 
+/// The empty tenant's Management API application (`orgdesk tenant --empty`).
+pub const BOOTSTRAP_CLIENT_ID: &str = "localBootstrapClient000000000001";
+
+/// The empty tenant's bootstrap application: its id and secret, while it exists.
+pub fn bootstrap_credential(t: &TenantState) -> Option<(String, String)> {
+    t.clients
+        .get(BOOTSTRAP_CLIENT_ID)
+        .map(|c| (c.client_id.clone(), c.client_secret.clone()))
+}
+
 /// The Management API scopes the local tenant understands (SPEC §5).
 pub const MANAGEMENT_SCOPES: &[&str] = &[
     "read:organizations",
@@ -171,6 +181,39 @@ impl Seed {
 
     pub fn travel0() -> Result<Self, SeedError> {
         Self::parse(TRAVEL0)
+    }
+
+    /// A tenant as Auth0 hands it out, plus the one thing a vendor makes by hand before running
+    /// `orgdesk setup`: a Machine-to-Machine application authorized for the whole Management API
+    /// (its secret random, read back with [`bootstrap_credential`]).
+    pub fn empty() -> Result<Self, SeedError> {
+        let bootstrap: Client = serde_json::from_value(serde_json::json!({
+            "client_id": BOOTSTRAP_CLIENT_ID,
+            "client_secret": ids::client_secret(),
+            "name": "Bootstrap (Management API)",
+            "description": "Bootstrap credential for `orgdesk setup`",
+            "app_type": "non_interactive",
+            "grant_types": ["client_credentials"],
+            "token_endpoint_auth_method": "client_secret_post",
+        }))?;
+        Ok(Self {
+            tenant: "local".into(),
+            org_names_in_tokens: false,
+            resource_servers: Vec::new(),
+            roles: Vec::new(),
+            users: Vec::new(),
+            demo_password: String::new(),
+            organizations: Vec::new(),
+            clients: vec![bootstrap],
+            client_grants: vec![SeedGrant {
+                client_id: BOOTSTRAP_CLIENT_ID.into(),
+                audience: "{mgmt}".into(),
+                scope: MANAGEMENT_SCOPES.iter().map(|s| s.to_string()).collect(),
+                organization_usage: None,
+                allow_any_organization: None,
+                organizations: Vec::new(),
+            }],
+        })
     }
 
     /// Lays the seed out. `{app}` in client URLs becomes `app_url`; `{mgmt}` the Management API audience.
