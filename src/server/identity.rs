@@ -245,7 +245,7 @@ fn local(get: &dyn Fn(&str) -> Option<String>) -> Result<Identity, ConfigError> 
 /// The tenant's host (without scheme or slash) and whether it is reached over plain http.
 /// Plain http only on this machine, and only when asked for by name: it is for running orgdesk
 /// against a separately started local tenant (`orgdesk tenant`), never a real one.
-fn tenant_domain(
+pub(crate) fn tenant_domain(
     get: &dyn Fn(&str) -> Option<String>,
     given: &str,
 ) -> Result<(String, bool), ConfigError> {

@@ -34,6 +34,7 @@ mod quotas;
 mod replay;
 mod replicas;
 mod rooms;
+mod setup;
 mod store;
 mod support;
 mod tenant;

@@ -21,3 +21,36 @@ pub mod waiting;
 pub use client::{ClientConfig, ManagementClient, RetryPolicy};
 pub use error::ApiError;
 pub use pacer::Budget;
+
+/// The Management API scopes orgdesk's own application needs, and no more: what `orgdesk setup` grants
+/// it (the Travel0 seed grants the same; a test keeps the two equal).
+pub const SCOPES: &[&str] = &[
+    "read:organizations",
+    "update:organizations",
+    "read:organization_members",
+    "create:organization_members",
+    "delete:organization_members",
+    "read:organization_member_roles",
+    "create:organization_member_roles",
+    "delete:organization_member_roles",
+    "read:organization_invitations",
+    "create:organization_invitations",
+    "delete:organization_invitations",
+    "read:organization_client_grants",
+    "create:organization_client_grants",
+    "delete:organization_client_grants",
+    "read:clients",
+    "create:clients",
+    "update:clients",
+    "delete:clients",
+    "read:client_keys",
+    "update:client_keys",
+    "read:client_grants",
+    "create:client_grants",
+    "update:client_grants",
+    "delete:client_grants",
+    "read:roles",
+    "read:resource_servers",
+    "read:users",
+    "read:logs",
+];

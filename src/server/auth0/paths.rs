@@ -68,6 +68,31 @@ pub fn user_organizations(user_id: &str) -> String {
     format!("users/{}/organizations", seg(user_id))
 }
 
+// What `orgdesk setup` reads and writes besides the above.
+
+pub const CONNECTIONS: &str = "connections";
+
+/// By id or by (escaped) identifier: Auth0 answers both.
+pub fn resource_server(id_or_identifier: &str) -> String {
+    format!("resource-servers/{}", seg(id_or_identifier))
+}
+
+pub fn role(role_id: &str) -> String {
+    format!("roles/{}", seg(role_id))
+}
+
+pub fn organization_by_name(name: &str) -> String {
+    format!("organizations/name/{}", seg(name))
+}
+
+pub fn organization_connections(org_id: &str) -> String {
+    format!("organizations/{}/enabled_connections", seg(org_id))
+}
+
+pub fn connection_clients(connection_id: &str) -> String {
+    format!("connections/{}/clients", seg(connection_id))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
