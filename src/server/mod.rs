@@ -13,6 +13,7 @@ pub mod ids;
 pub mod limits;
 pub mod listener;
 pub mod metrics;
+pub mod org_name;
 pub mod policy;
 pub mod service;
 pub mod state;
