@@ -125,6 +125,15 @@ pub struct AuthorizeParams {
     pub max_age: Option<String>,
     pub audience: Option<String>,
     pub login_hint: Option<String>,
+    /// `signup`: Universal Login opens on its sign-up screen.
+    #[serde(default)]
+    pub screen_hint: Option<String>,
+}
+
+impl AuthorizeParams {
+    pub fn signing_up(&self) -> bool {
+        self.screen_hint.as_deref() == Some("signup") && self.invitation.is_none()
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -35,6 +35,7 @@ mod replay;
 mod replicas;
 mod rooms;
 mod setup;
+mod signup;
 mod store;
 mod support;
 mod tenant;

@@ -14,7 +14,7 @@ use crate::tenant::{Tenant, TenantApi};
 
 const API: &str = "https://api.umbrella.example/";
 
-async fn empty_tenant() -> (Tenant, Bootstrap) {
+pub async fn empty_tenant() -> (Tenant, Bootstrap) {
     let handle = emulator::start(EmulatorConfig {
         empty: true,
         control_api: true,

@@ -223,6 +223,7 @@ pub async fn authorize(
                 organization: org_name.as_deref(),
                 error: None,
                 sign_up,
+                new_account: p.signing_up(),
             })
         }
     }
@@ -283,6 +284,7 @@ pub async fn login(
             organization: org_name.as_deref(),
             error: Some(message),
             sign_up,
+            new_account: p.signing_up(),
         })
     };
 
@@ -341,6 +343,24 @@ impl Attempt<'_> {
     fn authenticate(&self, t: &mut TenantState, e: &Emulator) -> Result<User, &'static str> {
         const WRONG: &str = "Wrong email or password.";
         match (t.user_by_email(self.email).cloned(), self.invitation) {
+            (Some(user), None) if self.params.signing_up() => {
+                const EXISTS: &str = "The user already exists.";
+                self.log(t, e, "fs", EXISTS, Some(&user));
+                Err(EXISTS)
+            }
+            (None, None) if self.params.signing_up() => {
+                if !signups_allowed(t) {
+                    self.log(t, e, "fs", "Signups are not allowed.", None);
+                    return Err("Sign-ups are not allowed here.");
+                }
+                if self.password.chars().count() < 8 {
+                    return Err("Choose a password of at least 8 characters.");
+                }
+                let user = self.sign_up(e.now_ms());
+                t.users.insert(user.user_id.clone(), user.clone());
+                self.log(t, e, "ss", "Successful signup", Some(&user));
+                Ok(user)
+            }
             (Some(user), _) => {
                 if user.password_hash != hash_password(&user.user_id, self.password) {
                     self.log(t, e, "f", WRONG, Some(&user));
@@ -385,6 +405,14 @@ impl Attempt<'_> {
     fn log(&self, t: &mut TenantState, e: &Emulator, kind: &str, what: &str, user: Option<&User>) {
         log_login(t, e, kind, what, user, self.params, None, self.peer);
     }
+}
+
+/// Whether the database connection takes new accounts (its `disable_signup` option is off).
+fn signups_allowed(t: &TenantState) -> bool {
+    t.connections
+        .values()
+        .find(|c| c.name == DATABASE)
+        .is_some_and(|c| c.options.get("disable_signup") != Some(&serde_json::Value::Bool(true)))
 }
 
 /// Accepting an invitation: membership with its roles, the invitation used up, the email verified.

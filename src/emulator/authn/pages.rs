@@ -47,10 +47,14 @@ pub struct Login<'a> {
     pub error: Option<&'a str>,
     /// Accepting an invitation for an email that has no account yet: choose a password.
     pub sign_up: bool,
+    /// `screen_hint=signup`: a new account for anyone (Universal Login's sign-up screen).
+    pub new_account: bool,
 }
 
 pub fn login(l: &Login<'_>) -> Response {
-    let title = if l.sign_up {
+    let title = if l.new_account {
+        "Sign up"
+    } else if l.sign_up {
         "Accept your invitation"
     } else {
         "Log in"
@@ -68,12 +72,12 @@ pub fn login(l: &Login<'_>) -> Response {
         .error
         .map(|e| format!("<p class=\"error\" role=\"alert\">{}</p>", escape(e)))
         .unwrap_or_default();
-    let button = if l.sign_up {
+    let button = if l.sign_up || l.new_account {
         "Create account and continue"
     } else {
         "Continue"
     };
-    let autocomplete = if l.sign_up {
+    let autocomplete = if l.sign_up || l.new_account {
         "new-password"
     } else {
         "current-password"
