@@ -54,6 +54,7 @@ pub struct AuditPage {
 /// The audit actions an admin can filter by (families match every action below them).
 pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("", "All actions"),
+    ("organization", "The organization"),
     ("bot", "Bots"),
     ("app", "Apps"),
     ("member", "Members and roles"),
@@ -66,6 +67,7 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
 /// Every action orgdesk records, in words (`server::audit`'s test keeps it complete), and names
 /// recorded by earlier versions.
 pub const ACTION_LABELS: &[(&str, &str)] = &[
+    ("organization.create", "Created the organization"),
     ("bot.register", "Registered a bot"),
     ("bot.rename", "Renamed a bot"),
     ("bot.rotate_secret", "Rotated a bot's secret"),

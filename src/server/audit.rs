@@ -72,6 +72,8 @@ actions! {
     MemberRoleAssign = "member.role.assign",
     MemberRoleRemove = "member.role.remove",
     MemberRemove = "member.remove",
+    /// A person created their own organization (the first entry of its log).
+    OrganizationCreate = "organization.create",
     InvitationCreate = "invitation.create",
     InvitationRevoke = "invitation.revoke",
     InvitationResend = "invitation.resend",
@@ -104,7 +106,8 @@ impl Action {
             | Action::AppUninstall
             | Action::AppUninstalled
             | Action::AppRemoved
-            | Action::AppNarrowed => Stale::Organization,
+            | Action::AppNarrowed
+            | Action::OrganizationCreate => Stale::Organization,
             Action::MemberRole
             | Action::MemberRoleAssign
             | Action::MemberRoleRemove

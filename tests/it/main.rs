@@ -28,6 +28,7 @@ mod mgmt_api;
 mod mgmt_client;
 mod oas;
 mod oidc_login;
+mod org_create;
 mod pages;
 mod property;
 mod quotas;

@@ -26,7 +26,10 @@ pub use pacer::Budget;
 /// it (the Travel0 seed grants the same; a test keeps the two equal).
 pub const SCOPES: &[&str] = &[
     "read:organizations",
+    "create:organizations",
     "update:organizations",
+    "delete:organizations",
+    "create:organization_connections",
     "read:organization_members",
     "create:organization_members",
     "delete:organization_members",

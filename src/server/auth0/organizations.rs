@@ -15,6 +15,30 @@ pub struct Organization {
     pub name: String,
     #[serde(default)]
     pub display_name: Option<String>,
+    /// Auth0 keeps string values only.
+    #[serde(default)]
+    pub metadata: std::collections::BTreeMap<String, String>,
+}
+
+/// `POST /api/v2/organizations`: a customer's new organization.
+#[derive(Debug, Serialize)]
+pub struct NewOrganization<'a> {
+    pub name: &'a str,
+    pub display_name: &'a str,
+    pub metadata: std::collections::BTreeMap<&'a str, &'a str>,
+}
+
+/// `POST /api/v2/organizations/{id}/enabled_connections`.
+#[derive(Debug, Serialize)]
+struct EnabledConnection<'a> {
+    connection_id: &'a str,
+    assign_membership_on_login: bool,
+}
+
+/// `POST /api/v2/organizations/{id}/members`.
+#[derive(Debug, Serialize)]
+struct NewMembers<'a> {
+    members: [&'a str; 1],
 }
 
 impl Organization {
@@ -37,6 +61,59 @@ impl ManagementClient {
 
     pub async fn organization(&self, org_id: &str) -> Result<Organization, ApiError> {
         self.get(&paths::organization(org_id), &[]).await
+    }
+
+    pub async fn create_organization(
+        &self,
+        new: &NewOrganization<'_>,
+    ) -> Result<Organization, ApiError> {
+        let answer = self
+            .send_json(Method::POST, paths::ORGANIZATIONS, new)
+            .await?
+            .unwrap_or_default();
+        serde_json::from_value(answer).map_err(|e| ApiError::Decode(e.to_string()))
+    }
+
+    /// The organization of that name, if there is one.
+    pub async fn organization_named(&self, name: &str) -> Result<Option<Organization>, ApiError> {
+        match self.get(&paths::organization_by_name(name), &[]).await {
+            Ok(org) => Ok(Some(org)),
+            Err(ApiError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Deletes an organization; one already gone counts as deleted.
+    pub async fn delete_organization(&self, org_id: &str) -> Result<(), ApiError> {
+        gone_is_done(
+            self.send(Method::DELETE, &paths::organization(org_id), &[], None)
+                .await,
+        )
+    }
+
+    /// Lets the organization's members sign in through a connection; already enabled counts.
+    pub async fn enable_connection(
+        &self,
+        org_id: &str,
+        connection_id: &str,
+    ) -> Result<(), ApiError> {
+        let body = EnabledConnection {
+            connection_id,
+            assign_membership_on_login: false,
+        };
+        let path = paths::organization_connections(org_id);
+        match self.send_json(Method::POST, &path, &body).await {
+            Ok(_) | Err(ApiError::Conflict { .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Makes a user a member (adding one twice is not an error in Auth0).
+    pub async fn add_member(&self, org_id: &str, user_id: &str) -> Result<(), ApiError> {
+        let body = NewMembers { members: [user_id] };
+        self.send_json(Method::POST, &paths::members(org_id), &body)
+            .await
+            .map(|_| ())
     }
 
     /// Associates a grant with an organization; an existing association counts as success.

@@ -21,10 +21,11 @@ pub enum Kind {
     AppInstall,
     AppUninstall,
     InvitationResend,
+    OrgCreate,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::BotRegister,
         Kind::BotGrant,
         Kind::BotRevoke,
@@ -32,6 +33,7 @@ impl Kind {
         Kind::AppInstall,
         Kind::AppUninstall,
         Kind::InvitationResend,
+        Kind::OrgCreate,
     ];
 
     /// The name stored in the journal (and written to the audit log by the recovery pass).
@@ -44,6 +46,7 @@ impl Kind {
             Kind::AppInstall => "app.install",
             Kind::AppUninstall => "app.uninstall",
             Kind::InvitationResend => "invitation.resend",
+            Kind::OrgCreate => "organization.create",
         }
     }
 
@@ -57,6 +60,7 @@ impl Kind {
             Kind::AppInstall => audit::Action::AppInstall,
             Kind::AppUninstall => audit::Action::AppUninstall,
             Kind::InvitationResend => audit::Action::InvitationResend,
+            Kind::OrgCreate => audit::Action::OrganizationCreate,
         }
     }
 
@@ -307,6 +311,27 @@ async fn finish_delete(
     Ok(())
 }
 
+/// Deletes an organization whose creation did not finish: the one written down, or — killed before
+/// its id was written down — the one of the planned name that carries this operation's id (never
+/// another's organization of the same name).
+async fn undo_create_org(mgmt: &ManagementClient, op: &Operation) -> Result<(), ApiError> {
+    let org_id = match &op.created_ref {
+        Some(id) => Some(id.clone()),
+        None => match op.target.as_deref() {
+            Some(name) => mgmt
+                .organization_named(name)
+                .await?
+                .filter(|o| o.metadata.get(super::organizations::OPERATION_KEY) == Some(&op.id))
+                .map(|o| o.id),
+            None => None,
+        },
+    };
+    match org_id {
+        Some(id) => mgmt.delete_organization(&id).await,
+        None => Ok(()),
+    }
+}
+
 /// Withdraws the replaced invitation once a newer one for the same address exists.
 async fn finish_resend(mgmt: &ManagementClient, op: &Operation) -> Result<(), ApiError> {
     let Some(old_id) = &op.target else {
@@ -400,6 +425,10 @@ async fn settle_as(
             finish_resend(mgmt, op).await?;
             Rest::Done
         }
+        Kind::OrgCreate => {
+            undo_create_org(mgmt, op).await?;
+            Rest::Compensated
+        }
     };
     close(db, clock, &op.id, rest).await?;
     Ok(rest)
@@ -462,6 +491,10 @@ pub async fn recover(
                     Rest::Compensated => "undone",
                 };
                 tracing::warn!(operation = %op.id, kind = %op.kind, what, "recovery: settled an interrupted operation");
+                if op.org_id.is_empty() {
+                    // An organization's creation, undone: there is no organization log to write to.
+                    continue;
+                }
                 audit
                     .record(
                         kind.audit_action(),
