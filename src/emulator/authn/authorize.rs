@@ -353,13 +353,7 @@ impl Attempt<'_> {
                     self.log(t, e, "fs", "Signups are not allowed.", None);
                     return Err("Sign-ups are not allowed here.");
                 }
-                if self.password.chars().count() < 8 {
-                    return Err("Choose a password of at least 8 characters.");
-                }
-                let user = self.sign_up(e.now_ms());
-                t.users.insert(user.user_id.clone(), user.clone());
-                self.log(t, e, "ss", "Successful signup", Some(&user));
-                Ok(user)
+                self.new_account(t, e)
             }
             (Some(user), _) => {
                 if user.password_hash != hash_password(&user.user_id, self.password) {
@@ -368,20 +362,23 @@ impl Attempt<'_> {
                 }
                 Ok(user)
             }
-            (None, Some(inv)) if inv.invitee_email == self.email => {
-                if self.password.chars().count() < 8 {
-                    return Err("Choose a password of at least 8 characters.");
-                }
-                let user = self.sign_up(e.now_ms());
-                t.users.insert(user.user_id.clone(), user.clone());
-                self.log(t, e, "ss", "Successful signup", Some(&user));
-                Ok(user)
-            }
+            (None, Some(inv)) if inv.invitee_email == self.email => self.new_account(t, e),
             (None, _) => {
                 self.log(t, e, "f", WRONG, None);
                 Err(WRONG)
             }
         }
+    }
+
+    /// A new database user with this password, logged as a sign-up.
+    fn new_account(&self, t: &mut TenantState, e: &Emulator) -> Result<User, &'static str> {
+        if self.password.chars().count() < 8 {
+            return Err("Choose a password of at least 8 characters.");
+        }
+        let user = self.sign_up(e.now_ms());
+        t.users.insert(user.user_id.clone(), user.clone());
+        self.log(t, e, "ss", "Successful signup", Some(&user));
+        Ok(user)
     }
 
     fn sign_up(&self, now_ms: i64) -> User {
