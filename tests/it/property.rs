@@ -49,7 +49,9 @@ async fn auth0s_openapi_document_holds_for_every_implemented_operation() {
         .arg(OAS)
         .args(["--url", &base])
         .args(["--header", &format!("Authorization: Bearer {token}")])
-        .args(["--seed", "17", "--workers", "2", "--no-color"])
+        // One worker: with two threads, Python 3.11's parser can fail inside Hypothesis
+        // ("AST constructor recursion depth mismatch"), a crash of the tool, not a finding.
+        .args(["--seed", "17", "--workers", "1", "--no-color"])
         .arg("--report-dir")
         .arg(&report);
     // The tenant answers on this test's runtime: schemathesis waits on a thread of its own.
