@@ -327,10 +327,8 @@ fn write_env(path: &Path, vars: &[(&'static str, String)]) -> Result<(), SetupEr
             }
         }
     }
-    let kept_refs: Vec<(&str, String)> =
-        kept.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
     let mut all: Vec<(&str, String)> = vars.to_vec();
-    all.extend(kept_refs);
+    all.extend(kept.iter().map(|(n, v)| (n.as_str(), v.clone())));
     let text = crate::env_file::render(
         "orgdesk's environment, written by `orgdesk setup` (run it again to bring it up to date).\n\
          It holds secrets: keep it out of version control. Variables setup does not set are kept.",

@@ -279,17 +279,9 @@ fn resolve(
             .as_deref()
             .unwrap_or("post"),
     )?;
-    let apis = if flags.apis.is_empty() {
-        file.apis
-    } else {
-        flags.apis
-    };
+    let apis = flags_or_file(flags.apis, file.apis);
     check_apis(&apis)?;
-    let mut roles = if flags.roles.is_empty() {
-        file.roles
-    } else {
-        flags.roles
-    };
+    let mut roles = flags_or_file(flags.roles, file.roles);
     if roles.is_empty() {
         roles = default_roles();
     }
@@ -302,11 +294,7 @@ fn resolve(
         (None, f) => f,
     };
     check_roles(&roles, &admin_role, support.as_ref())?;
-    let mut connections = if flags.connections.is_empty() {
-        file.connections
-    } else {
-        flags.connections
-    };
+    let mut connections = flags_or_file(flags.connections, file.connections);
     connections.dedup();
     Ok(Options {
         domain,
@@ -325,6 +313,15 @@ fn resolve(
             .unwrap_or_else(|| PathBuf::from("orgdesk.env")),
         dry_run,
     })
+}
+
+/// A list given by flags replaces the file's whole list.
+fn flags_or_file<T>(flags: Vec<T>, file: Vec<T>) -> Vec<T> {
+    if flags.is_empty() {
+        file
+    } else {
+        flags
+    }
 }
 
 fn default_roles() -> Vec<RoleSpec> {

@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::options::{AdoptKind, Options};
+use crate::server::auth0::client::absent_is_none;
 use crate::server::auth0::{paths, ApiError, ManagementClient};
 
 /// The metadata key that marks what setup made, and its values.
@@ -470,19 +471,17 @@ async fn resource_server(
     let kind = Kind::Api {
         identifier: identifier.clone(),
     };
-    let current = match api
-        .send(
+    let current = absent_is_none(
+        api.send(
             reqwest::Method::GET,
             &paths::resource_server(identifier),
             &[],
             None,
         )
-        .await
-    {
-        Ok(found) => found,
-        Err(ApiError::NotFound) => None,
-        Err(e) => return Err(reading(format!("API `{identifier}`"))(e)),
-    };
+        .await,
+    )
+    .map_err(reading(format!("API `{identifier}`")))?
+    .flatten();
     if let Some(cur) = &current {
         let id = cur["id"].as_str().unwrap_or_default();
         let adopted: Vec<&str> = options.adopted(AdoptKind::Api).collect();
@@ -568,11 +567,14 @@ async fn support_org(
         Some(id) => paths::organization(id),
         None => paths::organization_by_name(name),
     };
-    let current = match api.send(reqwest::Method::GET, &path, &[], None).await {
-        Ok(found) => found,
-        Err(ApiError::NotFound) if adopted.is_empty() => None,
-        Err(e) => return Err(reading(format!("organization `{name}`"))(e)),
-    };
+    let found = api.send(reqwest::Method::GET, &path, &[], None).await;
+    // An organization adopted by id must exist; one looked up by name may not yet.
+    let current = if adopted.is_empty() {
+        absent_is_none(found).map(Option::flatten)
+    } else {
+        found
+    }
+    .map_err(reading(format!("organization `{name}`")))?;
     let mut desired = object(json!({
         "name": name,
         "display_name": spec.display_name.clone().unwrap_or_else(|| name.clone()),

@@ -427,6 +427,15 @@ pub(super) fn gone_is_done<T>(result: Result<T, ApiError>) -> Result<(), ApiErro
     }
 }
 
+/// A read of one object: `None` when Auth0 has no such object.
+pub fn absent_is_none<T>(result: Result<T, ApiError>) -> Result<Option<T>, ApiError> {
+    match result {
+        Ok(found) => Ok(Some(found)),
+        Err(ApiError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// What to do after one attempt of a call.
 enum Step {
     Done(Result<Option<Value>, ApiError>),

@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
-use super::client::{gone_is_done, ManagementClient};
+use super::client::{absent_is_none, gone_is_done, ManagementClient};
 use super::client_grants::ClientGrant;
 use super::error::ApiError;
 use super::paths;
@@ -76,11 +76,7 @@ impl ManagementClient {
 
     /// The organization of that name, if there is one.
     pub async fn organization_named(&self, name: &str) -> Result<Option<Organization>, ApiError> {
-        match self.get(&paths::organization_by_name(name), &[]).await {
-            Ok(org) => Ok(Some(org)),
-            Err(ApiError::NotFound) => Ok(None),
-            Err(e) => Err(e),
-        }
+        absent_is_none(self.get(&paths::organization_by_name(name), &[]).await)
     }
 
     /// Deletes an organization; one already gone counts as deleted.

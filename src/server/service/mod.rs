@@ -174,9 +174,13 @@ impl From<crate::server::store::locks::LockError> for ServiceError {
 
 /// Settles an operation that failed part-way, now; if that fails too, the recovery pass retries.
 pub async fn settle_now(ctx: &Ctx<'_>, permit: &super::policy::Permit, op_id: &str) {
+    settle_now_as(ctx, &audit_for(ctx, permit), op_id).await;
+}
+
+/// `settle_now`, with `voice` speaking for the audit records it writes on the way.
+pub async fn settle_now_as(ctx: &Ctx<'_>, voice: &super::audit::Audit<'_>, op_id: &str) {
     if let Ok(Some(op)) = journal::get(ctx.db, op_id).await {
-        let voice = audit_for(ctx, permit);
-        if let Err(err) = journal::settle(ctx.db, ctx.clock.as_ref(), ctx.mgmt, &op, &voice).await {
+        if let Err(err) = journal::settle(ctx.db, ctx.clock.as_ref(), ctx.mgmt, &op, voice).await {
             tracing::error!(operation = op_id, error = %err, "could not settle now; the recovery pass will retry");
         }
     }

@@ -88,7 +88,9 @@ pub async fn create(
             Ok(org_id)
         }
         Err(err) => {
-            settle(ctx, &op_id).await;
+            // Undone now; if that fails too, the recovery pass retries.
+            let voice = Audit::new(ctx.db, clock, "", "orgdesk", Some("orgdesk"));
+            super::settle_now_as(ctx, &voice, &op_id).await;
             match err {
                 // Taken between the check and the creation.
                 ServiceError::Upstream(ApiError::Conflict { .. }) => {
@@ -130,17 +132,6 @@ async fn steps(
         )
         .await?;
     Ok(org.id)
-}
-
-/// Undoes a creation that failed; if that fails too, the recovery pass retries.
-async fn settle(ctx: &Ctx<'_>, op_id: &str) {
-    let clock = ctx.clock.as_ref();
-    if let Ok(Some(op)) = journal::get(ctx.db, op_id).await {
-        let voice = Audit::new(ctx.db, clock, "", "orgdesk", Some("orgdesk"));
-        if let Err(err) = journal::settle(ctx.db, clock, ctx.mgmt, &op, &voice).await {
-            tracing::error!(operation = op_id, error = %err, "could not undo an organization's creation now; the recovery pass will retry");
-        }
-    }
 }
 
 /// The refusal for a taken name, with free alternatives (each checked with Auth0).
