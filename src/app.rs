@@ -13,7 +13,8 @@ use crate::pages::desk::{
 };
 use crate::pages::support::{home::SupportHome, org::SupportOrg};
 use crate::pages::{
-    errors::NotFound, install::InstallPage, joined::JoinedPage, landing::Landing, rules::Rules,
+    errors::NotFound, install::InstallPage, joined::JoinedPage, landing::Landing,
+    onboarding::OnboardingPage, rules::Rules,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -129,6 +130,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Landing ssr=SsrMode::InOrder/>
                     <Route path=path!("/rules") view=Rules ssr=SsrMode::InOrder/>
                     <Route path=path!("/joined") view=JoinedPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/onboarding") view=OnboardingPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/orgs/:org") view=Overview ssr=SsrMode::InOrder/>
                     <Route path=path!("/orgs/:org/bots") view=BotsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/orgs/:org/bots/:client_id") view=BotPage ssr=SsrMode::Async/>

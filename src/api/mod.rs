@@ -6,6 +6,7 @@ pub mod bots;
 pub mod desk;
 pub mod invitations;
 pub mod members;
+pub mod onboarding;
 pub mod status;
 pub mod support;
 
@@ -36,6 +37,7 @@ pub const CHANGES: &[&str] = &[
 pub const READS: &[&str] = &[
     "me",
     "joined",
+    "onboarding",
     "desk",
     "service_status",
     "queue",

@@ -98,6 +98,10 @@ pub struct Seed {
     pub clients: Vec<Client>,
     #[serde(default)]
     pub client_grants: Vec<SeedGrant>,
+    /// The id of the tenant's database connection (random when absent, as on Auth0); a demo names
+    /// it so a configuration can enable it for organizations customers create.
+    #[serde(default)]
+    pub database_connection_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -213,6 +217,7 @@ impl Seed {
                 allow_any_organization: None,
                 organizations: Vec::new(),
             }],
+            database_connection_id: None,
         })
     }
 
@@ -237,7 +242,11 @@ impl Seed {
         self.lay_organizations(&mut t, now_ms)?;
         self.lay_clients(&mut t, &subst, now_ms);
         self.lay_grants(&mut t, &subst, now_ms)?;
-        t.ensure_database_connection(now_ms);
+        let connection_id = self
+            .database_connection_id
+            .clone()
+            .unwrap_or_else(ids::connection);
+        t.ensure_database_connection_as(now_ms, connection_id);
         Ok(t)
     }
 

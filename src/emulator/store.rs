@@ -294,12 +294,17 @@ impl TenantState {
     /// tenant lacks it: enabled for every client and organization, as the tenant behaved before
     /// connections were objects.
     pub fn ensure_database_connection(&mut self, now_ms: i64) {
+        self.ensure_database_connection_as(now_ms, ids::connection());
+    }
+
+    /// As [`Self::ensure_database_connection`], under the given id.
+    pub fn ensure_database_connection_as(&mut self, now_ms: i64, id: String) {
         if self.connections.values().any(|c| c.name == DATABASE) {
             return;
         }
         let defaults = strategies::defaults("auth0", DATABASE, "");
         let connection = Connection {
-            id: ids::connection(),
+            id,
             name: DATABASE.to_string(),
             strategy: "auth0".to_string(),
             display_name: None,

@@ -8,6 +8,7 @@ pub mod error;
 pub mod invitations;
 pub mod m2m;
 pub mod members;
+pub mod onboarding;
 pub mod status;
 pub mod support;
 pub mod wire;

@@ -28,6 +28,12 @@ const FEATURES: [(&str, &str); 5] = [
 
 #[component]
 pub fn Landing() -> impl IntoView {
+    // Pages render on the server only: whether the vendor lets customers create organizations.
+    #[cfg(feature = "ssr")]
+    let onboarding = use_context::<crate::server::state::AppState>()
+        .is_some_and(|s| s.onboarding_oidc.is_some());
+    #[cfg(not(feature = "ssr"))]
+    let onboarding = false;
     view! {
         <Title text="Your organization's admin desk"/>
         <section class="hero">
@@ -37,7 +43,13 @@ pub fn Landing() -> impl IntoView {
                 "Auth0 tenant: bots, API access, members and the audit log — for their organization only, "
                 "without ever touching the vendor's Auth0 account."
             </p>
-            <p><a class="btn btn--primary" href="/rules">"See how bots get access"</a></p>
+            <p class="actions">
+                {onboarding.then(|| view! {
+                    <a class="btn btn--primary" href="/onboarding" data-testid="create-org">"Create your organization"</a>
+                    " "
+                })}
+                <a class=if onboarding { "btn" } else { "btn btn--primary" } href="/rules">"See how bots get access"</a>
+            </p>
         </section>
         <section aria-labelledby="features-title">
             <h2 id="features-title">"What an organization admin can do"</h2>

@@ -5,5 +5,6 @@ pub mod errors;
 pub mod install;
 pub mod joined;
 pub mod landing;
+pub mod onboarding;
 pub mod rules;
 pub mod support;

@@ -62,6 +62,8 @@ pub struct Config {
     pub identity: Identity,
     /// Request rates and per-organization caps.
     pub limits: Limits,
+    /// Whether and how customers create their own organizations.
+    pub onboarding: super::onboarding::Settings,
     /// The tenant's Management API rate limit, to pace calls to (None: only react to 429s).
     pub auth0_budget: Option<super::auth0::Budget>,
     /// Who besides loopback may read `/metrics`.
@@ -96,7 +98,11 @@ impl Config {
 
     /// Reads the given variables (tests pass their own).
     pub fn from_vars(vars: &[(String, String)]) -> Result<Self, ConfigError> {
-        let known = |name: &str| VARIABLES.contains(&name) || identity::VARIABLES.contains(&name);
+        let known = |name: &str| {
+            VARIABLES.contains(&name)
+                || identity::VARIABLES.contains(&name)
+                || super::onboarding::settings::VARIABLES.contains(&name)
+        };
         if let Some((name, _)) = vars
             .iter()
             .find(|(name, _)| name.starts_with("ORGDESK_") && !known(name))
@@ -133,6 +139,10 @@ impl Config {
             public_url_explicit: get("ORGDESK_PUBLIC_URL").is_some(),
             identity: identity::from_vars(&get)?,
             limits: limits_from(&get)?,
+            onboarding: super::onboarding::Settings::from_vars(
+                &get,
+                &|name, default, min, max| parse_bounded(get(name), name, default, min, max),
+            )?,
             metrics_allow: limits::parse_cidrs(
                 "ORGDESK_METRICS_ALLOW",
                 get("ORGDESK_METRICS_ALLOW").as_deref(),

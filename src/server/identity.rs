@@ -67,6 +67,20 @@ pub struct Identity {
     /// Vendor support: members of this organization holding this role get the read-only console.
     pub support_org: Option<String>,
     pub support_role: Option<String>,
+    /// The sign-up application (organizations denied) through which people without an organization
+    /// create one, and the connections enabled for each organization made that way. None: people
+    /// cannot create organizations.
+    pub onboarding: Option<OnboardingClient>,
+}
+
+/// The sign-up application, as SaaStart splits it from the sign-in one: a person signs in there
+/// without an organization (the sign-in application requires one).
+#[derive(Clone)]
+pub struct OnboardingClient {
+    pub client_id: String,
+    pub client_secret: SecretString,
+    /// Connection ids enabled for every organization customers create.
+    pub connections: Vec<String>,
 }
 
 impl std::fmt::Debug for Identity {
@@ -82,6 +96,13 @@ impl std::fmt::Debug for Identity {
             .field("admin_role", &self.admin_role)
             .field("support_org", &self.support_org)
             .field("support_role", &self.support_role)
+            .field(
+                "onboarding",
+                &self
+                    .onboarding
+                    .as_ref()
+                    .map(|o| (&o.client_id, "[redacted]", &o.connections)),
+            )
             .finish()
     }
 }
@@ -110,6 +131,10 @@ pub mod demo {
     ];
     pub const SUPPORT_ORG: &str = "org_travel0Support01";
     pub const SUPPORT_ROLE: &str = "rol_orgdeskSupport01";
+    pub const ONBOARDING_CLIENT_ID: &str = "orgdeskOnboardingClientDemo00001";
+    pub const ONBOARDING_CLIENT_SECRET: &str =
+        "demo-onboarding-secret-00000000000000000000000000000000000000001";
+    pub const DATABASE_CONNECTION: &str = "con_Travel0Database1";
 }
 
 pub const VARIABLES: &[&str] = &[
@@ -125,6 +150,9 @@ pub const VARIABLES: &[&str] = &[
     "ORGDESK_SUPPORT_ROLE",
     "ORGDESK_LOCAL_TENANT_BIND",
     "ORGDESK_AUTH0_ALLOW_HTTP",
+    "ORGDESK_AUTH0_ONBOARDING_CLIENT_ID",
+    "ORGDESK_AUTH0_ONBOARDING_CLIENT_SECRET",
+    "ORGDESK_ONBOARDING_CONNECTIONS",
 ];
 
 /// `https://api.example.com/ read:a write:b; https://other.example.com/ read:c`
@@ -200,7 +228,50 @@ pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Identity, Confi
         admin_role,
         support_org,
         support_role,
+        onboarding: onboarding_client(get)?,
     })
+}
+
+/// The sign-up application: its id, secret and connections go together.
+fn onboarding_client(
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<OnboardingClient>, ConfigError> {
+    const ID: &str = "ORGDESK_AUTH0_ONBOARDING_CLIENT_ID";
+    let (Some(client_id), Some(secret)) = (get(ID), get("ORGDESK_AUTH0_ONBOARDING_CLIENT_SECRET"))
+    else {
+        if let Some(name) = [
+            ID,
+            "ORGDESK_AUTH0_ONBOARDING_CLIENT_SECRET",
+            "ORGDESK_ONBOARDING_CONNECTIONS",
+        ]
+        .into_iter()
+        .find(|name| get(name).is_some())
+        {
+            return Err(invalid(
+                name,
+                "the sign-up application's id, secret and connections go together",
+            ));
+        }
+        return Ok(None);
+    };
+    let connections = list(&get("ORGDESK_ONBOARDING_CONNECTIONS").unwrap_or_default());
+    if connections.is_empty() {
+        return Err(invalid(
+            "ORGDESK_ONBOARDING_CONNECTIONS",
+            "lists no connection id (the connections new organizations sign in with, e.g. con_…)",
+        ));
+    }
+    if let Some(bad) = connections.iter().find(|c| !c.starts_with("con_")) {
+        return Err(invalid(
+            "ORGDESK_ONBOARDING_CONNECTIONS",
+            format!("`{bad}` is not a connection id (con_…)"),
+        ));
+    }
+    Ok(Some(OnboardingClient {
+        client_id,
+        client_secret: SecretString::from(secret),
+        connections,
+    }))
 }
 
 /// The embedded local tenant with the Travel0 demo's values; a tenant's variable set without a
@@ -239,6 +310,11 @@ fn local(get: &dyn Fn(&str) -> Option<String>) -> Result<Identity, ConfigError> 
         admin_role: demo::ADMIN_ROLE.into(),
         support_org: Some(demo::SUPPORT_ORG.into()),
         support_role: Some(demo::SUPPORT_ROLE.into()),
+        onboarding: Some(OnboardingClient {
+            client_id: demo::ONBOARDING_CLIENT_ID.into(),
+            client_secret: SecretString::from(demo::ONBOARDING_CLIENT_SECRET),
+            connections: vec![demo::DATABASE_CONNECTION.into()],
+        }),
     })
 }
 
@@ -333,6 +409,14 @@ mod tests {
             secret_of(demo::MGMT_CLIENT_ID).as_deref(),
             Some(demo::MGMT_CLIENT_SECRET)
         );
+        assert_eq!(
+            secret_of(demo::ONBOARDING_CLIENT_ID).as_deref(),
+            Some(demo::ONBOARDING_CLIENT_SECRET)
+        );
+        assert_eq!(
+            seed.database_connection_id.as_deref(),
+            Some(demo::DATABASE_CONNECTION)
+        );
         let role = |name: &str| {
             seed.roles
                 .iter()
@@ -358,6 +442,64 @@ mod tests {
         for scope in demo::API_SCOPES {
             assert!(api.scopes.iter().any(|s| s.value == *scope), "{scope}");
         }
+    }
+
+    #[test]
+    fn the_sign_up_application_comes_whole_or_not_at_all() {
+        let full = [
+            ("ORGDESK_AUTH0_DOMAIN", "travel0.eu.auth0.com"),
+            ("ORGDESK_AUTH0_CLIENT_ID", "login"),
+            ("ORGDESK_AUTH0_CLIENT_SECRET", "s1"),
+            ("ORGDESK_AUTH0_MGMT_CLIENT_ID", "mgmt"),
+            ("ORGDESK_AUTH0_MGMT_CLIENT_SECRET", "s2"),
+            ("ORGDESK_APIS", "https://api.travel0.com/ read:bookings"),
+            ("ORGDESK_ASSIGNABLE_ROLES", "rol_a"),
+            ("ORGDESK_ADMIN_ROLE", "rol_a"),
+        ];
+        let identity = from_vars(&vars(&full)).unwrap();
+        assert!(identity.onboarding.is_none());
+
+        // The sign-up application: id, secret and connection ids together, or none of them.
+        let onboarding = |extra: &[(&'static str, &'static str)]| {
+            let mut v: Vec<(&str, &str)> = full.to_vec();
+            v.extend_from_slice(extra);
+            let get = vars(&v);
+            from_vars(&get)
+        };
+        let both = [
+            ("ORGDESK_AUTH0_ONBOARDING_CLIENT_ID", "signup"),
+            ("ORGDESK_AUTH0_ONBOARDING_CLIENT_SECRET", "s3"),
+        ];
+        let whole = onboarding(&[
+            both[0],
+            both[1],
+            ("ORGDESK_ONBOARDING_CONNECTIONS", "con_a, con_b"),
+        ])
+        .unwrap()
+        .onboarding
+        .unwrap();
+        assert_eq!(whole.connections, ["con_a", "con_b"]);
+        assert_eq!(
+            onboarding(&both).unwrap_err().variable,
+            "ORGDESK_ONBOARDING_CONNECTIONS"
+        );
+        assert_eq!(
+            onboarding(&[both[0]]).unwrap_err().variable,
+            "ORGDESK_AUTH0_ONBOARDING_CLIENT_ID"
+        );
+        assert_eq!(
+            onboarding(&[
+                both[0],
+                both[1],
+                (
+                    "ORGDESK_ONBOARDING_CONNECTIONS",
+                    "Username-Password-Authentication"
+                )
+            ])
+            .unwrap_err()
+            .variable,
+            "ORGDESK_ONBOARDING_CONNECTIONS"
+        );
     }
 
     #[test]

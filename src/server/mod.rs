@@ -13,6 +13,7 @@ pub mod ids;
 pub mod limits;
 pub mod listener;
 pub mod metrics;
+pub mod onboarding;
 pub mod org_name;
 pub mod policy;
 pub mod service;
@@ -158,13 +159,7 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
     })?
     .with_budget(config.auth0_budget, auth0::client::DEFAULT_MAX_QUEUE)
     .with_clock(config.clock.clone());
-    let oidc = auth::oidc::Oidc::discover(
-        &issuer,
-        &config.identity.login_client_id,
-        config.identity.login_client_secret.clone(),
-        &format!("{}/auth/callback", config.public_url),
-    )
-    .await?;
+    let (oidc, onboarding_oidc) = sign_in_clients(&config, &issuer).await?;
 
     let leptos_options = LeptosOptions::builder()
         .output_name(bundle.output_name.clone())
@@ -179,6 +174,7 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         issuer,
         mgmt: Arc::new(mgmt),
         oidc: Arc::new(oidc),
+        onboarding_oidc,
         catalog: Arc::new(catalog::Catalog::default()),
         cache: Arc::new(cache::ReadCache::default()),
         limiter: Arc::new(limits::Limiter::default()),
@@ -207,6 +203,35 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         stop,
         task,
     })
+}
+
+/// The sign-in application's client and, when customers may create organizations, the sign-up
+/// application's. Each is discovered on its own (one request): they differ in id, secret and
+/// callback, and each keeps its own refetched keys.
+async fn sign_in_clients(
+    config: &Config,
+    issuer: &str,
+) -> Result<(auth::oidc::Oidc, Option<Arc<auth::oidc::Oidc>>), StartError> {
+    let oidc = auth::oidc::Oidc::discover(
+        issuer,
+        &config.identity.login_client_id,
+        config.identity.login_client_secret.clone(),
+        &format!("{}/auth/callback", config.public_url),
+    )
+    .await?;
+    let onboarding = match &config.identity.onboarding {
+        Some(client) if config.onboarding.enabled => Some(Arc::new(
+            auth::oidc::Oidc::discover(
+                issuer,
+                &client.client_id,
+                client.client_secret.clone(),
+                &format!("{}/onboarding/callback", config.public_url),
+            )
+            .await?,
+        )),
+        _ => None,
+    };
+    Ok((oidc, onboarding))
 }
 
 /// Every five minutes: expired sessions and unfinished sign-ins leave the store (a failed pass is

@@ -36,6 +36,9 @@ pub struct Shared {
     pub issuer: String,
     pub mgmt: Arc<ManagementClient>,
     pub oidc: Arc<super::auth::oidc::Oidc>,
+    /// The sign-up application's client (organizations denied), when customers may create
+    /// organizations.
+    pub onboarding_oidc: Option<Arc<super::auth::oidc::Oidc>>,
     pub catalog: Arc<super::catalog::Catalog>,
     /// Brief caching of Management API reads (see `cache`).
     pub cache: Arc<super::cache::ReadCache>,
@@ -43,6 +46,23 @@ pub struct Shared {
     pub limiter: Arc<super::limits::Limiter>,
     /// The bundle's content-hashed file names.
     pub assets: Arc<super::http::assets::Assets>,
+}
+
+impl Shared {
+    /// What a service needs, for a request with this id.
+    pub fn ctx(&self, request_id: Option<String>) -> super::service::Ctx<'_> {
+        super::service::Ctx {
+            db: &self.db,
+            mgmt: &self.mgmt,
+            identity: &self.config.identity,
+            issuer: &self.issuer,
+            catalog: &self.catalog,
+            cache: &self.cache,
+            limits: &self.config.limits,
+            clock: &self.config.clock,
+            request_id,
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

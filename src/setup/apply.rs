@@ -21,6 +21,7 @@ pub struct ApplyError {
 struct Made {
     management_client: Option<String>,
     login_client: Option<String>,
+    onboarding_client: Option<String>,
     support_org: Option<String>,
 }
 
@@ -55,6 +56,7 @@ pub async fn apply(
         match item.kind {
             Kind::ManagementClient => made.management_client = id,
             Kind::LoginClient => made.login_client = id,
+            Kind::OnboardingClient => made.onboarding_client = id,
             Kind::SupportOrg { .. } => made.support_org = id,
             _ => {}
         }
@@ -98,7 +100,7 @@ async fn create(
 ) -> Result<String, ApiError> {
     let fields = &item.desired;
     match &item.kind {
-        Kind::ManagementClient | Kind::LoginClient => {
+        Kind::ManagementClient | Kind::LoginClient | Kind::OnboardingClient => {
             let answer = api
                 .send(Method::POST, paths::CLIENTS, &[], Some(&body(fields)))
                 .await?;
@@ -140,12 +142,19 @@ async fn create(
                 .as_deref()
                 .ok_or_else(|| missing("the sign-in application"))?;
             let connection_id = fields["connection_id"].as_str().unwrap_or_default();
-            let change = json!([{ "client_id": login, "status": true }]);
+            let mut change = vec![json!({ "client_id": login, "status": true })];
+            if options.onboarding {
+                let signup = made
+                    .onboarding_client
+                    .as_deref()
+                    .ok_or_else(|| missing("the sign-up application"))?;
+                change.push(json!({ "client_id": signup, "status": true }));
+            }
             api.send(
                 Method::PATCH,
                 &paths::connection_clients(connection_id),
                 &[],
-                Some(&change),
+                Some(&Value::Array(change)),
             )
             .await?;
             Ok(connection_id.to_string())
@@ -189,7 +198,7 @@ async fn update(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let path = match &item.kind {
-        Kind::ManagementClient | Kind::LoginClient => paths::client(id),
+        Kind::ManagementClient | Kind::LoginClient | Kind::OnboardingClient => paths::client(id),
         Kind::ManagementGrant => paths::client_grant(id),
         Kind::Role { .. } => paths::role(id),
         Kind::Api { .. } => paths::resource_server(id),

@@ -270,6 +270,22 @@ async fn environment(
         ));
         vars.push(("ORGDESK_SUPPORT_ROLE", role(&support.role)?));
     }
+    if options.onboarding {
+        let signup = id_of(&Kind::OnboardingClient)?;
+        let connections = plan
+            .items
+            .iter()
+            .filter(|item| matches!(item.kind, Kind::ConnectionClient { .. }))
+            .filter_map(|item| item.desired.get("connection_id")?.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        vars.push(("ORGDESK_AUTH0_ONBOARDING_CLIENT_ID", signup.clone()));
+        vars.push((
+            "ORGDESK_AUTH0_ONBOARDING_CLIENT_SECRET",
+            secret(api, plan, &Kind::OnboardingClient, &signup).await?,
+        ));
+        vars.push(("ORGDESK_ONBOARDING_CONNECTIONS", connections));
+    }
     if options.insecure_http {
         vars.push(("ORGDESK_AUTH0_ALLOW_HTTP", "loopback".into()));
     }

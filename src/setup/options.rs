@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 pub const USAGE: &str = "usage: orgdesk setup [--config orgdesk-setup.toml] [--domain TENANT] \
 [--public-url URL] [--api 'AUDIENCE scope scope'] [--role NAME[=DESCRIPTION]] [--admin-role NAME] \
-[--prompt pre|post|none] [--connection NAME] [--support-org NAME --support-role NAME] \
+[--prompt pre|post|none] [--connection NAME] [--no-onboarding] [--support-org NAME --support-role NAME] \
 [--adopt KIND=ID] [--out orgdesk.env] [--allow-http loopback] [--dry-run]
 The bootstrap credential (a Management API application with broad scopes, used for this run only) is read
 from AUTH0_BOOTSTRAP_CLIENT_ID and AUTH0_BOOTSTRAP_CLIENT_SECRET, or asked for on the terminal.";
@@ -28,6 +28,8 @@ struct File {
     #[serde(default)]
     apis: Vec<ApiSpec>,
     support: Option<SupportSpec>,
+    /// Whether customers may create organizations (the sign-up application); on by default.
+    onboarding: Option<bool>,
     out: Option<PathBuf>,
 }
 
@@ -93,6 +95,7 @@ pub struct SupportSpec {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AdoptKind {
     LoginClient,
+    OnboardingClient,
     ManagementClient,
     Api,
     Role,
@@ -100,8 +103,9 @@ pub enum AdoptKind {
 }
 
 impl AdoptKind {
-    const NAMES: [(&'static str, AdoptKind); 5] = [
+    const NAMES: [(&'static str, AdoptKind); 6] = [
         ("login-client", AdoptKind::LoginClient),
+        ("onboarding-client", AdoptKind::OnboardingClient),
         ("management-client", AdoptKind::ManagementClient),
         ("api", AdoptKind::Api),
         ("role", AdoptKind::Role),
@@ -123,6 +127,8 @@ pub struct Options {
     pub admin_role: String,
     pub support: Option<SupportSpec>,
     pub connections: Vec<String>,
+    /// Make the sign-up application, through which people create their own organization.
+    pub onboarding: bool,
     pub adopt: Vec<(AdoptKind, String)>,
     pub out: PathBuf,
     pub dry_run: bool,
@@ -179,6 +185,7 @@ pub fn parse(args: &[String]) -> Result<Options, String> {
                 support_flag(&mut flags).role = role;
             }
             "--adopt" => adopt.push(adopt_flag(&value("--adopt")?)?),
+            "--no-onboarding" => flags.onboarding = Some(false),
             "--dry-run" => dry_run = true,
             "--help" | "-h" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
@@ -296,6 +303,13 @@ fn resolve(
     check_roles(&roles, &admin_role, support.as_ref())?;
     let mut connections = flags_or_file(flags.connections, file.connections);
     connections.dedup();
+    let onboarding = flags.onboarding.or(file.onboarding).unwrap_or(true);
+    if onboarding && connections.is_empty() {
+        return Err(format!(
+            "name the connection(s) people sign in with (--connection, e.g. Username-Password-Authentication): \
+             organizations customers create are enabled on them; or pass --no-onboarding\n{USAGE}"
+        ));
+    }
     Ok(Options {
         domain,
         insecure_http,
@@ -306,6 +320,7 @@ fn resolve(
         admin_role,
         support,
         connections,
+        onboarding,
         adopt,
         out: flags
             .out
@@ -444,6 +459,8 @@ mod tests {
         "https://desk.travel0.com",
         "--api",
         "https://api.travel0.com/ read:bookings write:bookings",
+        "--connection",
+        "Username-Password-Authentication",
     ];
 
     #[test]
@@ -457,6 +474,10 @@ mod tests {
         assert_eq!(names, ["admin", "member"]);
         assert_eq!(o.out, PathBuf::from("orgdesk.env"));
         assert!(!o.dry_run && o.support.is_none());
+        assert!(
+            o.onboarding,
+            "customers create organizations unless told otherwise"
+        );
     }
 
     #[test]
@@ -530,8 +551,13 @@ role = "support"
             "http://127.0.0.1:3000",
             "--api",
             "https://api.local/ read:x",
+            "--no-onboarding",
         ]))
         .unwrap();
         assert_eq!(local.issuer(), "http://127.0.0.1:4000/");
+        assert!(!local.onboarding && local.connections.is_empty());
+        // Onboarding enables each new organization on the named connections: it needs one.
+        let bare: Vec<&str> = BASE[..BASE.len() - 2].to_vec();
+        assert!(parse(&args(&bare)).unwrap_err().contains("--no-onboarding"));
     }
 }

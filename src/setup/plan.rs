@@ -23,6 +23,7 @@ const METADATA_VALUE_MAX: usize = 255;
 
 pub const MANAGEMENT_NAME: &str = "orgdesk (Management API)";
 pub const LOGIN_NAME: &str = "orgdesk";
+pub const ONBOARDING_NAME: &str = "orgdesk (sign-up)";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
@@ -35,7 +36,9 @@ pub enum Kind {
         identifier: String,
     },
     LoginClient,
-    /// The login client enabled on a connection.
+    /// The sign-up application: people without an organization sign in there to create one.
+    OnboardingClient,
+    /// The login (and sign-up) client enabled on a connection.
     ConnectionClient {
         connection: String,
     },
@@ -97,7 +100,7 @@ impl Item {
     /// The id of the existing object (`client_id` for clients).
     pub fn id(&self) -> Option<&str> {
         let key = match self.kind {
-            Kind::ManagementClient | Kind::LoginClient => "client_id",
+            Kind::ManagementClient | Kind::LoginClient | Kind::OnboardingClient => "client_id",
             _ => "id",
         };
         self.current.as_ref()?.get(key)?.as_str()
@@ -132,6 +135,7 @@ impl Item {
             Kind::Role { name } => format!("role `{name}`"),
             Kind::Api { identifier } => format!("API `{identifier}`"),
             Kind::LoginClient => format!("application `{LOGIN_NAME}` (sign-in)"),
+            Kind::OnboardingClient => format!("application `{ONBOARDING_NAME}`"),
             Kind::ConnectionClient { connection } => {
                 format!("sign-in through connection `{connection}`")
             }
@@ -272,9 +276,24 @@ pub async fn read(api: &ManagementClient, options: &Options) -> Result<Plan, Rea
     };
     let login_id = login.id().map(String::from);
     items.push(login);
+    // The sign-up application: its id, or None while it is still to be made (then "none yet").
+    let mut signing_in = vec![login_id];
+    if options.onboarding {
+        let adopted = options.adopted(AdoptKind::OnboardingClient);
+        let onboarding = match own_client(&clients, "onboarding", adopted) {
+            Ok(current) => Item::new(
+                Kind::OnboardingClient,
+                current.clone(),
+                onboarding_client(options, current.as_ref()),
+            ),
+            Err(why) => Item::refused(Kind::OnboardingClient, None, why),
+        };
+        signing_in.push(onboarding.id().map(String::from));
+        items.push(onboarding);
+    }
     let mut connection_ids = Vec::new();
     for name in &options.connections {
-        let (item, id) = connection_client(api, name, login_id.as_deref()).await?;
+        let (item, id) = connection_client(api, name, &signing_in).await?;
         items.push(item);
         connection_ids.push((name.clone(), id));
     }
@@ -395,6 +414,23 @@ fn login_client(options: &Options, current: Option<&Value>) -> Map<String, Value
         );
     }
     m
+}
+
+/// Organizations denied: a person signs in with no organization, to create one.
+fn onboarding_client(options: &Options, current: Option<&Value>) -> Map<String, Value> {
+    let public = &options.public_url;
+    object(json!({
+        "name": ONBOARDING_NAME,
+        "description": "Sign-up to orgdesk: people create their own organization (made by orgdesk setup)",
+        "app_type": "regular_web",
+        "oidc_conformant": true,
+        "grant_types": ["authorization_code"],
+        "token_endpoint_auth_method": "client_secret_post",
+        "callbacks": [format!("{public}/onboarding/callback")],
+        "allowed_logout_urls": [format!("{public}/")],
+        "organization_usage": "deny",
+        "client_metadata": metadata_with(current, "client_metadata", &[(MARK, "onboarding".into())]),
+    }))
 }
 
 async fn management_grant(
@@ -522,7 +558,7 @@ async fn resource_server(
 async fn connection_client(
     api: &ManagementClient,
     name: &str,
-    login_id: Option<&str>,
+    client_ids: &[Option<String>],
 ) -> Result<(Item, Option<String>), ReadError> {
     let kind = Kind::ConnectionClient {
         connection: name.to_string(),
@@ -541,13 +577,17 @@ async fn connection_client(
     };
     let connection_id = connection["id"].as_str().map(String::from);
     let desired = object(json!({ "connection_id": connection_id }));
-    let enabled = match (login_id, &connection_id) {
-        (Some(login), Some(id)) => {
+    // Enabled when every client that signs in through it is (one still to be made is not).
+    let known: Option<Vec<&str>> = client_ids.iter().map(Option::as_deref).collect();
+    let enabled = match (known, &connection_id) {
+        (Some(wanted), Some(id)) => {
             let clients: Vec<Value> = api
                 .list_checkpoint(&paths::connection_clients(id), "clients", &[])
                 .await
                 .map_err(reading(format!("connection `{name}`")))?;
-            clients.iter().any(|c| c["client_id"] == login)
+            wanted
+                .iter()
+                .all(|w| clients.iter().any(|c| c["client_id"] == *w))
         }
         _ => false,
     };

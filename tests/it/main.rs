@@ -28,6 +28,7 @@ mod mgmt_api;
 mod mgmt_client;
 mod oas;
 mod oidc_login;
+mod onboarding;
 mod org_create;
 mod pages;
 mod property;

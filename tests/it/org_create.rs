@@ -11,18 +11,7 @@ use crate::helpers::{spawn_app, TestApp};
 use crate::tenant::TenantApi;
 
 fn ctx(app: &TestApp) -> Ctx<'_> {
-    let s = &app.running.state;
-    Ctx {
-        db: &s.db,
-        mgmt: &s.mgmt,
-        identity: &s.config.identity,
-        issuer: &s.issuer,
-        catalog: &s.catalog,
-        cache: &s.cache,
-        limits: &s.config.limits,
-        clock: &s.config.clock,
-        request_id: None,
-    }
+    app.running.state.ctx(None)
 }
 
 /// The tenant, with a token for every Management API scope (connections included).

@@ -127,7 +127,7 @@ async fn setup_connects_an_empty_tenant_twice_then_orgdesk_signs_in_and_register
     // The first run makes everything and writes the environment, secrets only in the file.
     let (outcome, printed) = run(&args, &bootstrap).await;
     let outcome = outcome.unwrap_or_else(|e| panic!("{e}\n{printed}"));
-    assert_eq!(outcome.changes, 10, "{printed}");
+    assert_eq!(outcome.changes, 11, "{printed}");
     let text = std::fs::read_to_string(&env_path).unwrap();
     {
         use std::os::unix::fs::PermissionsExt;
@@ -147,6 +147,7 @@ async fn setup_connects_an_empty_tenant_twice_then_orgdesk_signs_in_and_register
     for secret in [
         var("ORGDESK_AUTH0_CLIENT_SECRET"),
         var("ORGDESK_AUTH0_MGMT_CLIENT_SECRET"),
+        var("ORGDESK_AUTH0_ONBOARDING_CLIENT_SECRET"),
         secrecy::ExposeSecret::expose_secret(&bootstrap.client_secret).to_string(),
     ] {
         assert!(
@@ -190,6 +191,45 @@ async fn setup_connects_an_empty_tenant_twice_then_orgdesk_signs_in_and_register
         login["callbacks"],
         json!([format!("{public_url}/auth/callback")])
     );
+    // The sign-up application denies organizations; new organizations get the named connection.
+    let (_, signup) = tenant
+        .mgmt(
+            Method::GET,
+            &format!("clients/{}", var("ORGDESK_AUTH0_ONBOARDING_CLIENT_ID")),
+            None,
+        )
+        .await;
+    assert_eq!(signup["organization_usage"], "deny");
+    assert_eq!(
+        signup["callbacks"],
+        json!([format!("{public_url}/onboarding/callback")])
+    );
+    let (_, connections) = tenant
+        .mgmt(
+            Method::GET,
+            "connections?name=Username-Password-Authentication",
+            None,
+        )
+        .await;
+    let database = connections[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(var("ORGDESK_ONBOARDING_CONNECTIONS"), database);
+    let (_, enabled) = tenant
+        .mgmt(
+            Method::GET,
+            &format!("connections/{database}/clients"),
+            None,
+        )
+        .await;
+    let enabled = enabled["clients"].as_array().cloned().unwrap_or_default();
+    for client in [
+        "ORGDESK_AUTH0_CLIENT_ID",
+        "ORGDESK_AUTH0_ONBOARDING_CLIENT_ID",
+    ] {
+        assert!(
+            enabled.iter().any(|c| c["client_id"] == var(client)),
+            "{client}"
+        );
+    }
     let (_, support) = tenant
         .mgmt(
             Method::GET,
@@ -312,6 +352,54 @@ async fn setup_connects_an_empty_tenant_twice_then_orgdesk_signs_in_and_register
     assert_eq!(grants[0]["organization_usage"], "require");
     let associated = list(&tenant, &format!("organizations/{org_id}/client-grants")).await;
     assert!(associated.iter().any(|g| g["client_id"] == bot_id));
+
+    // A new customer signs up through the sign-up application setup made and creates theirs.
+    let newcomer = crate::tenant::http();
+    let to_tenant = newcomer
+        .get(format!("{public_url}/onboarding/start?signup=1"))
+        .send()
+        .await
+        .unwrap();
+    let callback = tenant_login(
+        &newcomer,
+        &tenant.base_url,
+        to_tenant,
+        "bo@labs.example",
+        "Labs-demo-1!x",
+    )
+    .await;
+    let back = newcomer.get(&callback).send().await.unwrap();
+    assert_eq!(back.headers()["location"], "/onboarding");
+    let page = newcomer
+        .get(format!("{public_url}/onboarding"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = page.find("name=\"csrf\" value=\"").expect("the form") + 19;
+    let csrf = page[at..].split('"').next().unwrap();
+    let made = newcomer
+        .post(format!("{public_url}/onboarding/create"))
+        .header("origin", &public_url)
+        .form(&[
+            ("csrf", csrf),
+            ("display_name", "Umbrella Labs"),
+            ("name", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let location = made.headers()["location"].to_str().unwrap().to_string();
+    let labs = location.trim_start_matches("/login?organization=");
+    assert!(labs.starts_with("org_"), "{location}");
+    let enabled = list(
+        &tenant,
+        &format!("organizations/{labs}/enabled_connections"),
+    )
+    .await;
+    assert_eq!(enabled[0]["connection_id"], database.as_str());
     running.shutdown().await;
     tenant.handle.shutdown().await;
 }
@@ -469,6 +557,7 @@ async fn the_commands_work_as_typed() {
                     "http://localhost:3000",
                     "--api",
                     "https://api.umbrella.example/ read:tours",
+                    "--no-onboarding",
                 ])
                 .envs(creds)
                 .current_dir(dir)

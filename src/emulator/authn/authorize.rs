@@ -387,7 +387,9 @@ impl Attempt<'_> {
             password_hash: hash_password(&user_id, self.password),
             user_id,
             email: self.email.to_string(),
-            email_verified: true,
+            // As on Auth0: unverified until the verification email's link is followed (an invitee's
+            // is verified by accepting, in `accept`).
+            email_verified: false,
             name: self.email.to_string(),
             nickname: self.email.split('@').next().map(String::from),
             picture: None,

@@ -70,6 +70,15 @@ pub struct SignedIn {
     pub org_name: Option<String>,
 }
 
+/// A person verified by the sign-up application's ID token (no organization).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Person {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub email_verified: bool,
+}
+
 pub struct Oidc {
     http: reqwest::Client,
     client_id: String,
@@ -134,6 +143,24 @@ impl Oidc {
         invitation: Option<&str>,
         return_to: Option<String>,
     ) -> (String, PendingLogin) {
+        self.authorize(organization, invitation, None, return_to)
+            .await
+    }
+
+    /// The sign-up application's URL: no organization; Auth0's sign-up form first when asked
+    /// (`screen_hint=signup`, the Universal Login's parameter).
+    pub async fn signup_url(&self, signing_up: bool) -> (String, PendingLogin) {
+        self.authorize(None, None, signing_up.then_some("signup"), None)
+            .await
+    }
+
+    async fn authorize(
+        &self,
+        organization: Option<&str>,
+        invitation: Option<&str>,
+        screen_hint: Option<&str>,
+        return_to: Option<String>,
+    ) -> (String, PendingLogin) {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let client = self.client().await;
         let mut request = client
@@ -150,6 +177,9 @@ impl Oidc {
         }
         if let Some(ticket) = invitation {
             request = request.add_extra_param("invitation", ticket);
+        }
+        if let Some(hint) = screen_hint {
+            request = request.add_extra_param("screen_hint", hint);
         }
         let (url, state, nonce) = request.url();
         let pending = PendingLogin {
@@ -206,6 +236,48 @@ impl Oidc {
         pending: &PendingLogin,
         code: &str,
     ) -> Result<SignedIn, SignInError> {
+        let (person, extra) = self.verify(pending, code).await?;
+        let org_id = extra
+            .org_id
+            .filter(|o| crate::server::ids::org(o))
+            .ok_or(SignInError::Organization)?;
+        if pending
+            .organization
+            .as_deref()
+            .is_some_and(|asked| asked != org_id && Some(asked) != extra.org_name.as_deref())
+        {
+            return Err(SignInError::Organization);
+        }
+        Ok(SignedIn {
+            user_id: person.user_id,
+            name: person.name,
+            email: person.email,
+            org_id,
+            org_name: extra.org_name,
+        })
+    }
+
+    /// As [`Self::finish`], for the sign-up application: the person, signed in to no organization
+    /// (a token naming one is refused: that application denies organizations).
+    pub async fn finish_person(
+        &self,
+        pending: &PendingLogin,
+        code: &str,
+    ) -> Result<Person, SignInError> {
+        let (person, extra) = self.verify(pending, code).await?;
+        if extra.org_id.is_some() {
+            return Err(SignInError::Token(
+                "a sign-up token names an organization".into(),
+            ));
+        }
+        Ok(person)
+    }
+
+    async fn verify(
+        &self,
+        pending: &PendingLogin,
+        code: &str,
+    ) -> Result<(Person, ExtraClaims), SignInError> {
         let client = self.client().await;
         let tokens = client
             .exchange_code(AuthorizationCode::new(code.to_string()))
@@ -261,21 +333,10 @@ impl Oidc {
         {
             return Err(SignInError::Token("azp names another client".into()));
         }
-        let org_id = extra
-            .org_id
-            .filter(|o| crate::server::ids::org(o))
-            .ok_or(SignInError::Organization)?;
         if !crate::server::ids::user(claims.subject().as_str()) {
             return Err(SignInError::Token("the subject is not a user id".into()));
         }
-        if pending
-            .organization
-            .as_deref()
-            .is_some_and(|asked| asked != org_id && Some(asked) != extra.org_name.as_deref())
-        {
-            return Err(SignInError::Organization);
-        }
-        Ok(SignedIn {
+        let person = Person {
             user_id: claims.subject().to_string(),
             name: claims
                 .name()
@@ -283,9 +344,9 @@ impl Oidc {
                 .map(|n| n.to_string())
                 .unwrap_or_default(),
             email: claims.email().map(|e| e.to_string()).unwrap_or_default(),
-            org_id,
-            org_name: extra.org_name,
-        })
+            email_verified: claims.email_verified().unwrap_or(false),
+        };
+        Ok((person, extra))
     }
 
     pub fn issuer(&self) -> &str {

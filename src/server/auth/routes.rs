@@ -237,6 +237,29 @@ async fn verified(
     headers: &HeaderMap,
     cb: Callback,
 ) -> Result<(PendingLogin, SignedIn), Response> {
+    let (pending, code) = checked(state, headers, cb).await?;
+    match state.oidc.finish(&pending, &code).await {
+        Ok(identity) => Ok((pending, identity)),
+        Err(err) => Err(unverified(&err)),
+    }
+}
+
+/// The page for an ID token that did not verify (the reason goes to the log only).
+pub(crate) fn unverified(err: &super::oidc::SignInError) -> Response {
+    tracing::warn!(error = %escaped(&err.to_string()), "sign-in refused");
+    problem(
+        StatusCode::UNAUTHORIZED,
+        "Sign-in could not be verified. Please sign in again.",
+    )
+}
+
+/// The callback checked against the sign-in this browser started (used up either way): the
+/// sign-in and its code; or the page that says why not.
+pub(crate) async fn checked(
+    state: &AppState,
+    headers: &HeaderMap,
+    cb: Callback,
+) -> Result<(PendingLogin, String), Response> {
     let Some(pending) = attempts::take(
         &state.db,
         state.config.clock.as_ref(),
@@ -276,16 +299,7 @@ async fn verified(
             "The sign-in answer was incomplete. Please sign in again.",
         ));
     };
-    match state.oidc.finish(&pending, &code).await {
-        Ok(identity) => Ok((pending, identity)),
-        Err(err) => {
-            tracing::warn!(error = %escaped(&err.to_string()), "sign-in refused");
-            Err(problem(
-                StatusCode::UNAUTHORIZED,
-                "Sign-in could not be verified. Please sign in again.",
-            ))
-        }
-    }
+    Ok((pending, code))
 }
 
 /// What Auth0 says of the person in the organization they signed in to.
@@ -353,14 +367,23 @@ pub async fn logout(
     session: Session,
     Form(form): Form<LogoutForm>,
 ) -> Response {
-    if let Some(user) = session::current_user(&session, &state.config).await {
-        if !crate::server::http::csrf::token_matches(&user.csrf, &form.csrf) {
+    let newcomer = crate::server::onboarding::newcomer::current(&session, &state.config).await;
+    let user = session::current_user(&session, &state.config).await;
+    // A newcomer (signed up, no organization yet) signs out with their own token.
+    let expected = user
+        .as_ref()
+        .map(|u| u.csrf.as_str())
+        .or(newcomer.as_ref().map(|n| n.csrf.as_str()));
+    if let Some(expected) = expected {
+        if !crate::server::http::csrf::token_matches(expected, &form.csrf) {
             tracing::warn!("refused a sign-out without the session's token");
             return problem(
                 StatusCode::FORBIDDEN,
                 "That sign-out request did not come from orgdesk's own page. Use the Sign out button.",
             );
         }
+    }
+    if let Some(user) = user {
         Audit::new(
             &state.db,
             state.config.clock.as_ref(),
@@ -384,7 +407,7 @@ pub async fn logout(
 }
 
 /// A 303 to `location`; one that cannot be a header value is refused instead of panicking.
-fn go(location: &str) -> Response {
+pub(crate) fn go(location: &str) -> Response {
     match axum::http::HeaderValue::try_from(location) {
         Ok(value) => (StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response(),
         Err(_) => problem(
@@ -413,7 +436,7 @@ fn joined(org: &str, https: bool) -> Response {
 pub const JOINED_COOKIE: &str = "orgdesk_joined";
 
 /// A small page for sign-in problems: a readable message and a way back.
-fn problem(status: StatusCode, message: &str) -> Response {
+pub(crate) fn problem(status: StatusCode, message: &str) -> Response {
     let body = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
 <title>Sign-in · orgdesk</title><link rel=\"stylesheet\" href=\"/pkg/orgdesk.css\"></head><body><main class=\"container main\">\

@@ -20,6 +20,18 @@ impl ManagementClient {
         Ok(orgs.into_iter().map(|o| o.id).collect())
     }
 
+    /// The organizations the user belongs to, whole (with their metadata).
+    pub async fn organizations_of_user(
+        &self,
+        user_id: &str,
+    ) -> Result<Vec<super::organizations::Organization>, ApiError> {
+        let path = paths::user_organizations(user_id);
+        match self.list_offset(&path, "organizations", &[]).await {
+            Err(ApiError::NotFound) => Ok(Vec::new()),
+            other => other,
+        }
+    }
+
     /// Whether the user is a member of the organization, asked from the user's side (reliable for
     /// unknown users and non-members alike).
     pub async fn is_member(&self, org_id: &str, user_id: &str) -> Result<bool, ApiError> {

@@ -35,6 +35,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use super::auth::routes as auth_routes;
+use super::onboarding;
 use super::state::AppState;
 use super::store::sessions::{DbStore, HashedIds};
 use crate::app::{shell, App};
@@ -82,6 +83,9 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
         .route("/login", get(auth_routes::login))
         .route("/auth/callback", get(auth_routes::callback))
         .route("/logout", post(auth_routes::logout))
+        .route("/onboarding/start", get(onboarding::routes::start))
+        .route("/onboarding/callback", get(onboarding::routes::callback))
+        .route("/onboarding/create", post(onboarding::routes::create))
         .route("/forms/{*endpoint}", post(self::forms::submit))
         .route("/orgs/{org}/audit.csv", get(exports::org_audit))
         .route(

@@ -52,6 +52,16 @@ pub async fn guard(
         None => None,
     };
     request.extensions_mut().insert(PageUser(user.clone()));
+    if path == crate::server::onboarding::routes::PAGE {
+        // Taken here, before the page streams: a session change made while it renders is never saved.
+        let outcome = match request.extensions().get::<Session>() {
+            Some(session) => crate::server::onboarding::newcomer::take_outcome(session).await,
+            None => None,
+        };
+        request
+            .extensions_mut()
+            .insert(crate::server::onboarding::newcomer::Shown(outcome));
+    }
     if !is_desk_page {
         return next.run(request).await;
     }

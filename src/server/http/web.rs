@@ -48,17 +48,7 @@ pub struct Call {
 
 impl Call {
     pub fn ctx(&self) -> Ctx<'_> {
-        Ctx {
-            db: &self.state.db,
-            mgmt: &self.state.mgmt,
-            identity: &self.state.config.identity,
-            issuer: &self.state.issuer,
-            catalog: &self.state.catalog,
-            cache: &self.state.cache,
-            limits: &self.state.config.limits,
-            clock: &self.state.config.clock,
-            request_id: self.request_id.clone(),
-        }
+        self.state.ctx(self.request_id.clone())
     }
 
     pub fn error(&self, kind: ErrorKind, message: &str) -> AppError {
