@@ -53,7 +53,7 @@ test('the desk, light and dark, desktop and phone', async ({ page }) => {
   await call(page, 'invitations/create', { org_id: ACME, email: `axe-${Date.now()}@acme.example`, roles: ['rol_orgdeskMember001'], days: 7 });
   await audit(page, [
     `/orgs/${ACME}`, `/orgs/${ACME}/bots`, `/orgs/${ACME}/bots/${bot.client_id}`, `/orgs/${ACME}/members`,
-    `/orgs/${ACME}/invitations`, `/orgs/${ACME}/apps`, `/orgs/${ACME}/audit`, '/rules',
+    `/orgs/${ACME}/invitations`, `/orgs/${ACME}/apps`, `/orgs/${ACME}/audit`, `/orgs/${ACME}/settings`, '/rules',
   ]);
 });
 
@@ -75,5 +75,5 @@ test('signed out: the landing, rules, a missing page and an install link', async
     org_id: ACME, client_id: bot.client_id, description: 'Visible before signing in', audience: 'https://api.travel0.example/', scopes: ['read:bookings'],
   });
   await admin.close();
-  await audit(page, ['/', '/rules', '/no/such/page', `/apps/${app.app_id}`]);
+  await audit(page, ['/', '/rules', '/onboarding', '/no/such/page', `/apps/${app.app_id}`]);
 });

@@ -1,22 +1,5 @@
-import { test, expect, type Page } from '@playwright/test';
-
-// A new person, from the landing page to their own organization's desk: sign up at the tenant,
-// "Create your organization", signed in to it as its admin.
-async function signUpAndCreate(page: Page, email: string, orgName: string) {
-  await page.goto('/');
-  await page.getByRole('link', { name: 'Create your organization' }).click();
-  await page.getByRole('link', { name: 'Create an account' }).click();
-  await expect(page.getByRole('heading', { name: 'Sign up' })).toBeVisible();
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill('Umbrella-demo-1!');
-  await page.getByRole('button', { name: 'Create account and continue' }).click();
-  await expect(page).toHaveURL(/\/onboarding$/);
-  await expect(page.getByText(email)).toBeVisible();
-  await page.getByLabel('Organization name').fill(orgName);
-  await page.getByRole('button', { name: 'Create organization' }).click();
-  await expect(page).toHaveURL(/\/orgs\/org_[A-Za-z0-9]+$/);
-  return page.url().split('/').pop()!;
-}
+import { test, expect } from '@playwright/test';
+import { signUpAndCreate } from './fixtures/app';
 
 test('a new person signs up, creates Umbrella Tours, lands in its desk as admin and registers a bot', async ({ page }) => {
   const email = `ada-${Date.now()}@umbrella.example`;

@@ -7,6 +7,7 @@ pub mod desk;
 pub mod invitations;
 pub mod members;
 pub mod onboarding;
+pub mod organization;
 pub mod status;
 pub mod support;
 
@@ -32,12 +33,14 @@ pub const CHANGES: &[&str] = &[
     "apps/install",
     "apps/decline",
     "apps/uninstall",
+    "organization/update",
 ];
 
 pub const READS: &[&str] = &[
     "me",
     "joined",
     "onboarding",
+    "organization/settings",
     "desk",
     "service_status",
     "queue",

@@ -4,7 +4,8 @@
 //! browser would have loaded, without the load. So there is one way a change is answered, and the
 //! bundle holds this one loop rather than every page's views and wire types. Also here, because the
 //! parts they act on are never hydrated: copy buttons (`data-copy`), the question before a change
-//! that cannot be taken back, and instants in the reader's own time zone (`time[data-local]`).
+//! that cannot be taken back, instants in the reader's own time zone (`time[data-local]`), and the
+//! contrast of two colours as they are typed (`output[data-contrast]`).
 
 use leptos::prelude::*;
 
@@ -62,6 +63,7 @@ mod browser {
         }
         listen(&doc, "submit", on_submit);
         listen(&doc, "click", on_click);
+        listen(&doc, "input", |_: Event| contrasts());
         listen(&window(), "popstate", |_: Event| {
             if SHOWN.with_borrow(|shown| *shown != here()) {
                 let _ = window().location().reload();
@@ -458,6 +460,33 @@ mod browser {
 
     /// Instants the server wrote in UTC (`time[data-local]`), in the reader's own time zone and
     /// language.
+    /// Each `output[data-contrast="a b"]` says the contrast of the colours typed in inputs `a` and
+    /// `b` (by id), in the words the server's check uses.
+    fn contrasts() {
+        use crate::model::organization::contrast_note;
+        let doc = document();
+        let Ok(outputs) = doc.query_selector_all("output[data-contrast]") else {
+            return;
+        };
+        let value = |id: &str| {
+            doc.get_element_by_id(id)
+                .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+                .map(|i| i.value())
+                .unwrap_or_default()
+        };
+        for el in (0..outputs.length()).filter_map(|i| outputs.item(i)) {
+            let Some(el) = el.dyn_ref::<Element>() else {
+                continue;
+            };
+            let ids = el.get_attribute("data-contrast").unwrap_or_default();
+            let mut ids = ids.split_whitespace();
+            let (Some(a), Some(b)) = (ids.next(), ids.next()) else {
+                continue;
+            };
+            el.set_text_content(Some(&contrast_note(&value(a), &value(b))));
+        }
+    }
+
     fn localize(root: &Element) {
         let Ok(times) = root.query_selector_all("time[data-local]") else {
             return;

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 
 use super::status_check::StatusCheck;
 use crate::model::desk::{Flash, Me};
+use crate::model::organization::HeaderBranding;
 
 #[component]
 fn AccountMenu(me: Option<Me>) -> impl IntoView {
@@ -57,10 +58,27 @@ pub fn PageTitle(#[prop(into)] page: String) -> impl IntoView {
 
 /// What the server knows about the page being rendered: who is signed in, the path (for the header's
 /// `aria-current`), and the notice a change form left, which is read once and then cleared.
-fn this_page() -> (Option<Me>, String, Option<Flash>) {
+fn this_page() -> (Option<Me>, String, Option<Flash>, Option<HeaderBranding>) {
     #[cfg(feature = "ssr")]
     {
-        let me = crate::server::http::page_status::with_page_user(crate::api::desk::glue::me);
+        let mut me = crate::server::http::page_status::with_page_user(crate::api::desk::glue::me);
+        let branding = with_context::<axum::http::request::Parts, _>(|parts| {
+            let kept = parts
+                .extensions
+                .get::<crate::server::http::page_status::PageBranding>()?
+                .0
+                .clone()?;
+            Some(HeaderBranding {
+                name: kept.display_name,
+                logo_url: kept.logo_url,
+                primary: kept.primary_color,
+            })
+        })
+        .flatten();
+        // A name changed since this person signed in: the one Auth0 has now.
+        if let (Some(me), Some(b)) = (me.as_mut(), &branding) {
+            me.org_name = Some(b.name.clone());
+        }
         let (path, flash) = with_context::<axum::http::request::Parts, _>(|parts| {
             (
                 parts.uri.path().to_string(),
@@ -79,11 +97,11 @@ fn this_page() -> (Option<Me>, String, Option<Flash>) {
                 );
             }
         }
-        (me, path, flash)
+        (me, path, flash, branding)
     }
     #[cfg(not(feature = "ssr"))]
     {
-        (None, String::new(), None)
+        (None, String::new(), None, None)
     }
 }
 
@@ -120,9 +138,28 @@ fn FormNotice(flash: Flash) -> impl IntoView {
     }
 }
 
+/// The organization's logo and name beside orgdesk's, and its primary colour as the header's accent
+/// (a stylesheet element under the page's nonce: the policy allows no inline style attributes).
+#[component]
+fn OrgBrand(b: HeaderBranding) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let nonce = leptos::nonce::use_nonce().map(|n| n.to_string());
+    #[cfg(not(feature = "ssr"))]
+    let nonce: Option<String> = None;
+    // Only a colour that parsed as one reaches the stylesheet.
+    let accent = crate::model::organization::normal_hex(&b.primary)
+        .map(|hex| format!(":root{{--org-accent:{hex}}}"));
+    let logo = (!b.logo_url.is_empty())
+        .then(|| view! { <img class="org-brand__logo" src=b.logo_url alt="" height="28"/> });
+    view! {
+        {accent.map(|css| view! { <style nonce=nonce>{css}</style> })}
+        <span class="org-brand" data-testid="org-brand">{logo}<span class="org-brand__name">{b.name}</span></span>
+    }
+}
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let (me, here, notice) = this_page();
+    let (me, here, notice, branding) = this_page();
     provide_context(Account(me.clone()));
     // Ready: everything the page offers works — at once on a page that goes out without the bundle,
     // and once its islands are hydrated on one with it (`ReadyMark` says so). Browser tests and
@@ -141,6 +178,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             {nav_link(&here, format!("{home}/invitations"), false, "Invitations")}
             {nav_link(&here, format!("{home}/apps"), false, "Apps")}
             {nav_link(&here, format!("{home}/audit"), false, "Audit log")}
+            {nav_link(&here, format!("{home}/settings"), false, "Settings")}
         }
         .into_any(),
         None if support => nav_link(&here, "/support".into(), false, "Support console").into_any(),
@@ -154,6 +192,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="brand__mark" aria-hidden="true">"◧"</span>
                     "orgdesk"
                 </a>
+                {branding.map(|b| view! { <OrgBrand b/> })}
                 <nav aria-label="Main" class="site-nav">
                     // On a phone the links fold into this menu; on a wide screen it is always open.
                     <details class="nav-menu" open>

@@ -68,6 +68,7 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
 /// recorded by earlier versions.
 pub const ACTION_LABELS: &[(&str, &str)] = &[
     ("organization.create", "Created the organization"),
+    ("organization.update", "Changed the organization's settings"),
     ("bot.register", "Registered a bot"),
     ("bot.rename", "Renamed a bot"),
     ("bot.rotate_secret", "Rotated a bot's secret"),

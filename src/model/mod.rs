@@ -9,6 +9,7 @@ pub mod invitations;
 pub mod m2m;
 pub mod members;
 pub mod onboarding;
+pub mod organization;
 pub mod status;
 pub mod support;
 pub mod wire;

@@ -74,6 +74,8 @@ actions! {
     MemberRemove = "member.remove",
     /// A person created their own organization (the first entry of its log).
     OrganizationCreate = "organization.create",
+    /// Its display name or branding changed.
+    OrganizationUpdate = "organization.update",
     InvitationCreate = "invitation.create",
     InvitationRevoke = "invitation.revoke",
     InvitationResend = "invitation.resend",
@@ -107,7 +109,8 @@ impl Action {
             | Action::AppUninstalled
             | Action::AppRemoved
             | Action::AppNarrowed
-            | Action::OrganizationCreate => Stale::Organization,
+            | Action::OrganizationCreate
+            | Action::OrganizationUpdate => Stale::Organization,
             Action::MemberRole
             | Action::MemberRoleAssign
             | Action::MemberRoleRemove

@@ -75,6 +75,8 @@ pub struct Config {
     pub connections: super::listener::ConnectionLimits,
     /// Test-only: mount the local tenant's fault-injection API. Not settable from the environment.
     pub local_tenant_control_api: bool,
+    /// Where logos may be fetched from to check them (test-only: loopback too).
+    pub logo_reach: super::logo::Reach,
     /// Test-only: use this already running local tenant (its issuer URL) instead of starting one.
     pub local_tenant_issuer: Option<String>,
     /// How long one Management API call may take (10 s; tests shorten it).
@@ -150,6 +152,7 @@ impl Config {
             metrics_token: metrics_token(&get)?,
             connections: connection_limits(&get)?,
             local_tenant_control_api: false,
+            logo_reach: super::logo::Reach::PublicHttps,
             local_tenant_issuer: None,
             upstream_timeout: Duration::from_secs(10),
             recovery_grace: Duration::from_secs(120),

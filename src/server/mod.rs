@@ -12,6 +12,7 @@ pub mod identity;
 pub mod ids;
 pub mod limits;
 pub mod listener;
+pub mod logo;
 pub mod metrics;
 pub mod onboarding;
 pub mod org_name;

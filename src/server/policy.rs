@@ -17,6 +17,8 @@ pub enum Action {
     ManageMembers,
     /// Publish and unpublish the organization's apps; install and uninstall others' apps.
     ManageApps,
+    /// Change the organization's display name and branding.
+    ManageOrganization,
 }
 
 /// Whether `role_ids` include the organization admin role: the one answer to "is this an admin?".

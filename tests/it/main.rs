@@ -30,6 +30,7 @@ mod oas;
 mod oidc_login;
 mod onboarding;
 mod org_create;
+mod org_settings;
 mod pages;
 mod property;
 mod quotas;

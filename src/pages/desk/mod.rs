@@ -7,6 +7,7 @@ pub mod bots;
 pub mod invitations;
 pub mod members;
 pub mod overview;
+pub mod settings;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

@@ -318,10 +318,11 @@ async fn standing(state: &AppState, identity: &SignedIn) -> Result<Standing, Res
     let (roles, display_name, organizations) = tokio::join!(
         mgmt.member_roles(&identity.org_id, &identity.user_id),
         async {
-            mgmt.organization(&identity.org_id)
-                .await
-                .ok()
-                .and_then(|org| org.display_name)
+            let org = mgmt.organization(&identity.org_id).await.ok()?;
+            // What the desk's header shows, refreshed at every sign-in (a change made in Auth0's
+            // dashboard shows from the next one).
+            crate::server::service::org_settings::remember(&state.ctx(None), &org).await;
+            org.display_name
         },
         async {
             mgmt.organizations_of(&identity.user_id)

@@ -18,6 +18,31 @@ pub struct Organization {
     /// Auth0 keeps string values only.
     #[serde(default)]
     pub metadata: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub branding: Option<Branding>,
+}
+
+/// An organization's `branding`: its logo and the two colours of its login page (Auth0 takes both
+/// colours or neither).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub struct Branding {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colors: Option<Colors>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub struct Colors {
+    pub primary: String,
+    pub page_background: String,
+}
+
+/// `PATCH /api/v2/organizations/{id}`: what the settings page changes (branding replaced whole).
+#[derive(Debug, Serialize)]
+pub struct OrganizationUpdate<'a> {
+    pub display_name: &'a str,
+    pub branding: &'a Branding,
 }
 
 /// `POST /api/v2/organizations`: a customer's new organization.
@@ -72,6 +97,16 @@ impl ManagementClient {
             .await?
             .unwrap_or_default();
         serde_json::from_value(answer).map_err(|e| ApiError::Decode(e.to_string()))
+    }
+
+    pub async fn update_organization(
+        &self,
+        org_id: &str,
+        update: &OrganizationUpdate<'_>,
+    ) -> Result<(), ApiError> {
+        self.send_json(Method::PATCH, &paths::organization(org_id), update)
+            .await
+            .map(|_| ())
     }
 
     /// The organization of that name, if there is one.

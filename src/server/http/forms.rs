@@ -200,6 +200,17 @@ pub const FORMS: &[FormSpec] = &[
         fields: &[("org_id", Text), ("app_id", Text)],
         done: Done::Back("Uninstalled."),
     },
+    FormSpec {
+        endpoint: "organization/update",
+        fields: &[
+            ("org_id", Text),
+            ("display_name", Text),
+            ("logo_url", Text),
+            ("primary", Text),
+            ("page_background", Text),
+        ],
+        done: Done::Back("Settings saved."),
+    },
 ];
 
 /// Changes that cannot be taken back: without JavaScript they are asked about on a page first.
@@ -752,7 +763,7 @@ mod tests {
     /// Each spec makes exactly the arguments its server function takes.
     #[test]
     fn every_form_makes_its_server_functions_arguments() {
-        use crate::api::{apps, bots, invitations, members, status};
+        use crate::api::{apps, bots, invitations, members, organization, status};
         let check = |endpoint: &str| -> Result<(), String> {
             let spec = spec(endpoint).ok_or("no spec")?;
             let v = arguments(spec, &sample(spec));
@@ -782,6 +793,9 @@ mod tests {
                 "apps/decline" => serde_json::from_value::<apps::DeclineApp>(v).map(drop),
                 "apps/uninstall" => serde_json::from_value::<apps::UninstallApp>(v).map(drop),
                 "service_status" => serde_json::from_value::<status::ServiceStatus>(v).map(drop),
+                "organization/update" => {
+                    serde_json::from_value::<organization::UpdateOrgSettings>(v).map(drop)
+                }
                 other => return Err(format!("{other}: not checked here")),
             };
             r.map_err(|e| e.to_string())

@@ -16,6 +16,10 @@ use crate::server::ids;
 use crate::server::state::AppState;
 use crate::server::store;
 
+/// The signed-in admin's organization branding, read before the page renders (None: not known yet).
+#[derive(Clone, Debug)]
+pub struct PageBranding(pub Option<store::org_branding::Branding>);
+
 enum Verdict {
     /// Render as usual.
     Page,
@@ -52,6 +56,13 @@ pub async fn guard(
         None => None,
     };
     request.extensions_mut().insert(PageUser(user.clone()));
+    if let Some(admin) = user.as_ref().filter(|u| u.role == Role::Admin) {
+        // The organization's name and branding for the header, as orgdesk last saw them at Auth0.
+        let kept = store::org_branding::get(&state.db, &admin.org_id).await;
+        request
+            .extensions_mut()
+            .insert(PageBranding(kept.ok().flatten()));
+    }
     if path == crate::server::onboarding::routes::PAGE {
         // Taken here, before the page streams: a session change made while it renders is never saved.
         let outcome = match request.extensions().get::<Session>() {
@@ -165,7 +176,9 @@ async fn verdict(state: &AppState, segments: &[&str], user: Option<&SessionUser>
                 return Verdict::Status(StatusCode::NOT_FOUND);
             }
             match rest {
-                [] | ["bots" | "members" | "invitations" | "apps" | "audit"] => Verdict::Page,
+                [] | ["bots" | "members" | "invitations" | "apps" | "audit" | "settings"] => {
+                    Verdict::Page
+                }
                 ["bots", client_id] if bot_of(state, client_id, org).await => Verdict::Page,
                 _ => Verdict::Status(StatusCode::NOT_FOUND),
             }

@@ -11,6 +11,7 @@ pub mod locks;
 pub mod login_attempts;
 pub mod member_mirror;
 pub mod operations;
+pub mod org_branding;
 pub mod org_creations;
 pub mod pool;
 pub mod sessions;

@@ -1,0 +1,76 @@
+//! The organization's settings: its display name and branding (logo and the login page's colours,
+//! with their contrast said as they are typed). The name people type at sign-in is shown, not
+//! changed. One Management API read.
+
+use leptos::prelude::*;
+
+use super::org_param;
+use crate::api::organization::load_org_settings;
+use crate::components::feedback::{ErrorNote, Loading};
+use crate::components::layout::PageTitle;
+use crate::components::post::PostForm;
+use crate::model::organization::{contrast_note, OrgSettings};
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let org = org_param().get_untracked();
+    let settings = Resource::new(move || org.clone(), load_org_settings);
+    view! {
+        <PageTitle page="Settings"/>
+        <h1>"Settings"</h1>
+        <Suspense fallback=|| view! { <Loading what="the organization's settings"/> }>
+            {move || Suspend::new(async move {
+                match settings.await {
+                    Ok(s) => view! { <SettingsForm s/> }.into_any(),
+                    Err(e) => view! { <ErrorNote error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SettingsForm(s: OrgSettings) -> impl IntoView {
+    let note = contrast_note(&s.primary, &s.page_background);
+    let logo = (!s.logo_url.is_empty()).then(|| {
+        view! { <p><img class="logo-preview" src=s.logo_url.clone() alt="Your current logo" height="48"/></p> }
+    });
+    view! {
+        <PostForm class="form" labelledby="settings-title" endpoint="organization/update" hidden=vec![("org_id", s.org_id.clone())] pending="Saving…">
+            <h2 id="settings-title" class="visually-hidden">"Organization settings"</h2>
+            <div class="field">
+                <label for="settings-display_name">"Organization name"</label>
+                <input id="settings-display_name" name="display_name" required maxlength="255" value=s.display_name/>
+            </div>
+            <p class="small muted" data-testid="sign-in-name">
+                "Sign-in name: " <code>{s.name}</code> " (people type it to sign in to your organization; it does not change)."
+            </p>
+            <fieldset>
+                <legend>"Branding"</legend>
+                <p class="small muted">"Shown in this desk's header and on your organization's login page."</p>
+                {logo}
+                <div class="field">
+                    <label for="settings-logo_url">"Logo address"</label>
+                    <input id="settings-logo_url" name="logo_url" type="url" inputmode="url" maxlength="1024"
+                        placeholder="https://" value=s.logo_url aria-describedby="settings-logo-hint"/>
+                    <p id="settings-logo-hint" class="small muted">
+                        "The https address of a PNG, SVG, JPEG, GIF, WebP or AVIF image; orgdesk fetches it once to check. Leave empty for none."
+                    </p>
+                </div>
+                <div class="field">
+                    <label for="settings-primary">"Primary colour"</label>
+                    <input id="settings-primary" name="primary" maxlength="7" placeholder="#635dff"
+                        pattern="#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}" value=s.primary aria-describedby="settings-contrast"/>
+                </div>
+                <div class="field">
+                    <label for="settings-page_background">"Page background"</label>
+                    <input id="settings-page_background" name="page_background" maxlength="7" placeholder="#ffffff"
+                        pattern="#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}" value=s.page_background aria-describedby="settings-contrast"/>
+                </div>
+                <output id="settings-contrast" data-contrast="settings-primary settings-page_background"
+                    aria-live="polite" data-testid="contrast">{note}</output>
+            </fieldset>
+            <button type="submit" class="btn btn--primary">"Save settings"</button>
+        </PostForm>
+    }
+}

@@ -1,0 +1,179 @@
+//! An organization's settings, changed by its admins: display name and branding (logo, colours).
+//! The name people type at sign-in is not changed here. Each change is audited, kept for the desk's
+//! header (`store::org_branding`) and ends the organization's cached reads.
+
+use super::{audit_for, invalid, Ctx, ServiceError};
+use crate::model::organization::{contrast, normal_hex, parse_hex, OrgSettings, MIN_CONTRAST};
+use crate::server::audit;
+use crate::server::auth0::organizations::{Branding, Colors, Organization, OrganizationUpdate};
+use crate::server::logo;
+use crate::server::policy::{Permit, Proof};
+use crate::server::store::org_branding;
+use crate::server::text;
+
+/// What the settings form sends.
+pub struct Changes<'a> {
+    pub display_name: &'a str,
+    pub logo_url: &'a str,
+    pub primary: &'a str,
+    pub page_background: &'a str,
+}
+
+/// The organization's settings as Auth0 has them now (also kept for the header).
+pub async fn read(ctx: &Ctx<'_>, who: &impl Proof) -> Result<OrgSettings, ServiceError> {
+    let org = ctx.mgmt.organization(who.org_id()).await?;
+    remember(ctx, &org).await;
+    Ok(settings_of(&org))
+}
+
+fn settings_of(org: &Organization) -> OrgSettings {
+    let branding = org.branding.clone().unwrap_or_default();
+    let colors = branding.colors.unwrap_or_default();
+    OrgSettings {
+        org_id: org.id.clone(),
+        name: org.name.clone(),
+        display_name: org.label().to_string(),
+        logo_url: branding.logo_url.unwrap_or_default(),
+        primary: colors.primary,
+        page_background: colors.page_background,
+    }
+}
+
+/// Keeps what Auth0 says of the organization for the header; a failure only leaves the header stale.
+pub async fn remember(ctx: &Ctx<'_>, org: &Organization) {
+    let s = settings_of(org);
+    let kept = org_branding::Branding {
+        display_name: s.display_name,
+        logo_url: s.logo_url,
+        primary_color: normal_hex(&s.primary).unwrap_or_default(),
+        page_background: normal_hex(&s.page_background).unwrap_or_default(),
+    };
+    if let Err(err) = org_branding::put(ctx.db, &org.id, &kept, ctx.clock.now_ms()).await {
+        tracing::warn!(error = %err, "cannot keep the organization's branding");
+    }
+}
+
+/// The changes, checked: a display name, an image at a public https address (or none), and two
+/// colours with enough contrast (or neither).
+async fn checked(
+    changes: &Changes<'_>,
+    reach: logo::Reach,
+) -> Result<(String, Branding), ServiceError> {
+    let display_name =
+        text::clean_name(changes.display_name).map_err(|m| invalid("display_name", m))?;
+    if display_name.is_empty() || display_name.chars().count() > 255 {
+        return Err(invalid(
+            "display_name",
+            "Give the organization a name of 1 to 255 characters.",
+        ));
+    }
+    let colors = match (changes.primary.trim(), changes.page_background.trim()) {
+        ("", "") => None,
+        (primary, background) => {
+            let p = parse_hex(primary)
+                .ok_or_else(|| invalid("primary", "Give the primary colour as #rrggbb."))?;
+            let b = parse_hex(background).ok_or_else(|| {
+                invalid("page_background", "Give the page background as #rrggbb.")
+            })?;
+            let ratio = contrast(p, b);
+            if ratio < MIN_CONTRAST {
+                return Err(invalid(
+                    "primary",
+                    format!("The primary colour on the page background has a contrast of {ratio:.1}:1; choose colours with at least {MIN_CONTRAST:.0}:1 so buttons stay readable."),
+                ));
+            }
+            Some(Colors {
+                primary: normal_hex(primary).unwrap_or_default(),
+                page_background: normal_hex(background).unwrap_or_default(),
+            })
+        }
+    };
+    let logo_url = match changes.logo_url.trim() {
+        "" => None,
+        url => {
+            if let Some(problem) = logo::problem(url, reach).await {
+                return Err(invalid("logo_url", problem));
+            }
+            Some(url.to_string())
+        }
+    };
+    Ok((display_name, Branding { logo_url, colors }))
+}
+
+pub async fn update(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    changes: &Changes<'_>,
+    reach: logo::Reach,
+) -> Result<(), ServiceError> {
+    let log = audit_for(ctx, permit);
+    let (display_name, branding) = match checked(changes, reach).await {
+        Ok(both) => both,
+        Err(e) => {
+            return Err(e
+                .recorded(
+                    &log,
+                    audit::Action::OrganizationUpdate,
+                    None,
+                    audit::Result::Denied,
+                )
+                .await)
+        }
+    };
+    let before = ctx.mgmt.organization(permit.org_id()).await?;
+    let update = OrganizationUpdate {
+        display_name: &display_name,
+        branding: &branding,
+    };
+    if let Err(e) = ctx.mgmt.update_organization(permit.org_id(), &update).await {
+        let e = ServiceError::from(e);
+        return Err(e
+            .recorded(
+                &log,
+                audit::Action::OrganizationUpdate,
+                None,
+                audit::Result::Failed,
+            )
+            .await);
+    }
+    let after = Organization {
+        display_name: Some(display_name),
+        branding: Some(branding),
+        ..before.clone()
+    };
+    remember(ctx, &after).await;
+    log.record(
+        audit::Action::OrganizationUpdate,
+        Some(permit.org_id()),
+        audit::Result::Ok,
+        &what_changed(&settings_of(&before), &settings_of(&after)),
+    )
+    .await;
+    Ok(())
+}
+
+/// "display name, logo": the fields a change touched, for the audit log.
+fn what_changed(before: &OrgSettings, after: &OrgSettings) -> String {
+    let mut fields = Vec::new();
+    if before.display_name != after.display_name {
+        fields.push(format!("display name: {}", after.display_name));
+    }
+    if before.logo_url != after.logo_url {
+        fields.push(if after.logo_url.is_empty() {
+            "logo removed".to_string()
+        } else {
+            format!("logo: {}", after.logo_url)
+        });
+    }
+    if before.primary != after.primary || before.page_background != after.page_background {
+        fields.push(format!(
+            "colours: {} on {}",
+            after.primary, after.page_background
+        ));
+    }
+    if fields.is_empty() {
+        "no change".into()
+    } else {
+        fields.join("; ")
+    }
+}

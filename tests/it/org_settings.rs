@@ -1,0 +1,214 @@
+//! An organization's settings: display name and branding changed by its admins, checked (contrast,
+//! https logo on a public address that is an image), audited, shown in the desk's header; another
+//! organization's admin changes nothing.
+
+use orgdesk::server::logo::{self, Reach};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_app, TestApp};
+use crate::tenant::TenantApi;
+
+const ACME: &str = "org_acmeTravel000001";
+
+async fn tenant(app: &TestApp) -> TenantApi {
+    let mut t = TenantApi::attach(&app.running.local_tenant.as_ref().unwrap().base_url).await;
+    t.mgmt_token = t.admin_token().await;
+    t
+}
+
+fn body(display_name: &str, logo: &str, primary: &str, background: &str) -> Value {
+    json!({"org_id": ACME, "display_name": display_name, "logo_url": logo, "primary": primary, "page_background": background})
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admins_change_name_and_branding_within_the_rules() {
+    let app = spawn_app().await;
+    let t = tenant(&app).await;
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    let page = app
+        .page_html(&alice, &format!("/orgs/{ACME}/settings"))
+        .await;
+    assert!(page.contains("value=\"Acme Travel\""), "{page}");
+    assert!(
+        page.contains("<code>acme-travel"),
+        "the sign-in name, shown: {page}"
+    );
+
+    let (status, _) = app
+        .call(
+            &alice,
+            "organization/update",
+            body("Acme Travel EU", "", "#635DFF", "#ffffff"),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, org) = t
+        .mgmt(Method::GET, &format!("organizations/{ACME}"), None)
+        .await;
+    assert_eq!(org["display_name"], "Acme Travel EU");
+    assert_eq!(
+        org["branding"]["colors"],
+        json!({"primary": "#635dff", "page_background": "#ffffff"})
+    );
+    // The header: the new name and the accent, at once, without a sign-in.
+    let desk = app.page_html(&alice, &format!("/orgs/{ACME}")).await;
+    assert!(desk.contains(":root{--org-accent:#635dff}"), "{desk}");
+    assert!(desk.contains("data-testid=\"org-brand\""));
+    assert!(desk.contains("Acme Travel EU"));
+
+    // Refused with the reason, nothing changed: too little contrast, a colour that is none, a logo
+    // not over https or on a private address, an empty name.
+    for (b, field_words) in [
+        (body("Acme", "", "#ffff00", "#ffffff"), "contrast of 1.1:1"),
+        (body("Acme", "", "red", "#ffffff"), "#rrggbb"),
+        (body("Acme", "", "#635dff", ""), "#rrggbb"),
+        (body("Acme", "http://cdn.example/logo.png", "", ""), "https"),
+        (
+            body("Acme", "https://10.0.0.1/logo.png", "", ""),
+            "public address",
+        ),
+        (
+            body("Acme", "https://169.254.169.254/latest", "", ""),
+            "public address",
+        ),
+        (body("  ", "", "", ""), "1 to 255"),
+    ] {
+        let (status, answer) = app.call(&alice, "organization/update", b).await;
+        assert_eq!(status, 400, "{answer}");
+        assert!(
+            answer["message"].as_str().unwrap().contains(field_words),
+            "{answer}"
+        );
+    }
+    let (_, org) = t
+        .mgmt(Method::GET, &format!("organizations/{ACME}"), None)
+        .await;
+    assert_eq!(org["display_name"], "Acme Travel EU", "unchanged");
+
+    // Another organization's admin: not found, nothing changed.
+    let grace = app
+        .sign_in("grace@globex.example", "org_globexTours00001")
+        .await;
+    let (status, _) = app
+        .call(&grace, "organization/update", body("Mine now", "", "", ""))
+        .await;
+    assert_eq!(status, 404);
+    let (status, _) = app
+        .read(&grace, "organization/settings", &[("org_id", ACME)])
+        .await;
+    assert_eq!(status, 404);
+    let (_, org) = t
+        .mgmt(Method::GET, &format!("organizations/{ACME}"), None)
+        .await;
+    assert_eq!(org["display_name"], "Acme Travel EU");
+
+    // Audited, with what changed; colours cleared through the plain form.
+    let filters = [
+        ("org_id", ACME),
+        ("action", "organization.update"),
+        ("actor", ""),
+        ("since", ""),
+        ("until", ""),
+    ];
+    let (_, log) = app.read(&alice, "audit/list", &filters).await;
+    let log = log.to_string();
+    assert!(
+        log.contains("display name: Acme Travel EU; colours: #635dff on #ffffff"),
+        "{log}"
+    );
+    assert!(log.contains("contrast"), "refusals are recorded too: {log}");
+    let csrf = app.form_token(&alice).await;
+    let posted = app
+        .post_form(&alice, "organization/update")
+        .header("referer", app.url(&format!("/orgs/{ACME}/settings")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("org_id", ACME),
+            ("display_name", "Acme Travel"),
+            ("logo_url", ""),
+            ("primary", ""),
+            ("page_background", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 303);
+    let (_, org) = t
+        .mgmt(Method::GET, &format!("organizations/{ACME}"), None)
+        .await;
+    assert_eq!(org["display_name"], "Acme Travel");
+    assert!(org["branding"].get("colors").is_none(), "{org}");
+    let desk = app.page_html(&alice, &format!("/orgs/{ACME}")).await;
+    assert!(!desk.contains("--org-accent"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn branding_set_in_auth0_shows_from_the_next_sign_in() {
+    let app = spawn_app().await;
+    let t = tenant(&app).await;
+    let (s, _) = t
+        .mgmt(
+            Method::PATCH,
+            &format!("organizations/{ACME}"),
+            Some(json!({"branding": {"logo_url": "https://cdn.acme.example/logo.svg"}})),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    let desk = app.page_html(&alice, &format!("/orgs/{ACME}")).await;
+    assert!(
+        desk.contains(
+            "<img src=\"https://cdn.acme.example/logo.svg\" alt=\"\" height=\"28\" class=\"org-brand__logo\">"
+        ),
+        "{desk}"
+    );
+}
+
+/// A logo is fetched (pinned to the address checked) and must answer as an image.
+#[tokio::test]
+async fn a_logo_must_be_an_image_where_it_is_fetched() {
+    use axum::routing::get;
+    let router = axum::Router::new()
+        .route(
+            "/logo.png",
+            get(|| async {
+                (
+                    [("content-type", "image/png")],
+                    vec![0x89u8, b'P', b'N', b'G'],
+                )
+            }),
+        )
+        .route(
+            "/page",
+            get(|| async { ([("content-type", "text/html")], "<html></html>") }),
+        )
+        .route(
+            "/moved",
+            get(|| async { (axum::http::StatusCode::FOUND, [("location", "/logo.png")]) }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let at = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let url = |path: &str| format!("http://{at}{path}");
+    assert_eq!(
+        logo::problem(&url("/logo.png"), Reach::LoopbackToo).await,
+        None
+    );
+    assert!(logo::problem(&url("/page"), Reach::LoopbackToo)
+        .await
+        .unwrap()
+        .contains("not an image"));
+    assert!(logo::problem(&url("/missing"), Reach::LoopbackToo)
+        .await
+        .unwrap()
+        .contains("404"));
+    assert!(logo::problem(&url("/moved"), Reach::LoopbackToo)
+        .await
+        .unwrap()
+        .contains("redirects"));
+    // The same image is refused where only public https is allowed (the default).
+    assert!(logo::problem(&url("/logo.png"), Reach::PublicHttps)
+        .await
+        .is_some());
+}
