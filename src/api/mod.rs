@@ -34,6 +34,8 @@ pub const CHANGES: &[&str] = &[
     "apps/decline",
     "apps/uninstall",
     "organization/update",
+    "organization/leave",
+    "organization/delete",
 ];
 
 pub const READS: &[&str] = &[

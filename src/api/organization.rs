@@ -42,3 +42,39 @@ pub async fn update_org_settings(
     });
     done.await
 }
+
+/// Ends this browser's session: the person is no longer in the organization it was for.
+#[cfg(feature = "ssr")]
+async fn end_session() {
+    if let Ok(session) = leptos_axum::extract::<tower_sessions::Session>().await {
+        if let Err(err) = crate::server::auth::session::sign_out(&session).await {
+            tracing::error!(error = %err, "cannot delete the session");
+        }
+    }
+}
+
+#[server(endpoint = "organization/leave", input = Json, output = crate::model::wire::TextJson)]
+pub async fn leave_org(org_id: String) -> Result<(), AppError> {
+    use crate::server::http::web::change;
+    use crate::server::policy::Action::ManageMembers;
+    use crate::server::service::members;
+    change(&org_id, ManageMembers, async |ctx, permit| {
+        members::leave(ctx, permit).await
+    })
+    .await?;
+    end_session().await;
+    Ok(())
+}
+
+#[server(endpoint = "organization/delete", input = Json, output = crate::model::wire::TextJson)]
+pub async fn delete_org(org_id: String, confirm: String) -> Result<(), AppError> {
+    use crate::server::http::web::change;
+    use crate::server::policy::Action::ManageOrganization;
+    use crate::server::service::org_settings;
+    let done = change(&org_id, ManageOrganization, async |ctx, permit| {
+        org_settings::delete(ctx, permit, &confirm).await
+    });
+    done.await?;
+    end_session().await;
+    Ok(())
+}

@@ -441,6 +441,7 @@ mod browser {
         }
         main.set_inner_html(&new_main.inner_html());
         localize(&main);
+        header_from(&answer);
         doc.set_title(&answer.title());
         if let Some(to) = address {
             if to != here() {
@@ -460,6 +461,36 @@ mod browser {
 
     /// Instants the server wrote in UTC (`time[data-local]`), in the reader's own time zone and
     /// language.
+    /// The header as the answer has it (a change can rename the organization or change its branding),
+    /// with its accent colour set on the page (a stylesheet element from the answer would carry
+    /// another response's nonce and be refused).
+    fn header_from(answer: &web_sys::Document) {
+        let doc = document();
+        let (Some(header), Some(new_header)) = (
+            doc.query_selector("header.site-header").ok().flatten(),
+            answer.query_selector("header.site-header").ok().flatten(),
+        ) else {
+            return;
+        };
+        header.set_inner_html(&new_header.inner_html());
+        let accent = header
+            .query_selector("[data-accent]")
+            .ok()
+            .flatten()
+            .and_then(|b| b.get_attribute("data-accent"))
+            .filter(|a| crate::model::organization::parse_hex(a).is_some());
+        if let Some(root) = doc
+            .document_element()
+            .and_then(|r| r.dyn_into::<HtmlElement>().ok())
+        {
+            let style = root.style();
+            let _ = match accent {
+                Some(hex) => style.set_property("--org-accent", &hex),
+                None => style.remove_property("--org-accent").map(drop),
+            };
+        }
+    }
+
     /// Each `output[data-contrast="a b"]` says the contrast of the colours typed in inputs `a` and
     /// `b` (by id), in the words the server's check uses.
     fn contrasts() {

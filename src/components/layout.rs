@@ -24,6 +24,9 @@ fn AccountMenu(me: Option<Me>) -> impl IntoView {
             </summary>
             <div class="account__panel">
                 <p class="small" data-testid="signed-in-as">{me.email.clone()} <br/> <span class="muted">{org}</span></p>
+                {(me.role == "admin").then(|| view! {
+                    <p><a class="small" href=format!("/orgs/{}/settings", me.org_id)>"Organization settings"</a></p>
+                })}
                 {me.several_orgs.then(|| view! {
                     <p><a class="small" href="/login" rel="external">"Switch organization"</a></p>
                 })}
@@ -138,22 +141,27 @@ fn FormNotice(flash: Flash) -> impl IntoView {
     }
 }
 
-/// The organization's logo and name beside orgdesk's, and its primary colour as the header's accent
-/// (a stylesheet element under the page's nonce: the policy allows no inline style attributes).
+/// The organization's primary colour as the header's accent: a stylesheet element under the page's
+/// nonce (the policy allows no inline style attributes); only a colour that parsed as one gets in.
+/// After a change posted in place, the desk's script sets it from `data-accent` instead.
 #[component]
-fn OrgBrand(b: HeaderBranding) -> impl IntoView {
+fn AccentStyle(primary: String) -> impl IntoView {
     #[cfg(feature = "ssr")]
     let nonce = leptos::nonce::use_nonce().map(|n| n.to_string());
     #[cfg(not(feature = "ssr"))]
     let nonce: Option<String> = None;
-    // Only a colour that parsed as one reaches the stylesheet.
-    let accent = crate::model::organization::normal_hex(&b.primary)
-        .map(|hex| format!(":root{{--org-accent:{hex}}}"));
+    crate::model::organization::normal_hex(&primary)
+        .map(|hex| view! { <style nonce=nonce>{format!(":root{{--org-accent:{hex}}}")}</style> })
+}
+
+/// The organization's logo and name beside orgdesk's.
+#[component]
+fn OrgBrand(b: HeaderBranding) -> impl IntoView {
+    let accent = crate::model::organization::normal_hex(&b.primary).unwrap_or_default();
     let logo = (!b.logo_url.is_empty())
         .then(|| view! { <img class="org-brand__logo" src=b.logo_url alt="" height="28"/> });
     view! {
-        {accent.map(|css| view! { <style nonce=nonce>{css}</style> })}
-        <span class="org-brand" data-testid="org-brand">{logo}<span class="org-brand__name">{b.name}</span></span>
+        <span class="org-brand" data-testid="org-brand" data-accent=accent>{logo}<span class="org-brand__name">{b.name}</span></span>
     }
 }
 
@@ -178,13 +186,13 @@ pub fn Layout(children: Children) -> impl IntoView {
             {nav_link(&here, format!("{home}/invitations"), false, "Invitations")}
             {nav_link(&here, format!("{home}/apps"), false, "Apps")}
             {nav_link(&here, format!("{home}/audit"), false, "Audit log")}
-            {nav_link(&here, format!("{home}/settings"), false, "Settings")}
         }
         .into_any(),
         None if support => nav_link(&here, "/support".into(), false, "Support console").into_any(),
         None => nav_link(&here, "/".into(), true, "Overview").into_any(),
     };
     view! {
+        {branding.as_ref().map(|b| view! { <AccentStyle primary=b.primary.clone()/> })}
         <a class="skip-link" href="#main" rel="external">"Skip to content"</a>
         <header class="site-header">
             <div class="container site-header__inner">

@@ -69,6 +69,7 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
 pub const ACTION_LABELS: &[(&str, &str)] = &[
     ("organization.create", "Created the organization"),
     ("organization.update", "Changed the organization's settings"),
+    ("organization.delete", "Deleted the organization"),
     ("bot.register", "Registered a bot"),
     ("bot.rename", "Renamed a bot"),
     ("bot.rotate_secret", "Rotated a bot's secret"),
@@ -103,6 +104,7 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
     ("member.role.assign", "Gave a member a role"),
     ("member.role.remove", "Took a role away from a member"),
     ("member.remove", "Removed a member"),
+    ("member.leave", "Left the organization"),
     ("invitation.create", "Invited someone"),
     ("invitation.revoke", "Revoked an invitation"),
     ("invitation.resend", "Resent an invitation"),

@@ -72,10 +72,14 @@ actions! {
     MemberRoleAssign = "member.role.assign",
     MemberRoleRemove = "member.role.remove",
     MemberRemove = "member.remove",
+    /// An admin left the organization.
+    MemberLeave = "member.leave",
     /// A person created their own organization (the first entry of its log).
     OrganizationCreate = "organization.create",
     /// Its display name or branding changed.
     OrganizationUpdate = "organization.update",
+    /// Deleted by an admin, its bots and installed apps first (the log is kept for support).
+    OrganizationDelete = "organization.delete",
     InvitationCreate = "invitation.create",
     InvitationRevoke = "invitation.revoke",
     InvitationResend = "invitation.resend",
@@ -110,11 +114,13 @@ impl Action {
             | Action::AppRemoved
             | Action::AppNarrowed
             | Action::OrganizationCreate
-            | Action::OrganizationUpdate => Stale::Organization,
+            | Action::OrganizationUpdate
+            | Action::OrganizationDelete => Stale::Organization,
             Action::MemberRole
             | Action::MemberRoleAssign
             | Action::MemberRoleRemove
-            | Action::MemberRemove => Stale::Members,
+            | Action::MemberRemove
+            | Action::MemberLeave => Stale::Members,
             Action::InvitationCreate | Action::InvitationRevoke | Action::InvitationResend => {
                 Stale::Invitations
             }

@@ -212,3 +212,163 @@ async fn a_logo_must_be_an_image_where_it_is_fetched() {
         .await
         .is_some());
 }
+
+const GLOBEX: &str = "org_globexTours00001";
+const INITECH: &str = "org_initechTrips0001";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admin_leaves_unless_they_are_the_last() {
+    let app = spawn_app().await;
+    let carol = app.sign_in("carol@consult.example", GLOBEX).await;
+    let (status, _) = app
+        .call(&carol, "organization/leave", json!({"org_id": GLOBEX}))
+        .await;
+    assert_eq!(status, 200);
+    let (_, me) = app.read(&carol, "me", &[]).await;
+    assert!(me.is_null(), "signed out: {me}");
+    let t = tenant(&app).await;
+    let (_, members) = t
+        .mgmt(
+            Method::GET,
+            &format!("organizations/{GLOBEX}/members"),
+            None,
+        )
+        .await;
+    assert!(
+        !members.to_string().contains("carol@consult.example"),
+        "{members}"
+    );
+
+    // Grace is now Globex's only admin: she cannot leave it, and stays.
+    let grace = app.sign_in("grace@globex.example", GLOBEX).await;
+    let (status, answer) = app
+        .call(&grace, "organization/leave", json!({"org_id": GLOBEX}))
+        .await;
+    assert_eq!(status, 409, "{answer}");
+    assert!(answer["message"].as_str().unwrap().contains("last admin"));
+    let (_, me) = app.read(&grace, "me", &[]).await;
+    assert_eq!(me["org_id"], GLOBEX, "still signed in");
+    // Another organization's admin cannot make anyone leave Globex.
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    let (status, _) = app
+        .call(&alice, "organization/leave", json!({"org_id": GLOBEX}))
+        .await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deleting_an_organization_leaves_nothing_of_it_in_the_tenant() {
+    let app = spawn_app().await;
+    let t = tenant(&app).await;
+    let ivan = app.sign_in("ivan@initech.example", INITECH).await;
+    let bot = app.register_bot(&ivan, INITECH, "Initech sync").await;
+    let bot_id = bot["client_id"].as_str().unwrap().to_string();
+    // Initech installs an app Acme publishes.
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    let acme_bot = app.register_bot(&alice, ACME, "Acme planner").await;
+    let acme_bot_id = acme_bot["client_id"].as_str().unwrap();
+    let (s, published) = app
+        .call(&alice, "apps/publish", json!({"org_id": ACME, "client_id": acme_bot_id, "description": "Plans trips", "audience": orgdesk::server::identity::demo::API, "scopes": ["read:bookings"], "change_access": true}))
+        .await;
+    assert_eq!(s, 200, "{published}");
+    let app_id = published["app_id"].as_str().unwrap().to_string();
+    let (s, installed) = app
+        .call(
+            &ivan,
+            "apps/install",
+            json!({"org_id": INITECH, "app_id": app_id}),
+        )
+        .await;
+    assert_eq!(s, 200, "{installed}");
+
+    // Another organization's admin, and a wrong name: refused, nothing gone.
+    let (s, _) = app
+        .call(
+            &alice,
+            "organization/delete",
+            json!({"org_id": INITECH, "confirm": "initech-trips"}),
+        )
+        .await;
+    assert_eq!(s, 404);
+    let (s, answer) = app
+        .call(
+            &ivan,
+            "organization/delete",
+            json!({"org_id": INITECH, "confirm": "Initech Trips"}),
+        )
+        .await;
+    assert_eq!(s, 400, "{answer}");
+    assert!(answer["message"]
+        .as_str()
+        .unwrap()
+        .contains("initech-trips"));
+    let (s, _) = t
+        .mgmt(Method::GET, &format!("organizations/{INITECH}"), None)
+        .await;
+    assert_eq!(s, 200);
+
+    let (s, answer) = app
+        .call(
+            &ivan,
+            "organization/delete",
+            json!({"org_id": INITECH, "confirm": "initech-trips"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{answer}");
+    // The sweep: the organization, its bot and the bot's grants are gone; Acme's app no longer
+    // counts Initech; Acme's own bot and grants are untouched.
+    let (s, _) = t
+        .mgmt(Method::GET, &format!("organizations/{INITECH}"), None)
+        .await;
+    assert_eq!(s, 404);
+    let (s, _) = t
+        .mgmt(Method::GET, &format!("clients/{bot_id}"), None)
+        .await;
+    assert_eq!(s, 404);
+    let (_, grants) = t
+        .mgmt(
+            Method::GET,
+            &format!("client-grants?client_id={bot_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(grants, json!([]));
+    let (_, all) = t
+        .mgmt(Method::GET, "client-grants?per_page=100", None)
+        .await;
+    assert!(
+        !all.to_string().contains(INITECH),
+        "no grant names Initech: {all}"
+    );
+    let (s, _) = t
+        .mgmt(Method::GET, &format!("clients/{acme_bot_id}"), None)
+        .await;
+    assert_eq!(s, 200);
+    let installs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM app_installs WHERE org_id = $1")
+        .bind(INITECH)
+        .fetch_one(&app.running.state.db)
+        .await
+        .unwrap();
+    assert_eq!(installs, 0);
+    let bots: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bots WHERE org_id = $1")
+        .bind(INITECH)
+        .fetch_one(&app.running.state.db)
+        .await
+        .unwrap();
+    assert_eq!(bots, 0);
+    // Signed out; the audit log is kept (for support staff), ending with the deletion.
+    let (_, me) = app.read(&ivan, "me", &[]).await;
+    assert!(me.is_null());
+    let kept: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_events WHERE org_id = $1 ORDER BY id")
+            .bind(INITECH)
+            .fetch_all(&app.running.state.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        kept.last().map(String::as_str),
+        Some("organization.delete"),
+        "{kept:?}"
+    );
+    assert!(kept.iter().any(|a| a == "bot.delete"), "{kept:?}");
+}

@@ -8,7 +8,7 @@ use super::org_param;
 use crate::api::organization::load_org_settings;
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::layout::PageTitle;
-use crate::components::post::PostForm;
+use crate::components::post::{ConfirmPost, PostForm};
 use crate::model::organization::{contrast_note, OrgSettings};
 
 #[component]
@@ -21,7 +21,7 @@ pub fn SettingsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <Loading what="the organization's settings"/> }>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Ok(s) => view! { <SettingsForm s/> }.into_any(),
+                    Ok(s) => view! { <SettingsForm s=s.clone()/> <DangerZone s/> }.into_any(),
                     Err(e) => view! { <ErrorNote error=e/> }.into_any(),
                 }
             })}
@@ -72,5 +72,34 @@ fn SettingsForm(s: OrgSettings) -> impl IntoView {
             </fieldset>
             <button type="submit" class="btn btn--primary">"Save settings"</button>
         </PostForm>
+    }
+}
+
+/// Leaving (not as the last admin) and deleting the organization, which asks for its sign-in name.
+#[component]
+fn DangerZone(s: OrgSettings) -> impl IntoView {
+    let org = s.org_id.clone();
+    let confirm_label = format!("Type {} to confirm", s.name);
+    view! {
+        <section class="panel danger-zone" aria-labelledby="danger-title">
+            <h2 id="danger-title">"Leave or delete"</h2>
+            <p>"Leave the organization: you lose access to it and to this desk. Its last admin cannot leave."</p>
+            <ConfirmPost endpoint="organization/leave" hidden=vec![("org_id", org.clone())]
+                label="Leave organization"
+                question=format!("Leave {}? Only another admin can invite you back.", s.display_name)
+                confirm="Leave"/>
+            <PostForm class="form" labelledby="delete-title" endpoint="organization/delete" hidden=vec![("org_id", org)] pending="Deleting…">
+                <h3 id="delete-title">"Delete the organization"</h3>
+                <p>
+                    "Deletes its bots (with their API access), the apps it installed, its invitations and memberships, then the organization itself. "
+                    "It cannot be undone. The audit log is kept for the vendor's support staff."
+                </p>
+                <div class="field">
+                    <label for="delete-confirm">{confirm_label}</label>
+                    <input id="delete-confirm" name="confirm" required autocomplete="off" autocapitalize="none" spellcheck="false"/>
+                </div>
+                <button type="submit" class="btn btn--danger">"Delete organization"</button>
+            </PostForm>
+        </section>
     }
 }

@@ -52,6 +52,9 @@ pub enum Done {
     /// Back to the page the form was on, saying who was invited until when, with the link to pass
     /// on (the list shows it to the organization's admins anyway: it is not a secret).
     Invited,
+    /// To the front page, with this notice: the session ended (the person left, or the organization
+    /// is gone).
+    Home(&'static str),
     /// Back to the page the form was on, marked `?decided=1`: the page itself says what was decided,
     /// once, and offers no other choice (an app's install page).
     Decided,
@@ -211,10 +214,21 @@ pub const FORMS: &[FormSpec] = &[
         ],
         done: Done::Back("Settings saved."),
     },
+    FormSpec {
+        endpoint: "organization/leave",
+        fields: &[("org_id", Text)],
+        done: Done::Home("You left the organization and were signed out."),
+    },
+    FormSpec {
+        endpoint: "organization/delete",
+        fields: &[("org_id", Text), ("confirm", Text)],
+        done: Done::Home("The organization was deleted and you were signed out."),
+    },
 ];
 
 /// Changes that cannot be taken back: without JavaScript they are asked about on a page first.
 const ASKED_FIRST: &[&str] = &[
+    "organization/leave",
     "bots/rotate",
     "bots/delete",
     "bots/revoke",
@@ -487,6 +501,7 @@ impl Outcome<'_> {
         let (go, back) = (self.go, &self.back);
         match spec.done {
             Done::Back(text) => go.to(back, self.notice(true, text)),
+            Done::Home(text) => go.to("/", self.notice(true, text)),
             Done::To(path, text) => {
                 let org = self
                     .arguments
@@ -795,6 +810,12 @@ mod tests {
                 "service_status" => serde_json::from_value::<status::ServiceStatus>(v).map(drop),
                 "organization/update" => {
                     serde_json::from_value::<organization::UpdateOrgSettings>(v).map(drop)
+                }
+                "organization/leave" => {
+                    serde_json::from_value::<organization::LeaveOrg>(v).map(drop)
+                }
+                "organization/delete" => {
+                    serde_json::from_value::<organization::DeleteOrg>(v).map(drop)
                 }
                 other => return Err(format!("{other}: not checked here")),
             };

@@ -257,6 +257,38 @@ pub async fn set_role(
     Ok(now)
 }
 
+/// The acting admin leaves the organization: refused while they are its last admin (another admin must
+/// remain, checked under the admins' lease as every change that takes an admin away).
+pub async fn leave(ctx: &Ctx<'_>, permit: &Permit) -> Result<(), ServiceError> {
+    let (org_id, user_id) = (permit.org_id(), permit.user_id());
+    let done = guarded(ctx, permit, user_id, true, || async {
+        ctx.mgmt.remove_member(org_id, user_id).await?;
+        Ok(())
+    })
+    .await;
+    let done = done.map_err(|e| match e {
+        ServiceError::Conflict(m) if m.starts_with("This is the organization's last admin") => {
+            ServiceError::Conflict(
+                "You are the organization's last admin. Make someone else an admin before you leave, or delete the organization.".into(),
+            )
+        }
+        other => other,
+    });
+    audit_for(ctx, permit)
+        .record(
+            audit::Action::MemberLeave,
+            Some(user_id),
+            outcome(&done),
+            "",
+        )
+        .await;
+    done?;
+    if let Err(err) = mirror::remove(ctx.db, org_id, user_id).await {
+        tracing::warn!(error = %err, "cannot update the member directory");
+    }
+    Ok(())
+}
+
 /// Removes a member from the organization (never yourself; never the last admin).
 pub async fn remove(ctx: &Ctx<'_>, permit: &Permit, user_id: &str) -> Result<(), ServiceError> {
     let user_id = validate_user_id(user_id)?;

@@ -177,3 +177,58 @@ fn what_changed(before: &OrgSettings, after: &OrgSettings) -> String {
         fields.join("; ")
     }
 }
+
+/// Deletes the organization after its admin typed its sign-in name: its bots first (each deletion
+/// journaled, grants and their associations with it, installers of its apps told), then the apps it
+/// installed (their associations), then the organization — which ends its members, invitations and
+/// remaining associations at Auth0. A failure part-way leaves the organization with what is left,
+/// every removed bot wholly removed; deleting again finishes. The audit log stays for support staff.
+pub async fn delete(ctx: &Ctx<'_>, permit: &Permit, typed_name: &str) -> Result<(), ServiceError> {
+    let log = audit_for(ctx, permit);
+    let org_id = permit.org_id();
+    let org = ctx.mgmt.organization(org_id).await?;
+    if typed_name.trim() != org.name {
+        let refused = invalid(
+            "confirm",
+            format!(
+                "Type the organization's sign-in name, {}, to delete it.",
+                org.name
+            ),
+        );
+        return Err(refused
+            .recorded(
+                &log,
+                audit::Action::OrganizationDelete,
+                None,
+                audit::Result::Denied,
+            )
+            .await);
+    }
+    let done = async {
+        for (client_id, _) in crate::server::store::bots::names(ctx.db, org_id).await? {
+            super::bots::delete(ctx, permit, &client_id).await?;
+        }
+        for (app, _) in crate::server::store::apps::installed_in(ctx.db, org_id).await? {
+            super::apps::uninstall(ctx, permit, &app.app_id).await?;
+        }
+        ctx.mgmt.delete_organization(org_id).await?;
+        Ok::<(), ServiceError>(())
+    }
+    .await;
+    let detail = match &done {
+        Ok(()) => format!("{} ({})", org.label(), org.name),
+        Err(e) => e.audit_text(),
+    };
+    log.record(
+        audit::Action::OrganizationDelete,
+        Some(org_id),
+        super::outcome(&done),
+        &detail,
+    )
+    .await;
+    done?;
+    if let Err(err) = org_branding::forget(ctx.db, org_id).await {
+        tracing::warn!(error = %err, "cannot forget the organization's branding");
+    }
+    Ok(())
+}

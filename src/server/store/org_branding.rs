@@ -36,3 +36,12 @@ pub async fn put(db: &Db, org_id: &str, b: &Branding, now_ms: i64) -> Result<(),
     .await
     .map(|_| ())
 }
+
+/// Forgets a deleted organization's branding.
+pub async fn forget(db: &Db, org_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM org_branding WHERE org_id = $1")
+        .bind(org_id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
