@@ -33,6 +33,7 @@ pub const VARIABLES: &[&str] = &[
     "ORGDESK_HEADER_TIMEOUT_SECONDS",
     "ORGDESK_MAX_CONNECTIONS",
     "ORGDESK_MAX_CONNECTIONS_PER_ADDRESS",
+    "ORGDESK_DELETED_ORG_AUDIT_DAYS",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +65,8 @@ pub struct Config {
     pub limits: Limits,
     /// Whether and how customers create their own organizations.
     pub onboarding: super::onboarding::Settings,
+    /// How long a deleted organization's audit log is kept for support staff.
+    pub deleted_org_audit: Duration,
     /// The tenant's Management API rate limit, to pace calls to (None: only react to 429s).
     pub auth0_budget: Option<super::auth0::Budget>,
     /// Who besides loopback may read `/metrics`.
@@ -141,6 +144,16 @@ impl Config {
             public_url_explicit: get("ORGDESK_PUBLIC_URL").is_some(),
             identity: identity::from_vars(&get)?,
             limits: limits_from(&get)?,
+            deleted_org_audit: Duration::from_secs(
+                86_400
+                    * parse_bounded(
+                        get("ORGDESK_DELETED_ORG_AUDIT_DAYS"),
+                        "ORGDESK_DELETED_ORG_AUDIT_DAYS",
+                        365,
+                        1,
+                        36_500,
+                    )?,
+            ),
             onboarding: super::onboarding::Settings::from_vars(
                 &get,
                 &|name, default, min, max| parse_bounded(get(name), name, default, min, max),

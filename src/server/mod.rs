@@ -134,6 +134,7 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         sessions.clone(),
         pool.clone(),
         config.clock.clone(),
+        config.deleted_org_audit,
     ));
 
     let listener = TcpListener::bind(config.bind)
@@ -241,6 +242,7 @@ async fn delete_expired_sessions(
     store: store::sessions::HashedIds<store::sessions::DbStore>,
     db: store::Db,
     clock: Arc<dyn crate::clock::Clock>,
+    deleted_org_audit: Duration,
 ) {
     let mut every = tokio::time::interval(Duration::from_secs(300));
     loop {
@@ -250,6 +252,12 @@ async fn delete_expired_sessions(
         }
         if let Err(err) = auth::attempts::delete_expired(&db, clock.as_ref()).await {
             tracing::warn!(error = %err, "could not delete unfinished sign-ins");
+        }
+        let cutoff = (clock.now() - deleted_org_audit)
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        if let Err(err) = store::audit::purge_deleted(&db, &cutoff).await {
+            tracing::warn!(error = %err, "could not delete old logs of deleted organizations");
         }
     }
 }

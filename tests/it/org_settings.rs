@@ -371,4 +371,30 @@ async fn deleting_an_organization_leaves_nothing_of_it_in_the_tenant() {
         "{kept:?}"
     );
     assert!(kept.iter().any(|a| a == "bot.delete"), "{kept:?}");
+
+    // Support staff still read who had access, and when it ended.
+    let sam = app
+        .sign_in("sam@travel0.example", "org_travel0Support01")
+        .await;
+    let (s, dossier) = app.read(&sam, "support/org", &[("org_id", INITECH)]).await;
+    assert_eq!(s, 200, "{dossier}");
+    assert!(
+        dossier["org"]["display_name"]
+            .as_str()
+            .unwrap()
+            .contains("deleted"),
+        "{dossier}"
+    );
+    assert!(
+        dossier.to_string().contains("organization.delete"),
+        "{dossier}"
+    );
+    // Past the retention period the log goes (the periodic pass runs this with the configured days).
+    let gone =
+        orgdesk::server::store::audit::purge_deleted(&app.running.state.db, "9999-01-01T00:00:00Z")
+            .await
+            .unwrap();
+    assert!(gone as usize >= kept.len());
+    let (s, _) = app.read(&sam, "support/org", &[("org_id", INITECH)]).await;
+    assert_eq!(s, 404);
 }

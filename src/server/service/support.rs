@@ -136,7 +136,7 @@ pub async fn organization(
     .await
     {
         Ok(o) => o,
-        Err(ApiError::NotFound) => return Err(ServiceError::Missing("That organization")),
+        Err(ApiError::NotFound) => return deleted(ctx, org_id).await,
         Err(e) => return Err(e.into()),
     };
     let (bots, grants, clients, members) = tokio::try_join!(
@@ -153,6 +153,30 @@ pub async fn organization(
         org,
         bots,
         members,
+    })
+}
+
+/// A deleted organization whose audit log orgdesk still keeps: the log, and nothing else (its bots,
+/// grants and members went with it). Otherwise not found.
+async fn deleted(ctx: &Ctx<'_>, org_id: &str) -> Result<OrgView, ServiceError> {
+    let Some((at, detail)) = crate::server::store::audit::deletion_of(ctx.db, org_id).await? else {
+        return Err(ServiceError::Missing("That organization"));
+    };
+    let day = at.get(..10).unwrap_or(&at);
+    Ok(OrgView {
+        org: Organization {
+            id: org_id.to_string(),
+            name: String::new(),
+            display_name: Some(format!("{detail} — deleted {day}")),
+            metadata: Default::default(),
+            branding: None,
+        },
+        bots: Vec::new(),
+        grants: Vec::new(),
+        members: members::Page {
+            members: Vec::new(),
+            next: None,
+        },
     })
 }
 

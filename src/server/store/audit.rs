@@ -123,3 +123,27 @@ pub async fn events(db: &Db, s: &Selection<'_>) -> Result<Vec<Event>, sqlx::Erro
     }
     q.bind(s.limit).fetch_all(db).await
 }
+
+/// When a deleted organization was deleted and what its log says of it, if it was.
+pub async fn deletion_of(db: &Db, org_id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT occurred_at, COALESCE(detail, '') FROM audit_events
+         WHERE org_id = $1 AND action = 'organization.delete' AND result = 'ok'
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(org_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Deletes the logs of organizations deleted before `before` (RFC 3339); answers how many entries.
+pub async fn purge_deleted(db: &Db, before: &str) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query(
+        "DELETE FROM audit_events WHERE org_id IN (SELECT org_id FROM audit_events
+           WHERE action = 'organization.delete' AND result = 'ok' AND occurred_at < $1)",
+    )
+    .bind(before)
+    .execute(db)
+    .await?
+    .rows_affected())
+}
