@@ -92,28 +92,47 @@ pub async fn login(
             safe_return_to(q.return_to, &state.config.public_url),
         )
         .await;
+    let client = limits::client_ip(peer.ip(), &headers, &state.config.limits.trusted_proxies);
+    to_provider(&state, client, &url, &pending).await
+}
+
+/// Remembers the sign-in under way (its cookie on the answer) and sends the browser to `url`.
+pub(crate) async fn to_provider(
+    state: &AppState,
+    client: std::net::IpAddr,
+    url: &str,
+    pending: &PendingLogin,
+) -> Response {
     let config = &state.config;
-    let client = limits::client_ip(peer.ip(), &headers, &config.limits.trusted_proxies);
-    let cookie = match attempts::begin(
+    let begun = attempts::begin(
         &state.db,
         config.clock.as_ref(),
         client,
-        &pending,
+        pending,
         config.is_https(),
     )
-    .await
-    {
-        Ok(cookie) => cookie,
+    .await;
+    match begun {
+        Ok(cookie) => {
+            let mut response = go(url);
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+            response
+        }
         Err(err) => {
             tracing::error!(error = %err, "cannot store the pending login");
-            return problem(
+            problem(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Sign-in is unavailable right now. Please try again.",
-            );
+            )
         }
-    };
-    let mut response = go(&url);
-    response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+}
+
+/// The callback's answer, with the sign-in under way used up (whatever the outcome).
+pub(crate) fn used_up(mut response: Response, https: bool) -> Response {
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, attempts::clear(https));
     response
 }
 
@@ -137,12 +156,7 @@ pub async fn callback(
     Query(cb): Query<Callback>,
 ) -> Response {
     let https = state.config.is_https();
-    let mut response = finish(&state, &session, &headers, cb).await;
-    // The sign-in under way is used up, whatever the outcome.
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, attempts::clear(https));
-    response
+    used_up(finish(&state, &session, &headers, cb).await, https)
 }
 
 async fn finish(

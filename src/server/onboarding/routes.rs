@@ -5,15 +5,16 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Form, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::newcomer::{self, Newcomer, Outcome};
 use super::settings::ATTEMPTS_PER_PERSON_HOURLY;
-use crate::server::auth::attempts;
-use crate::server::auth::routes::{checked, go, problem, unverified, Callback};
+use crate::server::auth::routes::{
+    checked, go, problem, to_provider, unverified, used_up, Callback,
+};
 use crate::server::http::csrf;
 use crate::server::limits;
 use crate::server::service::organizations::{self, Founder, NewOrg, CREATED_BY_KEY};
@@ -49,30 +50,9 @@ pub async fn start(
         return unavailable();
     };
     let (url, pending) = oidc.signup_url(q.signup.is_some()).await;
-    let config = &state.config;
-    let client = limits::client_ip(peer.ip(), &headers, &config.limits.trusted_proxies);
-    match attempts::begin(
-        &state.db,
-        config.clock.as_ref(),
-        client,
-        &pending,
-        config.is_https(),
-    )
-    .await
-    {
-        Ok(cookie) => {
-            let mut response = go(&url);
-            response.headers_mut().append(header::SET_COOKIE, cookie);
-            response
-        }
-        Err(err) => {
-            tracing::error!(error = %err, "cannot store the pending sign-up");
-            problem(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Sign-up is unavailable right now. Please try again.",
-            )
-        }
-    }
+    let trusted = &state.config.limits.trusted_proxies;
+    let client = limits::client_ip(peer.ip(), &headers, trusted);
+    to_provider(&state, client, &url, &pending).await
 }
 
 pub async fn callback(
@@ -82,11 +62,7 @@ pub async fn callback(
     Query(cb): Query<Callback>,
 ) -> Response {
     let https = state.config.is_https();
-    let mut response = finish(&state, &session, &headers, cb).await;
-    response
-        .headers_mut()
-        .append(header::SET_COOKIE, attempts::clear(https));
-    response
+    used_up(finish(&state, &session, &headers, cb).await, https)
 }
 
 async fn finish(
