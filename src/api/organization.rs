@@ -12,7 +12,7 @@ pub async fn load_org_settings(org_id: String) -> Result<OrgSettings, AppError> 
     let call = crate::server::http::web::signed_in().await?;
     let view = call.view(&org_id).await?;
     let ctx = call.ctx();
-    org_settings::read(&ctx, &view)
+    org_settings::read(&ctx, &view, &call.state.config.org_metadata)
         .await
         .map_err(|e| call.fail(e))
 }
@@ -24,21 +24,39 @@ pub async fn update_org_settings(
     logo_url: String,
     primary: String,
     page_background: String,
+    /// The editable metadata keys and their values, in the same order.
+    #[server(default)]
+    metadata_keys: Vec<String>,
+    #[server(default)] metadata_values: Vec<String>,
 ) -> Result<(), AppError> {
     use crate::server::http::web::change;
     use crate::server::policy::Action::ManageOrganization;
     use crate::server::service::org_settings::{self, Changes};
-    let reach = use_context::<crate::server::state::AppState>()
+    let state = use_context::<crate::server::state::AppState>();
+    let reach = state
+        .as_ref()
         .map(|s| s.config.logo_reach)
         .unwrap_or_default();
+    let fields = state
+        .map(|s| s.config.org_metadata.clone())
+        .unwrap_or_default();
+    let paired = metadata_keys.len() == metadata_values.len();
+    let metadata: Vec<(String, String)> = metadata_keys.into_iter().zip(metadata_values).collect();
     let done = change(&org_id, ManageOrganization, async |ctx, permit| {
+        if !paired {
+            return Err(crate::server::service::invalid(
+                "metadata",
+                "Each detail needs its key and its value.",
+            ));
+        }
         let changes = Changes {
             display_name: &display_name,
             logo_url: &logo_url,
             primary: &primary,
             page_background: &page_background,
+            metadata: &metadata,
         };
-        org_settings::update(ctx, permit, &changes, reach).await
+        org_settings::update(ctx, permit, &changes, reach, &fields).await
     });
     done.await
 }

@@ -15,6 +15,77 @@ pub struct OrgSettings {
     /// `#rrggbb`; empty when unset.
     pub primary: String,
     pub page_background: String,
+    /// The metadata keys the vendor lets customers edit, with their values.
+    #[serde(default)]
+    pub metadata: Vec<MetadataValue>,
+}
+
+/// What one editable metadata key holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MetadataKind {
+    Text,
+    Email,
+    /// Digits only.
+    Number,
+    /// An https address.
+    Url,
+}
+
+impl MetadataKind {
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "text" => Some(Self::Text),
+            "email" => Some(Self::Email),
+            "number" => Some(Self::Number),
+            "url" => Some(Self::Url),
+            _ => None,
+        }
+    }
+
+    /// The input's `type` in the settings form.
+    pub fn input_type(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Email => "email",
+            Self::Number => "text",
+            Self::Url => "url",
+        }
+    }
+
+    /// Why `value` (not empty) cannot be kept under this kind; None when it can.
+    pub fn problem(self, value: &str) -> Option<&'static str> {
+        match self {
+            Self::Text => None,
+            Self::Email => {
+                let fine = value.split_once('@').is_some_and(|(local, domain)| {
+                    !local.is_empty()
+                        && domain.contains('.')
+                        && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+                });
+                (!fine).then_some("Give an email address like name@example.com.")
+            }
+            Self::Number => (!value.chars().all(|c| c.is_ascii_digit()))
+                .then_some("Give a whole number (digits only)."),
+            Self::Url => (!value.starts_with("https://") || value.contains(char::is_whitespace))
+                .then_some("Give an https address."),
+        }
+    }
+}
+
+/// A metadata key customers may edit, as the vendor declared it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetadataField {
+    pub key: String,
+    pub kind: MetadataKind,
+    /// At most this many characters (Auth0 keeps up to 255).
+    pub max: usize,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetadataValue {
+    pub field: MetadataField,
+    pub value: String,
 }
 
 /// What the desk's header shows of the signed-in admin's organization.
@@ -117,5 +188,12 @@ mod tests {
         assert!(contrast_note("#ffff00", "#ffffff").contains("too low"));
         assert!(contrast_note("#635dff", "").contains("both colours"));
         assert!(contrast_note("", "").contains("defaults"));
+        assert_eq!(MetadataKind::Email.problem("ap@umbrella.example"), None);
+        assert!(MetadataKind::Email.problem("ap at umbrella").is_some());
+        assert!(MetadataKind::Email.problem("no-at-sign.example").is_some());
+        assert!(MetadataKind::Email.problem("@umbrella.example").is_some());
+        assert!(MetadataKind::Number.problem("12a").is_some());
+        assert!(MetadataKind::Url.problem("http://x.example").is_some());
+        assert_eq!(MetadataKind::Text.problem("anything"), None);
     }
 }

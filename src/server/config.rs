@@ -34,6 +34,7 @@ pub const VARIABLES: &[&str] = &[
     "ORGDESK_MAX_CONNECTIONS",
     "ORGDESK_MAX_CONNECTIONS_PER_ADDRESS",
     "ORGDESK_DELETED_ORG_AUDIT_DAYS",
+    "ORGDESK_ORG_METADATA",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +68,8 @@ pub struct Config {
     pub onboarding: super::onboarding::Settings,
     /// How long a deleted organization's audit log is kept for support staff.
     pub deleted_org_audit: Duration,
+    /// The organization metadata keys customers may edit.
+    pub org_metadata: Vec<crate::model::organization::MetadataField>,
     /// The tenant's Management API rate limit, to pace calls to (None: only react to 429s).
     pub auth0_budget: Option<super::auth0::Budget>,
     /// Who besides loopback may read `/metrics`.
@@ -144,6 +147,7 @@ impl Config {
             public_url_explicit: get("ORGDESK_PUBLIC_URL").is_some(),
             identity: identity::from_vars(&get)?,
             limits: limits_from(&get)?,
+            org_metadata: super::org_metadata::parse(get("ORGDESK_ORG_METADATA").as_deref())?,
             deleted_org_audit: Duration::from_secs(
                 86_400
                     * parse_bounded(

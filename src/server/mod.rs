@@ -15,6 +15,7 @@ pub mod listener;
 pub mod logo;
 pub mod metrics;
 pub mod onboarding;
+pub mod org_metadata;
 pub mod org_name;
 pub mod policy;
 pub mod service;

@@ -398,3 +398,93 @@ async fn deleting_an_organization_leaves_nothing_of_it_in_the_tenant() {
     let (s, _) = app.read(&sam, "support/org", &[("org_id", INITECH)]).await;
     assert_eq!(s, 404);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn declared_metadata_keys_are_edited_within_their_type_and_limit() {
+    let app = crate::helpers::spawn_app_with(&[(
+        "ORGDESK_ORG_METADATA",
+        "billing_email:email:254:Billing email; cost_center:text:8",
+    )])
+    .await;
+    let t = tenant(&app).await;
+    // A key the vendor did not declare (orgdesk's own, say) is kept as it is.
+    let (s, _) = t
+        .mgmt(
+            Method::PATCH,
+            &format!("organizations/{ACME}"),
+            Some(json!({"metadata": {"orgdesk_created_by": "auth0|x"}})),
+        )
+        .await;
+    assert_eq!(s, 200);
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    let page = app
+        .page_html(&alice, &format!("/orgs/{ACME}/settings"))
+        .await;
+    assert!(
+        page.contains("Billing email") && page.contains("Cost center"),
+        "{page}"
+    );
+    let with = |keys: &[&str], values: &[&str]| {
+        let mut b = body("Acme Travel", "", "", "");
+        b["metadata_keys"] = json!(keys);
+        b["metadata_values"] = json!(values);
+        b
+    };
+    let (s, answer) = app
+        .call(
+            &alice,
+            "organization/update",
+            with(
+                &["billing_email", "cost_center"],
+                &["ap@acme.example", "CC-42"],
+            ),
+        )
+        .await;
+    assert_eq!(s, 200, "{answer}");
+    let (_, org) = t
+        .mgmt(Method::GET, &format!("organizations/{ACME}"), None)
+        .await;
+    assert_eq!(
+        org["metadata"],
+        json!({"billing_email": "ap@acme.example", "cost_center": "CC-42", "orgdesk_created_by": "auth0|x"})
+    );
+    for (keys, values, words) in [
+        (
+            vec!["billing_email"],
+            vec!["not an address"],
+            "email address",
+        ),
+        (vec!["cost_center"], vec!["123456789"], "at most 8"),
+        (
+            vec!["orgdesk_created_by"],
+            vec!["auth0|me"],
+            "cannot be edited",
+        ),
+        (
+            vec!["cost_center", "billing_email"],
+            vec!["x"],
+            "key and its value",
+        ),
+    ] {
+        let (s, answer) = app
+            .call(&alice, "organization/update", with(&keys, &values))
+            .await;
+        assert_eq!(s, 400, "{answer}");
+        assert!(
+            answer["message"].as_str().unwrap().contains(words),
+            "{answer}"
+        );
+    }
+    // An empty value removes the key.
+    let (s, _) = app
+        .call(&alice, "organization/update", with(&["cost_center"], &[""]))
+        .await;
+    assert_eq!(s, 200);
+    let (_, org) = t
+        .mgmt(Method::GET, &format!("organizations/{ACME}"), None)
+        .await;
+    assert_eq!(
+        org["metadata"],
+        json!({"billing_email": "ap@acme.example", "orgdesk_created_by": "auth0|x"})
+    );
+}

@@ -9,7 +9,7 @@ use crate::api::organization::load_org_settings;
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::layout::PageTitle;
 use crate::components::post::{ConfirmPost, PostForm};
-use crate::model::organization::{contrast_note, OrgSettings};
+use crate::model::organization::{contrast_note, MetadataKind, MetadataValue, OrgSettings};
 
 #[component]
 pub fn SettingsPage() -> impl IntoView {
@@ -70,8 +70,40 @@ fn SettingsForm(s: OrgSettings) -> impl IntoView {
                 <output id="settings-contrast" data-contrast="settings-primary settings-page_background"
                     aria-live="polite" data-testid="contrast">{note}</output>
             </fieldset>
+            {(!s.metadata.is_empty()).then(|| view! { <Details values=s.metadata.clone()/> })}
             <button type="submit" class="btn btn--primary">"Save settings"</button>
         </PostForm>
+    }
+}
+
+/// The metadata keys the vendor lets customers edit: each posts its key, then its value (the
+/// server pairs them in order).
+#[component]
+fn Details(values: Vec<MetadataValue>) -> impl IntoView {
+    view! {
+        <fieldset>
+            <legend>"Details"</legend>
+            {values.into_iter().map(|MetadataValue { field, value }| {
+                let id = format!("settings-meta-{}", field.key);
+                let hint = format!("{id}-hint");
+                let what = match field.kind {
+                    MetadataKind::Text => format!("Up to {} characters.", field.max),
+                    MetadataKind::Email => "An email address.".to_string(),
+                    MetadataKind::Number => "A whole number.".to_string(),
+                    MetadataKind::Url => "An https address.".to_string(),
+                };
+                view! {
+                    <div class="field">
+                        <input type="hidden" name="metadata_keys" value=field.key.clone()/>
+                        <label for=id.clone()>{field.label.clone()}</label>
+                        <input id=id name="metadata_values" type=field.kind.input_type()
+                            inputmode=(field.kind == MetadataKind::Number).then_some("numeric")
+                            maxlength=field.max.to_string() value=value aria-describedby=hint.clone()/>
+                        <p id=hint class="small muted">{what}</p>
+                    </div>
+                }
+            }).collect_view()}
+        </fieldset>
     }
 }
 

@@ -15,11 +15,23 @@ pub struct Organization {
     pub name: String,
     #[serde(default)]
     pub display_name: Option<String>,
-    /// Auth0 keeps string values only.
-    #[serde(default)]
+    /// Auth0 keeps string values only (a null one, which its schema allows, is read as absent).
+    #[serde(default, deserialize_with = "strings_only")]
     pub metadata: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     pub branding: Option<Branding>,
+}
+
+fn strings_only<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<std::collections::BTreeMap<String, String>, D::Error> {
+    let raw: Option<std::collections::BTreeMap<String, Option<String>>> =
+        Deserialize::deserialize(d)?;
+    Ok(raw
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v?)))
+        .collect())
 }
 
 /// An organization's `branding`: its logo and the two colours of its login page (Auth0 takes both
@@ -43,6 +55,9 @@ pub struct Colors {
 pub struct OrganizationUpdate<'a> {
     pub display_name: &'a str,
     pub branding: &'a Branding,
+    /// The whole metadata, when customers may edit some of it (orgdesk's own keys kept as they are).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<&'a std::collections::BTreeMap<String, String>>,
 }
 
 /// `POST /api/v2/organizations`: a customer's new organization.
@@ -199,5 +214,24 @@ impl ManagementClient {
             &[],
         )
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn null_metadata_values_read_as_absent() {
+        let org: Organization = serde_json::from_value(serde_json::json!({
+            "id": "org_1", "name": "one", "metadata": {"a": "x", "b": null}
+        }))
+        .unwrap();
+        assert_eq!(org.metadata.len(), 1);
+        let bare: Organization = serde_json::from_value(
+            serde_json::json!({"id": "org_1", "name": "one", "metadata": null}),
+        )
+        .unwrap();
+        assert!(bare.metadata.is_empty());
     }
 }

@@ -211,6 +211,8 @@ pub const FORMS: &[FormSpec] = &[
             ("logo_url", Text),
             ("primary", Text),
             ("page_background", Text),
+            ("metadata_keys", List),
+            ("metadata_values", List),
         ],
         done: Done::Back("Settings saved."),
     },

@@ -3,7 +3,11 @@
 //! header (`store::org_branding`) and ends the organization's cached reads.
 
 use super::{audit_for, invalid, Ctx, ServiceError};
-use crate::model::organization::{contrast, normal_hex, parse_hex, OrgSettings, MIN_CONTRAST};
+use std::collections::BTreeMap;
+
+use crate::model::organization::{
+    contrast, normal_hex, parse_hex, MetadataField, MetadataValue, OrgSettings, MIN_CONTRAST,
+};
 use crate::server::audit;
 use crate::server::auth0::organizations::{Branding, Colors, Organization, OrganizationUpdate};
 use crate::server::logo;
@@ -17,13 +21,28 @@ pub struct Changes<'a> {
     pub logo_url: &'a str,
     pub primary: &'a str,
     pub page_background: &'a str,
+    /// Editable metadata keys with their typed values (an empty value removes the key).
+    pub metadata: &'a [(String, String)],
 }
 
-/// The organization's settings as Auth0 has them now (also kept for the header).
-pub async fn read(ctx: &Ctx<'_>, who: &impl Proof) -> Result<OrgSettings, ServiceError> {
+/// The organization's settings as Auth0 has them now (also kept for the header), with the metadata
+/// keys customers may edit.
+pub async fn read(
+    ctx: &Ctx<'_>,
+    who: &impl Proof,
+    fields: &[MetadataField],
+) -> Result<OrgSettings, ServiceError> {
     let org = ctx.mgmt.organization(who.org_id()).await?;
     remember(ctx, &org).await;
-    Ok(settings_of(&org))
+    let mut settings = settings_of(&org);
+    settings.metadata = fields
+        .iter()
+        .map(|field| MetadataValue {
+            field: field.clone(),
+            value: org.metadata.get(&field.key).cloned().unwrap_or_default(),
+        })
+        .collect();
+    Ok(settings)
 }
 
 fn settings_of(org: &Organization) -> OrgSettings {
@@ -36,6 +55,7 @@ fn settings_of(org: &Organization) -> OrgSettings {
         logo_url: branding.logo_url.unwrap_or_default(),
         primary: colors.primary,
         page_background: colors.page_background,
+        metadata: Vec::new(),
     }
 }
 
@@ -100,15 +120,64 @@ async fn checked(
     Ok((display_name, Branding { logo_url, colors }))
 }
 
+/// The typed metadata checked against the vendor's declarations, merged into the organization's
+/// metadata (its other keys, orgdesk's own among them, kept); None when none are declared.
+fn merged_metadata(
+    current: &BTreeMap<String, String>,
+    typed: &[(String, String)],
+    fields: &[MetadataField],
+) -> Result<Option<BTreeMap<String, String>>, ServiceError> {
+    if fields.is_empty() {
+        return Ok(None);
+    }
+    let mut merged = current.clone();
+    for (key, value) in typed {
+        let Some(field) = fields.iter().find(|f| f.key == *key) else {
+            return Err(invalid(
+                "metadata",
+                format!("`{}` cannot be edited here.", text::escaped(key)),
+            ));
+        };
+        let value = value.trim();
+        if value.chars().count() > field.max {
+            return Err(invalid(
+                "metadata",
+                format!("{}: at most {} characters.", field.label, field.max),
+            ));
+        }
+        if value.chars().any(|c| c.is_control() || text::invisible(c)) {
+            return Err(invalid(
+                "metadata",
+                format!("{}: remove the invisible characters.", field.label),
+            ));
+        }
+        if value.is_empty() {
+            merged.remove(key);
+        } else if let Some(problem) = field.kind.problem(value) {
+            return Err(invalid("metadata", format!("{}: {problem}", field.label)));
+        } else {
+            merged.insert(key.clone(), value.to_string());
+        }
+    }
+    Ok(Some(merged))
+}
+
 pub async fn update(
     ctx: &Ctx<'_>,
     permit: &Permit,
     changes: &Changes<'_>,
     reach: logo::Reach,
+    fields: &[MetadataField],
 ) -> Result<(), ServiceError> {
     let log = audit_for(ctx, permit);
-    let (display_name, branding) = match checked(changes, reach).await {
-        Ok(both) => both,
+    let before = ctx.mgmt.organization(permit.org_id()).await?;
+    let checked_all = async {
+        let (name, branding) = checked(changes, reach).await?;
+        let metadata = merged_metadata(&before.metadata, changes.metadata, fields)?;
+        Ok::<_, ServiceError>((name, branding, metadata))
+    };
+    let (display_name, branding, metadata) = match checked_all.await {
+        Ok(all) => all,
         Err(e) => {
             return Err(e
                 .recorded(
@@ -120,10 +189,10 @@ pub async fn update(
                 .await)
         }
     };
-    let before = ctx.mgmt.organization(permit.org_id()).await?;
     let update = OrganizationUpdate {
         display_name: &display_name,
         branding: &branding,
+        metadata: metadata.as_ref(),
     };
     if let Err(e) = ctx.mgmt.update_organization(permit.org_id(), &update).await {
         let e = ServiceError::from(e);
@@ -136,9 +205,11 @@ pub async fn update(
             )
             .await);
     }
+    let metadata_changed = metadata.as_ref().is_some_and(|m| *m != before.metadata);
     let after = Organization {
         display_name: Some(display_name),
         branding: Some(branding),
+        metadata: metadata.unwrap_or_else(|| before.metadata.clone()),
         ..before.clone()
     };
     remember(ctx, &after).await;
@@ -146,14 +217,18 @@ pub async fn update(
         audit::Action::OrganizationUpdate,
         Some(permit.org_id()),
         audit::Result::Ok,
-        &what_changed(&settings_of(&before), &settings_of(&after)),
+        &what_changed(
+            &settings_of(&before),
+            &settings_of(&after),
+            metadata_changed,
+        ),
     )
     .await;
     Ok(())
 }
 
 /// "display name, logo": the fields a change touched, for the audit log.
-fn what_changed(before: &OrgSettings, after: &OrgSettings) -> String {
+fn what_changed(before: &OrgSettings, after: &OrgSettings, metadata_changed: bool) -> String {
     let mut fields = Vec::new();
     if before.display_name != after.display_name {
         fields.push(format!("display name: {}", after.display_name));
@@ -170,6 +245,9 @@ fn what_changed(before: &OrgSettings, after: &OrgSettings) -> String {
             "colours: {} on {}",
             after.primary, after.page_background
         ));
+    }
+    if metadata_changed {
+        fields.push("details".to_string());
     }
     if fields.is_empty() {
         "no change".into()
