@@ -10,10 +10,10 @@ use crate::model::AppError;
 
 #[server(endpoint = "onboarding", input = Json, output = crate::model::wire::TextJson)]
 pub async fn load_onboarding() -> Result<Onboarding, AppError> {
-    use crate::model::onboarding::{Newcomer, OrgLink, Outcome};
+    use crate::model::onboarding::{Newcomer, OrgLink};
     use crate::model::ErrorKind;
     use crate::server::onboarding::newcomer;
-    use crate::server::service::organizations::CREATED_BY_KEY;
+    use crate::server::service::organizations::founded_by;
 
     let state = use_context::<crate::server::state::AppState>()
         .ok_or_else(|| AppError::new(ErrorKind::Internal, "Server state is not available."))?;
@@ -42,19 +42,11 @@ pub async fn load_onboarding() -> Result<Onboarding, AppError> {
                 "orgdesk could not read your organizations right now. Please reload in a moment.",
             )
         })?;
-    let created = organizations
-        .iter()
-        .filter(|org| org.metadata.get(CREATED_BY_KEY) == Some(&person.user_id))
-        .count() as u64;
-    let shown = use_context::<axum::http::request::Parts>()
+    let created = founded_by(&organizations, &person.user_id);
+    // Taken from the session before the page rendered (`page_status`); only the page shows it.
+    let outcome = use_context::<axum::http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<newcomer::Shown>().cloned())
         .and_then(|shown| shown.0);
-    let outcome = shown.map(|o| Outcome {
-        display_name: o.display_name,
-        name: o.name,
-        field: o.field,
-        message: o.message,
-    });
     Ok(Onboarding {
         available,
         newcomer: Some(Newcomer {

@@ -81,6 +81,12 @@ async fn admins_change_name_and_branding_within_the_rules() {
             "{answer}"
         );
     }
+    // Metadata when the vendor declared none: refused, not silently dropped.
+    let mut undeclared = body("Acme", "", "", "");
+    undeclared["metadata_keys"] = json!(["plan"]);
+    undeclared["metadata_values"] = json!(["gold"]);
+    let (status, answer) = app.call(&alice, "organization/update", undeclared).await;
+    assert_eq!(status, 400, "{answer}");
     let (_, org) = t
         .mgmt(Method::GET, &format!("organizations/{ACME}"), None)
         .await;

@@ -334,7 +334,7 @@ impl Call {
     }
 }
 
-fn request_id_of(headers: &axum::http::HeaderMap) -> Option<String> {
+pub(crate) fn request_id_of(headers: &axum::http::HeaderMap) -> Option<String> {
     headers
         .get(super::REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())

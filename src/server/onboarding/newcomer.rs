@@ -1,10 +1,11 @@
 //! A person signed in through the sign-up application, kept in the session beside (not as) a
-//! signed-in admin: they have no organization yet. What their last attempt typed and was told is
-//! kept there too, for the page to show once.
+//! signed-in admin: they have no organization yet. What their last attempt typed and was told (the
+//! page's own `Outcome`) is kept there too, for the page to show once.
 
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
+use crate::model::onboarding::Outcome;
 use crate::server::auth::oidc::Person;
 use crate::server::config::Config;
 
@@ -18,16 +19,6 @@ pub struct Newcomer {
     pub signed_in_at: i64,
     /// The token the page's forms carry.
     pub csrf: String,
-}
-
-/// A refused attempt: what was typed, which field was wrong and why, shown once.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Outcome {
-    pub display_name: String,
-    pub name: String,
-    /// `display_name`, `name`, or empty when it is not about one field.
-    pub field: String,
-    pub message: String,
 }
 
 /// The newcomer of this session, or None; one past the absolute timeout is forgotten.

@@ -10,14 +10,15 @@ use axum::response::Response;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use super::newcomer::{self, Newcomer, Outcome};
+use super::newcomer::{self, Newcomer};
 use super::settings::ATTEMPTS_PER_PERSON_HOURLY;
+use crate::model::onboarding::Outcome;
 use crate::server::auth::routes::{
     checked, go, problem, to_provider, unverified, used_up, Callback,
 };
 use crate::server::http::csrf;
 use crate::server::limits;
-use crate::server::service::organizations::{self, Founder, NewOrg, CREATED_BY_KEY};
+use crate::server::service::organizations::{self, Founder, NewOrg};
 use crate::server::service::ServiceError;
 use crate::server::state::AppState;
 use crate::server::store::{locks, org_creations};
@@ -87,7 +88,7 @@ async fn finish(
         .onboarding
         .admits(&person.email, person.email_verified)
     {
-        return not_admitted(state, &person.email_verified);
+        return not_admitted(state, person.email_verified);
     }
     let newcomer = Newcomer {
         person,
@@ -104,9 +105,9 @@ async fn finish(
     go(PAGE)
 }
 
-fn not_admitted(state: &AppState, verified: &bool) -> Response {
+fn not_admitted(state: &AppState, verified: bool) -> Response {
     let domains = state.config.onboarding.email_domains.join(", ");
-    let message = if *verified {
+    let message = if verified {
         format!("Organizations here are created with an email address at {domains}. Sign up with such an address.")
     } else {
         format!("Organizations here are created with a verified email address at {domains}. Follow the link in the verification email, then sign in again.")
@@ -150,10 +151,7 @@ pub async fn create(
         );
     }
     let client = limits::client_ip(peer.ip(), &headers, &state.config.limits.trusted_proxies);
-    let request_id = headers
-        .get(crate::server::http::REQUEST_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(String::from);
+    let request_id = crate::server::http::web::request_id_of(&headers);
     match attempt(&state, &newcomer, &client.to_string(), &form, request_id).await {
         Ok(org_id) => go(&format!("/login?organization={org_id}")),
         Err((field, message)) => {
@@ -227,14 +225,12 @@ async fn create_within_limit(
 ) -> Result<String, Refusal> {
     let person = &newcomer.person;
     let per_person = state.config.onboarding.per_person;
-    let founded = state
+    let theirs = state
         .mgmt
         .organizations_of_user(&person.user_id)
         .await
-        .map_err(|e| refusal(e.into()))?
-        .into_iter()
-        .filter(|org| org.metadata.get(CREATED_BY_KEY) == Some(&person.user_id))
-        .count() as u64;
+        .map_err(|e| refusal(e.into()))?;
+    let founded = organizations::founded_by(&theirs, &person.user_id);
     if founded >= per_person {
         return Err((
             "",

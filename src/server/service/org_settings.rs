@@ -120,17 +120,13 @@ async fn checked(
     Ok((display_name, Branding { logo_url, colors }))
 }
 
-/// The typed metadata checked against the vendor's declarations, merged into the organization's
-/// metadata (its other keys, orgdesk's own among them, kept); None when none are declared.
-fn merged_metadata(
-    current: &BTreeMap<String, String>,
+/// The typed metadata checked against the vendor's declarations: each key with its new value, or
+/// None to remove it. Empty when none are declared.
+fn checked_metadata(
     typed: &[(String, String)],
     fields: &[MetadataField],
-) -> Result<Option<BTreeMap<String, String>>, ServiceError> {
-    if fields.is_empty() {
-        return Ok(None);
-    }
-    let mut merged = current.clone();
+) -> Result<Vec<(String, Option<String>)>, ServiceError> {
+    let mut checked = Vec::new();
     for (key, value) in typed {
         let Some(field) = fields.iter().find(|f| f.key == *key) else {
             return Err(invalid(
@@ -151,15 +147,38 @@ fn merged_metadata(
                 format!("{}: remove the invisible characters.", field.label),
             ));
         }
-        if value.is_empty() {
-            merged.remove(key);
-        } else if let Some(problem) = field.kind.problem(value) {
+        if let Some(problem) = (!value.is_empty())
+            .then(|| field.kind.problem(value))
+            .flatten()
+        {
             return Err(invalid("metadata", format!("{}: {problem}", field.label)));
-        } else {
-            merged.insert(key.clone(), value.to_string());
         }
+        checked.push((
+            key.clone(),
+            Some(value.to_string()).filter(|v| !v.is_empty()),
+        ));
     }
-    Ok(Some(merged))
+    Ok(checked)
+}
+
+/// The organization's metadata with the checked values set over it (its other keys, orgdesk's own
+/// among them, kept); None when the vendor declared no editable keys (metadata is then not sent).
+fn merged(
+    current: &BTreeMap<String, String>,
+    checked: Vec<(String, Option<String>)>,
+    fields: &[MetadataField],
+) -> Option<BTreeMap<String, String>> {
+    if fields.is_empty() {
+        return None;
+    }
+    let mut merged = current.clone();
+    for (key, value) in checked {
+        match value {
+            Some(value) => merged.insert(key, value),
+            None => merged.remove(&key),
+        };
+    }
+    Some(merged)
 }
 
 pub async fn update(
@@ -170,10 +189,10 @@ pub async fn update(
     fields: &[MetadataField],
 ) -> Result<(), ServiceError> {
     let log = audit_for(ctx, permit);
-    let before = ctx.mgmt.organization(permit.org_id()).await?;
+    // Everything typed is checked before Auth0 is asked anything.
     let checked_all = async {
         let (name, branding) = checked(changes, reach).await?;
-        let metadata = merged_metadata(&before.metadata, changes.metadata, fields)?;
+        let metadata = checked_metadata(changes.metadata, fields)?;
         Ok::<_, ServiceError>((name, branding, metadata))
     };
     let (display_name, branding, metadata) = match checked_all.await {
@@ -189,6 +208,8 @@ pub async fn update(
                 .await)
         }
     };
+    let before = ctx.mgmt.organization(permit.org_id()).await?;
+    let metadata = merged(&before.metadata, metadata, fields);
     let update = OrganizationUpdate {
         display_name: &display_name,
         branding: &branding,

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::journal::{self, Kind, Plan, Rest};
 use super::{Ctx, ServiceError};
 use crate::server::audit::{self, Audit};
-use crate::server::auth0::organizations::NewOrganization;
+use crate::server::auth0::organizations::{NewOrganization, Organization};
 use crate::server::auth0::ApiError;
 use crate::server::{org_name, text};
 
@@ -15,6 +15,13 @@ use crate::server::{org_name, text};
 /// creation finds what to undo) and who asked for it.
 pub const OPERATION_KEY: &str = "orgdesk_operation";
 pub const CREATED_BY_KEY: &str = "orgdesk_created_by";
+
+/// How many of `orgs` the person created (and, being in the list, still belongs to).
+pub fn founded_by(orgs: &[Organization], user_id: &str) -> u64 {
+    orgs.iter()
+        .filter(|org| org.metadata.get(CREATED_BY_KEY).map(String::as_str) == Some(user_id))
+        .count() as u64
+}
 
 /// The person creating an organization, as their verified ID token names them.
 pub struct Founder<'a> {
