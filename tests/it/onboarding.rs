@@ -6,6 +6,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
+use crate::helpers::tenant_login::hidden;
 use crate::helpers::{spawn_app_with, TestApp};
 use crate::tenant::TenantApi;
 
@@ -32,11 +33,6 @@ async fn sign_up(app: &TestApp, browser: &reqwest::Client, email: &str) -> reqwe
     assert!(!authorize.contains("organization="), "{authorize}");
     app.through_tenant_login(browser, to_tenant, email, PASSWORD)
         .await
-}
-
-fn form_token(html: &str) -> String {
-    let at = html.find("name=\"csrf\" value=\"").expect("a form token") + 19;
-    html[at..].split('"').next().unwrap().to_string()
 }
 
 async fn create(
@@ -84,7 +80,7 @@ async fn a_new_person_creates_their_organization_and_runs_it() {
     assert_eq!(back.headers()["location"], "/onboarding");
     let page = app.page_html(&browser, "/onboarding").await;
     assert!(page.contains("ada@umbrella.example"), "{page}");
-    let csrf = form_token(&page);
+    let csrf = hidden(&page, "csrf");
 
     // Without the page's token, or from another site: nothing is created.
     let forged = create(&app, &browser, "forged", "Umbrella Tours", "").await;
@@ -196,7 +192,7 @@ async fn taken_names_and_the_per_person_limit_are_refused_with_reasons() {
     let t = tenant(&app).await;
     let ada = app.browser();
     sign_up(&app, &ada, "ada@umbrella.example").await;
-    let csrf = form_token(&app.page_html(&ada, "/onboarding").await);
+    let csrf = hidden(&app.page_html(&ada, "/onboarding").await, "csrf");
     let made = create(&app, &ada, &csrf, "Umbrella Tours", "umbrella").await;
     assert_eq!(made.status(), 303);
     assert!(made.headers()["location"]
@@ -216,7 +212,7 @@ async fn taken_names_and_the_per_person_limit_are_refused_with_reasons() {
 
     let bo = app.browser();
     sign_up(&app, &bo, "bo@other.example").await;
-    let csrf = form_token(&app.page_html(&bo, "/onboarding").await);
+    let csrf = hidden(&app.page_html(&bo, "/onboarding").await, "csrf");
     create(&app, &bo, &csrf, "Umbrella", "umbrella").await;
     let page = app.page_html(&bo, "/onboarding").await;
     assert!(

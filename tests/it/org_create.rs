@@ -21,17 +21,6 @@ async fn tenant(app: &TestApp) -> TenantApi {
     t
 }
 
-async fn database_connection(t: &TenantApi) -> String {
-    let (_, list) = t
-        .mgmt(
-            Method::GET,
-            "connections?name=Username-Password-Authentication",
-            None,
-        )
-        .await;
-    list[0]["id"].as_str().unwrap().to_string()
-}
-
 async fn ivan(t: &TenantApi) -> String {
     let (_, users) = t
         .mgmt(
@@ -66,7 +55,7 @@ async fn a_person_creates_an_organization_and_is_its_admin() {
     let app = spawn_app().await;
     let t = tenant(&app).await;
     let user_id = ivan(&t).await;
-    let connection = database_connection(&t).await;
+    let connection = t.database_connection_id().await;
     let founder = Founder {
         user_id: &user_id,
         email: "ivan@initech.example",
@@ -125,7 +114,7 @@ async fn a_failure_at_any_step_leaves_no_organization() {
     let app = spawn_app().await;
     let t = tenant(&app).await;
     let user_id = ivan(&t).await;
-    let connection = database_connection(&t).await;
+    let connection = t.database_connection_id().await;
     let founder = Founder {
         user_id: &user_id,
         email: "ivan@initech.example",

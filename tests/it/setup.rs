@@ -204,14 +204,7 @@ async fn setup_connects_an_empty_tenant_twice_then_orgdesk_signs_in_and_register
         signup["callbacks"],
         json!([format!("{public_url}/onboarding/callback")])
     );
-    let (_, connections) = tenant
-        .mgmt(
-            Method::GET,
-            "connections?name=Username-Password-Authentication",
-            None,
-        )
-        .await;
-    let database = connections[0]["id"].as_str().unwrap().to_string();
+    let database = tenant.database_connection_id().await;
     assert_eq!(var("ORGDESK_ONBOARDING_CONNECTIONS"), database);
     let (_, enabled) = tenant
         .mgmt(
@@ -378,13 +371,12 @@ async fn setup_connects_an_empty_tenant_twice_then_orgdesk_signs_in_and_register
         .text()
         .await
         .unwrap();
-    let at = page.find("name=\"csrf\" value=\"").expect("the form") + 19;
-    let csrf = page[at..].split('"').next().unwrap();
+    let csrf = crate::helpers::tenant_login::hidden(&page, "csrf");
     let made = newcomer
         .post(format!("{public_url}/onboarding/create"))
         .header("origin", &public_url)
         .form(&[
-            ("csrf", csrf),
+            ("csrf", csrf.as_str()),
             ("display_name", "Umbrella Labs"),
             ("name", ""),
         ])

@@ -45,6 +45,19 @@ impl std::ops::DerefMut for Tenant {
 }
 
 impl TenantApi {
+    /// The id of the database connection every tenant has.
+    pub async fn database_connection_id(&self) -> String {
+        let (status, list) = self
+            .mgmt(
+                Method::GET,
+                "connections?name=Username-Password-Authentication",
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{list}");
+        list[0]["id"].as_str().expect("a connection id").to_string()
+    }
+
     /// Attaches to a running tenant with orgdesk's Management client's token.
     pub async fn attach(base_url: &str) -> TenantApi {
         let mut api = TenantApi {
