@@ -53,6 +53,7 @@ async fn main() {
                     updated_at: now,
                     roles: Vec::new(),
                     connection: "Username-Password-Authentication".into(),
+                    totp_secret: None,
                     extra: Default::default(),
                 },
             );

@@ -343,6 +343,9 @@ pub struct User {
     /// The database connection the user belongs to, by name.
     #[serde(default = "database")]
     pub connection: String,
+    /// The one-time-password authenticator's secret (base32), once the user enrolled one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp_secret: Option<String>,
     /// The rest of Auth0's user (metadata, given and family name, `blocked`, `username`): stored as
     /// given and answered back.
     #[serde(default)]

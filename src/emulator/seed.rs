@@ -322,6 +322,7 @@ impl Seed {
                     updated_at: now_ms,
                     roles: Vec::new(),
                     connection: DATABASE.to_string(),
+                    totp_secret: None,
                     extra: Default::default(),
                 },
             );

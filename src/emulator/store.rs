@@ -42,6 +42,8 @@ pub struct AuthCode {
     pub auth_time: i64,
     pub session_id: String,
     pub expires_at: i64,
+    /// A second factor was given for this code.
+    pub mfa: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -128,6 +130,9 @@ pub struct AuthorizeParams {
     /// `signup`: Universal Login opens on its sign-up screen.
     #[serde(default)]
     pub screen_hint: Option<String>,
+    /// `http://schemas.openid.net/pape/policies/2007/06/multi-factor` asks for a second factor.
+    #[serde(default)]
+    pub acr_values: Option<String>,
 }
 
 impl AuthorizeParams {
@@ -144,6 +149,10 @@ pub struct Transaction {
     /// Set once the user has signed in and must still pick an organization.
     pub user_id: Option<String>,
     pub created_at: i64,
+    /// A second factor asked for (`acr_values`) and not yet given.
+    pub mfa: Option<super::authn::mfa::Step>,
+    /// The second factor was given in this transaction: the ID token says so (`amr`, `acr`).
+    pub mfa_done: bool,
 }
 
 pub fn org_grant_key(org_id: &str, grant_id: &str) -> String {

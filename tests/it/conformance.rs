@@ -197,6 +197,7 @@ fn user(t: &mut Store, id: &str, from: Option<&Value>) {
         updated_at: 0,
         roles: Vec::new(),
         connection: "Username-Password-Authentication".into(),
+        totp_secret: None,
         extra: Default::default(),
     });
 }

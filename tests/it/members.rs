@@ -44,6 +44,7 @@ pub fn add_members(app: &TestApp, org: &str, n: usize) {
                 updated_at: now,
                 roles: Vec::new(),
                 connection: "Username-Password-Authentication".into(),
+                totp_secret: None,
                 extra: Default::default(),
             },
         );

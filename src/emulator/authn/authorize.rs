@@ -23,7 +23,7 @@ use crate::model::m2m::OrganizationUsage;
 
 pub const SESSION_COOKIE: &str = "auth0_session";
 /// Login sessions last a week here; codes five minutes; pending logins an hour.
-const SESSION_SECS: i64 = 7 * 24 * 3600;
+pub(super) const SESSION_SECS: i64 = 7 * 24 * 3600;
 const CODE_SECS: i64 = 300;
 const TRANSACTION_MS: i64 = 3600 * 1000;
 
@@ -197,10 +197,26 @@ pub async fn authorize(
             organization_id: org_id.clone(),
             user_id: None,
             created_at: now_ms,
+            mfa: None,
+            mfa_done: false,
         },
     );
     let reuse_session = prompt != "login" && p.invitation.is_none();
     match session {
+        Some(_) if reuse_session && prompt == "none" && super::mfa::wanted(&p) => {
+            t.transactions.remove(&tx_id);
+            redirect_error(
+                &p,
+                refused(
+                    "interaction_required",
+                    "Multifactor authentication required",
+                ),
+            )
+        }
+        // Single sign-on, stepped up: only the missing factor is asked for.
+        Some((sid, user_id)) if reuse_session && super::mfa::wanted(&p) => {
+            super::mfa::ask(&mut t, &tx_id, &user_id, Some(sid))
+        }
         Some((sid, user_id)) if reuse_session => {
             complete(&e, &mut t, &tx_id, &user_id, &sid, prompt == "none")
         }
@@ -312,6 +328,10 @@ pub async fn login(
         }
         accept(&mut t, inv, &user.user_id, now_ms);
     }
+    if super::mfa::wanted(&p) {
+        // The session starts once the second factor is given too.
+        return super::mfa::ask(&mut t, &form.tx, &user.user_id, None);
+    }
 
     let sid = ids::opaque();
     let now = e.now_secs();
@@ -397,6 +417,7 @@ impl Attempt<'_> {
             updated_at: now_ms,
             roles: Vec::new(),
             connection: DATABASE.to_string(),
+            totp_secret: None,
             extra: Default::default(),
         }
     }
@@ -433,7 +454,7 @@ fn accept(t: &mut TenantState, inv: &Invitation, user_id: &str, now_ms: i64) {
     }
 }
 
-fn set_session_cookie(response: &mut Response, sid: &str) {
+pub(super) fn set_session_cookie(response: &mut Response, sid: &str) {
     let cookie =
         format!("{SESSION_COOKIE}={sid}; Path=/; HttpOnly; SameSite=Lax; Max-Age={SESSION_SECS}");
     if let Ok(value) = cookie.parse() {
@@ -442,7 +463,7 @@ fn set_session_cookie(response: &mut Response, sid: &str) {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn log_login(
+pub(super) fn log_login(
     t: &mut TenantState,
     e: &Emulator,
     kind: &str,
@@ -479,7 +500,7 @@ fn log_login(
 }
 
 /// The user is known: settle the organization, then issue the code.
-fn complete(
+pub(super) fn complete(
     e: &Emulator,
     t: &mut TenantState,
     tx_id: &str,
@@ -586,6 +607,7 @@ fn issue_code(
             auth_time,
             session_id: sid.to_string(),
             expires_at: e.now_secs() + CODE_SECS,
+            mfa: tx.mfa_done,
         },
     );
     let mut query = vec![("code", code)];

@@ -4,6 +4,7 @@
 pub mod assertion;
 pub mod authorize;
 pub mod discovery;
+pub mod mfa;
 pub mod pages;
 pub mod session;
 pub mod token;
@@ -26,6 +27,7 @@ pub fn routes() -> Router<Arc<Emulator>> {
         .route("/authorize", get(authorize::authorize))
         .route("/u/login", post(authorize::login))
         .route("/u/organization", post(authorize::choose_organization))
+        .route("/u/mfa", post(mfa::verify))
         .route("/oauth/token", post(token::token))
         .route("/userinfo", get(session::userinfo).post(session::userinfo))
         .route("/v2/logout", get(session::logout))

@@ -265,6 +265,7 @@ fn authorization_code(e: &Emulator, headers: &HeaderMap, form: &Form) -> Result<
         nonce: grant.nonce.as_deref(),
         auth_time: grant.auth_time,
         session_id: &grant.session_id,
+        mfa: grant.mfa,
     };
     let mut body = user_tokens(e, &t, &request, None)?;
     if grant
@@ -371,6 +372,7 @@ fn refresh_token(e: &Emulator, headers: &HeaderMap, form: &Form) -> Result<Value
         nonce: None,
         auth_time: grant.auth_time,
         session_id: &grant.session_id,
+        mfa: false,
     };
     user_tokens(e, &t, &request, Some("refresh_token"))
 }

@@ -19,6 +19,8 @@ pub struct UserTokenRequest<'a> {
     pub nonce: Option<&'a str>,
     pub auth_time: i64,
     pub session_id: &'a str,
+    /// A second factor was given in this very sign-in (silent and refreshed sign-ins never say so).
+    pub mfa: bool,
 }
 
 fn org_claims(t: &TenantState, org_id: Option<&str>, claims: &mut Map<String, Value>) {
@@ -60,6 +62,10 @@ pub fn id_token_claims(e: &Emulator, t: &TenantState, r: &UserTokenRequest<'_>) 
     c.insert("exp".into(), json!(now + ID_TOKEN_LIFETIME));
     c.insert("auth_time".into(), json!(r.auth_time));
     c.insert("sid".into(), json!(r.session_id));
+    if r.mfa {
+        c.insert("amr".into(), json!(["mfa"]));
+        c.insert("acr".into(), json!(super::mfa::MULTI_FACTOR));
+    }
     if let Some(n) = r.nonce {
         c.insert("nonce".into(), json!(n));
     }

@@ -112,6 +112,7 @@ pub async fn create_user(caller: Caller, raw: Bytes) -> Result<Response, MgmtErr
         updated_at: now,
         roles: Vec::new(),
         connection: b.connection,
+        totp_secret: None,
         extra: b.extra,
     };
     let out = user_json(&user);
