@@ -111,6 +111,7 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
     ("session.sign_in", "Signed in"),
     ("session.sign_out", "Signed out"),
     ("session.join", "Accepted an invitation"),
+    ("session.step_up", "Confirmed it was them"),
     ("access", "Was refused access"),
     ("support.view", "Vendor support looked"),
 ];

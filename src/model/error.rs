@@ -11,6 +11,8 @@ pub enum ErrorKind {
     Invalid,
     /// Not signed in, or the session ended.
     Unauthenticated,
+    /// Signed in, but this change wants a recent sign-in (step-up): sign in again, then it goes on.
+    Reauthenticate,
     /// Signed in, but not allowed.
     Forbidden,
     /// The object does not exist, or is not this organization's.
@@ -33,6 +35,7 @@ impl ErrorKind {
         match self {
             ErrorKind::Invalid => 400,
             ErrorKind::Unauthenticated => 401,
+            ErrorKind::Reauthenticate => 401,
             ErrorKind::Forbidden => 403,
             ErrorKind::NotFound => 404,
             ErrorKind::Conflict => 409,

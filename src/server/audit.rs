@@ -86,6 +86,8 @@ actions! {
     SessionSignIn = "session.sign_in",
     SessionSignOut = "session.sign_out",
     SessionJoin = "session.join",
+    /// Signed in again to confirm a sensitive change (step-up).
+    SessionStepUp = "session.step_up",
     /// A request refused by policy (another organization, not an admin).
     Access = "access",
     SupportView = "support.view",
@@ -131,6 +133,7 @@ impl Action {
             | Action::SessionSignIn
             | Action::SessionSignOut
             | Action::SessionJoin
+            | Action::SessionStepUp
             | Action::Access
             | Action::SupportView => Stale::Nothing,
         }

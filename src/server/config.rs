@@ -66,6 +66,8 @@ pub struct Config {
     pub limits: Limits,
     /// Whether and how customers create their own organizations.
     pub onboarding: super::onboarding::Settings,
+    /// When sensitive changes ask the admin to sign in again.
+    pub step_up: super::auth::step_up::Settings,
     /// How long a deleted organization's audit log is kept for support staff.
     pub deleted_org_audit: Duration,
     /// The organization metadata keys customers may edit.
@@ -110,6 +112,7 @@ impl Config {
             VARIABLES.contains(&name)
                 || identity::VARIABLES.contains(&name)
                 || super::onboarding::settings::VARIABLES.contains(&name)
+                || super::auth::step_up::VARIABLES.contains(&name)
         };
         if let Some((name, _)) = vars
             .iter()
@@ -159,6 +162,10 @@ impl Config {
                     )?,
             ),
             onboarding: super::onboarding::Settings::from_vars(
+                &get,
+                &|name, default, min, max| parse_bounded(get(name), name, default, min, max),
+            )?,
+            step_up: super::auth::step_up::Settings::from_vars(
                 &get,
                 &|name, default, min, max| parse_bounded(get(name), name, default, min, max),
             )?,

@@ -220,6 +220,7 @@ async fn sign_in_clients(
         &config.identity.login_client_id,
         config.identity.login_client_secret.clone(),
         &format!("{}/auth/callback", config.public_url),
+        config.clock.clone(),
     )
     .await?;
     let onboarding = match &config.identity.onboarding {
@@ -229,6 +230,7 @@ async fn sign_in_clients(
                 &client.client_id,
                 client.client_secret.clone(),
                 &format!("{}/onboarding/callback", config.public_url),
+                config.clock.clone(),
             )
             .await?,
         )),

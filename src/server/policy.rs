@@ -101,11 +101,17 @@ pub struct Permit {
     action: Action,
     /// The actor's role ids, as read live for this change.
     roles: Vec<String>,
+    /// The actor authenticated recently enough for a sensitive change (step-up).
+    recent: bool,
 }
 
 impl Permit {
     pub fn action(&self) -> Action {
         self.action
+    }
+    /// Whether a sensitive change may go ahead without signing in again.
+    pub fn recently_authenticated(&self) -> bool {
+        self.recent
     }
     pub fn roles(&self) -> &[String] {
         &self.roles
@@ -209,12 +215,15 @@ impl Denied {
     }
 }
 
+/// `recent`: the actor's last authentication is recent enough for a sensitive change (the caller
+/// judges it by the vendor's step-up settings); services that make one check it.
 pub async fn authorize(
     mgmt: &ManagementClient,
     admin_role: &str,
     actor: &SessionUser,
     org_id: &str,
     action: Action,
+    recent: bool,
 ) -> Result<Permit, Denied> {
     own_desk(actor, org_id)?;
     let roles: Vec<String> = mgmt
@@ -231,6 +240,7 @@ pub async fn authorize(
         actor: Actor::of(actor, org_id),
         action,
         roles,
+        recent,
     })
 }
 
@@ -312,11 +322,20 @@ mod tests {
             signed_in_at: 0,
             csrf: String::new(),
             organizations: 1,
+            auth_time: 0,
+            mfa: false,
         };
         assert_eq!(
-            authorize(&mgmt, "rol_admin", &actor, "org_b", Action::ManageBots)
-                .await
-                .unwrap_err(),
+            authorize(
+                &mgmt,
+                "rol_admin",
+                &actor,
+                "org_b",
+                Action::ManageBots,
+                true
+            )
+            .await
+            .unwrap_err(),
             Denied::OtherOrganization
         );
         let support = SessionUser {
@@ -324,9 +343,16 @@ mod tests {
             ..actor.clone()
         };
         assert_eq!(
-            authorize(&mgmt, "rol_admin", &support, "org_a", Action::ManageBots)
-                .await
-                .unwrap_err(),
+            authorize(
+                &mgmt,
+                "rol_admin",
+                &support,
+                "org_a",
+                Action::ManageBots,
+                true
+            )
+            .await
+            .unwrap_err(),
             Denied::NotAdmin
         );
         assert_eq!(mgmt.calls.load(std::sync::atomic::Ordering::Relaxed), 0);

@@ -39,6 +39,7 @@ mod replicas;
 mod rooms;
 mod setup;
 mod signup;
+mod step_up;
 mod store;
 mod support;
 mod tenant;

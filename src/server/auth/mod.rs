@@ -5,5 +5,6 @@ pub mod attempts;
 pub mod oidc;
 pub mod routes;
 pub mod session;
+pub mod step_up;
 
 pub use session::{current_user, Role, SessionUser};

@@ -18,6 +18,9 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use tokio::sync::RwLock;
 
+use crate::clock::Clock;
+use std::sync::Arc;
+
 type Client = CoreClient<
     EndpointSet,
     EndpointNotSet,
@@ -58,6 +61,9 @@ pub struct PendingLogin {
     /// Started from an invitation link: the invitee is usually not an admin.
     #[serde(default)]
     pub invited: bool,
+    /// A signed-in admin confirming it is them (step-up), not a new sign-in.
+    #[serde(default)]
+    pub step_up: bool,
 }
 
 /// The verified identity from the ID token.
@@ -68,6 +74,10 @@ pub struct SignedIn {
     pub email: String,
     pub org_id: String,
     pub org_name: Option<String>,
+    /// When the person last authenticated at the identity provider (`auth_time`), if it said.
+    pub auth_time: Option<i64>,
+    /// `amr` names `mfa`: a second factor was given in this sign-in.
+    pub mfa: bool,
 }
 
 /// A person verified by the sign-up application's ID token (no organization).
@@ -87,6 +97,8 @@ pub struct Oidc {
     issuer: IssuerUrl,
     /// The provider metadata (with its JWKS) and when the JWKS was last refetched.
     metadata: RwLock<(CoreProviderMetadata, Option<Instant>)>,
+    /// The process's clock: token times are judged by it (tests move it).
+    clock: Arc<dyn Clock>,
 }
 
 #[derive(Deserialize)]
@@ -94,7 +106,24 @@ struct ExtraClaims {
     azp: Option<String>,
     org_id: Option<String>,
     org_name: Option<String>,
+    auth_time: Option<i64>,
+    #[serde(default)]
+    amr: Vec<String>,
 }
+
+/// What a redirect asks of the identity provider besides a sign-in.
+#[derive(Default)]
+struct Ask<'a> {
+    organization: Option<&'a str>,
+    invitation: Option<&'a str>,
+    screen_hint: Option<&'a str>,
+    return_to: Option<String>,
+    /// Sign in again as this person (step-up), with a second factor when true.
+    again: Option<(&'a str, bool)>,
+}
+
+/// The `acr_values` entry that asks Auth0 for multi-factor authentication.
+pub const MULTI_FACTOR: &str = "http://schemas.openid.net/pape/policies/2007/06/multi-factor";
 
 impl Oidc {
     pub async fn discover(
@@ -102,6 +131,7 @@ impl Oidc {
         client_id: &str,
         client_secret: SecretString,
         redirect_url: &str,
+        clock: Arc<dyn Clock>,
     ) -> Result<Self, SignInError> {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -121,6 +151,7 @@ impl Oidc {
                 .map_err(|e| SignInError::Provider(e.to_string()))?,
             issuer,
             metadata: RwLock::new((metadata, None)),
+            clock,
         })
     }
 
@@ -143,24 +174,51 @@ impl Oidc {
         invitation: Option<&str>,
         return_to: Option<String>,
     ) -> (String, PendingLogin) {
-        self.authorize(organization, invitation, None, return_to)
-            .await
+        self.authorize(Ask {
+            organization,
+            invitation,
+            return_to,
+            ..Ask::default()
+        })
+        .await
+    }
+
+    /// Signing in again, as `email` in `organization`, whatever session the provider has
+    /// (`prompt=login`, `max_age=0`), with a second factor when `mfa` (step-up).
+    pub async fn step_up_url(
+        &self,
+        organization: &str,
+        email: &str,
+        mfa: bool,
+        return_to: Option<String>,
+    ) -> (String, PendingLogin) {
+        self.authorize(Ask {
+            organization: Some(organization),
+            return_to,
+            again: Some((email, mfa)),
+            ..Ask::default()
+        })
+        .await
     }
 
     /// The sign-up application's URL: no organization; Auth0's sign-up form first when asked
     /// (`screen_hint=signup`, the Universal Login's parameter).
     pub async fn signup_url(&self, signing_up: bool) -> (String, PendingLogin) {
-        self.authorize(None, None, signing_up.then_some("signup"), None)
-            .await
+        self.authorize(Ask {
+            screen_hint: signing_up.then_some("signup"),
+            ..Ask::default()
+        })
+        .await
     }
 
-    async fn authorize(
-        &self,
-        organization: Option<&str>,
-        invitation: Option<&str>,
-        screen_hint: Option<&str>,
-        return_to: Option<String>,
-    ) -> (String, PendingLogin) {
+    async fn authorize(&self, ask: Ask<'_>) -> (String, PendingLogin) {
+        let Ask {
+            organization,
+            invitation,
+            screen_hint,
+            return_to,
+            again,
+        } = ask;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let client = self.client().await;
         let mut request = client
@@ -181,6 +239,15 @@ impl Oidc {
         if let Some(hint) = screen_hint {
             request = request.add_extra_param("screen_hint", hint);
         }
+        if let Some((email, mfa)) = again {
+            request = request
+                .add_prompt(openidconnect::core::CoreAuthPrompt::Login)
+                .set_max_age(Duration::ZERO)
+                .add_extra_param("login_hint", email);
+            if mfa {
+                request = request.add_extra_param("acr_values", MULTI_FACTOR);
+            }
+        }
         let (url, state, nonce) = request.url();
         let pending = PendingLogin {
             state: state.secret().clone(),
@@ -189,14 +256,21 @@ impl Oidc {
             organization: organization.map(String::from),
             return_to,
             invited: invitation.is_some(),
+            step_up: again.is_some(),
         };
         (url.to_string(), pending)
     }
 
+    fn now(&self) -> std::time::SystemTime {
+        let ms = u64::try_from(self.clock.now_ms()).unwrap_or(0);
+        std::time::SystemTime::UNIX_EPOCH + Duration::from_millis(ms)
+    }
+
     fn verifier<'a>(&self, client: &'a Client) -> CoreIdTokenVerifier<'a> {
-        let now = std::time::SystemTime::now();
+        let now = self.now();
         client
             .id_token_verifier()
+            .set_time_fn(move || now.into())
             .set_allowed_algs(vec![CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256])
             .set_issue_time_verifier_fn(move |iat| {
                 let iat: std::time::SystemTime = iat.into();
@@ -254,6 +328,8 @@ impl Oidc {
             email: person.email,
             org_id,
             org_name: extra.org_name,
+            auth_time: extra.auth_time,
+            mfa: extra.amr.iter().any(|m| m == "mfa"),
         })
     }
 
@@ -304,7 +380,7 @@ impl Oidc {
             }
         };
         let expires: std::time::SystemTime = claims.expiration().into();
-        if expires > std::time::SystemTime::now() + EXP_MAX {
+        if expires > self.now() + EXP_MAX {
             return Err(SignInError::Token("it expires too far ahead".into()));
         }
         // The userinfo answer must be about the same subject (OpenID Connect Core §5.3.2).

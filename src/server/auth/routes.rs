@@ -152,23 +152,26 @@ fn same(a: &str, b: &str) -> bool {
 pub async fn callback(
     State(state): State<AppState>,
     session: Session,
-    headers: HeaderMap,
+    parts: axum::http::request::Parts,
     Query(cb): Query<Callback>,
 ) -> Response {
     let https = state.config.is_https();
-    used_up(finish(&state, &session, &headers, cb).await, https)
+    used_up(finish(&state, &session, parts, cb).await, https)
 }
 
 async fn finish(
     state: &AppState,
     session: &Session,
-    headers: &HeaderMap,
+    parts: axum::http::request::Parts,
     cb: Callback,
 ) -> Response {
-    let (pending, identity) = match verified(state, headers, cb).await {
+    let (pending, identity) = match verified(state, &parts.headers, cb).await {
         Ok(both) => both,
         Err(refusal) => return refusal,
     };
+    if pending.step_up {
+        return super::step_up::finish(state, session, parts, pending, identity).await;
+    }
     let standing = match standing(state, &identity).await {
         Ok(standing) => standing,
         Err(refusal) => return refusal,
@@ -226,6 +229,8 @@ async fn finish(
         signed_in_at: state.config.clock.now_secs(),
         csrf: crate::server::http::csrf::new_token(),
         organizations: standing.organizations,
+        auth_time: identity.auth_time.unwrap_or(0),
+        mfa: identity.mfa,
     };
     if let Err(err) = session::sign_in(session, &user).await {
         tracing::error!(error = %err, "cannot store the session");

@@ -35,6 +35,13 @@ pub struct SessionUser {
     /// How many organizations the person belongs to, read at sign-in (0 when it could not be read).
     #[serde(default)]
     pub organizations: usize,
+    /// Unix seconds of the person's last authentication at the identity provider (`auth_time`;
+    /// 0 when the ID token did not say): sensitive changes want it recent.
+    #[serde(default)]
+    pub auth_time: i64,
+    /// That authentication included a second factor (`amr` named `mfa`).
+    #[serde(default)]
+    pub mfa: bool,
 }
 
 /// The signed-in user, or None. A session past its absolute timeout is ended here.
@@ -59,6 +66,14 @@ pub async fn sign_in(
     user: &SessionUser,
 ) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
+    session.insert(USER, user).await
+}
+
+/// The signed-in user, changed (a step-up's new authentication time); same session id.
+pub async fn update(
+    session: &Session,
+    user: &SessionUser,
+) -> Result<(), tower_sessions::session::Error> {
     session.insert(USER, user).await
 }
 

@@ -20,6 +20,7 @@ use crate::html::escape;
 use crate::model::bots::{NewSecret, SecretShown, TokenCheck, TokenShown};
 use crate::model::desk::{Flash, FlashLink};
 use crate::server::auth::current_user;
+use crate::server::auth::step_up::{self, Held};
 use crate::server::state::AppState;
 
 /// How a form field becomes a JSON argument.
@@ -371,32 +372,105 @@ pub async fn submit(
     if asks && !pairs.iter().any(|(k, v)| k == "_confirmed" && v == "1") {
         return ask_first(spec.endpoint, &pairs, &back);
     }
-    let arguments = arguments(spec, &pairs);
+    let held = Held {
+        endpoint: spec.endpoint.to_string(),
+        fields: pairs.into_iter().filter(|(k, _)| k != "csrf").collect(),
+        back,
+        at: state.config.clock.now_secs(),
+    };
+    let answer = run(&state, parts, spec, &held, go, user).await;
+    match answer {
+        Ran::Answered(response) => response,
+        // Asked again after the step-up, the form goes on as it was sent.
+        Ran::StepUp => match step_up::hold(&session, &held).await {
+            Ok(()) => go.to("/auth/step-up", None),
+            Err(err) => {
+                tracing::error!(error = %err, "cannot hold a change for the step-up");
+                page(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Try again",
+                    "<p>orgdesk could not keep that change while you sign in again. Nothing was changed; try again.</p>",
+                    &held.back,
+                )
+            }
+        },
+    }
+}
+
+/// The change held for a step-up, run now that its author signed in again: answered as the form
+/// would have been, as a page (the browser arrives from the identity provider, not from a script).
+pub async fn resume(state: &AppState, parts: axum::http::request::Parts, held: Held) -> Response {
+    let Some(spec) = spec(&held.endpoint) else {
+        return page(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "<p>There is no such form.</p>",
+            "/",
+        );
+    };
+    let user = match parts.extensions.get::<Session>() {
+        Some(session) => current_user(session, &state.config).await,
+        None => None,
+    };
+    match run(state, parts, spec, &held, Go(false), user).await {
+        Ran::Answered(response) => response,
+        Ran::StepUp => Go(false).to(
+            &held.back,
+            flash_cookie(
+                &notice(
+                    false,
+                    "The sign-in was not recent enough. Nothing was changed; try again.",
+                ),
+                state.config.is_https(),
+            ),
+        ),
+    }
+}
+
+/// What running a form's server function came to.
+enum Ran {
+    Answered(Response),
+    /// The change wants a recent sign-in first (nothing was changed).
+    StepUp,
+}
+
+/// Runs the form's server function and answers as the form wants.
+async fn run(
+    state: &AppState,
+    parts: axum::http::request::Parts,
+    spec: &'static FormSpec,
+    held: &Held,
+    go: Go,
+    user: Option<crate::server::auth::SessionUser>,
+) -> Ran {
+    let arguments = arguments(spec, &held.fields);
     // What must be seen now is answered as the page itself, rendered for this request only.
     // Rendered outside `page_status`, so it is given the user that layer would have read: the header,
     // the title and the answer page's own forms (their token) take it from the request.
     let page_parts = (spec.done == Done::Shown).then(|| {
         let mut page = parts.clone();
-        page.extensions
-            .insert(super::page_status::PageUser(user.clone()));
+        page.extensions.insert(super::page_status::PageUser(user));
         page
     });
-    let (status, value) = match call_server_fn(&state, parts, spec.endpoint, &arguments).await {
+    let (status, value) = match call_server_fn(state, parts, spec.endpoint, &arguments).await {
         Ok(answer) => answer,
-        Err(refusal) => return refusal,
+        Err(refusal) => return Ran::Answered(refusal),
     };
+    if value.get("kind").and_then(Value::as_str) == Some("Reauthenticate") {
+        return Ran::StepUp;
+    }
     let outcome = Outcome {
-        state: &state,
+        state,
         go,
-        back,
+        back: held.back.clone(),
         arguments,
         value,
     };
-    if status.is_success() {
+    Ran::Answered(if status.is_success() {
         outcome.done(spec, page_parts).await
     } else {
         outcome.failed(status)
-    }
+    })
 }
 
 /// A refusal when a signed-in session's form lacks the session's token, as sign-out carries it:

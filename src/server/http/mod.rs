@@ -82,6 +82,7 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/login", get(auth_routes::login))
         .route("/auth/callback", get(auth_routes::callback))
+        .route("/auth/step-up", get(crate::server::auth::step_up::start))
         .route("/logout", post(auth_routes::logout))
         .route("/onboarding/start", get(onboarding::routes::start))
         .route("/onboarding/callback", get(onboarding::routes::callback))

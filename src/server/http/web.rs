@@ -58,7 +58,18 @@ impl Call {
     /// The policy check for a change; a denial is audited and answered without detail.
     pub async fn authorize(&self, org_id: &str, action: Action) -> Result<Permit, AppError> {
         let admin_role = &self.state.config.identity.admin_role;
-        match policy::authorize(&self.state.mgmt, admin_role, &self.user, org_id, action).await {
+        let config = &self.state.config;
+        let recent = config.step_up.recent(&self.user, config.clock.now_secs());
+        match policy::authorize(
+            &self.state.mgmt,
+            admin_role,
+            &self.user,
+            org_id,
+            action,
+            recent,
+        )
+        .await
+        {
             Ok(permit) => Ok(permit),
             Err(denied) => Err(self.denied(org_id, denied).await),
         }
@@ -165,6 +176,10 @@ impl Call {
                 "Another change to this organization's admins is in progress. Try again in a moment.".into(),
             ),
             ServiceError::Conflict(m) => (ErrorKind::Conflict, m.clone()),
+            ServiceError::StepUp => (
+                ErrorKind::Reauthenticate,
+                "This change needs you to confirm it is you: sign in again, and it goes on. Nothing was changed yet.".into(),
+            ),
             ServiceError::Upstream(ApiError::RateLimited { retry_after }) => {
                 (ErrorKind::RateLimited, rate_limited(*retry_after))
             }

@@ -449,6 +449,8 @@ pub async fn install(
         "apps installed",
         "Uninstall an app you no longer use first.",
     )?;
+    // Installing grants another organization's app access to this one's data.
+    super::step_up(permit)?;
     let plan = Plan::new(Kind::AppInstall, permit.org_id())
         .grant(&app.grant_id)
         .target(&app.app_id);

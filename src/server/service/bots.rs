@@ -200,6 +200,7 @@ pub async fn register(
         "bots",
         "Delete a bot you no longer use first.",
     )?;
+    super::step_up(permit)?;
     let op_id = match journal::begin(ctx.db, ctx.clock.as_ref(), idempotency_key, permit.org_id(), Kind::BotRegister).await? {
         Begun::New(id) => id,
         Begun::Seen { state, .. } if state == "done" => {
@@ -305,6 +306,7 @@ pub async fn rotate_secret(
     client_id: &str,
 ) -> Result<Secret, ServiceError> {
     owned(ctx, permit, client_id).await?;
+    super::step_up(permit)?;
     let rotated = ctx.mgmt.rotate_secret(client_id).await;
     let result = if rotated.is_ok() {
         audit::Result::Ok
@@ -383,6 +385,7 @@ pub async fn grant_access(
             "The bot already has access to this API; change its scopes instead.".into(),
         ));
     }
+    super::step_up(permit)?;
     let plan = Plan::new(Kind::BotGrant, permit.org_id())
         .client(client_id)
         .target(audience);
@@ -452,6 +455,13 @@ pub async fn change_scopes(
     owned(ctx, permit, client_id).await?;
     super::apps::guard_grant(ctx, client_id, audience).await?;
     let grant = grant_row(ctx, client_id, audience).await?;
+    // Narrowing is always safe; a scope added is access granted.
+    if scopes
+        .iter()
+        .any(|s| !grant.scopes.split_whitespace().any(|had| had == s))
+    {
+        super::step_up(permit)?;
+    }
     set_scopes(ctx, permit, &grant.grant_id, &scopes).await?;
     let (log, action) = (audit_for(ctx, permit), audit::Action::BotChangeScopes);
     let now = format!("{audience} {}", scopes.join(" "));

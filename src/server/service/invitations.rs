@@ -158,6 +158,10 @@ pub async fn create(
         "pending invitations",
         "Revoke invitations that are no longer needed first.",
     )?;
+    // Inviting someone as an admin makes an admin.
+    if roles.contains(&ctx.identity.admin_role) {
+        super::step_up(permit)?;
+    }
     let made = send(ctx, permit, &email, &roles, days).await;
     let result = outcome(&made);
     audit_for(ctx, permit)

@@ -229,6 +229,9 @@ pub async fn set_role(
         ));
     }
     require_member(ctx, permit, user_id).await?;
+    if on && role_id == ids.admin_role {
+        super::step_up(permit)?;
+    }
     let org_id = permit.org_id();
     let roles = vec![role_id.to_string()];
     let action = if on {

@@ -67,6 +67,20 @@ pub enum ServiceError {
     Upstream(#[from] ApiError),
     #[error("store: {0}")]
     Store(#[from] sqlx::Error),
+    /// A sensitive change, and the actor's last authentication is not recent enough: they sign in
+    /// again first (nothing was changed).
+    #[error("a recent sign-in is needed")]
+    StepUp,
+}
+
+/// Refuses a sensitive change (a credential, API access granted or widened, an admin made, the
+/// organization deleted) unless the permit's actor authenticated recently.
+pub fn step_up(permit: &super::policy::Permit) -> Result<(), ServiceError> {
+    if permit.recently_authenticated() {
+        Ok(())
+    } else {
+        Err(ServiceError::StepUp)
+    }
 }
 
 impl ServiceError {
@@ -86,6 +100,7 @@ impl ServiceError {
             ServiceError::Store(_) => {
                 "orgdesk could not save it (see the server log for this request)".into()
             }
+            ServiceError::StepUp => "a recent sign-in was needed first".into(),
         }
     }
 

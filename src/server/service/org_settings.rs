@@ -303,6 +303,7 @@ pub async fn delete(ctx: &Ctx<'_>, permit: &Permit, typed_name: &str) -> Result<
             )
             .await);
     }
+    super::step_up(permit)?;
     let done = async {
         for (client_id, _) in crate::server::store::bots::names(ctx.db, org_id).await? {
             super::bots::delete(ctx, permit, &client_id).await?;
