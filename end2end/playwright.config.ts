@@ -7,6 +7,28 @@ import * as fs from 'node:fs';
 const port = Number(process.env.E2E_PORT ?? 3100);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orgdesk-e2e-'));
 const root = path.resolve(__dirname, '..');
+// A second server whose vendor asks for a second factor at every step-up (step-up.spec.ts).
+const MFA_PORT = port + 1;
+const mfaDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orgdesk-e2e-mfa-'));
+
+function server(at: number, data: string, extra: Record<string, string> = {}) {
+  return {
+    command: path.join(root, 'target/debug/orgdesk'),
+    url: `http://127.0.0.1:${at}/readyz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe' as const,
+    stderr: 'pipe' as const,
+    env: {
+      ORGDESK_BIND: `127.0.0.1:${at}`,
+      ORGDESK_DATA_DIR: data,
+      ORGDESK_LOCAL_TENANT_BIND: '127.0.0.1:0',
+      ORGDESK_SITE_ROOT: path.join(root, 'target/site'),
+      RUST_LOG: 'info',
+      ...extra,
+    },
+  };
+}
 
 export default defineConfig({
   testDir: './tests',
@@ -32,19 +54,5 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: path.join(root, 'target/debug/orgdesk'),
-    url: `http://127.0.0.1:${port}/readyz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: {
-      ORGDESK_BIND: `127.0.0.1:${port}`,
-      ORGDESK_DATA_DIR: dataDir,
-      ORGDESK_LOCAL_TENANT_BIND: '127.0.0.1:0',
-      ORGDESK_SITE_ROOT: path.join(root, 'target/site'),
-      RUST_LOG: 'info',
-    },
-  },
+  webServer: [server(port, dataDir), server(MFA_PORT, mfaDataDir, { ORGDESK_STEP_UP_MFA: 'on' })],
 });

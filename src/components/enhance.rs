@@ -392,8 +392,8 @@ mod browser {
     /// Shows what the post led to. False when nothing was shown (the form stays as it is).
     async fn show(done: Done) -> bool {
         let (html, address) = match done {
-            // Signing in again is a real page load (it leaves orgdesk for the tenant).
-            Done::Go(to) if to.starts_with("/login") => {
+            // Signing in (again, for a step-up) is a real page load: it leaves orgdesk for the tenant.
+            Done::Go(to) if to.starts_with("/login") || to.starts_with("/auth/") => {
                 let _ = window().location().assign(&to);
                 return true;
             }
