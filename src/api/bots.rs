@@ -31,7 +31,76 @@ pub(crate) mod glue {
                 })
                 .collect(),
             app: None,
+            keys: Vec::new(),
         }
+    }
+
+    /// A key as the bot page shows it; `today` (`YYYY-MM-DD`, UTC) decides whether it expired.
+    pub fn key(
+        row: crate::server::service::bot_keys::KeyRow,
+        today: &str,
+    ) -> crate::model::bots::BotKey {
+        let c = row.credential;
+        let day = |s: Option<String>| s.map(|s| s.chars().take(10).collect::<String>());
+        let expires = day(c.expires_at);
+        crate::model::bots::BotKey {
+            expired: expires.as_deref().is_some_and(|e| e < today),
+            name: c
+                .name
+                .clone()
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| "Key".into()),
+            kid: c.kid.unwrap_or_default(),
+            added: day(c.created_at).unwrap_or_default(),
+            expires,
+            in_use: row.in_use,
+            id: c.id,
+        }
+    }
+
+    /// A test token asked for with the secret or a key; the key that signed is named by the bot's
+    /// own key list.
+    pub async fn test_token(
+        org_id: String,
+        client_id: String,
+        audience: String,
+        credential: crate::server::service::bots::Credential,
+    ) -> Result<TokenCheck, AppError> {
+        use crate::server::policy::Action::ManageBots;
+        use crate::server::service::{bot_keys, bots};
+        let by_key = matches!(credential, bots::Credential::Assertion(_));
+        let done = change(&org_id, ManageBots, async |ctx, permit| {
+            let (claims, kid) =
+                bots::test_token(ctx, permit, &client_id, &audience, credential).await?;
+            // The header's kid names the key; without one, a bot with a single key in use signed
+            // with that key.
+            let key = match (by_key, kid) {
+                (false, _) => None,
+                (true, kid) => {
+                    let in_use: Vec<_> = bot_keys::keys(ctx, permit, &client_id)
+                        .await?
+                        .into_iter()
+                        .filter(|k| k.in_use)
+                        .collect();
+                    let one = in_use.len() == 1;
+                    in_use
+                        .into_iter()
+                        .find(|k| match &kid {
+                            Some(kid) => k.credential.kid.as_deref() == Some(kid),
+                            None => one,
+                        })
+                        .map(|k| key(k, "").name)
+                }
+            };
+            Ok((claims, key))
+        });
+        let (claims, key) = done.await?;
+        Ok(TokenCheck {
+            org_id: claims.org_id,
+            scope: claims.scope.unwrap_or_default(),
+            expires_at: claims.exp.unwrap_or(0),
+            key,
+        })
     }
 
     pub fn secret(s: Secret) -> NewSecret {
@@ -72,6 +141,13 @@ pub async fn get_bot(org_id: String, client_id: String) -> Result<Bot, AppError>
         app_id: app.app_id,
         installers: installs.into_iter().map(|i| i.org_name).collect(),
     });
+    let today = ctx.clock.now().date().to_string();
+    bot.keys = crate::server::service::bot_keys::keys(&ctx, &permit, &bot.client_id)
+        .await
+        .map_err(|e| call.fail(e))?
+        .into_iter()
+        .map(|k| glue::key(k, &today))
+        .collect();
     Ok(bot)
 }
 
@@ -180,16 +256,59 @@ pub async fn test_bot_token(
     audience: String,
     secret: String,
 ) -> Result<TokenCheck, AppError> {
+    use crate::server::service::bots::Credential;
+    let secret = Credential::Secret(secrecy::SecretString::from(secret));
+    glue::test_token(org_id, client_id, audience, secret).await
+}
+
+/// As `bots/test-token`, with an assertion signed by one of the bot's keys (`private_key_jwt`):
+/// says which key signed it.
+#[server(endpoint = "bots/test-key", input = Json, output = crate::model::wire::TextJson)]
+pub async fn test_bot_key(
+    org_id: String,
+    client_id: String,
+    audience: String,
+    assertion: String,
+) -> Result<TokenCheck, AppError> {
+    use crate::server::service::bots::Credential;
+    let assertion = Credential::Assertion(secrecy::SecretString::from(assertion));
+    glue::test_token(org_id, client_id, audience, assertion).await
+}
+
+/// Adds a public key to the bot and puts it into use beside the one in use (a rotation's first step;
+/// for a bot on its secret, the move to keys).
+#[server(endpoint = "bots/key-add", input = Json, output = crate::model::wire::TextJson)]
+pub async fn add_bot_key(
+    org_id: String,
+    client_id: String,
+    name: String,
+    pem: String,
+    expires_on: String,
+) -> Result<(), AppError> {
     use crate::server::policy::Action::ManageBots;
-    use crate::server::service::bots;
-    let secret = secrecy::SecretString::from(secret);
-    let claims = change(&org_id, ManageBots, async |ctx, permit| {
-        bots::test_token(ctx, permit, &client_id, &audience, secret).await
-    })
-    .await?;
-    Ok(TokenCheck {
-        org_id: claims.org_id,
-        scope: claims.scope.unwrap_or_default(),
-        expires_at: claims.exp.unwrap_or(0),
-    })
+    use crate::server::service::bot_keys::{self, NewKey};
+    let new = NewKey {
+        name,
+        pem,
+        expires_on,
+    };
+    let done = change(&org_id, ManageBots, async |ctx, permit| {
+        bot_keys::add(ctx, permit, &client_id, new).await
+    });
+    done.await.map(|_| ())
+}
+
+/// Takes a key out of use and deletes it (a rotation's last step).
+#[server(endpoint = "bots/key-remove", input = Json, output = crate::model::wire::TextJson)]
+pub async fn remove_bot_key(
+    org_id: String,
+    client_id: String,
+    credential_id: String,
+) -> Result<(), AppError> {
+    use crate::server::policy::Action::ManageBots;
+    use crate::server::service::bot_keys;
+    let done = change(&org_id, ManageBots, async |ctx, permit| {
+        bot_keys::remove(ctx, permit, &client_id, &credential_id).await
+    });
+    done.await
 }

@@ -100,6 +100,8 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
         "An installed app was deleted by its publisher",
     ),
     ("app.narrowed", "An installed app now asks for less"),
+    ("bot.key.add", "Added a key to a bot"),
+    ("bot.key.remove", "Removed a bot's key"),
     ("member.role", "Changed a member's role"),
     ("member.role.assign", "Gave a member a role"),
     ("member.role.remove", "Took a role away from a member"),

@@ -18,6 +18,34 @@ pub struct Bot {
     /// The app this bot is published as, if any (one bot's page only).
     #[serde(default)]
     pub app: Option<BotApp>,
+    /// Its public keys (`private_key_jwt`), in use or not (one bot's page only). None in use: the
+    /// bot authenticates with its secret.
+    #[serde(default)]
+    pub keys: Vec<BotKey>,
+}
+
+impl Bot {
+    /// Whether the bot signs assertions with a key instead of sending its secret.
+    pub fn uses_keys(&self) -> bool {
+        self.keys.iter().any(|k| k.in_use)
+    }
+}
+
+/// A bot's public key as Auth0 keeps it (never the key itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BotKey {
+    pub id: String,
+    pub name: String,
+    /// Its thumbprint: what the header of an assertion signed with it names.
+    pub kid: String,
+    /// `YYYY-MM-DD` (UTC).
+    pub added: String,
+    /// The last day it works (UTC), if it has one.
+    pub expires: Option<String>,
+    /// That day has passed: Auth0 refuses assertions signed with it.
+    #[serde(default)]
+    pub expired: bool,
+    pub in_use: bool,
 }
 
 /// A bot that is an app: deleting the bot ends the app for every organization that installed it.
@@ -53,6 +81,9 @@ pub struct TokenCheck {
     pub org_id: Option<String>,
     pub scope: String,
     pub expires_at: i64,
+    /// The key the assertion was signed with, when one was used (its name).
+    #[serde(default)]
+    pub key: Option<String>,
 }
 
 /// A test token's claims, for the bot page that answers the test (server only, like `SecretShown`).

@@ -67,6 +67,9 @@ actions! {
     AppRemoved = "app.removed",
     /// In an installer's log: the app now asks for fewer scopes.
     AppNarrowed = "app.narrowed",
+    /// A public key added to a bot and put into use (`private_key_jwt`).
+    BotKeyAdd = "bot.key.add",
+    BotKeyRemove = "bot.key.remove",
     /// A role change refused before it was tried.
     MemberRole = "member.role",
     MemberRoleAssign = "member.role.assign",
@@ -99,6 +102,8 @@ impl Action {
     pub fn stale(self) -> Stale {
         match self {
             Action::BotRegister
+            | Action::BotKeyAdd
+            | Action::BotKeyRemove
             | Action::BotRename
             | Action::BotRotateSecret
             | Action::BotDelete

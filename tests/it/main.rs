@@ -10,6 +10,7 @@
 
 mod apps;
 mod attacks;
+mod bot_keys;
 mod budget;
 mod bundle;
 mod conformance;

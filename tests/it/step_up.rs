@@ -214,7 +214,7 @@ async fn a_step_up_as_someone_else_or_without_a_held_change_changes_nothing() {
     let bot = app.register_bot(&alice, ACME, "Reports").await;
     let client_id = bot["client_id"].as_str().unwrap().to_string();
     let first = secret_of(&t, &client_id).await;
-    clock.advance_secs(30 * 60);
+    clock.advance_secs(20 * 60);
 
     let csrf = app.form_token(&alice).await;
     let held = app

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use super::bot_keys::Credentials;
 use super::{org_param, title};
 use crate::api::bots::get_bot;
 use crate::api::desk::load_desk;
@@ -14,8 +15,7 @@ use crate::components::copy::CopyButton;
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::post::{ConfirmPost, PostForm, QueueSlot};
 use crate::components::scopes::{api_label, ApiScopes, ScopePicker};
-use crate::components::secret::SecretPanel;
-use crate::model::bots::{Access, Bot, SecretShown, TokenShown};
+use crate::model::bots::{Access, Bot, TokenShown};
 use crate::model::desk::{ApiOption, Desk};
 use crate::model::AppError;
 
@@ -104,6 +104,7 @@ fn TestToken(org: String, bot: Bot, apis: Vec<ApiOption>) -> impl IntoView {
             <div class="note note--ok" role="status" tabindex="-1" data-testid="token-result" data-outcome="ok">
                 <p>"Auth0 issued a token for your organization."</p>
                 <dl class="facts" data-testid="token-claims">
+                    {c.key.map(|k| view! { <dt>"signed with"</dt><dd data-testid="token-key">{k}</dd> })}
                     <dt>"org_id"</dt><dd><code>{c.org_id.unwrap_or_else(|| "(none)".into())}</code></dd>
                     <dt>"scope"</dt><dd><code>{c.scope}</code></dd>
                     <dt>"expires"</dt><dd><time data-testid="token-expires" data-local="" datetime=iso>{shown}</time></dd>
@@ -111,9 +112,25 @@ fn TestToken(org: String, bot: Bot, apis: Vec<ApiOption>) -> impl IntoView {
             </div>
         }
     });
+    let keys = bot.uses_keys();
+    let (endpoint, intro, label, name) = if keys {
+        (
+            "bots/test-key",
+            "Paste an assertion the bot signed (see Credentials): orgdesk asks Auth0 for a token for your organization and shows what it says, and which key signed it. It is used once and not kept.",
+            "Signed assertion (JWT)",
+            "assertion",
+        )
+    } else {
+        (
+            "bots/test-token",
+            "Paste the bot's secret: orgdesk asks Auth0 for a token for your organization and shows what it says. The secret is used once and not kept.",
+            "Client secret",
+            "secret",
+        )
+    };
     view! {
-        <PostForm class="form" endpoint="bots/test-token" hidden=vec![("org_id", org), ("client_id", bot.client_id)] pending="Asking Auth0…">
-            <p class="small muted">"Paste the bot's secret: orgdesk asks Auth0 for a token for your organization and shows what it says. The secret is used once and not kept."</p>
+        <PostForm class="form" endpoint=endpoint hidden=vec![("org_id", org), ("client_id", bot.client_id)] pending="Asking Auth0…">
+            <p class="small muted">{intro}</p>
             <div class="field">
                 <label for="test-api">"API"</label>
                 <select id="test-api" name="audience">
@@ -124,9 +141,9 @@ fn TestToken(org: String, bot: Bot, apis: Vec<ApiOption>) -> impl IntoView {
                 </select>
             </div>
             <div class="field">
-                <label for="test-secret">"Client secret"</label>
+                <label for="test-secret">{label}</label>
                 // No id-keyed restore of a secret after an error: it is sent once, and typed again.
-                <input id="test-secret" name="secret" type="password" autocomplete="off" required data-forget=""/>
+                <input id="test-secret" name=name type="password" autocomplete="off" required data-forget=""/>
             </div>
             <button type="submit" class="btn">"Get a test token"</button>
         </PostForm>
@@ -180,20 +197,6 @@ fn BotView(desk: Desk, bot: Bot) -> impl IntoView {
             view! { <AccessRow org=org.clone() client_id=bot.client_id.clone() access=a.clone() api/> }
         })
         .collect_view();
-    // A rotated secret, this once; its snippet asks for the bot's first API.
-    let first_api = bot
-        .access
-        .first()
-        .map(|a| a.audience.clone())
-        .unwrap_or_default();
-    let rotated = use_context::<SecretShown>().map(|s| {
-        let audience = if s.audience.is_empty() {
-            first_api
-        } else {
-            s.audience
-        };
-        view! { <SecretPanel secret=s.secret token_url=s.token_url audience org_id=s.org_id/> }
-    });
     let org_name = desk.me.org_name.clone().unwrap_or_default();
     let (page_title, question, note) = (
         title(&[&bot.name, "Bots", &org_name]),
@@ -228,11 +231,8 @@ fn BotView(desk: Desk, bot: Bot) -> impl IntoView {
         </section>
 
         <section class="panel" aria-labelledby="secret-title-h">
-            <h2 id="secret-title-h">"Rotate the secret"</h2>
-            <p class="small muted">"Rotating makes a new secret and stops the old one at once."</p>
-            <ConfirmPost endpoint="bots/rotate" hidden=fields.clone() label="Rotate secret"
-                question="Programs using the old secret will stop getting tokens." confirm="Rotate now"/>
-            {rotated}
+            <h2 id="secret-title-h">"Credentials"</h2>
+            <Credentials org=org.clone() bot=bot.clone() token_url=desk.token_url.clone()/>
         </section>
 
         <section class="panel" aria-labelledby="settings-title">

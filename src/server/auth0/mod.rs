@@ -5,6 +5,7 @@
 pub mod client;
 pub mod client_grants;
 pub mod clients;
+pub mod credentials;
 pub mod error;
 pub mod invitations;
 pub mod logs;
@@ -48,6 +49,10 @@ pub const SCOPES: &[&str] = &[
     "delete:clients",
     "read:client_keys",
     "update:client_keys",
+    "read:client_credentials",
+    "create:client_credentials",
+    "update:client_credentials",
+    "delete:client_credentials",
     "read:client_grants",
     "create:client_grants",
     "update:client_grants",

@@ -93,6 +93,18 @@ pub fn connection_clients(connection_id: &str) -> String {
     format!("connections/{}/clients", seg(connection_id))
 }
 
+pub fn client_credentials(client_id: &str) -> String {
+    format!("clients/{}/credentials", seg(client_id))
+}
+
+pub fn client_credential(client_id: &str, credential_id: &str) -> String {
+    format!(
+        "clients/{}/credentials/{}",
+        seg(client_id),
+        seg(credential_id)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

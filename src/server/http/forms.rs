@@ -138,6 +138,38 @@ pub const FORMS: &[FormSpec] = &[
         done: Done::Shown,
     },
     FormSpec {
+        endpoint: "bots/test-key",
+        fields: &[
+            ("org_id", Text),
+            ("client_id", Text),
+            ("audience", Text),
+            ("assertion", Text),
+        ],
+        done: Done::Shown,
+    },
+    FormSpec {
+        endpoint: "bots/key-add",
+        fields: &[
+            ("org_id", Text),
+            ("client_id", Text),
+            ("name", Text),
+            ("pem", Text),
+            ("expires_on", Text),
+        ],
+        done: Done::Back(
+            "Key added and in use. Point the bot at it, then check a token signed with it below.",
+        ),
+    },
+    FormSpec {
+        endpoint: "bots/key-remove",
+        fields: &[
+            ("org_id", Text),
+            ("client_id", Text),
+            ("credential_id", Text),
+        ],
+        done: Done::Back("Key removed. The bot can no longer sign with it."),
+    },
+    FormSpec {
         endpoint: "members/role",
         fields: &[
             ("org_id", Text),
@@ -235,6 +267,7 @@ const ASKED_FIRST: &[&str] = &[
     "bots/rotate",
     "bots/delete",
     "bots/revoke",
+    "bots/key-remove",
     "members/remove",
     "invitations/revoke",
     "apps/unpublish",
@@ -696,7 +729,7 @@ fn answered(
     match endpoint {
         "bots/register" => Some((format!("/orgs/{org}/bots"), ShownNow::Secret(secret()?))),
         "bots/rotate" if bot_path_ok => Some((bot, ShownNow::Secret(secret()?))),
-        "bots/test-token" if bot_path_ok => {
+        "bots/test-token" | "bots/test-key" if bot_path_ok => {
             let check = serde_json::from_value::<TokenCheck>(value.clone()).ok()?;
             Some((bot, ShownNow::Token(TokenShown(check))))
         }
@@ -867,6 +900,9 @@ mod tests {
                 "bots/scopes" => serde_json::from_value::<bots::ChangeBotScopes>(v).map(drop),
                 "bots/revoke" => serde_json::from_value::<bots::RevokeBotAccess>(v).map(drop),
                 "bots/test-token" => serde_json::from_value::<bots::TestBotToken>(v).map(drop),
+                "bots/test-key" => serde_json::from_value::<bots::TestBotKey>(v).map(drop),
+                "bots/key-add" => serde_json::from_value::<bots::AddBotKey>(v).map(drop),
+                "bots/key-remove" => serde_json::from_value::<bots::RemoveBotKey>(v).map(drop),
                 "members/role" => serde_json::from_value::<members::SetMemberRole>(v).map(drop),
                 "members/remove" => serde_json::from_value::<members::RemoveMember>(v).map(drop),
                 "invitations/create" => {

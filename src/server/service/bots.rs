@@ -511,35 +511,124 @@ pub struct TestClaims {
     pub aud: Option<serde_json::Value>,
 }
 
+/// What a test token is asked for with: the bot's secret, or an assertion signed with one of its
+/// keys (`private_key_jwt`). Either is used for one request and dropped.
+pub enum Credential {
+    Secret(SecretString),
+    Assertion(SecretString),
+}
+
+/// The claims an assertion makes, read unverified (Auth0 verifies it): it must be this bot's.
+fn assertion_for(assertion: &str, client_id: &str) -> Result<Option<String>, ServiceError> {
+    let part = |i: usize| -> Option<serde_json::Value> {
+        let segment = assertion.trim().split('.').nth(i)?;
+        let raw =
+            base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, segment)
+                .ok()?;
+        serde_json::from_slice(&raw).ok()
+    };
+    let (Some(header), Some(claims)) = (part(0), part(1)) else {
+        return Err(invalid(
+            "assertion",
+            "Paste a signed assertion: a JWT (three parts separated by dots) the bot signed with its private key.",
+        ));
+    };
+    let names = |k: &str| claims.get(k).and_then(|v| v.as_str()) == Some(client_id);
+    if !names("iss") || !names("sub") {
+        return Err(invalid(
+            "assertion",
+            "That assertion was made for another client: its iss and sub must both be this bot's client id.",
+        ));
+    }
+    Ok(header.get("kid").and_then(|k| k.as_str()).map(String::from))
+}
+
+/// Auth0's refusal of a test token, in words for the field that was pasted.
+fn token_refused(
+    field: &'static str,
+    status: reqwest::StatusCode,
+    body: &serde_json::Value,
+) -> ServiceError {
+    let error = body.get("error").and_then(|d| d.as_str()).unwrap_or("");
+    // A wrong secret is the common case (a typo, or the one before a rotation): say so plainly.
+    if status == reqwest::StatusCode::UNAUTHORIZED
+        || matches!(error, "access_denied" | "invalid_client")
+    {
+        return invalid(
+            field,
+            if field == "secret" {
+                "That is not this bot's current secret. If it was rotated, paste the newest one — or rotate it again for a new one."
+            } else {
+                "Auth0 did not accept that assertion: it must be signed with one of the bot's keys in use, unexpired, not used before, and addressed to the tenant."
+            },
+        );
+    }
+    let description = body
+        .get("error_description")
+        .and_then(|d| d.as_str())
+        .unwrap_or("the token request was refused");
+    invalid(
+        field,
+        format!(
+            "Auth0 refused the token: {}",
+            crate::server::text::escaped(description)
+        ),
+    )
+}
+
 pub async fn test_token(
     ctx: &Ctx<'_>,
     permit: &Permit,
     client_id: &str,
     audience: &str,
-    secret: SecretString,
-) -> Result<TestClaims, ServiceError> {
+    credential: Credential,
+) -> Result<(TestClaims, Option<String>), ServiceError> {
     owned(ctx, permit, client_id).await?;
     if !ctx.identity.apis.iter().any(|a| a.audience == audience) {
         return Err(invalid("api", "Choose one of the APIs offered."));
     }
+    let field = match &credential {
+        Credential::Secret(_) => "secret",
+        Credential::Assertion(_) => "assertion",
+    };
+    let kid = match &credential {
+        Credential::Assertion(a) if a.expose_secret().len() <= 8192 => {
+            assertion_for(a.expose_secret(), client_id)?
+        }
+        Credential::Assertion(_) => {
+            return Err(invalid("assertion", "That assertion is too long."))
+        }
+        Credential::Secret(_) => None,
+    };
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(std::time::Duration::from_secs(10))
         .build()
         .map_err(|e| crate::server::auth0::ApiError::Transport(e.to_string()))?;
+    let mut form = vec![
+        ("grant_type", "client_credentials"),
+        ("client_id", client_id),
+        ("audience", audience),
+        ("organization", permit.org_id()),
+    ];
+    match &credential {
+        Credential::Secret(s) => form.push(("client_secret", s.expose_secret())),
+        Credential::Assertion(a) => {
+            form.push((
+                "client_assertion_type",
+                crate::server::auth0::credentials::JWT_BEARER,
+            ));
+            form.push(("client_assertion", a.expose_secret().trim()));
+        }
+    }
     let response = http
         .post(format!("{}oauth/token", ctx.issuer))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", client_id),
-            ("client_secret", secret.expose_secret()),
-            ("audience", audience),
-            ("organization", permit.org_id()),
-        ])
+        .form(&form)
         .send()
         .await
         .map_err(|e| crate::server::auth0::ApiError::Transport(e.without_url().to_string()))?;
-    drop(secret);
+    drop(form);
+    drop(credential);
     let status = response.status();
     let body: serde_json::Value = response.json().await.unwrap_or(serde_json::Value::Null);
     audit_for(ctx, permit)
@@ -555,37 +644,20 @@ pub async fn test_token(
         )
         .await;
     if !status.is_success() {
-        let error = body.get("error").and_then(|d| d.as_str()).unwrap_or("");
-        // A wrong secret is the common case (a typo, or the one before a rotation): say so plainly.
-        if status == reqwest::StatusCode::UNAUTHORIZED
-            || matches!(error, "access_denied" | "invalid_client")
-        {
-            return Err(invalid(
-                "secret",
-                "That is not this bot's current secret. If it was rotated, paste the newest one — or rotate it again for a new one.",
-            ));
-        }
-        let description = body
-            .get("error_description")
-            .and_then(|d| d.as_str())
-            .unwrap_or("the token request was refused");
-        return Err(invalid(
-            "secret",
-            format!(
-                "Auth0 refused the token: {}",
-                crate::server::text::escaped(description)
-            ),
-        ));
+        return Err(token_refused(field, status, &body));
     }
     let token = body
         .get("access_token")
         .and_then(|t| t.as_str())
         .unwrap_or_default();
     let payload = token.split('.').nth(1).unwrap_or_default();
-    base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload)
+    let claims = base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, payload)
         .ok()
         .and_then(|raw| serde_json::from_slice(&raw).ok())
         .ok_or_else(|| {
-            crate::server::auth0::ApiError::Decode("the token is not a JWT".into()).into()
-        })
+            ServiceError::from(crate::server::auth0::ApiError::Decode(
+                "the token is not a JWT".into(),
+            ))
+        })?;
+    Ok((claims, kid))
 }

@@ -22,10 +22,12 @@ pub enum Kind {
     AppUninstall,
     InvitationResend,
     OrgCreate,
+    BotKeyAdd,
+    BotKeyRemove,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 10] = [
         Kind::BotRegister,
         Kind::BotGrant,
         Kind::BotRevoke,
@@ -34,6 +36,8 @@ impl Kind {
         Kind::AppUninstall,
         Kind::InvitationResend,
         Kind::OrgCreate,
+        Kind::BotKeyAdd,
+        Kind::BotKeyRemove,
     ];
 
     /// The name stored in the journal (and written to the audit log by the recovery pass).
@@ -47,6 +51,8 @@ impl Kind {
             Kind::AppUninstall => "app.uninstall",
             Kind::InvitationResend => "invitation.resend",
             Kind::OrgCreate => "organization.create",
+            Kind::BotKeyAdd => "bot.key.add",
+            Kind::BotKeyRemove => "bot.key.remove",
         }
     }
 
@@ -61,6 +67,8 @@ impl Kind {
             Kind::AppUninstall => audit::Action::AppUninstall,
             Kind::InvitationResend => audit::Action::InvitationResend,
             Kind::OrgCreate => audit::Action::OrganizationCreate,
+            Kind::BotKeyAdd => audit::Action::BotKeyAdd,
+            Kind::BotKeyRemove => audit::Action::BotKeyRemove,
         }
     }
 
@@ -428,6 +436,16 @@ async fn settle_as(
         Kind::OrgCreate => {
             undo_create_org(mgmt, op).await?;
             Rest::Compensated
+        }
+        Kind::BotKeyAdd => {
+            let client = op.client_id.as_deref().unwrap_or_default();
+            super::bot_keys::settle_add(mgmt, client, op.created_ref.as_deref()).await?
+        }
+        Kind::BotKeyRemove => {
+            let client = op.client_id.as_deref().unwrap_or_default();
+            let key = op.target.as_deref().unwrap_or_default();
+            super::bot_keys::finish_remove(mgmt, client, key).await?;
+            Rest::Done
         }
     };
     close(db, clock, &op.id, rest).await?;

@@ -2,6 +2,7 @@
 
 pub mod apps;
 pub mod audit_log;
+pub mod bot_keys;
 pub mod bots;
 pub mod invitations;
 pub mod journal;
