@@ -58,7 +58,7 @@ test('a bot moves from its secret to a key, then rotates to a new key without do
   await expect(page.getByTestId('key-commands')).toContainText('openssl genpkey');
   const tenant = /"aud": "([^"]+)"/.exec((await page.getByTestId('assertion-snippet').textContent())!)![1];
   await page.getByLabel('Public key (PEM)').fill(first.publicKey);
-  await page.getByLabel('Name (optional)').fill('Laptop key');
+  await page.getByLabel('Key label (optional)').fill('Laptop key');
   await page.getByRole('button', { name: 'Use this key' }).click();
   await expect(page.getByTestId('form-notice')).toContainText('Key added and in use');
   const firstRow = page.getByTestId('key-row');
@@ -72,7 +72,7 @@ test('a bot moves from its secret to a key, then rotates to a new key without do
   // Rotation: the new key beside the old one; the guide's steps; both work.
   const second = keyPair();
   await page.getByLabel('Public key (PEM)').fill(second.publicKey);
-  await page.getByLabel('Name (optional)').fill('Server key');
+  await page.getByLabel('Key label (optional)').fill('Server key');
   await page.getByRole('button', { name: 'Add the new key' }).click();
   await expect(page.getByTestId('form-notice')).toContainText('Key added and in use');
   await expect(page.getByTestId('key-row')).toHaveCount(2);

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use crate::model::bots::{Bot, NewSecret, TokenCheck};
+use crate::model::bots::{AccessChange, AccessRequest, Bot, NewSecret, TokenCheck};
 use crate::model::AppError;
 #[cfg(feature = "ssr")]
 use crate::server::http::web::change;
@@ -32,6 +32,44 @@ pub(crate) mod glue {
                 .collect(),
             app: None,
             keys: Vec::new(),
+            requests: Vec::new(),
+        }
+    }
+
+    pub fn request(
+        r: crate::server::store::approvals::Request,
+        viewer: &str,
+    ) -> crate::model::bots::AccessRequest {
+        let words = |s: &str| s.split_whitespace().map(String::from).collect();
+        crate::model::bots::AccessRequest {
+            mine: r.requested_by == viewer,
+            scopes: words(&r.scopes),
+            sensitive: words(&r.sensitive),
+            requested_at: crate::clock::iso(r.requested_at),
+            until: crate::clock::iso(r.expires_at),
+            id: r.id,
+            client_id: r.client_id,
+            audience: r.audience,
+            requester: r.requester_email,
+            state: r.state,
+            decider: r.decider_email,
+            reason: r.reason,
+        }
+    }
+
+    pub fn access_change(
+        o: crate::server::service::approvals::Outcome,
+        days: u32,
+        now_ms: i64,
+    ) -> AccessChange {
+        use crate::server::service::approvals::Outcome;
+        match o {
+            Outcome::Done => AccessChange::Done,
+            Outcome::DoneAlone(sensitive) => AccessChange::DoneAlone { sensitive },
+            Outcome::Pending(_, sensitive) => AccessChange::Pending {
+                sensitive,
+                until: crate::clock::iso(now_ms + i64::from(days) * 86_400_000),
+            },
         }
     }
 
@@ -141,6 +179,15 @@ pub async fn get_bot(org_id: String, client_id: String) -> Result<Bot, AppError>
         app_id: app.app_id,
         installers: installs.into_iter().map(|i| i.org_name).collect(),
     });
+    let viewer = permit.user_id().to_string();
+    bot.requests = crate::server::service::approvals::list(&ctx, &permit)
+        .await
+        .map_err(|e| call.fail(e))?
+        .into_iter()
+        .filter(|r| r.client_id == bot.client_id)
+        .take(5)
+        .map(|r| glue::request(r, &viewer))
+        .collect();
     let today = ctx.clock.now().date().to_string();
     bot.keys = crate::server::service::bot_keys::keys(&ctx, &permit, &bot.client_id)
         .await
@@ -210,11 +257,16 @@ pub async fn grant_bot_access(
     client_id: String,
     audience: String,
     scopes: Vec<String>,
-) -> Result<(), AppError> {
+) -> Result<AccessChange, AppError> {
     use crate::server::policy::Action::ManageBots;
     use crate::server::service::bots;
     let done = change(&org_id, ManageBots, async |ctx, permit| {
-        bots::grant_access(ctx, permit, &client_id, &audience, &scopes).await
+        let outcome = bots::grant_access(ctx, permit, &client_id, &audience, &scopes).await?;
+        Ok(glue::access_change(
+            outcome,
+            ctx.identity.approvals.days,
+            ctx.clock.now_ms(),
+        ))
     });
     done.await
 }
@@ -225,11 +277,16 @@ pub async fn change_bot_scopes(
     client_id: String,
     audience: String,
     scopes: Vec<String>,
-) -> Result<(), AppError> {
+) -> Result<AccessChange, AppError> {
     use crate::server::policy::Action::ManageBots;
     use crate::server::service::bots;
     let done = change(&org_id, ManageBots, async |ctx, permit| {
-        bots::change_scopes(ctx, permit, &client_id, &audience, &scopes).await
+        let outcome = bots::change_scopes(ctx, permit, &client_id, &audience, &scopes).await?;
+        Ok(glue::access_change(
+            outcome,
+            ctx.identity.approvals.days,
+            ctx.clock.now_ms(),
+        ))
     });
     done.await
 }
@@ -309,6 +366,36 @@ pub async fn remove_bot_key(
     use crate::server::service::bot_keys;
     let done = change(&org_id, ManageBots, async |ctx, permit| {
         bot_keys::remove(ctx, permit, &client_id, &credential_id).await
+    });
+    done.await
+}
+
+/// The organization's access requests that need another admin, newest first (pending ones read
+/// as expired past their deadline).
+#[server(endpoint = "approvals/list", input = Json, output = crate::model::wire::TextJson)]
+pub async fn list_access_requests(org_id: String) -> Result<Vec<AccessRequest>, AppError> {
+    let call = crate::server::http::web::signed_in().await?;
+    let permit = call.view(&org_id).await?;
+    let viewer = call.user.user_id.clone();
+    let all = crate::server::service::approvals::list(&call.ctx(), &permit)
+        .await
+        .map_err(|e| call.fail(e))?;
+    Ok(all.into_iter().map(|r| glue::request(r, &viewer)).collect())
+}
+
+/// Another admin approves (the access is granted with their permit) or rejects (with a reason) a
+/// pending request.
+#[server(endpoint = "approvals/decide", input = Json, output = crate::model::wire::TextJson)]
+pub async fn decide_access_request(
+    org_id: String,
+    id: String,
+    approve: bool,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::server::policy::Action::ManageBots;
+    use crate::server::service::approvals;
+    let done = change(&org_id, ManageBots, async |ctx, permit| {
+        approvals::decide(ctx, permit, &id, approve, &reason).await
     });
     done.await
 }

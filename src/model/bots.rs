@@ -22,6 +22,46 @@ pub struct Bot {
     /// bot authenticates with its secret.
     #[serde(default)]
     pub keys: Vec<BotKey>,
+    /// Its access requests that need another admin (pending, and the latest decided), newest first
+    /// (one bot's page only).
+    #[serde(default)]
+    pub requests: Vec<AccessRequest>,
+}
+
+/// What a grant or a change of scopes came to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccessChange {
+    Done,
+    /// Done, although no second admin could approve the sensitive scopes (the vendor allows it).
+    DoneAlone {
+        sensitive: Vec<String>,
+    },
+    /// Waiting for another admin's approval, until `until` (RFC 3339).
+    Pending {
+        sensitive: Vec<String>,
+        until: String,
+    },
+}
+
+/// API access with a sensitive scope, asked for by one admin and decided by another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessRequest {
+    pub id: String,
+    pub client_id: String,
+    pub audience: String,
+    /// What the bot's access becomes when approved.
+    pub scopes: Vec<String>,
+    pub sensitive: Vec<String>,
+    pub requester: String,
+    /// The viewer asked for it (then another admin must decide it).
+    pub mine: bool,
+    /// RFC 3339.
+    pub requested_at: String,
+    pub until: String,
+    /// `pending`, `approved`, `rejected`, `failed` or `expired`.
+    pub state: String,
+    pub decider: Option<String>,
+    pub reason: Option<String>,
 }
 
 impl Bot {

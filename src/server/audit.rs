@@ -70,6 +70,12 @@ actions! {
     /// A public key added to a bot and put into use (`private_key_jwt`).
     BotKeyAdd = "bot.key.add",
     BotKeyRemove = "bot.key.remove",
+    /// API access with a sensitive scope asked for: it waits for another admin.
+    ApprovalRequest = "approval.request",
+    /// A request approved (and the access granted) or rejected, by another admin.
+    ApprovalDecide = "approval.decide",
+    /// A sensitive scope granted by an organization's only admin (the vendor allows it).
+    ApprovalAlone = "approval.alone",
     /// A role change refused before it was tried.
     MemberRole = "member.role",
     MemberRoleAssign = "member.role.assign",
@@ -104,6 +110,9 @@ impl Action {
             Action::BotRegister
             | Action::BotKeyAdd
             | Action::BotKeyRemove
+            | Action::ApprovalRequest
+            | Action::ApprovalDecide
+            | Action::ApprovalAlone
             | Action::BotRename
             | Action::BotRotateSecret
             | Action::BotDelete

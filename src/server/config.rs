@@ -113,6 +113,7 @@ impl Config {
                 || identity::VARIABLES.contains(&name)
                 || super::onboarding::settings::VARIABLES.contains(&name)
                 || super::auth::step_up::VARIABLES.contains(&name)
+                || identity::APPROVAL_VARIABLES.contains(&name)
         };
         if let Some((name, _)) = vars
             .iter()

@@ -71,6 +71,71 @@ pub struct Identity {
     /// create one, and the connections enabled for each organization made that way. None: people
     /// cannot create organizations.
     pub onboarding: Option<OnboardingClient>,
+    /// Which scopes need a second admin's approval, and how requests wait.
+    pub approvals: Approvals,
+}
+
+/// Four-eyes approval: the scopes that need a second admin, how long a request waits, and what an
+/// organization with a single admin does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approvals {
+    pub sensitive: Vec<String>,
+    pub days: u32,
+    pub fallback: ApprovalFallback,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApprovalFallback {
+    /// Granted at once, with a warning in the audit log.
+    Allow,
+    /// The request waits for a second admin (support staff see it in the console).
+    Wait,
+}
+
+/// Set with the local tenant or a real one alike.
+pub const APPROVAL_VARIABLES: &[&str] = &[
+    "ORGDESK_SENSITIVE_SCOPES",
+    "ORGDESK_APPROVAL_DAYS",
+    "ORGDESK_APPROVAL_FALLBACK",
+];
+
+fn approvals(
+    get: &dyn Fn(&str) -> Option<String>,
+    apis: &[ApiPolicy],
+) -> Result<Approvals, ConfigError> {
+    let sensitive = list(&get("ORGDESK_SENSITIVE_SCOPES").unwrap_or_default());
+    if let Some(unknown) = sensitive
+        .iter()
+        .find(|s| !apis.iter().any(|a| a.scopes.contains(s)))
+    {
+        return Err(invalid(
+            "ORGDESK_SENSITIVE_SCOPES",
+            format!("`{unknown}` is not a scope of any API in ORGDESK_APIS"),
+        ));
+    }
+    let days = match get("ORGDESK_APPROVAL_DAYS") {
+        None => 7,
+        Some(v) => v
+            .parse::<u32>()
+            .ok()
+            .filter(|d| (1..=30).contains(d))
+            .ok_or_else(|| invalid("ORGDESK_APPROVAL_DAYS", format!("`{v}` is not 1–30")))?,
+    };
+    let fallback = match get("ORGDESK_APPROVAL_FALLBACK").as_deref() {
+        None | Some("allow") => ApprovalFallback::Allow,
+        Some("wait") => ApprovalFallback::Wait,
+        Some(other) => {
+            return Err(invalid(
+                "ORGDESK_APPROVAL_FALLBACK",
+                format!("`{other}` is not `allow` or `wait`"),
+            ))
+        }
+    };
+    Ok(Approvals {
+        sensitive,
+        days,
+        fallback,
+    })
 }
 
 /// The sign-up application, as SaaStart splits it from the sign-in one: a person signs in there
@@ -94,6 +159,7 @@ impl std::fmt::Debug for Identity {
             .field("apis", &self.apis)
             .field("assignable_roles", &self.assignable_roles)
             .field("admin_role", &self.admin_role)
+            .field("approvals", &self.approvals)
             .field("support_org", &self.support_org)
             .field("support_role", &self.support_role)
             .field(
@@ -214,6 +280,7 @@ pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Identity, Confi
             "ORGDESK_SUPPORT_ORG and ORGDESK_SUPPORT_ROLE go together",
         ));
     }
+    let apis = parse_apis(&required("ORGDESK_APIS")?)?;
     Ok(Identity {
         upstream: Upstream::Auth0 {
             domain,
@@ -223,7 +290,8 @@ pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Identity, Confi
         login_client_secret: SecretString::from(required("ORGDESK_AUTH0_CLIENT_SECRET")?),
         mgmt_client_id: required("ORGDESK_AUTH0_MGMT_CLIENT_ID")?,
         mgmt_client_secret: SecretString::from(required("ORGDESK_AUTH0_MGMT_CLIENT_SECRET")?),
-        apis: parse_apis(&required("ORGDESK_APIS")?)?,
+        approvals: approvals(get, &apis)?,
+        apis,
         assignable_roles,
         admin_role,
         support_org,
@@ -296,16 +364,18 @@ fn local(get: &dyn Fn(&str) -> Option<String>) -> Result<Identity, ConfigError> 
         ));
     }
     let owned = |list: &[&str]| list.iter().map(|s| s.to_string()).collect();
+    let apis = vec![ApiPolicy {
+        audience: demo::API.into(),
+        scopes: owned(demo::API_SCOPES),
+    }];
     Ok(Identity {
+        approvals: approvals(get, &apis)?,
         upstream: Upstream::Local { bind },
         login_client_id: demo::LOGIN_CLIENT_ID.into(),
         login_client_secret: SecretString::from(demo::LOGIN_CLIENT_SECRET),
         mgmt_client_id: demo::MGMT_CLIENT_ID.into(),
         mgmt_client_secret: SecretString::from(demo::MGMT_CLIENT_SECRET),
-        apis: vec![ApiPolicy {
-            audience: demo::API.into(),
-            scopes: owned(demo::API_SCOPES),
-        }],
+        apis,
         assignable_roles: owned(demo::ASSIGNABLE_ROLES),
         admin_role: demo::ADMIN_ROLE.into(),
         support_org: Some(demo::SUPPORT_ORG.into()),

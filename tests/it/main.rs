@@ -8,6 +8,7 @@
     clippy::too_many_lines
 )]
 
+mod approvals;
 mod apps;
 mod attacks;
 mod bot_keys;

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use super::approvals::BotRequests;
 use super::bot_keys::Credentials;
 use super::{org_param, title};
 use crate::api::bots::get_bot;
@@ -221,6 +222,7 @@ fn BotView(desk: Desk, bot: Bot) -> impl IntoView {
             } else {
                 view! { <ul class="list list--plain">{access_rows}</ul> }.into_any()
             }}
+            <BotRequests org=org.clone() bot=bot.clone()/>
             <h3>"Grant another API"</h3>
             <GrantForm org=org.clone() bot=bot.clone() desk=desk.clone()/>
         </section>

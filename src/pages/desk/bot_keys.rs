@@ -42,7 +42,7 @@ fn AddKey(fields: Vec<(&'static str, String)>, first: bool) -> impl IntoView {
                 <p class="hint" id="key-pem-hint">"The contents of bot.pub. Never paste the private key (bot.key): it stays with the bot."</p>
             </div>
             <div class="field">
-                <label for="key-name">"Name (optional)"</label>
+                <label for="key-name">"Key label (optional)"</label>
                 <input id="key-name" name="name" maxlength="100" autocomplete="off"/>
             </div>
             <div class="field">

@@ -1,5 +1,6 @@
 //! The organization admin's desk: overview, bots, one bot.
 
+pub mod approvals;
 pub mod apps;
 pub mod audit;
 pub mod bot;

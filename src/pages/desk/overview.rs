@@ -35,6 +35,7 @@ pub fn Overview() -> impl IntoView {
     // Suspense for all of them renders the same page with less work than one each.
     let members = Resource::new(move || org.get(), |org| list_members(org, None));
     let invitations = Resource::new(move || org.get(), list_invitations);
+    let requests = Resource::new(move || org.get(), crate::api::bots::list_access_requests);
     let recent = Resource::new(
         move || org.get(),
         |org| {
@@ -53,8 +54,13 @@ pub fn Overview() -> impl IntoView {
         <PageTitle page="Overview"/>
         <Suspense fallback=|| view! { <Loading what="your organization"/> }>
             {move || Suspend::new(async move {
-                let (data, members, invitations, recent) =
-                    (data.await, members.await, invitations.await, recent.await);
+                let (data, members, invitations, recent, requests) = (
+                    data.await,
+                    members.await,
+                    invitations.await,
+                    recent.await,
+                    requests.await.unwrap_or_default(),
+                );
                 match data {
                     Err(e) => view! { <h1>"Overview"</h1> <ErrorNote error=e/> }.into_any(),
                     Ok((d, bots)) => {
@@ -66,6 +72,7 @@ pub fn Overview() -> impl IntoView {
                                 <h1>{org_name}</h1>
                                 <p class="muted">"Signed in as " {d.me.email.clone()} " · admin"</p>
                             </section>
+                            <super::approvals::Waiting home=home.clone() requests bots=bots.clone()/>
                             <Cards home=home.clone() members invitations bots/>
                             <RecentActivity recent home/>
                         }

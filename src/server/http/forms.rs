@@ -56,6 +56,9 @@ pub enum Done {
     /// To the front page, with this notice: the session ended (the person left, or the organization
     /// is gone).
     Home(&'static str),
+    /// Back to the page the form was on with this notice — or, when the change waits for another
+    /// admin's approval, a notice that says so.
+    Access(&'static str),
     /// Back to the page the form was on, marked `?decided=1`: the page itself says what was decided,
     /// once, and offers no other choice (an app's install page).
     Decided,
@@ -110,7 +113,7 @@ pub const FORMS: &[FormSpec] = &[
             ("audience", Text),
             ("scopes", ListFor("audience")),
         ],
-        done: Done::Back("Access granted."),
+        done: Done::Access("Access granted."),
     },
     FormSpec {
         endpoint: "bots/scopes",
@@ -120,7 +123,7 @@ pub const FORMS: &[FormSpec] = &[
             ("audience", Text),
             ("scopes", List),
         ],
-        done: Done::Back("Scopes saved."),
+        done: Done::Access("Scopes saved."),
     },
     FormSpec {
         endpoint: "bots/revoke",
@@ -168,6 +171,16 @@ pub const FORMS: &[FormSpec] = &[
             ("credential_id", Text),
         ],
         done: Done::Back("Key removed. The bot can no longer sign with it."),
+    },
+    FormSpec {
+        endpoint: "approvals/decide",
+        fields: &[
+            ("org_id", Text),
+            ("id", Text),
+            ("approve", Bool),
+            ("reason", Text),
+        ],
+        done: Done::Back("Decided. The requester sees it on the bot's page."),
     },
     FormSpec {
         endpoint: "members/role",
@@ -610,6 +623,7 @@ impl Outcome<'_> {
         let (go, back) = (self.go, &self.back);
         match spec.done {
             Done::Back(text) => go.to(back, self.notice(true, text)),
+            Done::Access(text) => go.to(back, self.notice(true, &access_notice(text, &self.value))),
             Done::Home(text) => go.to("/", self.notice(true, text)),
             Done::To(path, text) => {
                 let org = self
@@ -678,6 +692,41 @@ impl Go {
         }
         response
     }
+}
+
+/// What a grant or a change of scopes came to, in words: done, done by the only admin, or waiting
+/// for another admin.
+fn access_notice(done: &str, value: &Value) -> String {
+    let words = |v: &Value| {
+        v.get("sensitive")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+    };
+    if let Some(p) = value.get("Pending") {
+        let until = p
+            .get("until")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .get(..10)
+            .unwrap_or("");
+        return format!(
+            "Sent for approval: {} needs another admin of your organization to approve it (by {until}). Nothing changes until then.",
+            words(p)
+        );
+    }
+    if let Some(a) = value.get("DoneAlone") {
+        return format!(
+            "{done} {} was granted without a second admin, as your organization has only one; the audit log says so.",
+            words(a)
+        );
+    }
+    done.to_string()
 }
 
 /// An invitation went out (new or again): to whom, until when, and its link.
@@ -898,6 +947,9 @@ mod tests {
                 "bots/delete" => serde_json::from_value::<bots::DeleteBot>(v).map(drop),
                 "bots/grant" => serde_json::from_value::<bots::GrantBotAccess>(v).map(drop),
                 "bots/scopes" => serde_json::from_value::<bots::ChangeBotScopes>(v).map(drop),
+                "approvals/decide" => {
+                    serde_json::from_value::<bots::DecideAccessRequest>(v).map(drop)
+                }
                 "bots/revoke" => serde_json::from_value::<bots::RevokeBotAccess>(v).map(drop),
                 "bots/test-token" => serde_json::from_value::<bots::TestBotToken>(v).map(drop),
                 "bots/test-key" => serde_json::from_value::<bots::TestBotKey>(v).map(drop),

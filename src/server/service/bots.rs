@@ -5,6 +5,7 @@
 
 use secrecy::{ExposeSecret, SecretString};
 
+use super::approvals::{self, Outcome};
 use super::journal::{self, Begun, Kind, Plan, Rest};
 use super::{audit_for, invalid, Ctx, ServiceError};
 use crate::server::audit;
@@ -189,6 +190,16 @@ pub async fn register(
     let name = validate_name(&bot.name)?;
     let description = validate_description(&bot.description)?;
     let scopes = validate_access(ctx, &bot.audience, &bot.scopes)?;
+    let sensitive = approvals::added_sensitive(&ctx.identity.approvals, &scopes, &[]);
+    if !sensitive.is_empty() {
+        return Err(invalid(
+            "scopes",
+            format!(
+                "{} needs another admin's approval: register the bot without it, then ask for it on the bot's page.",
+                sensitive.join(", ")
+            ),
+        ));
+    }
     if idempotency_key.len() < 16 || idempotency_key.len() > 64 {
         return Err(invalid("form", "The form is out of date; reload the page."));
     }
@@ -367,13 +378,15 @@ pub async fn delete(ctx: &Ctx<'_>, permit: &Permit, client_id: &str) -> Result<(
 }
 
 /// Grants one more API: a client grant (require, not any organization) associated with this org only.
+/// Grants the bot an API for this organization, or — when it adds a sensitive scope — files the
+/// request another admin decides (`approvals`).
 pub async fn grant_access(
     ctx: &Ctx<'_>,
     permit: &Permit,
     client_id: &str,
     audience: &str,
     scopes: &[String],
-) -> Result<(), ServiceError> {
+) -> Result<Outcome, ServiceError> {
     let scopes = validate_access(ctx, audience, scopes)?;
     owned(ctx, permit, client_id).await?;
     if store::grants_of(ctx.db, client_id)
@@ -385,13 +398,67 @@ pub async fn grant_access(
             "The bot already has access to this API; change its scopes instead.".into(),
         ));
     }
+    match approvals::gate(ctx, permit, client_id, audience, &scopes, &[]).await? {
+        Some(Outcome::Pending(id, sensitive)) => return Ok(Outcome::Pending(id, sensitive)),
+        Some(alone) => {
+            super::step_up(permit)?;
+            create_grant(ctx, permit, client_id, audience, &scopes).await?;
+            return Ok(alone);
+        }
+        None => {}
+    }
     super::step_up(permit)?;
+    create_grant(ctx, permit, client_id, audience, &scopes).await?;
+    Ok(Outcome::Done)
+}
+
+/// Makes the bot's access to `audience` exactly `scopes` (a grant made, or its scopes set): an
+/// approved request's change, made with the approver's permit.
+pub(super) async fn apply_access(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    client_id: &str,
+    audience: &str,
+    scopes: &[String],
+) -> Result<(), ServiceError> {
+    let scopes = validate_access(ctx, audience, scopes)?;
+    owned(ctx, permit, client_id).await?;
+    match grant_row(ctx, client_id, audience).await {
+        Ok(grant) => {
+            set_scopes(ctx, permit, &grant.grant_id, &scopes).await?;
+            let now = format!("{audience} {}", scopes.join(" "));
+            audit_for(ctx, permit)
+                .record(
+                    audit::Action::BotChangeScopes,
+                    Some(client_id),
+                    audit::Result::Ok,
+                    &now,
+                )
+                .await;
+            Ok(())
+        }
+        Err(ServiceError::NotFound) => {
+            create_grant(ctx, permit, client_id, audience, &scopes).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The grant and its association with this organization, journaled (a failure leaves no grant the
+/// organization cannot see).
+async fn create_grant(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    client_id: &str,
+    audience: &str,
+    scopes: &[String],
+) -> Result<(), ServiceError> {
     let plan = Plan::new(Kind::BotGrant, permit.org_id())
         .client(client_id)
         .target(audience);
     let op_id = journal::open(ctx.db, ctx.clock.as_ref(), plan).await?;
     let steps = async {
-        let grant = ctx.mgmt.create_grant(client_id, audience, &scopes).await?;
+        let grant = ctx.mgmt.create_grant(client_id, audience, scopes).await?;
         journal::step(
             ctx.db,
             ctx.clock.as_ref(),
@@ -444,22 +511,25 @@ pub(super) async fn set_scopes(
     Ok(())
 }
 
+/// Sets the scopes of the bot's access to an API. Narrowing goes on at once; a scope added is
+/// access granted (a recent sign-in), and a sensitive one added waits for another admin.
 pub async fn change_scopes(
     ctx: &Ctx<'_>,
     permit: &Permit,
     client_id: &str,
     audience: &str,
     scopes: &[String],
-) -> Result<(), ServiceError> {
+) -> Result<Outcome, ServiceError> {
     let scopes = validate_access(ctx, audience, scopes)?;
     owned(ctx, permit, client_id).await?;
     super::apps::guard_grant(ctx, client_id, audience).await?;
     let grant = grant_row(ctx, client_id, audience).await?;
-    // Narrowing is always safe; a scope added is access granted.
-    if scopes
-        .iter()
-        .any(|s| !grant.scopes.split_whitespace().any(|had| had == s))
-    {
+    let had: Vec<String> = grant.scopes.split_whitespace().map(String::from).collect();
+    let gated = approvals::gate(ctx, permit, client_id, audience, &scopes, &had).await?;
+    if let Some(Outcome::Pending(id, sensitive)) = gated {
+        return Ok(Outcome::Pending(id, sensitive));
+    }
+    if scopes.iter().any(|s| !had.contains(s)) {
         super::step_up(permit)?;
     }
     set_scopes(ctx, permit, &grant.grant_id, &scopes).await?;
@@ -467,7 +537,7 @@ pub async fn change_scopes(
     let now = format!("{audience} {}", scopes.join(" "));
     log.record(action, Some(client_id), audit::Result::Ok, &now)
         .await;
-    Ok(())
+    Ok(gated.unwrap_or(Outcome::Done))
 }
 
 pub async fn revoke(

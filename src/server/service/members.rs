@@ -127,7 +127,11 @@ async fn role_ids(ctx: &Ctx<'_>, org_id: &str, user_id: &str) -> Result<Vec<Stri
 
 /// Whether someone other than `except` holds the admin role, confirmed live: candidates from the
 /// mirror first (a call each), then the whole member list if the mirror knows none.
-async fn another_admin(ctx: &Ctx<'_>, org_id: &str, except: &str) -> Result<bool, ServiceError> {
+pub(super) async fn another_admin(
+    ctx: &Ctx<'_>,
+    org_id: &str,
+    except: &str,
+) -> Result<bool, ServiceError> {
     let admin = &ctx.identity.admin_role;
     for candidate in mirror::holders(ctx.db, org_id, admin, except).await? {
         if policy::is_admin(&role_ids(ctx, org_id, &candidate).await?, admin) {

@@ -1,5 +1,6 @@
 //! Business rules. Everything that changes something upstream takes a `Permit`.
 
+pub mod approvals;
 pub mod apps;
 pub mod audit_log;
 pub mod bot_keys;

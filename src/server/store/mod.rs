@@ -3,6 +3,7 @@
 //! `sqlx::AnyPool`; queries are written once in the SQL both understand (`$1` parameters,
 //! `ON CONFLICT`, `RETURNING`).
 
+pub mod approvals;
 pub mod apps;
 pub mod audit;
 pub mod bots;
