@@ -10,6 +10,9 @@ const root = path.resolve(__dirname, '..');
 // A second server whose vendor asks for a second factor at every step-up (step-up.spec.ts).
 const MFA_PORT = port + 1;
 const mfaDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orgdesk-e2e-mfa-'));
+// A third whose vendor marks write:bookings as needing a second admin's approval (approvals.spec.ts).
+const APPROVALS_PORT = port + 2;
+const approvalsDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orgdesk-e2e-approvals-'));
 
 function server(at: number, data: string, extra: Record<string, string> = {}) {
   return {
@@ -54,5 +57,9 @@ export default defineConfig({
       ],
     },
   },
-  webServer: [server(port, dataDir), server(MFA_PORT, mfaDataDir, { ORGDESK_STEP_UP_MFA: 'on' })],
+  webServer: [
+    server(port, dataDir),
+    server(MFA_PORT, mfaDataDir, { ORGDESK_STEP_UP_MFA: 'on' }),
+    server(APPROVALS_PORT, approvalsDataDir, { ORGDESK_SENSITIVE_SCOPES: 'write:bookings' }),
+  ],
 });
