@@ -48,6 +48,7 @@ pub(crate) mod glue {
             requested_at: crate::clock::iso(r.requested_at),
             until: crate::clock::iso(r.expires_at),
             id: r.id,
+            org_id: r.org_id,
             client_id: r.client_id,
             audience: r.audience,
             requester: r.requester_email,

@@ -64,6 +64,7 @@ pub const READS: &[&str] = &[
     "support/reports/open-grants",
     "support/reports/grants-per-api",
     "support/reports/idle-bots",
+    "support/reports/access-requests",
     "support/reports/drift",
     "support/reports/apps",
 ];

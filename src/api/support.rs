@@ -199,3 +199,14 @@ pub async fn report_apps() -> Result<Vec<crate::model::apps::PublishedApp>, AppE
         .map(|a| crate::api::apps::glue::published(url, a))
         .collect())
 }
+
+#[server(endpoint = "support/reports/access-requests", input = Json, output = crate::model::wire::TextJson)]
+pub async fn report_access_requests() -> Result<Vec<crate::model::bots::AccessRequest>, AppError> {
+    use crate::server::service::support;
+    let what = "report: access requests waiting";
+    let (_, list) = glue::report(what, async |ctx| support::access_requests(ctx).await).await?;
+    Ok(list
+        .into_iter()
+        .map(|r| crate::api::bots::glue::request(r, ""))
+        .collect())
+}

@@ -47,6 +47,7 @@ pub enum AccessChange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessRequest {
     pub id: String,
+    pub org_id: String,
     pub client_id: String,
     pub audience: String,
     /// What the bot's access becomes when approved.

@@ -13,15 +13,17 @@ pub enum ReportKind {
     IdleBots,
     Drift,
     Apps,
+    AccessRequests,
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 5] = [
+    pub const ALL: [ReportKind; 6] = [
         ReportKind::OpenGrants,
         ReportKind::GrantsPerApi,
         ReportKind::IdleBots,
         ReportKind::Drift,
         ReportKind::Apps,
+        ReportKind::AccessRequests,
     ];
 
     /// The name in URLs: `/support?report=<slug>` and `/support/reports/<slug>.csv`.
@@ -32,6 +34,7 @@ impl ReportKind {
             ReportKind::IdleBots => "idle-bots",
             ReportKind::Drift => "drift",
             ReportKind::Apps => "apps",
+            ReportKind::AccessRequests => "access-requests",
         }
     }
 
@@ -42,6 +45,7 @@ impl ReportKind {
             ReportKind::IdleBots => "Bots with no recent token",
             ReportKind::Drift => "Bots changed outside orgdesk",
             ReportKind::Apps => "Published apps and installs",
+            ReportKind::AccessRequests => "Access requests waiting",
         }
     }
 

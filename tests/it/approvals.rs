@@ -303,4 +303,24 @@ async fn with_the_wait_fallback_a_lone_admins_request_waits() {
         )
         .await;
     assert_eq!(status, 409, "still not the requester's to decide");
+    // Vendor support sees it waiting, in the console's report and its CSV.
+    let sam = app
+        .sign_in("sam@travel0.example", "org_travel0Support01")
+        .await;
+    let (status, report) = app
+        .call(&sam, "support/reports/access-requests", json!({}))
+        .await;
+    assert_eq!(status, 200, "{report}");
+    assert!(report
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["id"] == request && r["org_id"] == INITECH));
+    let csv = app
+        .page_html(&sam, "/support/reports/access-requests.csv")
+        .await;
+    assert!(
+        csv.contains(INITECH) && csv.contains("write:bookings"),
+        "{csv}"
+    );
 }

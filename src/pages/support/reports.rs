@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::support::{
-    report_apps, report_drift, report_grants_per_api, report_idle_bots, report_open_grants,
+    report_access_requests, report_apps, report_drift, report_grants_per_api, report_idle_bots,
+    report_open_grants,
 };
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::get_form::GetForm;
@@ -23,6 +24,7 @@ enum Report {
     Idle(u32, Vec<IdleLine>),
     Drift(Vec<DriftLine>),
     Apps(Vec<PublishedApp>),
+    Requests(Vec<crate::model::bots::AccessRequest>),
 }
 
 async fn load(report: Option<ReportKind>, days: u32) -> Result<Report, AppError> {
@@ -32,6 +34,7 @@ async fn load(report: Option<ReportKind>, days: u32) -> Result<Report, AppError>
         Some(ReportKind::IdleBots) => Report::Idle(days, report_idle_bots(days).await?),
         Some(ReportKind::Drift) => Report::Drift(report_drift().await?),
         Some(ReportKind::Apps) => Report::Apps(report_apps().await?),
+        Some(ReportKind::AccessRequests) => Report::Requests(report_access_requests().await?),
         None => Report::None,
     })
 }
@@ -88,6 +91,26 @@ fn render(report: Report) -> AnyView {
                             <td>{api_label(&a.audience)} ": " {a.scopes.join(" ")}</td>
                             <td>{if a.published { "yes" } else { "no" }}</td>
                             <td>{if a.installs.is_empty() { "—".to_string() } else { a.installs.iter().map(|i| format!("{} ({})", i.org_name, i.org_id)).collect::<Vec<_>>().join(", ") }}</td>
+                        </tr>
+                    }).collect_view()}
+                </Table>
+            }
+            .into_any()
+        }
+        Report::Requests(list) => {
+            if list.is_empty() {
+                return view! { <p class="empty">"No access request is waiting."</p> }.into_any();
+            }
+            view! {
+                <Table label="Access requests waiting" testid="requests-table" columns=&["Organization", "Bot", "Asks for", "Asked by", "Until", "State"]>
+                    {list.into_iter().map(|r| view! {
+                        <tr data-testid="request-row">
+                            <td>{r.org_id}</td>
+                            <td><code class="small">{r.client_id}</code></td>
+                            <td>{api_label(&r.audience)} ": " {r.sensitive.join(" ")}</td>
+                            <td>{r.requester}</td>
+                            <td>{r.until.get(..10).unwrap_or("").to_string()}</td>
+                            <td>{r.state}</td>
                         </tr>
                     }).collect_view()}
                 </Table>

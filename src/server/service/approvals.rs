@@ -3,7 +3,7 @@
 //! the organization — never the requester — to approve or reject it with a reason, within
 //! `ORGDESK_APPROVAL_DAYS`. An organization with a single admin follows the vendor's fallback:
 //! `allow` (granted, with a warning in the audit log) or `wait` (the request waits for a second
-//! admin; support staff see it in the console). The approval makes the change with the approver's
+//! admin; support staff see every waiting request in the console's report). The approval makes the change with the approver's
 //! permit — their live role and their recent sign-in.
 
 use super::{audit_for, Ctx, ServiceError};

@@ -388,3 +388,18 @@ pub async fn drift(ctx: &Ctx<'_>) -> Result<Vec<Drift>, ServiceError> {
     }
     Ok(out)
 }
+
+/// Every organization's access requests still waiting for a second admin (the `wait` fallback
+/// leaves a lone admin's here), oldest first; one past its deadline reads as expired.
+pub async fn access_requests(
+    ctx: &Ctx<'_>,
+) -> Result<Vec<crate::server::store::approvals::Request>, ServiceError> {
+    let now = ctx.clock.now_ms();
+    let mut all = crate::server::store::approvals::pending(ctx.db).await?;
+    for r in &mut all {
+        if r.expires_at <= now {
+            r.state = "expired".into();
+        }
+    }
+    Ok(all)
+}

@@ -14,7 +14,36 @@ pub async fn render(ctx: &Ctx<'_>, kind: ReportKind, days: u32) -> Result<String
         ReportKind::IdleBots => idle_bots(support::idle_bots(ctx, days).await?),
         ReportKind::Drift => drift(support::drift(ctx).await?),
         ReportKind::Apps => apps(support::apps(ctx).await?),
+        ReportKind::AccessRequests => access_requests(support::access_requests(ctx).await?),
     })
+}
+
+fn access_requests(list: Vec<crate::server::store::approvals::Request>) -> String {
+    let header = [
+        "organization",
+        "bot",
+        "api",
+        "sensitive_scopes",
+        "requested_by",
+        "requested_at",
+        "expires_at",
+        "state",
+    ];
+    csv(
+        &header,
+        list.into_iter().map(|r| {
+            vec![
+                r.org_id,
+                r.client_id,
+                r.audience,
+                r.sensitive,
+                r.requester_email,
+                crate::clock::iso(r.requested_at),
+                crate::clock::iso(r.expires_at),
+                r.state,
+            ]
+        }),
+    )
 }
 
 fn open_grants(list: Vec<GrantView>) -> String {
