@@ -33,6 +33,7 @@ pub(crate) mod glue {
             app: None,
             keys: Vec::new(),
             requests: Vec::new(),
+            health: Default::default(),
         }
     }
 
@@ -142,6 +143,28 @@ pub(crate) mod glue {
         })
     }
 
+    /// Bots with their standing against the organization's credential policy and their owners: one
+    /// read of the policy and of the member directory for all of them.
+    pub async fn with_health(
+        ctx: &crate::server::service::Ctx<'_>,
+        org_id: &str,
+        list: Vec<(BotRow, Vec<GrantRow>)>,
+    ) -> Result<Vec<Bot>, crate::server::service::ServiceError> {
+        use crate::server::service::credential_policy as policy;
+        let rules = policy::get(ctx, org_id).await?;
+        let members = policy::known_members(ctx, org_id).await;
+        let now = ctx.clock.now_ms();
+        Ok(list
+            .into_iter()
+            .map(|(row, grants)| {
+                let health = policy::health(&row, rules, members.as_ref(), now);
+                let mut b = bot((row, grants));
+                b.health = health;
+                b
+            })
+            .collect())
+    }
+
     pub fn secret(s: Secret) -> NewSecret {
         crate::server::http::web::no_store();
         NewSecret {
@@ -156,10 +179,11 @@ pub async fn list_bots(org_id: String) -> Result<Vec<Bot>, AppError> {
     use crate::server::service::bots;
     let call = crate::server::http::web::signed_in().await?;
     let permit = call.view(&org_id).await?;
-    let list = bots::list(&call.ctx(), &permit)
+    let ctx = call.ctx();
+    let list = bots::list(&ctx, &permit).await.map_err(|e| call.fail(e))?;
+    glue::with_health(&ctx, &org_id, list)
         .await
-        .map_err(|e| call.fail(e))?;
-    Ok(list.into_iter().map(glue::bot).collect())
+        .map_err(|e| call.fail(e))
 }
 
 #[server(endpoint = "bots/get", input = Json, output = crate::model::wire::TextJson)]
@@ -168,10 +192,14 @@ pub async fn get_bot(org_id: String, client_id: String) -> Result<Bot, AppError>
     let call = crate::server::http::web::signed_in().await?;
     let permit = call.view(&org_id).await?;
     let ctx = call.ctx();
-    let mut bot = bots::detail(&ctx, &permit, &client_id)
+    let found = bots::detail(&ctx, &permit, &client_id)
         .await
-        .map(glue::bot)
         .map_err(|e| call.fail(e))?;
+    let mut bot = glue::with_health(&ctx, &org_id, vec![found])
+        .await
+        .map_err(|e| call.fail(e))?
+        .pop()
+        .ok_or_else(|| call.fail(crate::server::service::ServiceError::NotFound))?;
     let as_app = crate::server::service::apps::as_app(ctx.db, &bot.client_id)
         .await
         .map_err(|e| call.fail(e.into()))?;
@@ -399,4 +427,54 @@ pub async fn decide_access_request(
         approvals::decide(ctx, permit, &id, approve, &reason).await
     });
     done.await
+}
+
+/// Gives the bot a new owner: a member of the organization, by email.
+#[server(endpoint = "bots/owner", input = Json, output = crate::model::wire::TextJson)]
+pub async fn assign_bot_owner(
+    org_id: String,
+    client_id: String,
+    email: String,
+) -> Result<(), AppError> {
+    use crate::server::policy::Action::ManageBots;
+    use crate::server::service::credential_policy;
+    let done = change(&org_id, ManageBots, async |ctx, permit| {
+        credential_policy::assign_owner(ctx, permit, &client_id, &email).await
+    });
+    done.await
+}
+
+/// The organization's credential policy: the oldest a credential may be (0: no maximum), and how
+/// many days before that its admins are warned.
+#[server(endpoint = "organization/policy", input = Json, output = crate::model::wire::TextJson)]
+pub async fn set_credential_policy(
+    org_id: String,
+    max_age_days: u32,
+    warn_days: u32,
+) -> Result<(), AppError> {
+    use crate::server::policy::Action::ManageOrganization;
+    use crate::server::service::credential_policy::{self, Policy};
+    let done = change(&org_id, ManageOrganization, async |ctx, permit| {
+        credential_policy::set(
+            ctx,
+            permit,
+            Policy {
+                max_age_days,
+                warn_days,
+            },
+        )
+        .await
+    });
+    done.await
+}
+
+/// The organization's credential policy as it stands.
+#[server(endpoint = "organization/policy-get", input = Json, output = crate::model::wire::TextJson)]
+pub async fn credential_policy(org_id: String) -> Result<(u32, u32), AppError> {
+    let call = crate::server::http::web::signed_in().await?;
+    let permit = call.view(&org_id).await?;
+    let p = crate::server::service::credential_policy::get(&call.ctx(), permit.org_id())
+        .await
+        .map_err(|e| call.fail(e))?;
+    Ok((p.max_age_days, p.warn_days))
 }

@@ -109,6 +109,8 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
         "approval.alone",
         "Granted sensitive access as the only admin",
     ),
+    ("bot.owner", "Gave a bot a new owner"),
+    ("organization.policy", "Changed the credential policy"),
     ("member.role", "Changed a member's role"),
     ("member.role.assign", "Gave a member a role"),
     ("member.role.remove", "Took a role away from a member"),

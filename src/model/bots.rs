@@ -26,6 +26,46 @@ pub struct Bot {
     /// (one bot's page only).
     #[serde(default)]
     pub requests: Vec<AccessRequest>,
+    /// Its credential's age against the organization's policy, and its owner.
+    #[serde(default)]
+    pub health: BotHealth,
+}
+
+/// A bot's standing: its credential's age against the organization's policy, and its owner.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BotHealth {
+    pub age_days: u32,
+    /// 0: the organization sets no maximum.
+    pub max_age_days: u32,
+    /// `ok`, `due` (within the warning) or `overdue`.
+    pub credential: String,
+    /// The owner's email (their id for a bot registered before owners were recorded).
+    pub owner: String,
+    /// The owner is no longer a member: the bot needs a new one.
+    pub owner_gone: bool,
+}
+
+impl BotHealth {
+    /// What needs doing, in words, or None.
+    pub fn attention(&self) -> Option<String> {
+        let mut out = Vec::new();
+        match self.credential.as_str() {
+            "overdue" => out.push(format!(
+                "credential {} days old, past the {}-day policy: rotate it",
+                self.age_days, self.max_age_days
+            )),
+            "due" => out.push(format!(
+                "credential {} days old, due for rotation within {} days",
+                self.age_days,
+                self.max_age_days.saturating_sub(self.age_days)
+            )),
+            _ => {}
+        }
+        if self.owner_gone {
+            out.push("its owner left the organization: assign a new owner".to_string());
+        }
+        (!out.is_empty()).then(|| out.join("; "))
+    }
 }
 
 /// What a grant or a change of scopes came to.

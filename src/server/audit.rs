@@ -76,6 +76,10 @@ actions! {
     ApprovalDecide = "approval.decide",
     /// A sensitive scope granted by an organization's only admin (the vendor allows it).
     ApprovalAlone = "approval.alone",
+    /// A bot given a new owner.
+    BotOwner = "bot.owner",
+    /// The organization's credential policy changed.
+    OrganizationPolicy = "organization.policy",
     /// A role change refused before it was tried.
     MemberRole = "member.role",
     MemberRoleAssign = "member.role.assign",
@@ -110,6 +114,8 @@ impl Action {
             Action::BotRegister
             | Action::BotKeyAdd
             | Action::BotKeyRemove
+            | Action::BotOwner
+            | Action::OrganizationPolicy
             | Action::ApprovalRequest
             | Action::ApprovalDecide
             | Action::ApprovalAlone

@@ -12,6 +12,7 @@ mod approvals;
 mod apps;
 mod attacks;
 mod bot_keys;
+mod bot_owners;
 mod budget;
 mod bundle;
 mod conformance;

@@ -92,9 +92,24 @@ pub fn Waiting(home: String, requests: Vec<AccessRequest>, bots: Vec<Bot>) -> im
         .into_iter()
         .filter(|r| r.state == "pending")
         .collect();
-    if waiting.is_empty() {
+    let flagged: Vec<(String, String, String)> = bots
+        .iter()
+        .filter_map(|b| Some((b.client_id.clone(), b.name.clone(), b.health.attention()?)))
+        .collect();
+    if waiting.is_empty() && flagged.is_empty() {
         return ().into_any();
     }
+    let flagged = flagged
+        .into_iter()
+        .map(|(id, name, what)| {
+            view! {
+                <li data-testid="bot-attention">
+                    <a href=format!("{home}/bots/{id}")>{name}</a>
+                    {format!(": {what}")}
+                </li>
+            }
+        })
+        .collect_view();
     let rows = waiting
         .into_iter()
         .map(|r| {
@@ -119,7 +134,7 @@ pub fn Waiting(home: String, requests: Vec<AccessRequest>, bots: Vec<Bot>) -> im
     view! {
         <section class="panel" aria-labelledby="attention-title">
             <h2 id="attention-title">"Needs attention"</h2>
-            <ul class="list">{rows}</ul>
+            <ul class="list">{rows}{flagged}</ul>
         </section>
     }
     .into_any()

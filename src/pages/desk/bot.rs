@@ -237,6 +237,22 @@ fn BotView(desk: Desk, bot: Bot) -> impl IntoView {
             <Credentials org=org.clone() bot=bot.clone() token_url=desk.token_url.clone()/>
         </section>
 
+        <section class="panel" aria-labelledby="owner-title">
+            <h2 id="owner-title">"Owner"</h2>
+            <p data-testid="bot-owner">
+                {format!("{} answers for this bot.", if bot.health.owner.is_empty() { "Nobody".to_string() } else { bot.health.owner.clone() })}
+                {(bot.health.max_age_days > 0).then(|| format!(" Its credential is {} days old; your policy allows {}.", bot.health.age_days, bot.health.max_age_days))}
+            </p>
+            {bot.health.attention().map(|a| view! { <p class="note note--warn" data-testid="bot-attention">{format!("Needs attention: {a}.")}</p> })}
+            <PostForm class="form form--inline" endpoint="bots/owner" hidden=fields.clone() pending="Saving…">
+                <div class="field">
+                    <label for="owner-email">"New owner's email"</label>
+                    <input id="owner-email" name="email" type="email" required autocomplete="off"/>
+                </div>
+                <button type="submit" class="btn">"Assign owner"</button>
+            </PostForm>
+        </section>
+
         <section class="panel" aria-labelledby="settings-title">
             <h2 id="settings-title">"Name"</h2>
             <PostForm class="form form--inline" endpoint="bots/rename" hidden=fields.clone() pending="Renaming…">

@@ -39,6 +39,7 @@ fn BotRow(org: String, bot: Bot, apis: Vec<ApiOption>) -> impl IntoView {
             <td>
                 <a class="table__title" href=href>{bot.name.clone()}</a>
                 {bot.description.clone().map(|d| view! { <br/><span class="muted small">{d}</span> })}
+                {bot.health.attention().map(|a| view! { <br/><span class="badge badge--warn" data-testid="bot-attention">{a}</span> })}
             </td>
             <td>{access}</td>
             <td class="nowrap"><code class="small">{bot.client_id.clone()}</code> <CopyButton value=bot.client_id.clone() what=format!("client id of {}", bot.name)/></td>

@@ -21,7 +21,7 @@ pub fn SettingsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <Loading what="the organization's settings"/> }>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Ok(s) => view! { <SettingsForm s=s.clone()/> <DangerZone s/> }.into_any(),
+                    Ok(s) => view! { <SettingsForm s=s.clone()/> <PolicyForm org=s.org_id.clone()/> <DangerZone s/> }.into_any(),
                     Err(e) => view! { <ErrorNote error=e/> }.into_any(),
                 }
             })}
@@ -104,6 +104,40 @@ fn Details(values: Vec<MetadataValue>) -> impl IntoView {
                 }
             }).collect_view()}
         </fieldset>
+    }
+}
+
+/// The organization's credential policy: the oldest a bot's secret or key may be, and the warning.
+#[component]
+fn PolicyForm(org: String) -> impl IntoView {
+    let hidden = vec![("org_id", org.clone())];
+    let policy = Resource::new(move || org.clone(), crate::api::bots::credential_policy);
+    view! {
+        <section class="panel" aria-labelledby="policy-title">
+            <h2 id="policy-title">"Credential policy"</h2>
+            <p class="small muted">"Bots whose secret or key is older than this show under Needs attention and in the bot list, with a warning before. orgdesk flags them; it does not revoke anything."</p>
+            <Suspense fallback=|| ()>
+                {move || {
+                    let hidden = hidden.clone();
+                    Suspend::new(async move {
+                        let (max, warn) = policy.await.unwrap_or((0, 14));
+                        view! {
+                            <PostForm class="form" labelledby="policy-title" endpoint="organization/policy" hidden pending="Saving…">
+                                <div class="field">
+                                    <label for="policy-max">"Maximum credential age (days; 0 for none)"</label>
+                                    <input id="policy-max" name="max_age_days" type="number" min="0" max="730" required value=max.to_string()/>
+                                </div>
+                                <div class="field">
+                                    <label for="policy-warn">"Warn this many days before"</label>
+                                    <input id="policy-warn" name="warn_days" type="number" min="0" max="729" required value=warn.to_string()/>
+                                </div>
+                                <button type="submit" class="btn">"Save policy"</button>
+                            </PostForm>
+                        }
+                    })
+                }}
+            </Suspense>
+        </section>
     }
 }
 

@@ -183,6 +183,16 @@ pub const FORMS: &[FormSpec] = &[
         done: Done::Back("Decided. The requester sees it on the bot's page."),
     },
     FormSpec {
+        endpoint: "bots/owner",
+        fields: &[("org_id", Text), ("client_id", Text), ("email", Text)],
+        done: Done::Back("The bot has a new owner."),
+    },
+    FormSpec {
+        endpoint: "organization/policy",
+        fields: &[("org_id", Text), ("max_age_days", Int), ("warn_days", Int)],
+        done: Done::Back("Credential policy saved."),
+    },
+    FormSpec {
         endpoint: "members/role",
         fields: &[
             ("org_id", Text),
@@ -947,6 +957,10 @@ mod tests {
                 "bots/delete" => serde_json::from_value::<bots::DeleteBot>(v).map(drop),
                 "bots/grant" => serde_json::from_value::<bots::GrantBotAccess>(v).map(drop),
                 "bots/scopes" => serde_json::from_value::<bots::ChangeBotScopes>(v).map(drop),
+                "bots/owner" => serde_json::from_value::<bots::AssignBotOwner>(v).map(drop),
+                "organization/policy" => {
+                    serde_json::from_value::<bots::SetCredentialPolicy>(v).map(drop)
+                }
                 "approvals/decide" => {
                     serde_json::from_value::<bots::DecideAccessRequest>(v).map(drop)
                 }

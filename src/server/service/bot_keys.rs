@@ -214,6 +214,10 @@ pub async fn add(
     };
     match done {
         Ok(made) => {
+            // A bot's first key replaces its secret; beside another key, the older one still counts.
+            if in_use.is_empty() {
+                credential_made(ctx, client_id, ctx.clock.now_ms()).await;
+            }
             let detail = format!(
                 "{name}; kid {}{}",
                 made.kid.as_deref().unwrap_or("?"),
@@ -263,6 +267,21 @@ pub async fn remove(
         .target(credential_id);
     let log = audit_for(ctx, permit);
     let done = journal::run(ctx.db, ctx.clock.as_ref(), ctx.mgmt, plan, &log).await;
+    if done.is_ok() {
+        let oldest = held
+            .iter()
+            .filter(|k| k.in_use && k.credential.id != credential_id)
+            .filter_map(|k| {
+                k.credential
+                    .created_at
+                    .as_deref()
+                    .and_then(crate::clock::parse_iso)
+            })
+            .min();
+        if let Some(at) = oldest {
+            credential_made(ctx, client_id, at).await;
+        }
+    }
     let name = gone.credential.name.clone().unwrap_or_default();
     log.record(
         audit::Action::BotKeyRemove,
@@ -275,6 +294,14 @@ pub async fn remove(
     )
     .await;
     done.map(|_| ())
+}
+
+/// Records when the bot's credential in force was made (its age is judged by the policy).
+async fn credential_made(ctx: &Ctx<'_>, client_id: &str, at_ms: i64) {
+    if let Err(err) = crate::server::store::bots::set_credential_at(ctx.db, client_id, at_ms).await
+    {
+        tracing::warn!(error = %err, "cannot record when the bot's credential was made");
+    }
 }
 
 /// Brings an unfinished key addition to rest: the key in use stays (done); a key stored but not in

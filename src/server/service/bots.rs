@@ -297,6 +297,8 @@ async fn register_steps(
             name,
             description,
             created_by: permit.user_id(),
+            created_by_email: permit.actor_name(),
+            now_ms: ctx.clock.now_ms(),
             grant_id: &grant.id,
             audience,
             scopes: &scopes.join(" "),
@@ -328,6 +330,9 @@ pub async fn rotate_secret(
         .record(audit::Action::BotRotateSecret, Some(client_id), result, "")
         .await;
     let rotated = rotated?;
+    if let Err(err) = store::set_credential_at(ctx.db, client_id, ctx.clock.now_ms()).await {
+        tracing::warn!(error = %err, "cannot record when the secret was rotated");
+    }
     Ok(Secret {
         client_id: client_id.to_string(),
         secret: rotated.secret,

@@ -5,6 +5,7 @@ pub mod apps;
 pub mod audit_log;
 pub mod bot_keys;
 pub mod bots;
+pub mod credential_policy;
 pub mod invitations;
 pub mod journal;
 pub mod member_search;

@@ -12,6 +12,12 @@ pub struct BotRow {
     pub name: String,
     pub description: Option<String>,
     pub created_at: String,
+    /// The member answerable for the bot (its registrant, or one assigned); email may be '' for a
+    /// bot registered before owners were recorded.
+    pub owner_id: String,
+    pub owner_email: String,
+    /// When the credential in force was made (unix ms; 0: unknown, its registration counts).
+    pub credential_at: i64,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, PartialEq, Eq)]
@@ -28,6 +34,8 @@ pub struct Registered<'a> {
     pub name: &'a str,
     pub description: Option<&'a str>,
     pub created_by: &'a str,
+    pub created_by_email: &'a str,
+    pub now_ms: i64,
     pub grant_id: &'a str,
     pub audience: &'a str,
     pub scopes: &'a str,
@@ -41,7 +49,7 @@ pub async fn with_grants(
     org_id: Option<&str>,
 ) -> Result<Vec<(BotRow, Vec<GrantRow>)>, sqlx::Error> {
     let bots: Vec<BotRow> = sqlx::query_as(
-        "SELECT client_id, org_id, name, description, created_at FROM bots
+        "SELECT client_id, org_id, name, description, created_at, owner_id, owner_email, credential_at FROM bots
          WHERE $1 IS NULL OR org_id = $1 ORDER BY created_at DESC, name",
     )
     .bind(org_id)
@@ -93,7 +101,7 @@ pub async fn owned_by(
     org_id: &str,
 ) -> Result<Option<BotRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT client_id, org_id, name, description, created_at FROM bots WHERE client_id = $1 AND org_id = $2",
+        "SELECT client_id, org_id, name, description, created_at, owner_id, owner_email, credential_at FROM bots WHERE client_id = $1 AND org_id = $2",
     )
     .bind(client_id)
     .bind(org_id)
@@ -128,13 +136,15 @@ pub async fn insert_registered(
     op_id: &str,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
-    sqlx::query("INSERT INTO bots (client_id, org_id, name, description, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+    sqlx::query("INSERT INTO bots (client_id, org_id, name, description, created_by, created_at, owner_id, owner_email, credential_at) VALUES ($1, $2, $3, $4, $5, $6, $5, $7, $8)")
         .bind(bot.client_id)
         .bind(bot.org_id)
         .bind(bot.name)
         .bind(bot.description)
         .bind(bot.created_by)
         .bind(bot.now)
+        .bind(bot.created_by_email)
+        .bind(bot.now_ms)
         .execute(&mut *tx)
         .await?;
     sqlx::query(INSERT_GRANT)
@@ -187,6 +197,32 @@ pub async fn delete_grant(db: &Db, grant_id: &str) -> Result<(), sqlx::Error> {
         .execute(db)
         .await?;
     Ok(())
+}
+
+/// A new owner for the bot.
+pub async fn set_owner(
+    db: &Db,
+    client_id: &str,
+    user_id: &str,
+    email: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE bots SET owner_id = $1, owner_email = $2 WHERE client_id = $3")
+        .bind(user_id)
+        .bind(email)
+        .bind(client_id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// When the bot's credential in force was made (a rotation, a key added or removed).
+pub async fn set_credential_at(db: &Db, client_id: &str, at_ms: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE bots SET credential_at = $1 WHERE client_id = $2")
+        .bind(at_ms)
+        .bind(client_id)
+        .execute(db)
+        .await
+        .map(|_| ())
 }
 
 pub async fn rename(db: &Db, client_id: &str, name: &str) -> Result<(), sqlx::Error> {

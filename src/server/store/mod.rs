@@ -8,6 +8,7 @@ pub mod apps;
 pub mod audit;
 pub mod bots;
 pub mod cache_versions;
+pub mod credential_policies;
 pub mod locks;
 pub mod login_attempts;
 pub mod member_mirror;
