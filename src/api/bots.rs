@@ -34,6 +34,7 @@ pub(crate) mod glue {
             keys: Vec::new(),
             requests: Vec::new(),
             health: Default::default(),
+            usage: None,
         }
     }
 
@@ -217,6 +218,11 @@ pub async fn get_bot(org_id: String, client_id: String) -> Result<Bot, AppError>
         .take(5)
         .map(|r| glue::request(r, &viewer))
         .collect();
+    bot.usage = Some(
+        crate::server::service::usage::of_bot(&ctx, &bot.client_id)
+            .await
+            .map_err(|e| call.fail(e))?,
+    );
     let today = ctx.clock.now().date().to_string();
     bot.keys = crate::server::service::bot_keys::keys(&ctx, &permit, &bot.client_id)
         .await

@@ -29,6 +29,30 @@ pub struct Bot {
     /// Its credential's age against the organization's policy, and its owner.
     #[serde(default)]
     pub health: BotHealth,
+    /// Its use, from the tenant's logs (one bot's page only).
+    #[serde(default)]
+    pub usage: Option<BotUsage>,
+}
+
+/// A bot's use as the tenant's logs tell it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BotUsage {
+    /// RFC 3339.
+    pub last_token_at: Option<String>,
+    pub last_token_ip: String,
+    pub last_token_agent: String,
+    pub last_failure_at: Option<String>,
+    /// Auth0's words for the last refused exchange.
+    pub last_failure_reason: String,
+    /// The last 30 UTC days, oldest first.
+    pub days: Vec<UsageDay>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageDay {
+    pub day: String,
+    pub issued: u32,
+    pub failed: u32,
 }
 
 /// A bot's standing: its credential's age against the organization's policy, and its owner.

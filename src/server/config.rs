@@ -92,6 +92,9 @@ pub struct Config {
     /// How long an operation may stay open before the recovery pass settles it: longer than any
     /// request takes, so a pass on one replica never undoes another replica's work in progress.
     pub recovery_grace: Duration,
+    /// How often the tenant's logs are read for bots' use (None: never in the background; tests run
+    /// the pass themselves).
+    pub usage_pass: Option<Duration>,
     /// The one clock of the process, the embedded tenant's too (tests move a manual one).
     pub clock: Arc<dyn Clock>,
 }
@@ -181,6 +184,7 @@ impl Config {
             local_tenant_issuer: None,
             upstream_timeout: Duration::from_secs(10),
             recovery_grace: Duration::from_secs(120),
+            usage_pass: Some(Duration::from_secs(60)),
             clock: Arc::new(SystemClock),
             bind,
             public_url,

@@ -185,6 +185,9 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
     });
     let app = http::router(state.clone(), sessions);
     tokio::spawn(recovery_passes(state.clone()));
+    if let Some(every) = state.config.usage_pass {
+        tokio::spawn(usage_passes(state.clone(), every));
+    }
 
     let (stop, stopped) = oneshot::channel::<()>();
     let connections = state.config.connections.clone();
@@ -294,6 +297,17 @@ async fn shutdown_signal() {
     tokio::select! {
         _ = ctrl_c => {},
         _ = term => {},
+    }
+}
+
+/// Every minute: the tenant's new log entries counted as bots' use (one replica at a time).
+async fn usage_passes(state: AppState, period: Duration) {
+    let mut every = tokio::time::interval(period);
+    loop {
+        every.tick().await;
+        if let Err(err) = service::usage::ingest(&state.ctx(None)).await {
+            tracing::warn!(error = %err, "could not read the tenant's logs for bots' use");
+        }
     }
 }
 

@@ -47,3 +47,4 @@ mod store;
 mod support;
 mod tenant;
 mod tenant_ops;
+mod usage;

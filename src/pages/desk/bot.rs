@@ -227,6 +227,13 @@ fn BotView(desk: Desk, bot: Bot) -> impl IntoView {
             <GrantForm org=org.clone() bot=bot.clone() desk=desk.clone()/>
         </section>
 
+        {bot.usage.clone().map(|usage| view! {
+            <section class="panel" aria-labelledby="usage-title">
+                <h2 id="usage-title">"Use"</h2>
+                <super::bot_usage::Usage usage/>
+            </section>
+        })}
+
         <section class="panel" aria-labelledby="test-title">
             <h2 id="test-title">"Test token"</h2>
             <TestToken org=org.clone() bot=bot.clone() apis=desk.apis.clone()/>

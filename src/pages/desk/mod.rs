@@ -5,6 +5,7 @@ pub mod apps;
 pub mod audit;
 pub mod bot;
 pub mod bot_keys;
+pub mod bot_usage;
 pub mod bots;
 pub mod invitations;
 pub mod members;

@@ -50,3 +50,48 @@ impl ManagementClient {
         Ok(out)
     }
 }
+
+/// A tenant log entry as the usage pass reads it (any type; it keeps `seccft` and `feccft`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct TenantLog {
+    pub log_id: String,
+    pub date: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub client_id: Option<String>,
+    #[serde(default)]
+    pub ip: Option<String>,
+    #[serde(default)]
+    pub user_agent: Option<String>,
+    #[serde(default)]
+    pub organization_id: Option<String>,
+}
+
+impl ManagementClient {
+    /// The oldest entry the tenant still keeps (where a first pass starts: Auth0's retention).
+    pub async fn oldest_log(&self) -> Result<Option<TenantLog>, ApiError> {
+        let list: Vec<TenantLog> = self
+            .get(
+                paths::LOGS,
+                &[
+                    ("sort", "date:1".into()),
+                    ("page", "0".into()),
+                    ("per_page", "1".into()),
+                ],
+            )
+            .await?;
+        Ok(list.into_iter().next())
+    }
+
+    /// Up to `take` entries after `from`, oldest first (Auth0's checkpoint paging).
+    pub async fn logs_after(&self, from: &str, take: usize) -> Result<Vec<TenantLog>, ApiError> {
+        self.get(
+            paths::LOGS,
+            &[("from", from.to_string()), ("take", take.to_string())],
+        )
+        .await
+    }
+}

@@ -13,6 +13,7 @@ pub mod members;
 pub mod org_settings;
 pub mod organizations;
 pub mod support;
+pub mod usage;
 
 use super::auth0::{ApiError, ManagementClient};
 use super::identity::Identity;

@@ -18,6 +18,7 @@ pub mod org_creations;
 pub mod pool;
 pub mod sessions;
 mod sql;
+pub mod token_usage;
 
 pub use pool::{connect, schema_version, Backend, Db, DbError};
 

@@ -1,0 +1,137 @@
+//! Each bot's use, from the tenant's logs: a background pass reads `seccft` (a token issued) and
+//! `feccft` (an exchange refused, with Auth0's reason) with checkpoint paging from a cursor kept in
+//! the store — the first pass starts at the oldest entry Auth0 still keeps — and counts them per bot
+//! and UTC day. Pages read only orgdesk's store: no Management API call per view. One replica reads
+//! at a time (a lease); a batch and its cursor are written together, so nothing is counted twice.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use super::{Ctx, ServiceError};
+use crate::model::bots::{BotUsage, UsageDay};
+use crate::server::auth0::logs::TenantLog;
+use crate::server::store::token_usage::{self as store, Exchange};
+
+/// The store's name for the one tenant orgdesk reads.
+const TENANT: &str = "tenant";
+const TAKE: usize = 100;
+/// Pages one pass reads at most (the next pass goes on from the cursor).
+const PAGES: usize = 20;
+pub const DAYS: i64 = 30;
+
+/// Reads the logs written since the last pass; answers how many exchanges it counted.
+pub async fn ingest(ctx: &Ctx<'_>) -> Result<usize, ServiceError> {
+    use crate::server::store::locks;
+    let lease = match locks::acquire(
+        ctx.db,
+        ctx.clock.as_ref(),
+        "token-usage",
+        Duration::from_secs(120),
+        Duration::ZERO,
+    )
+    .await
+    {
+        Ok(lease) => lease,
+        Err(locks::LockError::Busy(_)) => return Ok(0),
+        Err(locks::LockError::Store(e)) => return Err(e.into()),
+    };
+    let counted = read_pages(ctx).await;
+    lease.release(ctx.db).await;
+    counted
+}
+
+async fn read_pages(ctx: &Ctx<'_>) -> Result<usize, ServiceError> {
+    let bots: HashSet<String> = crate::server::store::bots::with_grants(ctx.db, None)
+        .await?
+        .into_iter()
+        .map(|(b, _)| b.client_id)
+        .collect();
+    let mut counted = 0;
+    let mut cursor = store::cursor(ctx.db, TENANT).await?;
+    if cursor.is_none() {
+        let Some(oldest) = ctx.mgmt.oldest_log().await? else {
+            return Ok(0);
+        };
+        counted += save(ctx, &bots, std::slice::from_ref(&oldest)).await?;
+        cursor = Some(oldest.log_id);
+    }
+    let mut from = cursor.unwrap_or_default();
+    for _ in 0..PAGES {
+        let batch = ctx.mgmt.logs_after(&from, TAKE).await?;
+        let Some(last) = batch.last() else { break };
+        from = last.log_id.clone();
+        counted += save(ctx, &bots, &batch).await?;
+        if batch.len() < TAKE {
+            break;
+        }
+    }
+    Ok(counted)
+}
+
+/// Counts a batch's exchanges of known bots and moves the cursor to its last entry.
+async fn save(
+    ctx: &Ctx<'_>,
+    bots: &HashSet<String>,
+    batch: &[TenantLog],
+) -> Result<usize, ServiceError> {
+    let Some(last) = batch.last() else {
+        return Ok(0);
+    };
+    let kept: Vec<(&TenantLog, i64, String)> = batch
+        .iter()
+        .filter(|l| matches!(l.kind.as_str(), "seccft" | "feccft"))
+        .filter(|l| l.client_id.as_ref().is_some_and(|c| bots.contains(c)))
+        .filter_map(|l| {
+            let at = crate::clock::parse_iso(&l.date)?;
+            Some((l, at, l.date.chars().take(10).collect()))
+        })
+        .collect();
+    let exchanges: Vec<Exchange<'_>> = kept
+        .iter()
+        .map(|(l, at, day)| Exchange {
+            client_id: l.client_id.as_deref().unwrap_or_default(),
+            day,
+            at_ms: *at,
+            ok: l.kind == "seccft",
+            ip: l.ip.as_deref().unwrap_or_default(),
+            agent: l.user_agent.as_deref().unwrap_or_default(),
+            org: l.organization_id.as_deref().unwrap_or_default(),
+            reason: l.description.as_deref().unwrap_or_default(),
+        })
+        .collect();
+    store::record(ctx.db, TENANT, &last.log_id, &exchanges, ctx.clock.now_ms()).await?;
+    Ok(exchanges.len())
+}
+
+/// A bot's use as its page shows it: the last token, the last refusal, and 30 days of counts
+/// (days without an exchange are zeros).
+pub async fn of_bot(ctx: &Ctx<'_>, client_id: &str) -> Result<BotUsage, ServiceError> {
+    let today = ctx.clock.now().date();
+    let first = today - time::Duration::days(DAYS - 1);
+    let counted = store::days(ctx.db, client_id, &first.to_string()).await?;
+    let days = (0..DAYS)
+        .map(|i| {
+            let day = (first + time::Duration::days(i)).to_string();
+            let (issued, failed) = counted
+                .iter()
+                .find(|(d, _, _)| *d == day)
+                .map(|(_, i, f)| (*i, *f))
+                .unwrap_or((0, 0));
+            UsageDay {
+                day,
+                issued: u32::try_from(issued).unwrap_or(u32::MAX),
+                failed: u32::try_from(failed).unwrap_or(u32::MAX),
+            }
+        })
+        .collect();
+    let last = store::last(ctx.db, client_id).await?.unwrap_or_default();
+    let when = |ms: i64| (ms > 0).then(|| crate::clock::iso(ms));
+    Ok(BotUsage {
+        last_token_at: when(last.last_ok_at),
+        last_token_ip: last.last_ok_ip,
+        last_token_agent: last.last_ok_agent,
+        last_failure_at: when(last.last_fail_at),
+        last_failure_reason: crate::server::text::escaped(&last.last_fail_reason).into_owned(),
+        days,
+    })
+}
