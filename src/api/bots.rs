@@ -219,7 +219,7 @@ pub async fn get_bot(org_id: String, client_id: String) -> Result<Bot, AppError>
         .map(|r| glue::request(r, &viewer))
         .collect();
     bot.usage = Some(
-        crate::server::service::usage::of_bot(&ctx, &bot.client_id)
+        crate::server::service::usage::of_bot(&ctx, &permit, &bot.client_id)
             .await
             .map_err(|e| call.fail(e))?,
     );

@@ -46,6 +46,21 @@ pub struct BotUsage {
     pub last_failure_reason: String,
     /// The last 30 UTC days, oldest first.
     pub days: Vec<UsageDay>,
+    /// Auth0's token quotas that apply (the bot's, its organization's), with today's use.
+    #[serde(default)]
+    pub quotas: Vec<QuotaUse>,
+}
+
+/// A token quota set at Auth0 and the tokens issued against it today (UTC).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotaUse {
+    /// `bot` or `organization`.
+    pub holder: String,
+    pub used_today: u64,
+    pub per_day: Option<u64>,
+    pub per_hour: Option<u64>,
+    /// Auth0 refuses tokens past it (otherwise it only reports).
+    pub enforced: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,7 +2,8 @@
 //! counted per UTC day by the pass that reads the logs from its cursor — each entry once, however
 //! often it runs — and shown on the bot's page.
 
-use serde_json::Value;
+use reqwest::Method;
+use serde_json::{json, Value};
 
 use crate::helpers::{spawn_app, TestApp};
 use crate::tenant::TenantApi;
@@ -32,11 +33,30 @@ async fn usage(app: &TestApp, who: &reqwest::Client, client_id: &str) -> Value {
 #[tokio::test(flavor = "multi_thread")]
 async fn tokens_and_refusals_are_counted_once_from_the_logs() {
     let app = spawn_app().await;
-    let tenant = TenantApi::attach(&app.running.local_tenant.as_ref().unwrap().base_url).await;
+    let mut tenant = TenantApi::attach(&app.running.local_tenant.as_ref().unwrap().base_url).await;
+    tenant.mgmt_token = tenant.admin_token().await;
     let alice = app.sign_in("alice@acme.example", ACME).await;
     let bot = app.register_bot(&alice, ACME, "Counted").await;
     let id = bot["client_id"].as_str().unwrap().to_string();
     let secret = bot["client_secret"].as_str().unwrap().to_string();
+    // Quotas set at Auth0 (the vendor's): the bot's, enforced, and its organization's, reported.
+    let quota = |enforce: bool, per_day: u64| json!({"token_quota": {"client_credentials": {"enforce": enforce, "per_day": per_day}}});
+    let (s, body) = tenant
+        .mgmt(
+            Method::PATCH,
+            &format!("clients/{id}"),
+            Some(quota(true, 100)),
+        )
+        .await;
+    assert_eq!(s, 200, "{body}");
+    let (s, body) = tenant
+        .mgmt(
+            Method::PATCH,
+            &format!("organizations/{ACME}"),
+            Some(quota(false, 5000)),
+        )
+        .await;
+    assert_eq!(s, 200, "{body}");
     // Before any pass: nothing known, said plainly.
     assert_eq!(usage(&app, &alice, &id).await["last_token_at"], Value::Null);
 
@@ -58,6 +78,19 @@ async fn tokens_and_refusals_are_counted_once_from_the_logs() {
         !u["last_failure_reason"].as_str().unwrap().is_empty(),
         "{u}"
     );
+    let quotas = u["quotas"].as_array().unwrap();
+    let of = |holder: &str| {
+        quotas
+            .iter()
+            .find(|q| q["holder"] == holder)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(of("bot")["per_day"], 100);
+    assert_eq!(of("bot")["enforced"], true);
+    assert_eq!(of("bot")["used_today"], 3);
+    assert_eq!(of("organization")["per_day"], 5000);
+    assert_eq!(of("organization")["used_today"], 3);
 
     // Again: the cursor says where the last pass stopped; nothing is counted twice.
     assert_eq!(ingest(&app).await, 0);

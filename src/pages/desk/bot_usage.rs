@@ -75,8 +75,28 @@ pub fn Usage(usage: BotUsage) -> impl IntoView {
         .filter(|d| d.issued + d.failed > 0)
         .map(|d| view! { <tr><td>{d.day.clone()}</td><td>{d.issued}</td><td>{d.failed}</td></tr> })
         .collect_view();
+    let quotas = usage
+        .quotas
+        .iter()
+        .map(|q| {
+            let whose = if q.holder == "bot" { "The bot's" } else { "Your organization's" };
+            let limit = match (q.per_day, q.per_hour) {
+                (Some(d), Some(h)) => format!("{d} a day, {h} an hour"),
+                (Some(d), None) => format!("{d} a day"),
+                (None, Some(h)) => format!("{h} an hour"),
+                (None, None) => "no limit".to_string(),
+            };
+            let enforced = if q.enforced { "enforced by Auth0" } else { "reported, not enforced" };
+            view! {
+                <li data-testid="quota" data-holder=q.holder.clone()>
+                    {format!("{whose} token quota: {limit} ({enforced}). Issued today: {}.", q.used_today)}
+                </li>
+            }
+        })
+        .collect_view();
     view! {
         <p data-testid="usage-last">{last}</p>
+        {(!usage.quotas.is_empty()).then(|| view! { <ul class="list list--plain small">{quotas}</ul> })}
         {failure}
         <svg class="usage" role="img" aria-label=label.clone() data-testid="usage-chart" data-issued=total.to_string() data-refused=refused.to_string()
             viewBox=format!("0 0 {width} {HEIGHT}") width=width.to_string() height=HEIGHT.to_string()>

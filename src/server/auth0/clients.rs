@@ -24,6 +24,26 @@ pub struct Client {
     pub client_metadata: BTreeMap<String, String>,
     #[serde(default)]
     pub grant_types: Vec<String>,
+    /// Auth0's fine-grained M2M token quota for this client, when set.
+    #[serde(default)]
+    pub token_quota: Option<TokenQuota>,
+}
+
+/// Auth0's `token_quota`: how many client-credentials tokens a client or an organization may get.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub struct TokenQuota {
+    #[serde(default)]
+    pub client_credentials: Option<QuotaLimits>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub struct QuotaLimits {
+    #[serde(default)]
+    pub enforce: bool,
+    #[serde(default)]
+    pub per_day: Option<u64>,
+    #[serde(default)]
+    pub per_hour: Option<u64>,
 }
 
 /// A client as created or rotated: the only time orgdesk sees the secret. Never stored or logged.
@@ -110,7 +130,8 @@ impl ManagementClient {
             &[
                 (
                     "fields",
-                    "client_id,name,description,app_type,client_metadata,grant_types".into(),
+                    "client_id,name,description,app_type,client_metadata,grant_types,token_quota"
+                        .into(),
                 ),
                 ("include_fields", "true".into()),
             ],

@@ -20,6 +20,9 @@ pub struct Organization {
     pub metadata: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     pub branding: Option<Branding>,
+    /// Auth0's M2M token quota for the organization, when set.
+    #[serde(default)]
+    pub token_quota: Option<super::clients::TokenQuota>,
 }
 
 fn strings_only<'de, D: serde::Deserializer<'de>>(

@@ -170,6 +170,7 @@ async fn deleted(ctx: &Ctx<'_>, org_id: &str) -> Result<OrgView, ServiceError> {
             display_name: Some(format!("{detail} — deleted {day}")),
             metadata: Default::default(),
             branding: None,
+            token_quota: None,
         },
         bots: Vec::new(),
         grants: Vec::new(),

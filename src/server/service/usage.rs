@@ -8,8 +8,10 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use super::{Ctx, ServiceError};
-use crate::model::bots::{BotUsage, UsageDay};
+use crate::model::bots::{BotUsage, QuotaUse, UsageDay};
+use crate::server::auth0::clients::TokenQuota;
 use crate::server::auth0::logs::TenantLog;
+use crate::server::policy::Proof;
 use crate::server::store::token_usage::{self as store, Exchange};
 
 /// The store's name for the one tenant orgdesk reads.
@@ -105,11 +107,15 @@ async fn save(
 
 /// A bot's use as its page shows it: the last token, the last refusal, and 30 days of counts
 /// (days without an exchange are zeros).
-pub async fn of_bot(ctx: &Ctx<'_>, client_id: &str) -> Result<BotUsage, ServiceError> {
+pub async fn of_bot(
+    ctx: &Ctx<'_>,
+    who: &impl Proof,
+    client_id: &str,
+) -> Result<BotUsage, ServiceError> {
     let today = ctx.clock.now().date();
     let first = today - time::Duration::days(DAYS - 1);
     let counted = store::days(ctx.db, client_id, &first.to_string()).await?;
-    let days = (0..DAYS)
+    let days: Vec<UsageDay> = (0..DAYS)
         .map(|i| {
             let day = (first + time::Duration::days(i)).to_string();
             let (issued, failed) = counted
@@ -132,6 +138,58 @@ pub async fn of_bot(ctx: &Ctx<'_>, client_id: &str) -> Result<BotUsage, ServiceE
         last_token_agent: last.last_ok_agent,
         last_failure_at: when(last.last_fail_at),
         last_failure_reason: crate::server::text::escaped(&last.last_fail_reason).into_owned(),
+        quotas: quotas(ctx, who, client_id, &days).await?,
         days,
     })
+}
+
+/// The token quotas Auth0 applies to the bot — its own, its organization's — with today's use (from
+/// the logs orgdesk read). Both are read as views read (briefly cached).
+async fn quotas(
+    ctx: &Ctx<'_>,
+    who: &impl Proof,
+    client_id: &str,
+    days: &[UsageDay],
+) -> Result<Vec<QuotaUse>, ServiceError> {
+    let (_, client) = super::bots::owned(ctx, who, client_id).await?;
+    let org_id = who.org_id().to_string();
+    let read = async { ctx.mgmt.organization(&org_id).await.map(|o| o.token_quota) };
+    let key = format!("org-quota\u{0}{org_id}");
+    let org_quota = ctx
+        .cache
+        .get_or_load(
+            ctx.db,
+            "org-quota",
+            who.org_id(),
+            &key,
+            super::READS_FOR,
+            read,
+        )
+        .await?;
+    let today = ctx.clock.now().date().to_string();
+    let bot_today = days.last().map_or(0, |d| u64::from(d.issued));
+    let mut out = Vec::new();
+    let line = |holder: &str, used: u64, q: &TokenQuota| {
+        q.client_credentials.as_ref().map(|l| QuotaUse {
+            holder: holder.to_string(),
+            used_today: used,
+            per_day: l.per_day,
+            per_hour: l.per_hour,
+            enforced: l.enforce,
+        })
+    };
+    if let Some(q) = client
+        .token_quota
+        .as_ref()
+        .and_then(|q| line("bot", bot_today, q))
+    {
+        out.push(q);
+    }
+    if let Some(q) = org_quota.as_ref() {
+        let used = store::org_issued_on(ctx.db, who.org_id(), &today).await?;
+        if let Some(q) = line("organization", u64::try_from(used).unwrap_or(0), q) {
+            out.push(q);
+        }
+    }
+    Ok(out)
 }

@@ -99,6 +99,19 @@ pub async fn last(db: &Db, client_id: &str) -> Result<Option<Last>, sqlx::Error>
     .await
 }
 
+/// Tokens issued on `day` to all of the organization's bots.
+pub async fn org_issued_on(db: &Db, org_id: &str, day: &str) -> Result<i64, sqlx::Error> {
+    let total: Option<i64> = sqlx::query_scalar(
+        "SELECT SUM(d.issued) FROM token_usage_days d JOIN bots b ON b.client_id = d.client_id
+         WHERE b.org_id = $1 AND d.day = $2",
+    )
+    .bind(org_id)
+    .bind(day)
+    .fetch_one(db)
+    .await?;
+    Ok(total.unwrap_or(0))
+}
+
 /// The bot's days from `since` (YYYY-MM-DD) on: (day, issued, failed).
 pub async fn days(
     db: &Db,
