@@ -233,8 +233,8 @@ async fn a_request_expires_and_a_lone_admin_follows_the_vendors_fallback() {
     let alice = app.sign_in("alice@acme.example", ACME).await;
     let bot = app.register_bot(&alice, ACME, "Slow approval").await;
     let id = bot["client_id"].as_str().unwrap().to_string();
-    let grant = json!({"org_id": ACME, "client_id": id, "audience": API, "scopes": ["read:bookings", "write:bookings"]});
-    let (status, _) = app.call(&alice, "bots/scopes", grant.clone()).await;
+    let both = scopes(ACME, &id, &["read:bookings", "write:bookings"]);
+    let (status, _) = app.call(&alice, "bots/scopes", both).await;
     assert_eq!(status, 200);
     let request = requests(&app, &alice, ACME).await[0]["id"].clone();
     clock.advance_secs(7 * 86_400 + 60);

@@ -430,17 +430,7 @@ pub(super) async fn apply_access(
     owned(ctx, permit, client_id).await?;
     match grant_row(ctx, client_id, audience).await {
         Ok(grant) => {
-            set_scopes(ctx, permit, &grant.grant_id, &scopes).await?;
-            let now = format!("{audience} {}", scopes.join(" "));
-            audit_for(ctx, permit)
-                .record(
-                    audit::Action::BotChangeScopes,
-                    Some(client_id),
-                    audit::Result::Ok,
-                    &now,
-                )
-                .await;
-            Ok(())
+            scopes_changed(ctx, permit, client_id, (audience, &grant.grant_id), &scopes).await
         }
         Err(ServiceError::NotFound) => {
             create_grant(ctx, permit, client_id, audience, &scopes).await
@@ -503,6 +493,27 @@ async fn grant_row(
         .ok_or(ServiceError::NotFound)
 }
 
+/// Sets the scopes of the bot's grant for an API (`(audience, grant id)`) and audits it.
+async fn scopes_changed(
+    ctx: &Ctx<'_>,
+    permit: &Permit,
+    client_id: &str,
+    (audience, grant_id): (&str, &str),
+    scopes: &[String],
+) -> Result<(), ServiceError> {
+    set_scopes(ctx, permit, grant_id, scopes).await?;
+    let now = format!("{audience} {}", scopes.join(" "));
+    audit_for(ctx, permit)
+        .record(
+            audit::Action::BotChangeScopes,
+            Some(client_id),
+            audit::Result::Ok,
+            &now,
+        )
+        .await;
+    Ok(())
+}
+
 /// Sets a grant's scopes upstream, then in orgdesk's record. The caller checked that the grant is one
 /// of the permit's organization's bots'.
 pub(super) async fn set_scopes(
@@ -537,11 +548,7 @@ pub async fn change_scopes(
     if scopes.iter().any(|s| !had.contains(s)) {
         super::step_up(permit)?;
     }
-    set_scopes(ctx, permit, &grant.grant_id, &scopes).await?;
-    let (log, action) = (audit_for(ctx, permit), audit::Action::BotChangeScopes);
-    let now = format!("{audience} {}", scopes.join(" "));
-    log.record(action, Some(client_id), audit::Result::Ok, &now)
-        .await;
+    scopes_changed(ctx, permit, client_id, (audience, &grant.grant_id), &scopes).await?;
     Ok(gated.unwrap_or(Outcome::Done))
 }
 
