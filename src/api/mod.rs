@@ -68,6 +68,7 @@ pub const READS: &[&str] = &[
     "support/reports/grants-per-api",
     "support/reports/idle-bots",
     "support/reports/access-requests",
+    "support/reports/credential-policy",
     "support/reports/drift",
     "support/reports/apps",
 ];

@@ -210,3 +210,20 @@ pub async fn report_access_requests() -> Result<Vec<crate::model::bots::AccessRe
         .map(|r| crate::api::bots::glue::request(r, ""))
         .collect())
 }
+
+#[server(endpoint = "support/reports/credential-policy", input = Json, output = crate::model::wire::TextJson)]
+pub async fn report_needing_attention(
+) -> Result<Vec<crate::model::support::AttentionLine>, AppError> {
+    use crate::server::service::support;
+    let what = "report: bots needing attention";
+    let (_, list) = glue::report(what, async |ctx| support::needing_attention(ctx).await).await?;
+    Ok(list
+        .into_iter()
+        .map(|(row, health)| crate::model::support::AttentionLine {
+            client_id: row.client_id,
+            name: row.name,
+            org_id: row.org_id,
+            health,
+        })
+        .collect())
+}

@@ -14,16 +14,18 @@ pub enum ReportKind {
     Drift,
     Apps,
     AccessRequests,
+    PastPolicy,
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 6] = [
+    pub const ALL: [ReportKind; 7] = [
         ReportKind::OpenGrants,
         ReportKind::GrantsPerApi,
         ReportKind::IdleBots,
         ReportKind::Drift,
         ReportKind::Apps,
         ReportKind::AccessRequests,
+        ReportKind::PastPolicy,
     ];
 
     /// The name in URLs: `/support?report=<slug>` and `/support/reports/<slug>.csv`.
@@ -35,6 +37,7 @@ impl ReportKind {
             ReportKind::Drift => "drift",
             ReportKind::Apps => "apps",
             ReportKind::AccessRequests => "access-requests",
+            ReportKind::PastPolicy => "credential-policy",
         }
     }
 
@@ -46,6 +49,7 @@ impl ReportKind {
             ReportKind::Drift => "Bots changed outside orgdesk",
             ReportKind::Apps => "Published apps and installs",
             ReportKind::AccessRequests => "Access requests waiting",
+            ReportKind::PastPolicy => "Bots needing attention",
         }
     }
 
@@ -120,4 +124,13 @@ pub struct DriftLine {
     pub bot_name: String,
     pub org_id: String,
     pub problem: String,
+}
+
+/// A bot due or past its organization's credential policy, or whose owner left.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttentionLine {
+    pub client_id: String,
+    pub name: String,
+    pub org_id: String,
+    pub health: super::bots::BotHealth,
 }

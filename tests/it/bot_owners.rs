@@ -100,6 +100,27 @@ async fn a_credential_ages_against_the_policy_and_a_rotation_renews_it() {
         "{page}"
     );
 
+    // Vendor support sees it in the console's report.
+    let sam = app
+        .sign_in("sam@travel0.example", "org_travel0Support01")
+        .await;
+    let (status, report) = app
+        .call(&sam, "support/reports/credential-policy", json!({}))
+        .await;
+    assert_eq!(status, 200, "{report}");
+    assert!(
+        report
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["client_id"] == id && l["health"]["credential"] == "overdue"),
+        "{report}"
+    );
+    let csv = app
+        .page_html(&sam, "/support/reports/credential-policy.csv")
+        .await;
+    assert!(csv.contains(&id) && csv.contains("overdue"), "{csv}");
+
     // A rotation (after signing in again: it makes a credential) renews it.
     let alice = app.sign_in("alice@acme.example", ACME).await;
     let (status, answer) = app

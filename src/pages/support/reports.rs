@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::support::{
     report_access_requests, report_apps, report_drift, report_grants_per_api, report_idle_bots,
-    report_open_grants,
+    report_needing_attention, report_open_grants,
 };
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::get_form::GetForm;
@@ -25,6 +25,7 @@ enum Report {
     Drift(Vec<DriftLine>),
     Apps(Vec<PublishedApp>),
     Requests(Vec<crate::model::bots::AccessRequest>),
+    Attention(Vec<crate::model::support::AttentionLine>),
 }
 
 async fn load(report: Option<ReportKind>, days: u32) -> Result<Report, AppError> {
@@ -35,6 +36,7 @@ async fn load(report: Option<ReportKind>, days: u32) -> Result<Report, AppError>
         Some(ReportKind::Drift) => Report::Drift(report_drift().await?),
         Some(ReportKind::Apps) => Report::Apps(report_apps().await?),
         Some(ReportKind::AccessRequests) => Report::Requests(report_access_requests().await?),
+        Some(ReportKind::PastPolicy) => Report::Attention(report_needing_attention().await?),
         None => Report::None,
     })
 }
@@ -111,6 +113,24 @@ fn render(report: Report) -> AnyView {
                             <td>{r.requester}</td>
                             <td>{r.until.get(..10).unwrap_or("").to_string()}</td>
                             <td>{r.state}</td>
+                        </tr>
+                    }).collect_view()}
+                </Table>
+            }
+            .into_any()
+        }
+        Report::Attention(list) => {
+            if list.is_empty() {
+                return view! { <p class="empty">"No bot is due or past its credential policy, and every owner is still a member."</p> }.into_any();
+            }
+            view! {
+                <Table label="Bots needing attention" testid="attention-table" columns=&["Bot", "Organization", "Owner", "What"]>
+                    {list.into_iter().map(|a| view! {
+                        <tr data-testid="attention-row">
+                            <td>{a.name}<br/><code class="small muted">{a.client_id}</code></td>
+                            <td>{a.org_id}</td>
+                            <td>{a.health.owner.clone()}</td>
+                            <td>{a.health.attention().unwrap_or_default()}</td>
                         </tr>
                     }).collect_view()}
                 </Table>

@@ -404,3 +404,33 @@ pub async fn access_requests(
     }
     Ok(all)
 }
+
+/// Every bot due or past its organization's credential policy, or whose owner left it: each
+/// organization's policy and member directory read once.
+pub async fn needing_attention(
+    ctx: &Ctx<'_>,
+) -> Result<
+    Vec<(
+        crate::server::store::bots::BotRow,
+        crate::model::bots::BotHealth,
+    )>,
+    ServiceError,
+> {
+    use super::credential_policy as policy;
+    let mut out = Vec::new();
+    let mut rules = std::collections::HashMap::new();
+    let now = ctx.clock.now_ms();
+    for (row, _) in crate::server::store::bots::with_grants(ctx.db, None).await? {
+        if !rules.contains_key(&row.org_id) {
+            let p = policy::get(ctx, &row.org_id).await?;
+            let members = policy::known_members(ctx, &row.org_id).await;
+            rules.insert(row.org_id.clone(), (p, members));
+        }
+        let (p, members) = &rules[&row.org_id];
+        let health = policy::health(&row, *p, members.as_ref(), now);
+        if health.attention().is_some() {
+            out.push((row, health));
+        }
+    }
+    Ok(out)
+}

@@ -15,6 +15,7 @@ pub async fn render(ctx: &Ctx<'_>, kind: ReportKind, days: u32) -> Result<String
         ReportKind::Drift => drift(support::drift(ctx).await?),
         ReportKind::Apps => apps(support::apps(ctx).await?),
         ReportKind::AccessRequests => access_requests(support::access_requests(ctx).await?),
+        ReportKind::PastPolicy => needing_attention(support::needing_attention(ctx).await?),
     })
 }
 
@@ -154,6 +155,39 @@ fn apps(list: Vec<(AppRow, Vec<InstallRow>)>) -> String {
                 offered.to_string(),
                 names.join("; "),
                 ids.join(" "),
+            ]
+        }),
+    )
+}
+
+fn needing_attention(
+    list: Vec<(
+        crate::server::store::bots::BotRow,
+        crate::model::bots::BotHealth,
+    )>,
+) -> String {
+    let header = [
+        "bot",
+        "client_id",
+        "organization",
+        "owner",
+        "owner_left",
+        "credential_age_days",
+        "policy_max_days",
+        "credential",
+    ];
+    csv(
+        &header,
+        list.into_iter().map(|(row, h)| {
+            vec![
+                row.name,
+                row.client_id,
+                row.org_id,
+                h.owner,
+                h.owner_gone.to_string(),
+                h.age_days.to_string(),
+                h.max_age_days.to_string(),
+                h.credential,
             ]
         }),
     )
