@@ -9,7 +9,8 @@ use leptos_router::SsrMode;
 use crate::components::layout::Layout;
 use crate::pages::desk::{
     apps::AppsPage, audit::AuditLogPage, bot::BotPage, bots::BotsPage,
-    invitations::InvitationsPage, members::MembersPage, overview::Overview, settings::SettingsPage,
+    invitations::InvitationsPage, members::MembersPage, overview::Overview, reviews::ReviewsPage,
+    settings::SettingsPage,
 };
 use crate::pages::support::{home::SupportHome, org::SupportOrg};
 use crate::pages::{
@@ -143,6 +144,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orgs/:org/audit") view=AuditLogPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/orgs/:org/apps") view=AppsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/orgs/:org/settings") view=SettingsPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/orgs/:org/reviews") view=ReviewsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/apps/:app_id") view=InstallPage ssr=SsrMode::Async/>
                     <Route path=path!("/support") view=SupportHome ssr=SsrMode::InOrder/>
                     <Route path=path!("/support/orgs/:org") view=SupportOrg ssr=SsrMode::InOrder/>

@@ -35,6 +35,8 @@ pub(crate) mod glue {
             requests: Vec::new(),
             health: Default::default(),
             usage: None,
+            taken: Vec::new(),
+            taken_at: None,
         }
     }
 
@@ -223,6 +225,11 @@ pub async fn get_bot(org_id: String, client_id: String) -> Result<Bot, AppError>
             .await
             .map_err(|e| call.fail(e))?,
     );
+    let taken = crate::server::service::credential_expiry::taken(&ctx, &permit, &bot.client_id)
+        .await
+        .map_err(|e| call.fail(e))?;
+    bot.taken_at = taken.first().map(|(_, at)| at.clone());
+    bot.taken = taken.into_iter().map(|(a, _)| a).collect();
     let today = ctx.clock.now().date().to_string();
     bot.keys = crate::server::service::bot_keys::keys(&ctx, &permit, &bot.client_id)
         .await
@@ -435,6 +442,17 @@ pub async fn decide_access_request(
     done.await
 }
 
+/// Gives back the API access the credential policy took at expiry, once the credential is renewed.
+#[server(endpoint = "bots/restore", input = Json, output = crate::model::wire::TextJson)]
+pub async fn restore_bot_access(org_id: String, client_id: String) -> Result<(), AppError> {
+    use crate::server::policy::Action::ManageBots;
+    use crate::server::service::credential_expiry;
+    let done = change(&org_id, ManageBots, async |ctx, permit| {
+        credential_expiry::restore(ctx, permit, &client_id).await
+    });
+    done.await
+}
+
 /// Gives the bot a new owner: a member of the organization, by email.
 #[server(endpoint = "bots/owner", input = Json, output = crate::model::wire::TextJson)]
 pub async fn assign_bot_owner(
@@ -450,13 +468,16 @@ pub async fn assign_bot_owner(
     done.await
 }
 
-/// The organization's credential policy: the oldest a credential may be (0: no maximum), and how
-/// many days before that its admins are warned.
+/// The organization's credential policy: the oldest a credential may be (0: no maximum), how many
+/// days before that its admins are warned, whether access is revoked at expiry (with the way back on
+/// the bot's page), and how often it starts an access review (0: never).
 #[server(endpoint = "organization/policy", input = Json, output = crate::model::wire::TextJson)]
 pub async fn set_credential_policy(
     org_id: String,
     max_age_days: u32,
     warn_days: u32,
+    review_every_days: u32,
+    revoke_at_expiry: bool,
 ) -> Result<(), AppError> {
     use crate::server::policy::Action::ManageOrganization;
     use crate::server::service::credential_policy::{self, Policy};
@@ -467,6 +488,8 @@ pub async fn set_credential_policy(
             Policy {
                 max_age_days,
                 warn_days,
+                review_every_days,
+                revoke_at_expiry,
             },
         )
         .await
@@ -476,11 +499,18 @@ pub async fn set_credential_policy(
 
 /// The organization's credential policy as it stands.
 #[server(endpoint = "organization/policy-get", input = Json, output = crate::model::wire::TextJson)]
-pub async fn credential_policy(org_id: String) -> Result<(u32, u32), AppError> {
+pub async fn credential_policy(
+    org_id: String,
+) -> Result<crate::model::bots::CredentialPolicy, AppError> {
     let call = crate::server::http::web::signed_in().await?;
     let permit = call.view(&org_id).await?;
     let p = crate::server::service::credential_policy::get(&call.ctx(), permit.org_id())
         .await
         .map_err(|e| call.fail(e))?;
-    Ok((p.max_age_days, p.warn_days))
+    Ok(crate::model::bots::CredentialPolicy {
+        max_age_days: p.max_age_days,
+        warn_days: p.warn_days,
+        review_every_days: p.review_every_days,
+        revoke_at_expiry: p.revoke_at_expiry,
+    })
 }

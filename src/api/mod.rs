@@ -8,6 +8,7 @@ pub mod invitations;
 pub mod members;
 pub mod onboarding;
 pub mod organization;
+pub mod reviews;
 pub mod status;
 pub mod support;
 
@@ -28,7 +29,10 @@ pub const CHANGES: &[&str] = &[
     "bots/key-remove",
     "approvals/decide",
     "bots/owner",
+    "bots/restore",
     "organization/policy",
+    "reviews/start",
+    "reviews/decide",
     "members/role",
     "members/remove",
     "invitations/create",
@@ -56,6 +60,7 @@ pub const READS: &[&str] = &[
     "bots/get",
     "approvals/list",
     "organization/policy-get",
+    "reviews/page",
     "members/list",
     "members/search",
     "invitations/list",
@@ -69,6 +74,7 @@ pub const READS: &[&str] = &[
     "support/reports/idle-bots",
     "support/reports/access-requests",
     "support/reports/credential-policy",
+    "support/reports/access-reviews",
     "support/reports/drift",
     "support/reports/apps",
 ];

@@ -227,3 +227,13 @@ pub async fn report_needing_attention(
         })
         .collect())
 }
+
+#[server(endpoint = "support/reports/access-reviews", input = Json, output = crate::model::wire::TextJson)]
+pub async fn report_access_reviews() -> Result<Vec<crate::model::reviews::ReviewSummary>, AppError>
+{
+    use crate::server::service::access_reviews;
+    let what = "report: access reviews";
+    let (_, list) =
+        glue::report(what, async |ctx| access_reviews::summaries(ctx, None).await).await?;
+    Ok(list)
+}

@@ -185,6 +185,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             {nav_link(&here, format!("{home}/members"), false, "Members")}
             {nav_link(&here, format!("{home}/invitations"), false, "Invitations")}
             {nav_link(&here, format!("{home}/apps"), false, "Apps")}
+            {nav_link(&here, format!("{home}/reviews"), false, "Reviews")}
             {nav_link(&here, format!("{home}/audit"), false, "Audit log")}
         }
         .into_any(),

@@ -32,6 +32,21 @@ pub struct Bot {
     /// Its use, from the tenant's logs (one bot's page only).
     #[serde(default)]
     pub usage: Option<BotUsage>,
+    /// API access the credential policy took when its credential expired, and when (one bot's page
+    /// only): given back from its page once the credential is renewed.
+    #[serde(default)]
+    pub taken: Vec<Access>,
+    #[serde(default)]
+    pub taken_at: Option<String>,
+}
+
+/// An organization's credential policy, as its settings page shows it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialPolicy {
+    pub max_age_days: u32,
+    pub warn_days: u32,
+    pub review_every_days: u32,
+    pub revoke_at_expiry: bool,
 }
 
 /// A bot's use as the tenant's logs tell it.

@@ -10,6 +10,7 @@ pub mod m2m;
 pub mod members;
 pub mod onboarding;
 pub mod organization;
+pub mod reviews;
 pub mod status;
 pub mod support;
 pub mod wire;

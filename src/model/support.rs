@@ -15,10 +15,11 @@ pub enum ReportKind {
     Apps,
     AccessRequests,
     PastPolicy,
+    AccessReviews,
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 7] = [
+    pub const ALL: [ReportKind; 8] = [
         ReportKind::OpenGrants,
         ReportKind::GrantsPerApi,
         ReportKind::IdleBots,
@@ -26,6 +27,7 @@ impl ReportKind {
         ReportKind::Apps,
         ReportKind::AccessRequests,
         ReportKind::PastPolicy,
+        ReportKind::AccessReviews,
     ];
 
     /// The name in URLs: `/support?report=<slug>` and `/support/reports/<slug>.csv`.
@@ -38,6 +40,7 @@ impl ReportKind {
             ReportKind::Apps => "apps",
             ReportKind::AccessRequests => "access-requests",
             ReportKind::PastPolicy => "credential-policy",
+            ReportKind::AccessReviews => "access-reviews",
         }
     }
 
@@ -50,6 +53,7 @@ impl ReportKind {
             ReportKind::Apps => "Published apps and installs",
             ReportKind::AccessRequests => "Access requests waiting",
             ReportKind::PastPolicy => "Bots needing attention",
+            ReportKind::AccessReviews => "Access reviews",
         }
     }
 

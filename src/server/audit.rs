@@ -80,6 +80,10 @@ actions! {
     BotOwner = "bot.owner",
     /// The organization's credential policy changed.
     OrganizationPolicy = "organization.policy",
+    /// An access review started (by an admin, or by the policy).
+    ReviewStart = "review.start",
+    /// An item of an access review kept or removed.
+    ReviewDecide = "review.decide",
     /// A role change refused before it was tried.
     MemberRole = "member.role",
     MemberRoleAssign = "member.role.assign",
@@ -116,6 +120,8 @@ impl Action {
             | Action::BotKeyRemove
             | Action::BotOwner
             | Action::OrganizationPolicy
+            | Action::ReviewStart
+            | Action::ReviewDecide
             | Action::ApprovalRequest
             | Action::ApprovalDecide
             | Action::ApprovalAlone

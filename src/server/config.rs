@@ -92,8 +92,8 @@ pub struct Config {
     /// How long an operation may stay open before the recovery pass settles it: longer than any
     /// request takes, so a pass on one replica never undoes another replica's work in progress.
     pub recovery_grace: Duration,
-    /// How often the tenant's logs are read for bots' use (None: never in the background; tests run
-    /// the pass themselves).
+    /// How often the tenant's logs are read for bots' use and the policies' access reviews started
+    /// (None: never in the background; tests run the passes themselves).
     pub usage_pass: Option<Duration>,
     /// The one clock of the process, the embedded tenant's too (tests move a manual one).
     pub clock: Arc<dyn Clock>,

@@ -300,13 +300,21 @@ async fn shutdown_signal() {
     }
 }
 
-/// Every minute: the tenant's new log entries counted as bots' use (one replica at a time).
+/// Every minute: the tenant's new log entries counted as bots' use, expired bots' access revoked and
+/// the access reviews started where the organizations' policies say so (each one replica at a time).
 async fn usage_passes(state: AppState, period: Duration) {
     let mut every = tokio::time::interval(period);
     loop {
         every.tick().await;
-        if let Err(err) = service::usage::ingest(&state.ctx(None)).await {
+        let ctx = state.ctx(None);
+        if let Err(err) = service::usage::ingest(&ctx).await {
             tracing::warn!(error = %err, "could not read the tenant's logs for bots' use");
+        }
+        if let Err(err) = service::credential_expiry::revoke_expired(&ctx).await {
+            tracing::warn!(error = %err, "could not revoke expired bots' access");
+        }
+        if let Err(err) = service::access_reviews::start_due(&ctx).await {
+            tracing::warn!(error = %err, "could not start the policies' access reviews");
         }
     }
 }

@@ -64,8 +64,7 @@ async fn a_credential_ages_against_the_policy_and_a_rotation_renews_it() {
     assert_eq!(h["owner"], "alice@acme.example");
     assert_eq!(h["credential"], "ok");
 
-    let policy =
-        |max: u32, warn: u32| json!({"org_id": ACME, "max_age_days": max, "warn_days": warn});
+    let policy = |max: u32, warn: u32| json!({"org_id": ACME, "max_age_days": max, "warn_days": warn, "review_every_days": 0, "revoke_at_expiry": false});
     let (status, _) = app
         .call(&alice, "organization/policy", policy(90, 90))
         .await;
@@ -86,7 +85,10 @@ async fn a_credential_ages_against_the_policy_and_a_rotation_renews_it() {
     let (_, read) = app
         .read(&alice, "organization/policy-get", &[("org_id", ACME)])
         .await;
-    assert_eq!(read, json!([90, 14]));
+    assert_eq!(
+        read,
+        json!({"max_age_days": 90, "warn_days": 14, "review_every_days": 0, "revoke_at_expiry": false})
+    );
 
     clock.advance_secs(80 * 86_400);
     assert_eq!(health(&app, &alice, &id).await["credential"], "due");

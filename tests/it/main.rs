@@ -8,6 +8,7 @@
     clippy::too_many_lines
 )]
 
+mod access_reviews;
 mod approvals;
 mod apps;
 mod attacks;
@@ -17,6 +18,7 @@ mod budget;
 mod bundle;
 mod conformance;
 mod connections;
+mod credential_expiry;
 mod desk;
 mod faults;
 mod hardening;

@@ -1,5 +1,6 @@
 //! Access requests that need another admin (four-eyes approval): on a bot's page, with the choice to
-//! approve or reject for every admin but the requester; on the overview, what waits.
+//! approve or reject for every admin but the requester; on the overview, what waits (with bots past
+//! the credential policy and an open access review).
 
 use leptos::prelude::*;
 
@@ -87,7 +88,13 @@ pub fn BotRequests(org: String, bot: Bot) -> impl IntoView {
 
 /// The overview's "needs attention": requests waiting for a decision, each with the way to its bot.
 #[component]
-pub fn Waiting(home: String, requests: Vec<AccessRequest>, bots: Vec<Bot>) -> impl IntoView {
+pub fn Waiting(
+    home: String,
+    requests: Vec<AccessRequest>,
+    bots: Vec<Bot>,
+    /// The open access review, if one is.
+    review: Option<crate::model::reviews::ReviewSummary>,
+) -> impl IntoView {
     let waiting: Vec<AccessRequest> = requests
         .into_iter()
         .filter(|r| r.state == "pending")
@@ -96,9 +103,17 @@ pub fn Waiting(home: String, requests: Vec<AccessRequest>, bots: Vec<Bot>) -> im
         .iter()
         .filter_map(|b| Some((b.client_id.clone(), b.name.clone(), b.health.attention()?)))
         .collect();
-    if waiting.is_empty() && flagged.is_empty() {
+    if waiting.is_empty() && flagged.is_empty() && review.is_none() {
         return ().into_any();
     }
+    let review = review.map(|r| {
+        view! {
+            <li data-testid="review-attention" data-state=r.state.clone()>
+                <a href=format!("{home}/reviews")>"Access review"</a>
+                {format!(": {}", super::reviews::state_words(&r))}
+            </li>
+        }
+    });
     let flagged = flagged
         .into_iter()
         .map(|(id, name, what)| {
@@ -134,7 +149,7 @@ pub fn Waiting(home: String, requests: Vec<AccessRequest>, bots: Vec<Bot>) -> im
     view! {
         <section class="panel" aria-labelledby="attention-title">
             <h2 id="attention-title">"Needs attention"</h2>
-            <ul class="list">{rows}{flagged}</ul>
+            <ul class="list">{review}{rows}{flagged}</ul>
         </section>
     }
     .into_any()

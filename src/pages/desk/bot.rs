@@ -222,6 +222,7 @@ fn BotView(desk: Desk, bot: Bot) -> impl IntoView {
             } else {
                 view! { <ul class="list list--plain">{access_rows}</ul> }.into_any()
             }}
+            <Taken org=org.clone() bot=bot.clone()/>
             <BotRequests org=org.clone() bot=bot.clone()/>
             <h3>"Grant another API"</h3>
             <GrantForm org=org.clone() bot=bot.clone() desk=desk.clone()/>
@@ -310,4 +311,44 @@ pub fn BotPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// The access the credential policy took when the bot's credential expired, and the way back: once
+/// the secret is rotated or a new key added, one button gives it back.
+#[component]
+fn Taken(org: String, bot: Bot) -> impl IntoView {
+    if bot.taken.is_empty() {
+        return ().into_any();
+    }
+    let on = bot
+        .taken_at
+        .clone()
+        .unwrap_or_default()
+        .chars()
+        .take(10)
+        .collect::<String>();
+    let what = bot
+        .taken
+        .iter()
+        .map(|a| format!("{}: {}", api_label(&a.audience), a.scopes.join(" ")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let overdue = bot.health.credential == "overdue";
+    let hidden = vec![("org_id", org), ("client_id", bot.client_id.clone())];
+    view! {
+        <div class="note note--warn" data-testid="taken-access">
+            <p>{format!("Your credential policy took this bot's access on {on}, when its credential passed the maximum age: {what}.")}</p>
+            {if overdue {
+                view! { <p>"Rotate its secret or add a new key below; then give its access back here."</p> }.into_any()
+            } else {
+                view! {
+                    <PostForm class="form form--inline" endpoint="bots/restore" hidden pending="Restoring…">
+                        <button type="submit" class="btn btn--primary">"Restore its access"</button>
+                    </PostForm>
+                }
+                .into_any()
+            }}
+        </div>
+    }
+    .into_any()
 }

@@ -10,6 +10,7 @@ pub mod bots;
 pub mod invitations;
 pub mod members;
 pub mod overview;
+pub mod reviews;
 pub mod settings;
 
 use leptos::prelude::*;

@@ -36,6 +36,10 @@ pub fn Overview() -> impl IntoView {
     let members = Resource::new(move || org.get(), |org| list_members(org, None));
     let invitations = Resource::new(move || org.get(), list_invitations);
     let requests = Resource::new(move || org.get(), crate::api::bots::list_access_requests);
+    let reviews = Resource::new(
+        move || org.get(),
+        |org| crate::api::reviews::load_reviews(org, None),
+    );
     let recent = Resource::new(
         move || org.get(),
         |org| {
@@ -61,6 +65,11 @@ pub fn Overview() -> impl IntoView {
                     recent.await,
                     requests.await.unwrap_or_default(),
                 );
+                let review = reviews
+                    .await
+                    .ok()
+                    .and_then(|p| p.reviews.into_iter().next())
+                    .filter(|r| r.state != "done");
                 match data {
                     Err(e) => view! { <h1>"Overview"</h1> <ErrorNote error=e/> }.into_any(),
                     Ok((d, bots)) => {
@@ -72,7 +81,7 @@ pub fn Overview() -> impl IntoView {
                                 <h1>{org_name}</h1>
                                 <p class="muted">"Signed in as " {d.me.email.clone()} " · admin"</p>
                             </section>
-                            <super::approvals::Waiting home=home.clone() requests bots=bots.clone()/>
+                            <super::approvals::Waiting home=home.clone() requests bots=bots.clone() review/>
                             <Cards home=home.clone() members invitations bots/>
                             <RecentActivity recent home/>
                         }

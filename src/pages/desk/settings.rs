@@ -115,21 +115,35 @@ fn PolicyForm(org: String) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="policy-title">
             <h2 id="policy-title">"Credential policy"</h2>
-            <p class="small muted">"Bots whose secret or key is older than this show under Needs attention and in the bot list, with a warning before. orgdesk flags them; it does not revoke anything."</p>
+            <p class="small muted">"Bots whose secret or key is older than this show under Needs attention and in the bot list, with a warning before; they can also lose their access at expiry. An access review asks your admins to keep or remove every bot and admin."</p>
             <Suspense fallback=|| ()>
                 {move || {
                     let hidden = hidden.clone();
                     Suspend::new(async move {
-                        let (max, warn) = policy.await.unwrap_or((0, 14));
+                        let p = policy.await.unwrap_or(crate::model::bots::CredentialPolicy {
+                            warn_days: 14,
+                            ..Default::default()
+                        });
                         view! {
                             <PostForm class="form" labelledby="policy-title" endpoint="organization/policy" hidden pending="Saving…">
                                 <div class="field">
                                     <label for="policy-max">"Maximum credential age (days; 0 for none)"</label>
-                                    <input id="policy-max" name="max_age_days" type="number" min="0" max="730" required value=max.to_string()/>
+                                    <input id="policy-max" name="max_age_days" type="number" min="0" max="730" required value=p.max_age_days.to_string()/>
                                 </div>
                                 <div class="field">
                                     <label for="policy-warn">"Warn this many days before"</label>
-                                    <input id="policy-warn" name="warn_days" type="number" min="0" max="729" required value=warn.to_string()/>
+                                    <input id="policy-warn" name="warn_days" type="number" min="0" max="729" required value=p.warn_days.to_string()/>
+                                </div>
+                                <div class="field">
+                                    <label for="policy-review">"Start an access review every (days; 0 for only when an admin starts one)"</label>
+                                    <input id="policy-review" name="review_every_days" type="number" min="0" max="730" required value=p.review_every_days.to_string()/>
+                                </div>
+                                <div class="field">
+                                    <label class="check" for="policy-revoke">
+                                        <input id="policy-revoke" name="revoke_at_expiry" type="checkbox" checked=p.revoke_at_expiry aria-describedby="policy-revoke-hint"/>
+                                        " Take away a bot's API access when its credential passes the maximum age"
+                                    </label>
+                                    <p id="policy-revoke-hint" class="small muted">"Recorded in the audit log. After rotating the bot's secret or adding a key, restore its access from the bot's page."</p>
                                 </div>
                                 <button type="submit" class="btn">"Save policy"</button>
                             </PostForm>

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::support::{
-    report_access_requests, report_apps, report_drift, report_grants_per_api, report_idle_bots,
-    report_needing_attention, report_open_grants,
+    report_access_requests, report_access_reviews, report_apps, report_drift,
+    report_grants_per_api, report_idle_bots, report_needing_attention, report_open_grants,
 };
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::get_form::GetForm;
@@ -26,6 +26,7 @@ enum Report {
     Apps(Vec<PublishedApp>),
     Requests(Vec<crate::model::bots::AccessRequest>),
     Attention(Vec<crate::model::support::AttentionLine>),
+    Reviews(Vec<crate::model::reviews::ReviewSummary>),
 }
 
 async fn load(report: Option<ReportKind>, days: u32) -> Result<Report, AppError> {
@@ -37,6 +38,7 @@ async fn load(report: Option<ReportKind>, days: u32) -> Result<Report, AppError>
         Some(ReportKind::Apps) => Report::Apps(report_apps().await?),
         Some(ReportKind::AccessRequests) => Report::Requests(report_access_requests().await?),
         Some(ReportKind::PastPolicy) => Report::Attention(report_needing_attention().await?),
+        Some(ReportKind::AccessReviews) => Report::Reviews(report_access_reviews().await?),
         None => Report::None,
     })
 }
@@ -137,8 +139,30 @@ fn render(report: Report) -> AnyView {
             }
             .into_any()
         }
+        Report::Reviews(list) => view! { <ReviewsTable list/> }.into_any(),
         Report::None => view! { <p class="small muted">"Choose a report."</p> }.into_any(),
     }
+}
+
+/// Every organization's access reviews, each with its state (overdue ones stand out).
+#[component]
+fn ReviewsTable(list: Vec<crate::model::reviews::ReviewSummary>) -> impl IntoView {
+    if list.is_empty() {
+        return view! { <p class="empty">"No organization has started an access review."</p> }.into_any();
+    }
+    view! {
+        <Table label="Access reviews" testid="reviews-table" columns=&["Organization", "Started", "By", "State"]>
+            {list.into_iter().map(|r| view! {
+                <tr data-testid="review-row" data-state=r.state.clone()>
+                    <td><a href=format!("/support/orgs/{}", r.org_id)>{r.org_id.clone()}</a></td>
+                    <td>{r.started_at.get(..10).unwrap_or("").to_string()}</td>
+                    <td>{r.started_by.clone()}</td>
+                    <td>{crate::pages::desk::reviews::state_words(&r)}</td>
+                </tr>
+            }).collect_view()}
+        </Table>
+    }
+    .into_any()
 }
 
 #[component]

@@ -189,8 +189,39 @@ pub const FORMS: &[FormSpec] = &[
     },
     FormSpec {
         endpoint: "organization/policy",
-        fields: &[("org_id", Text), ("max_age_days", Int), ("warn_days", Int)],
+        fields: &[
+            ("org_id", Text),
+            ("max_age_days", Int),
+            ("warn_days", Int),
+            ("review_every_days", Int),
+            ("revoke_at_expiry", Bool),
+        ],
         done: Done::Back("Credential policy saved."),
+    },
+    FormSpec {
+        endpoint: "bots/restore",
+        fields: &[("org_id", Text), ("client_id", Text)],
+        done: Done::Back("Access restored."),
+    },
+    FormSpec {
+        endpoint: "reviews/start",
+        fields: &[("org_id", Text), ("days", Int)],
+        done: Done::To(
+            "reviews",
+            "Review started. Keep or remove each bot and admin below.",
+        ),
+    },
+    FormSpec {
+        endpoint: "reviews/decide",
+        fields: &[
+            ("org_id", Text),
+            ("review_id", Text),
+            ("kind", Text),
+            ("subject_id", Text),
+            ("keep", Bool),
+            ("note", Text),
+        ],
+        done: Done::Back("Recorded."),
     },
     FormSpec {
         endpoint: "members/role",
@@ -946,7 +977,7 @@ mod tests {
     /// Each spec makes exactly the arguments its server function takes.
     #[test]
     fn every_form_makes_its_server_functions_arguments() {
-        use crate::api::{apps, bots, invitations, members, organization, status};
+        use crate::api::{apps, bots, invitations, members, organization, reviews, status};
         let check = |endpoint: &str| -> Result<(), String> {
             let spec = spec(endpoint).ok_or("no spec")?;
             let v = arguments(spec, &sample(spec));
@@ -960,6 +991,11 @@ mod tests {
                 "bots/owner" => serde_json::from_value::<bots::AssignBotOwner>(v).map(drop),
                 "organization/policy" => {
                     serde_json::from_value::<bots::SetCredentialPolicy>(v).map(drop)
+                }
+                "reviews/start" => serde_json::from_value::<reviews::StartReview>(v).map(drop),
+                "bots/restore" => serde_json::from_value::<bots::RestoreBotAccess>(v).map(drop),
+                "reviews/decide" => {
+                    serde_json::from_value::<reviews::DecideReviewItem>(v).map(drop)
                 }
                 "approvals/decide" => {
                     serde_json::from_value::<bots::DecideAccessRequest>(v).map(drop)

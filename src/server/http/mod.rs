@@ -89,6 +89,7 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
         .route("/onboarding/create", post(onboarding::routes::create))
         .route("/forms/{*endpoint}", post(self::forms::submit))
         .route("/orgs/{org}/audit.csv", get(exports::org_audit))
+        .route("/orgs/{org}/reviews/{file}", get(exports::org_review))
         .route(
             "/support/orgs/{org}/audit.csv",
             get(exports::support_org_audit),

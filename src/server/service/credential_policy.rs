@@ -1,6 +1,7 @@
 //! An organization's credential policy — the oldest a bot's credential may be, and how long before
 //! that its admins are warned — and each bot's standing against it and its owner: a credential due
-//! or overdue for rotation, an owner who left the organization. Flags only: orgdesk does not revoke.
+//! or overdue for rotation, an owner who left the organization. Flagged; and where the policy says
+//! so, revoked at expiry (`credential_expiry`).
 
 use std::collections::HashSet;
 
@@ -18,14 +19,20 @@ pub struct Policy {
     /// 0: no maximum.
     pub max_age_days: u32,
     pub warn_days: u32,
+    /// The policy starts an access review every this many days (0: only admins start them).
+    pub review_every_days: u32,
+    /// Past the maximum age a bot's API access is taken away (`credential_expiry`), not only flagged.
+    pub revoke_at_expiry: bool,
 }
 
 pub async fn get(ctx: &Ctx<'_>, org_id: &str) -> Result<Policy, ServiceError> {
     Ok(store::get(ctx.db, org_id)
         .await?
-        .map(|(max, warn)| Policy {
+        .map(|(max, warn, every, revoke)| Policy {
             max_age_days: u32::try_from(max).unwrap_or(0),
             warn_days: u32::try_from(warn).unwrap_or(0),
+            review_every_days: u32::try_from(every).unwrap_or(0),
+            revoke_at_expiry: revoke == 1,
         })
         .unwrap_or_default())
 }
@@ -44,15 +51,28 @@ pub async fn set(ctx: &Ctx<'_>, permit: &Permit, policy: Policy) -> Result<(), S
             "The warning must come before the maximum age: choose fewer days.",
         ));
     }
-    store::put(
-        ctx.db,
-        permit.org_id(),
+    if policy.revoke_at_expiry && policy.max_age_days == 0 {
+        return Err(super::invalid(
+            "revoke_at_expiry",
+            "Set a maximum credential age: access is revoked when a credential passes it.",
+        ));
+    }
+    if policy.review_every_days > MAX_DAYS {
+        return Err(super::invalid(
+            "review_every_days",
+            format!(
+                "Choose at most {MAX_DAYS} days, or 0 for reviews only when an admin starts one."
+            ),
+        ));
+    }
+    let stored = (
         i64::from(policy.max_age_days),
         i64::from(policy.warn_days),
-        ctx.clock.now_ms(),
-    )
-    .await?;
-    let words = if policy.max_age_days == 0 {
+        i64::from(policy.review_every_days),
+        i64::from(policy.revoke_at_expiry),
+    );
+    store::put(ctx.db, permit.org_id(), stored, ctx.clock.now_ms()).await?;
+    let mut words = if policy.max_age_days == 0 {
         "no maximum credential age".to_string()
     } else {
         format!(
@@ -60,6 +80,15 @@ pub async fn set(ctx: &Ctx<'_>, permit: &Permit, policy: Policy) -> Result<(), S
             policy.max_age_days, policy.warn_days
         )
     };
+    if policy.revoke_at_expiry && policy.max_age_days > 0 {
+        words.push_str("; access revoked at expiry");
+    }
+    if policy.review_every_days > 0 {
+        words.push_str(&format!(
+            "; an access review every {} days",
+            policy.review_every_days
+        ));
+    }
     audit_for(ctx, permit)
         .record(
             audit::Action::OrganizationPolicy,
@@ -174,6 +203,8 @@ mod tests {
         let policy = Policy {
             max_age_days: 90,
             warn_days: 14,
+            review_every_days: 0,
+            revoke_at_expiry: false,
         };
         let at = |age: i64| health(&row(1, "u"), policy, None, 1 + age * day);
         assert_eq!(at(10).credential, "ok");

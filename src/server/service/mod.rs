@@ -1,10 +1,12 @@
 //! Business rules. Everything that changes something upstream takes a `Permit`.
 
+pub mod access_reviews;
 pub mod approvals;
 pub mod apps;
 pub mod audit_log;
 pub mod bot_keys;
 pub mod bots;
+pub mod credential_expiry;
 pub mod credential_policy;
 pub mod invitations;
 pub mod journal;

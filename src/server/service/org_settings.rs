@@ -330,5 +330,9 @@ pub async fn delete(ctx: &Ctx<'_>, permit: &Permit, typed_name: &str) -> Result<
     if let Err(err) = org_branding::forget(ctx.db, org_id).await {
         tracing::warn!(error = %err, "cannot forget the organization's branding");
     }
+    // Its policy would start reviews of an organization that is gone; its reviews stay, as its log.
+    if let Err(err) = crate::server::store::credential_policies::forget(ctx.db, org_id).await {
+        tracing::warn!(error = %err, "cannot forget the organization's credential policy");
+    }
     Ok(())
 }

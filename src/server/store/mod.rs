@@ -3,12 +3,14 @@
 //! `sqlx::AnyPool`; queries are written once in the SQL both understand (`$1` parameters,
 //! `ON CONFLICT`, `RETURNING`).
 
+pub mod access_reviews;
 pub mod approvals;
 pub mod apps;
 pub mod audit;
 pub mod bots;
 pub mod cache_versions;
 pub mod credential_policies;
+pub mod expired_access;
 pub mod locks;
 pub mod login_attempts;
 pub mod member_mirror;

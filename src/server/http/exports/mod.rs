@@ -112,6 +112,42 @@ pub async fn org_audit(
     answer.await.unwrap_or_else(|refusal| refusal)
 }
 
+/// `GET /orgs/{org}/reviews/{id}.csv`: one access review's items and decisions, for anyone who may
+/// view the organization.
+pub async fn org_review(
+    Caller(call): Caller,
+    Path((org, file)): Path<(String, String)>,
+) -> Response {
+    use crate::server::service::access_reviews;
+    let answer = async {
+        let view = call.view(&org).await.map_err(refuse)?;
+        let Some(id) = file.strip_suffix(".csv") else {
+            return Err(refuse(
+                call.error(ErrorKind::NotFound, "There is no such review."),
+            ));
+        };
+        let ctx = call.ctx();
+        let (review, items) = access_reviews::items(&ctx, view.org_id(), id)
+            .await
+            .map_err(|e| refuse(call.fail(e)))?;
+        let summaries = access_reviews::summaries(&ctx, Some(view.org_id()))
+            .await
+            .map_err(|e| refuse(call.fail(e)))?;
+        let day: String = crate::clock::iso(review.started_at)
+            .chars()
+            .take(10)
+            .collect();
+        Ok(download(
+            &format!(
+                "orgdesk-access-review-{}-{day}.csv",
+                safe_name(view.org_id())
+            ),
+            reports::review_items(&summaries, items),
+        ))
+    };
+    answer.await.unwrap_or_else(|refusal| refusal)
+}
+
 /// `GET /support/orgs/{org}/audit.csv`: one organization's audit log, for support staff.
 pub async fn support_org_audit(
     Caller(call): Caller,

@@ -16,7 +16,69 @@ pub async fn render(ctx: &Ctx<'_>, kind: ReportKind, days: u32) -> Result<String
         ReportKind::Apps => apps(support::apps(ctx).await?),
         ReportKind::AccessRequests => access_requests(support::access_requests(ctx).await?),
         ReportKind::PastPolicy => needing_attention(support::needing_attention(ctx).await?),
+        ReportKind::AccessReviews => {
+            let reviews = crate::server::service::access_reviews::summaries(ctx, None).await?;
+            let items = crate::server::store::access_reviews::all_items(ctx.db).await?;
+            review_items(&reviews, items)
+        }
     })
+}
+
+/// Every item of every review, beside its review's dates and state (one review's, for its admins).
+pub fn review_items(
+    reviews: &[crate::model::reviews::ReviewSummary],
+    items: Vec<crate::server::store::access_reviews::Item>,
+) -> String {
+    let header = [
+        "organization",
+        "review",
+        "started_at",
+        "started_by",
+        "due_at",
+        "review_state",
+        "kind",
+        "id",
+        "name",
+        "owner",
+        "access",
+        "last_token",
+        "decision",
+        "decided_by",
+        "decided_at",
+        "note",
+    ];
+    let iso = |ms: Option<i64>| {
+        ms.filter(|m| *m > 0)
+            .map(crate::clock::iso)
+            .unwrap_or_default()
+    };
+    csv(
+        &header,
+        items.into_iter().map(|i| {
+            let review = reviews.iter().find(|r| r.id == i.review_id);
+            let of = |f: fn(&crate::model::reviews::ReviewSummary) -> String| {
+                review.map(f).unwrap_or_default()
+            };
+            vec![
+                i.org_id,
+                i.review_id.clone(),
+                of(|r| r.started_at.clone()),
+                of(|r| r.started_by.clone()),
+                of(|r| r.due_at.clone()),
+                of(|r| r.state.clone()),
+                i.kind,
+                i.subject_id,
+                i.label,
+                i.owner,
+                i.access,
+                iso(Some(i.last_used)),
+                i.decision.unwrap_or_default(),
+                i.decider_email.unwrap_or_default(),
+                iso(i.decided_at),
+                i.note.unwrap_or_default(),
+            ]
+        }),
+    )
 }
 
 fn access_requests(list: Vec<crate::server::store::approvals::Request>) -> String {
