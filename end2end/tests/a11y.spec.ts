@@ -53,14 +53,14 @@ test('the desk, light and dark, desktop and phone', async ({ page }) => {
   await call(page, 'invitations/create', { org_id: ACME, email: `axe-${Date.now()}@acme.example`, roles: ['rol_orgdeskMember001'], days: 7 });
   await audit(page, [
     `/orgs/${ACME}`, `/orgs/${ACME}/bots`, `/orgs/${ACME}/bots/${bot.client_id}`, `/orgs/${ACME}/members`,
-    `/orgs/${ACME}/invitations`, `/orgs/${ACME}/apps`, `/orgs/${ACME}/audit`, `/orgs/${ACME}/settings`, '/rules',
+    `/orgs/${ACME}/invitations`, `/orgs/${ACME}/apps`, `/orgs/${ACME}/audit`, `/orgs/${ACME}/settings`, `/orgs/${ACME}/reviews`, '/rules',
   ]);
 });
 
 test('the support console, light and dark, desktop and phone', async ({ page }) => {
   test.setTimeout(120_000);
   await signIn(page, 'sam@travel0.example', SUPPORT, /\/support$/);
-  await audit(page, ['/support', '/support?report=open-grants', '/support?report=apps', `/support/orgs/${ACME}`]);
+  await audit(page, ['/support', '/support?report=open-grants', '/support?report=apps', '/support?report=access-reviews', `/support/orgs/${ACME}`]);
 });
 
 test('signed out: the landing, rules, a missing page and an install link', async ({ page, browser, baseURL }) => {

@@ -645,3 +645,55 @@ async fn a_session_ends_at_its_absolute_timeout_as_the_process_clock_tells() {
         "nobody is signed in"
     );
 }
+
+/// Without JavaScript a change that asks first answers with the question on a page of its own;
+/// confirmed there, it goes back to the page the form was first sent from — not to the question's
+/// POST-only address — and a `_back` pointing off the site is ignored.
+#[tokio::test]
+async fn a_form_confirmed_on_its_question_page_goes_back_where_it_came_from() {
+    let app = spawn_app().await;
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    let bot = app.register_bot(&alice, ACME, "Asked first").await;
+    let client_id = bot["client_id"].as_str().unwrap().to_string();
+    let token = app.form_token(&alice).await;
+    let from = format!("/orgs/{ACME}/bots/{client_id}");
+    let fields = |extra: &[(&str, &str)]| {
+        let mut f = vec![
+            ("csrf".to_string(), token.clone()),
+            ("org_id".to_string(), ACME.to_string()),
+            ("client_id".to_string(), client_id.clone()),
+            ("name".to_string(), "Asked first, renamed".to_string()),
+            ("_question".to_string(), "Rename it?".to_string()),
+        ];
+        f.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        f
+    };
+    let r = app
+        .post_form(&alice, "bots/rename")
+        .header("referer", app.url(&from))
+        .form(&fields(&[]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let question = r.text().await.unwrap();
+    assert!(question.contains("Rename it?"));
+    assert!(
+        question.contains(&format!("name=\"_back\" value=\"{from}\"")),
+        "{question}"
+    );
+    for (back, lands) in [
+        ("//evil.example/x", "/forms/bots/rename"),
+        (from.as_str(), from.as_str()),
+    ] {
+        let r = app
+            .post_form(&alice, "bots/rename")
+            .header("referer", app.url("/forms/bots/rename"))
+            .form(&fields(&[("_confirmed", "1"), ("_back", back)]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{back}");
+        assert_eq!(r.headers()["location"], lands, "{back}");
+    }
+}

@@ -148,7 +148,8 @@ fn render(report: Report) -> AnyView {
 #[component]
 fn ReviewsTable(list: Vec<crate::model::reviews::ReviewSummary>) -> impl IntoView {
     if list.is_empty() {
-        return view! { <p class="empty">"No organization has started an access review."</p> }.into_any();
+        return view! { <p class="empty">"No organization has started an access review."</p> }
+            .into_any();
     }
     view! {
         <Table label="Access reviews" testid="reviews-table" columns=&["Organization", "Started", "By", "State"]>

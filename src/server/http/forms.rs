@@ -450,6 +450,14 @@ pub async fn submit(
         );
     };
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(&bytes).into_owned().collect();
+    // A form confirmed on the question's own page goes back where it was first sent from, not to
+    // that page (a POST-only address).
+    let back = pairs
+        .iter()
+        .find(|(k, _)| k == "_back")
+        .map(|(_, v)| v.as_str())
+        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
+        .map_or(back, String::from);
     let user = current_user(&session, &state.config).await;
     if let Some(refusal) = foreign(&endpoint, user.as_ref(), &pairs, &back) {
         return refusal;
@@ -935,8 +943,10 @@ fn ask_first(endpoint: &str, pairs: &[(String, String)], back: &str) -> Response
         .collect();
     let body = format!(
         "<form method=\"post\" action=\"/forms/{endpoint}\" class=\"confirm\">{fields}\
-         <input type=\"hidden\" name=\"_confirmed\" value=\"1\"><p class=\"confirm__question\">{}</p>\
+         <input type=\"hidden\" name=\"_confirmed\" value=\"1\">\
+         <input type=\"hidden\" name=\"_back\" value=\"{}\"><p class=\"confirm__question\">{}</p>\
          <button type=\"submit\" class=\"btn btn--danger\">{}</button></form>",
+        escape(back),
         escape(question),
         escape(yes)
     );
