@@ -91,7 +91,7 @@ pub fn needs_bundle(path: &str) -> bool {
             | [
                 "orgs",
                 _,
-                "bots" | "members" | "invitations" | "apps" | "settings"
+                "bots" | "members" | "invitations" | "apps" | "settings" | "reviews"
             ]
             | ["orgs", _, "bots", _]
     )

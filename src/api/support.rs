@@ -125,7 +125,22 @@ pub async fn load_org_dossier(
         "organization: bots, grants, members, audit log",
     )
     .await;
+    let quota = view
+        .org
+        .token_quota
+        .as_ref()
+        .and_then(|q| q.client_credentials.as_ref())
+        .map(|l| {
+            let limits = [
+                l.per_hour.map(|n| format!("{n} per hour")),
+                l.per_day.map(|n| format!("{n} per day")),
+            ];
+            let words: Vec<String> = limits.into_iter().flatten().collect();
+            let enforced = if l.enforce { "enforced" } else { "logged only" };
+            format!("at most {} ({enforced})", words.join(", "))
+        });
     Ok(OrgDossier {
+        quota,
         org: glue::org(view.org),
         bots: view
             .bots

@@ -112,6 +112,7 @@ pub const ACTION_LABELS: &[(&str, &str)] = &[
     ),
     ("bot.owner", "Gave a bot a new owner"),
     ("organization.policy", "Changed the credential policy"),
+    ("organization.quota", "The vendor set the token quota"),
     ("review.start", "Started an access review"),
     ("review.decide", "Kept or removed access in a review"),
     ("member.role", "Changed a member's role"),

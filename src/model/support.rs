@@ -95,6 +95,9 @@ pub struct GrantLine {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgDossier {
     pub org: OrgSummary,
+    /// Its M2M token quota in words, when Auth0 holds one (set by the vendor; read-only here).
+    #[serde(default)]
+    pub quota: Option<String>,
     pub bots: Vec<Bot>,
     pub grants: Vec<GrantLine>,
     pub members: Vec<MemberView>,

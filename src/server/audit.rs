@@ -80,6 +80,8 @@ actions! {
     BotOwner = "bot.owner",
     /// The organization's credential policy changed.
     OrganizationPolicy = "organization.policy",
+    /// The vendor's configuration set the organization's token quota.
+    OrganizationQuota = "organization.quota",
     /// An access review started (by an admin, or by the policy).
     ReviewStart = "review.start",
     /// An item of an access review kept or removed.
@@ -121,6 +123,7 @@ impl Action {
             | Action::BotOwner
             | Action::OrganizationPolicy
             | Action::ReviewStart
+            | Action::OrganizationQuota
             | Action::ReviewDecide
             | Action::ApprovalRequest
             | Action::ApprovalDecide

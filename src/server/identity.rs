@@ -73,6 +73,18 @@ pub struct Identity {
     pub onboarding: Option<OnboardingClient>,
     /// Which scopes need a second admin's approval, and how requests wait.
     pub approvals: Approvals,
+    /// Organizations' M2M token quotas the vendor sets (`ORGDESK_ORG_TOKEN_QUOTAS`); `*` is the
+    /// quota of every organization customers create.
+    pub org_quotas: Vec<OrgQuota>,
+}
+
+/// An organization's client-credentials token quota as the vendor configures it (always enforced).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgQuota {
+    /// An organization id, or `*`.
+    pub org_id: String,
+    pub per_day: Option<u64>,
+    pub per_hour: Option<u64>,
 }
 
 /// Four-eyes approval: the scopes that need a second admin, how long a request waits, and what an
@@ -97,7 +109,65 @@ pub const APPROVAL_VARIABLES: &[&str] = &[
     "ORGDESK_SENSITIVE_SCOPES",
     "ORGDESK_APPROVAL_DAYS",
     "ORGDESK_APPROVAL_FALLBACK",
+    "ORGDESK_ORG_TOKEN_QUOTAS",
 ];
+
+/// `org_abc=1000/day, org_def=50/hour+1000/day, *=5000/day`: each organization's token quota.
+pub fn parse_org_quotas(value: &str) -> Result<Vec<OrgQuota>, ConfigError> {
+    const NAME: &str = "ORGDESK_ORG_TOKEN_QUOTAS";
+    let mut out: Vec<OrgQuota> = Vec::new();
+    for entry in list(value) {
+        let Some((org_id, limits)) = entry.split_once('=') else {
+            return Err(invalid(
+                NAME,
+                format!("`{entry}` is not `<organization id>=<n>/day`"),
+            ));
+        };
+        let org_id = org_id.trim().to_string();
+        let valid_id = org_id == "*"
+            || (org_id.starts_with("org_")
+                && org_id.len() <= 50
+                && org_id[4..].chars().all(|c| c.is_ascii_alphanumeric()));
+        if !valid_id || out.iter().any(|q| q.org_id == org_id) {
+            return Err(invalid(
+                NAME,
+                format!("`{org_id}` is not an organization id given once, or `*`"),
+            ));
+        }
+        let mut quota = OrgQuota {
+            org_id,
+            per_day: None,
+            per_hour: None,
+        };
+        for part in limits.split('+') {
+            let (n, unit) = part.trim().split_once('/').unwrap_or((part, ""));
+            let n = n
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| (1..=1_000_000_000).contains(n));
+            let slot = match unit.trim() {
+                "day" => Some(&mut quota.per_day),
+                "hour" => Some(&mut quota.per_hour),
+                _ => None,
+            };
+            match (n, slot) {
+                (Some(n), Some(slot)) if slot.is_none() => *slot = Some(n),
+                _ => {
+                    return Err(invalid(
+                        NAME,
+                        format!(
+                            "`{}` is not `<n>/day` or `<n>/hour` (n from 1), each once",
+                            part.trim()
+                        ),
+                    ))
+                }
+            }
+        }
+        out.push(quota);
+    }
+    Ok(out)
+}
 
 fn approvals(
     get: &dyn Fn(&str) -> Option<String>,
@@ -291,6 +361,7 @@ pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Identity, Confi
         mgmt_client_id: required("ORGDESK_AUTH0_MGMT_CLIENT_ID")?,
         mgmt_client_secret: SecretString::from(required("ORGDESK_AUTH0_MGMT_CLIENT_SECRET")?),
         approvals: approvals(get, &apis)?,
+        org_quotas: parse_org_quotas(&get("ORGDESK_ORG_TOKEN_QUOTAS").unwrap_or_default())?,
         apis,
         assignable_roles,
         admin_role,
@@ -370,6 +441,7 @@ fn local(get: &dyn Fn(&str) -> Option<String>) -> Result<Identity, ConfigError> 
     }];
     Ok(Identity {
         approvals: approvals(get, &apis)?,
+        org_quotas: parse_org_quotas(&get("ORGDESK_ORG_TOKEN_QUOTAS").unwrap_or_default())?,
         upstream: Upstream::Local { bind },
         login_client_id: demo::LOGIN_CLIENT_ID.into(),
         login_client_secret: SecretString::from(demo::LOGIN_CLIENT_SECRET),
@@ -446,6 +518,29 @@ mod tests {
                 .iter()
                 .find(|(k, _)| *k == name)
                 .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn organization_quotas_are_read_per_day_and_hour_and_refused_when_unclear() {
+        let q = parse_org_quotas("org_acme1=1000/day, org_b2=50/hour+800/day, *=5000/day").unwrap();
+        assert_eq!(q.len(), 3);
+        assert_eq!((q[0].per_day, q[0].per_hour), (Some(1000), None));
+        assert_eq!((q[1].per_day, q[1].per_hour), (Some(800), Some(50)));
+        assert_eq!(q[2].org_id, "*");
+        assert!(parse_org_quotas("").unwrap().is_empty());
+        for bad in [
+            "org_a=1000",
+            "org_a=0/day",
+            "org_a=10/week",
+            "org_a=1/day+2/day",
+            "acme=1/day",
+            "org_a=1/day, org_a=2/day",
+            "org_a",
+            "org_a=-1/day",
+        ] {
+            let err = parse_org_quotas(bad).unwrap_err();
+            assert_eq!(err.variable, "ORGDESK_ORG_TOKEN_QUOTAS", "{bad}");
         }
     }
 

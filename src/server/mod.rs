@@ -301,12 +301,22 @@ async fn shutdown_signal() {
 }
 
 /// Every minute: the tenant's new log entries counted as bots' use, expired bots' access revoked and
-/// the access reviews started where the organizations' policies say so (each one replica at a time).
+/// the access reviews started where the organizations' policies say so (each one replica at a time);
+/// first, the vendor's organization token quotas put on the tenant (until that succeeds once).
 async fn usage_passes(state: AppState, period: Duration) {
     let mut every = tokio::time::interval(period);
+    let mut quotas_set = state.config.identity.org_quotas.is_empty();
     loop {
         every.tick().await;
         let ctx = state.ctx(None);
+        if !quotas_set {
+            match service::org_quotas::apply(&ctx).await {
+                Ok(_) => quotas_set = true,
+                Err(err) => {
+                    tracing::warn!(error = %err, "could not set the organizations' token quotas")
+                }
+            }
+        }
         if let Err(err) = service::usage::ingest(&ctx).await {
             tracing::warn!(error = %err, "could not read the tenant's logs for bots' use");
         }

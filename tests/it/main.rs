@@ -35,6 +35,7 @@ mod oas;
 mod oidc_login;
 mod onboarding;
 mod org_create;
+mod org_quotas;
 mod org_settings;
 mod pages;
 mod property;

@@ -41,6 +41,7 @@ pub fn SupportOrg() -> impl IntoView {
                         <p class="muted small">"Organization (read-only)"</p>
                         <h1>{title}</h1>
                         <p class="muted"><code>{d.org.name.clone()}</code> " · " <code>{id.clone()}</code></p>
+                        {d.quota.clone().map(|q| view! { <p class="small" data-testid="org-quota">{format!("Machine-to-machine tokens: {q}. Set in orgdesk's configuration (ORGDESK_ORG_TOKEN_QUOTAS).")}</p> })}
                     </section>
                     <section aria-labelledby="s-bots">
                         <h2 id="s-bots">{format!("Bots registered through orgdesk ({})", d.bots.len())}</h2>

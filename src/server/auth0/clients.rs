@@ -40,9 +40,10 @@ pub struct TokenQuota {
 pub struct QuotaLimits {
     #[serde(default)]
     pub enforce: bool,
-    #[serde(default)]
+    // Auth0 refuses a null limit: an unset one is left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_day: Option<u64>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_hour: Option<u64>,
 }
 

@@ -69,6 +69,15 @@ pub struct NewOrganization<'a> {
     pub name: &'a str,
     pub display_name: &'a str,
     pub metadata: std::collections::BTreeMap<&'a str, &'a str>,
+    /// The vendor's quota for organizations customers create, if it set one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_quota: Option<super::clients::TokenQuota>,
+}
+
+/// `PATCH /api/v2/organizations/{id}` with the token quota alone.
+#[derive(Debug, Serialize)]
+struct QuotaUpdate<'a> {
+    token_quota: &'a super::clients::TokenQuota,
 }
 
 /// `POST /api/v2/organizations/{id}/enabled_connections`.
@@ -123,6 +132,18 @@ impl ManagementClient {
         update: &OrganizationUpdate<'_>,
     ) -> Result<(), ApiError> {
         self.send_json(Method::PATCH, &paths::organization(org_id), update)
+            .await
+            .map(|_| ())
+    }
+
+    /// Sets the organization's M2M token quota.
+    pub async fn set_organization_token_quota(
+        &self,
+        org_id: &str,
+        token_quota: &super::clients::TokenQuota,
+    ) -> Result<(), ApiError> {
+        let body = QuotaUpdate { token_quota };
+        self.send_json(Method::PATCH, &paths::organization(org_id), &body)
             .await
             .map(|_| ())
     }

@@ -12,6 +12,7 @@ pub mod invitations;
 pub mod journal;
 pub mod member_search;
 pub mod members;
+pub mod org_quotas;
 pub mod org_settings;
 pub mod organizations;
 pub mod support;

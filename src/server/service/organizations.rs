@@ -124,6 +124,7 @@ async fn steps(
             name: &new.name,
             display_name: &new.display_name,
             metadata,
+            token_quota: super::org_quotas::for_new(ctx),
         })
         .await?;
     journal::created(ctx.db, clock, op_id, &org.id).await?;
