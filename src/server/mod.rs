@@ -313,7 +313,7 @@ async fn usage_passes(state: AppState, period: Duration) {
             match service::org_quotas::apply(&ctx).await {
                 Ok(_) => quotas_set = true,
                 Err(err) => {
-                    tracing::warn!(error = %err, "could not set the organizations' token quotas")
+                    tracing::warn!(error = %err, "could not set the organizations' token quotas");
                 }
             }
         }

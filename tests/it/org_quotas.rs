@@ -90,7 +90,9 @@ async fn the_vendors_quotas_reach_the_tenant_and_new_organizations() {
     );
 
     // Support staff read it on the organization's page.
-    let sam = app.sign_in("sam@travel0.example", "org_travel0Support01").await;
+    let sam = app
+        .sign_in("sam@travel0.example", "org_travel0Support01")
+        .await;
     let (status, dossier) = app.read(&sam, "support/org", &[("org_id", ACME)]).await;
     assert_eq!(status, 200, "{dossier}");
     assert_eq!(

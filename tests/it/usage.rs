@@ -2,6 +2,7 @@
 //! counted per UTC day by the pass that reads the logs from its cursor — each entry once, however
 //! often it runs — and shown on the bot's page.
 
+use orgdesk::server::store::token_usage::{self, Exchange};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -99,6 +100,47 @@ async fn tokens_and_refusals_are_counted_once_from_the_logs() {
     assert_eq!(ingest(&app).await, 1);
     let u = usage(&app, &alice, &id).await;
     assert_eq!(u["days"].as_array().unwrap().last().unwrap()["issued"], 4);
+
+    // A pass overtaken by another replica (its lease ran out while Auth0 slowed it) writes nothing:
+    // the cursor moves only from where that pass read.
+    let db = &app.running.state.db;
+    let at = token_usage::cursor(db, "tenant").await.unwrap().unwrap();
+    let day = u["days"].as_array().unwrap().last().unwrap()["day"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let late = Exchange {
+        client_id: &id,
+        day: &day,
+        at_ms: 1,
+        ok: true,
+        ip: "",
+        agent: "",
+        org: ACME,
+        reason: "",
+    };
+    for stale in [Some("an-older-log-id"), None] {
+        let wrote = token_usage::record(
+            db,
+            "tenant",
+            (stale, "a-later-log-id"),
+            std::slice::from_ref(&late),
+            1,
+        )
+        .await
+        .unwrap();
+        assert!(!wrote, "{stale:?}");
+    }
+    assert_eq!(
+        token_usage::cursor(db, "tenant").await.unwrap().unwrap(),
+        at
+    );
+    let u = usage(&app, &alice, &id).await;
+    assert_eq!(
+        u["days"].as_array().unwrap().last().unwrap()["issued"],
+        4,
+        "counted once"
+    );
 
     // The page shows it, from orgdesk's store.
     let page = app

@@ -54,15 +54,22 @@ async fn read_pages(ctx: &Ctx<'_>) -> Result<usize, ServiceError> {
         let Some(oldest) = ctx.mgmt.oldest_log().await? else {
             return Ok(0);
         };
-        counted += save(ctx, &bots, std::slice::from_ref(&oldest)).await?;
+        let Some(n) = save(ctx, &bots, None, std::slice::from_ref(&oldest)).await? else {
+            return Ok(0);
+        };
+        counted += n;
         cursor = Some(oldest.log_id);
     }
     let mut from = cursor.unwrap_or_default();
     for _ in 0..PAGES {
         let batch = ctx.mgmt.logs_after(&from, TAKE).await?;
         let Some(last) = batch.last() else { break };
+        // Another replica moved the cursor past this pass (its lease ran out): it counts from there.
+        let Some(n) = save(ctx, &bots, Some(&from), &batch).await? else {
+            break;
+        };
+        counted += n;
         from = last.log_id.clone();
-        counted += save(ctx, &bots, &batch).await?;
         if batch.len() < TAKE {
             break;
         }
@@ -70,14 +77,16 @@ async fn read_pages(ctx: &Ctx<'_>) -> Result<usize, ServiceError> {
     Ok(counted)
 }
 
-/// Counts a batch's exchanges of known bots and moves the cursor to its last entry.
+/// Counts a batch's exchanges of known bots and moves the cursor from `read_from` to its last entry;
+/// None when the cursor had moved on (nothing counted).
 async fn save(
     ctx: &Ctx<'_>,
     bots: &HashSet<String>,
+    read_from: Option<&str>,
     batch: &[TenantLog],
-) -> Result<usize, ServiceError> {
+) -> Result<Option<usize>, ServiceError> {
     let Some(last) = batch.last() else {
-        return Ok(0);
+        return Ok(Some(0));
     };
     let kept: Vec<(&TenantLog, i64, String)> = batch
         .iter()
@@ -101,8 +110,9 @@ async fn save(
             reason: l.description.as_deref().unwrap_or_default(),
         })
         .collect();
-    store::record(ctx.db, TENANT, &last.log_id, &exchanges, ctx.clock.now_ms()).await?;
-    Ok(exchanges.len())
+    let cursor = (read_from, last.log_id.as_str());
+    let moved = store::record(ctx.db, TENANT, cursor, &exchanges, ctx.clock.now_ms()).await?;
+    Ok(moved.then_some(exchanges.len()))
 }
 
 /// A bot's use as its page shows it: the last token, the last refusal, and 30 days of counts

@@ -34,15 +34,40 @@ pub async fn cursor(db: &Db, tenant: &str) -> Result<Option<String>, sqlx::Error
 }
 
 /// Records a batch of exchanges and the cursor after them in one transaction: a pass that stops
-/// half-way reads the same events again, never counts one twice.
+/// half-way reads the same events again, never counts one twice. The cursor moves only from where
+/// this batch was read (`read_from`; None: there was none) — a compare-and-set, done first — so a
+/// pass that another replica overtook (its lease ran out) counts nothing and answers false.
 pub async fn record(
     db: &Db,
     tenant: &str,
-    cursor: &str,
+    (read_from, cursor): (Option<&str>, &str),
     exchanges: &[Exchange<'_>],
     now_ms: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
+    let moved = match read_from {
+        Some(from) => sqlx::query(
+            "UPDATE log_cursors SET log_id = $2, updated_at = $3 WHERE tenant = $1 AND log_id = $4",
+        )
+        .bind(tenant)
+        .bind(cursor)
+        .bind(now_ms)
+        .bind(from),
+        None => sqlx::query(
+            "INSERT INTO log_cursors (tenant, log_id, updated_at) VALUES ($1, $2, $3) ON CONFLICT (tenant) DO NOTHING",
+        )
+        .bind(tenant)
+        .bind(cursor)
+        .bind(now_ms),
+    }
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !moved {
+        tx.rollback().await?;
+        return Ok(false);
+    }
     for e in exchanges {
         let (issued, failed) = if e.ok { (1_i64, 0_i64) } else { (0, 1) };
         sqlx::query(
@@ -77,16 +102,8 @@ pub async fn record(
             .execute(&mut *tx)
             .await?;
     }
-    sqlx::query(
-        "INSERT INTO log_cursors (tenant, log_id, updated_at) VALUES ($1, $2, $3)
-         ON CONFLICT (tenant) DO UPDATE SET log_id = $2, updated_at = $3",
-    )
-    .bind(tenant)
-    .bind(cursor)
-    .bind(now_ms)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(true)
 }
 
 pub async fn last(db: &Db, client_id: &str) -> Result<Option<Last>, sqlx::Error> {
