@@ -83,3 +83,42 @@ test('an access review by keyboard: start it, keep one bot with a note, remove a
   await expect(sam.getByTestId('review-row').first()).toContainText(ACME);
   await other.close();
 });
+
+test('the credential policy and a bot owner, by keyboard alone', async ({ page }) => {
+  await signIn(page, 'alice@acme.example', ACME);
+  const name = `Owned ${Date.now()}`;
+  await register(page, name);
+
+  await page.goto(`/orgs/${ACME}/settings`);
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+  await page.getByLabel('Maximum credential age (days; 0 for none)').focus();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('90');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('14');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('120');
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel("Take away a bot's API access when its credential passes the maximum age")).toBeFocused();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Save policy' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('form-notice')).toContainText('Credential policy saved');
+  await page.reload();
+  await expect(page.getByLabel('Start an access review every (days; 0 for only when an admin starts one)')).toHaveValue('120');
+  await expect(page.getByLabel("Take away a bot's API access when its credential passes the maximum age")).toBeChecked();
+
+  await page.goto(`/orgs/${ACME}/bots`);
+  await page.getByRole('link', { name }).click();
+  await expect(page.locator('main[data-ready="true"]')).toBeVisible();
+  await expect(page.getByTestId('bot-owner')).toContainText('alice@acme.example answers for this bot');
+  await expect(page.getByTestId('bot-owner')).toContainText('your policy allows 90');
+  await page.getByLabel("New owner's email").focus();
+  await page.keyboard.type('carol@consult.example');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('form-notice')).toContainText('The bot has a new owner');
+  await expect(page.getByTestId('bot-owner')).toContainText('carol@consult.example answers for this bot');
+});
