@@ -24,8 +24,10 @@ test('an access review by keyboard: start it, keep one bot with a note, remove a
   await signIn(page, 'alice@acme.example', ACME);
   const keep = `Payroll ${Date.now()}`;
   const stale = `Stale ${Date.now()}`;
+  const legacy = `Legacy ${Date.now()}`;
   await register(page, keep);
   await register(page, stale);
+  await register(page, legacy);
 
   // Reached from the menu; started with the keyboard alone.
   await page.getByRole('link', { name: 'Reviews' }).click();
@@ -74,6 +76,20 @@ test('an access review by keyboard: start it, keep one bot with a note, remove a
   expect(body).toContain(`"${keep}"`);
   expect(body).toContain('"runs payroll nightly"');
   expect(body).toContain('"remove"');
+
+  // Carol, without JavaScript: the question on a page of its own, then back to the review.
+  const plain = await browser.newContext({ baseURL: URL_3, javaScriptEnabled: false });
+  const carol = await plain.newPage();
+  await signIn(carol, 'carol@consult.example', ACME);
+  await carol.goto(`/orgs/${ACME}/reviews`);
+  const item = carol.getByTestId('review-item').filter({ hasText: legacy });
+  await item.getByRole('button', { name: `Remove ${legacy}'s access` }).click();
+  await expect(carol.getByText(`Take away all of ${legacy}'s API access?`)).toBeVisible();
+  await carol.getByRole('button', { name: 'Remove', exact: true }).click();
+  await expect(carol).toHaveURL(new RegExp(`/orgs/${ACME}/reviews$`));
+  await expect(carol.getByTestId('form-notice')).toContainText('Recorded');
+  await expect(carol.getByTestId('review-item').filter({ hasText: legacy })).toHaveAttribute('data-decision', 'remove');
+  await plain.close();
 
   // Support staff see it among every organization's reviews.
   const other = await browser.newContext({ baseURL: URL_3 });

@@ -299,10 +299,16 @@ async fn another_organization_reaches_no_review_and_bad_input_changes_nothing() 
         assert_eq!(r.status(), 404, "{path}");
     }
     let (status, _) = app
-        .call(&alice, "reviews/start", json!({"org_id": GLOBEX, "days": 14}))
+        .call(
+            &alice,
+            "reviews/start",
+            json!({"org_id": GLOBEX, "days": 14}),
+        )
         .await;
     assert_eq!(status, 404, "Alice starts no review of Globex");
-    let (status, _) = app.read(&alice, "support/reports/access-reviews", &[]).await;
+    let (status, _) = app
+        .read(&alice, "support/reports/access-reviews", &[])
+        .await;
     assert_eq!(status, 403, "an admin is not support staff");
     let stranger = app.browser();
     let r = stranger

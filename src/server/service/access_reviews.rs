@@ -142,23 +142,8 @@ async fn snapshot(ctx: &Ctx<'_>, org_id: &str) -> Result<Vec<Item>, ServiceError
 /// when its latest started N days ago or more (and none is open). One replica at a time. Answers how
 /// many it started.
 pub async fn start_due(ctx: &Ctx<'_>) -> Result<usize, ServiceError> {
-    use crate::server::store::locks;
-    let lease = match locks::acquire(
-        ctx.db,
-        ctx.clock.as_ref(),
-        "access-reviews",
-        Duration::from_secs(300),
-        Duration::ZERO,
-    )
-    .await
-    {
-        Ok(lease) => lease,
-        Err(locks::LockError::Busy(_)) => return Ok(0),
-        Err(locks::LockError::Store(e)) => return Err(e.into()),
-    };
-    let started = start_periodic(ctx).await;
-    lease.release(ctx.db).await;
-    started
+    let ttl = Duration::from_secs(300);
+    super::one_replica(ctx, "access-reviews", ttl, || start_periodic(ctx)).await
 }
 
 async fn start_periodic(ctx: &Ctx<'_>) -> Result<usize, ServiceError> {

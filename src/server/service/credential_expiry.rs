@@ -18,23 +18,8 @@ const POLICY: &str = "orgdesk";
 /// Takes the access of every bot past its organization's policy where the policy revokes; one
 /// replica at a time. Answers how many grants it revoked.
 pub async fn revoke_expired(ctx: &Ctx<'_>) -> Result<usize, ServiceError> {
-    use crate::server::store::locks;
-    let lease = match locks::acquire(
-        ctx.db,
-        ctx.clock.as_ref(),
-        "credential-expiry",
-        Duration::from_secs(300),
-        Duration::ZERO,
-    )
-    .await
-    {
-        Ok(lease) => lease,
-        Err(locks::LockError::Busy(_)) => return Ok(0),
-        Err(locks::LockError::Store(e)) => return Err(e.into()),
-    };
-    let revoked = revoke_all(ctx).await;
-    lease.release(ctx.db).await;
-    revoked
+    let ttl = Duration::from_secs(300);
+    super::one_replica(ctx, "credential-expiry", ttl, || revoke_all(ctx)).await
 }
 
 async fn revoke_all(ctx: &Ctx<'_>) -> Result<usize, ServiceError> {

@@ -143,6 +143,29 @@ pub fn upstream_text(err: &ApiError) -> &'static str {
     }
 }
 
+/// Runs a background pass on one replica at a time: under the lease `name` (held at most `ttl`), or
+/// not at all (answering the default) while another replica holds it.
+pub async fn one_replica<T: Default, Fut>(
+    ctx: &Ctx<'_>,
+    name: &str,
+    ttl: std::time::Duration,
+    pass: impl FnOnce() -> Fut,
+) -> Result<T, ServiceError>
+where
+    Fut: std::future::Future<Output = Result<T, ServiceError>>,
+{
+    use crate::server::store::locks;
+    let zero = std::time::Duration::ZERO;
+    let lease = match locks::acquire(ctx.db, ctx.clock.as_ref(), name, ttl, zero).await {
+        Ok(lease) => lease,
+        Err(locks::LockError::Busy(_)) => return Ok(T::default()),
+        Err(locks::LockError::Store(e)) => return Err(e.into()),
+    };
+    let done = pass().await;
+    lease.release(ctx.db).await;
+    done
+}
+
 /// The audit writer for an admin's change.
 pub fn audit_for<'a>(ctx: &'a Ctx<'_>, who: &impl super::policy::Proof) -> super::audit::Audit<'a> {
     audit_in(ctx, who, who.org_id())

@@ -23,23 +23,8 @@ pub const DAYS: i64 = 30;
 
 /// Reads the logs written since the last pass; answers how many exchanges it counted.
 pub async fn ingest(ctx: &Ctx<'_>) -> Result<usize, ServiceError> {
-    use crate::server::store::locks;
-    let lease = match locks::acquire(
-        ctx.db,
-        ctx.clock.as_ref(),
-        "token-usage",
-        Duration::from_secs(120),
-        Duration::ZERO,
-    )
-    .await
-    {
-        Ok(lease) => lease,
-        Err(locks::LockError::Busy(_)) => return Ok(0),
-        Err(locks::LockError::Store(e)) => return Err(e.into()),
-    };
-    let counted = read_pages(ctx).await;
-    lease.release(ctx.db).await;
-    counted
+    let ttl = Duration::from_secs(120);
+    super::one_replica(ctx, "token-usage", ttl, || read_pages(ctx)).await
 }
 
 async fn read_pages(ctx: &Ctx<'_>) -> Result<usize, ServiceError> {
