@@ -77,6 +77,18 @@ impl PageBundle {
     }
 }
 
+/// The desk's pages under `/orgs/:org/` (besides the overview and a bot's page): the routes below,
+/// and what the page-status layer lets render rather than answer 404.
+pub const DESK_SECTIONS: &[&str] = &[
+    "bots",
+    "members",
+    "invitations",
+    "apps",
+    "audit",
+    "settings",
+    "reviews",
+];
+
 /// Pages where something acts within the page (a change with its answer in place, the rules
 /// explainer) have islands and load the browser bundle. The rest — reading, links, GET filters, plain
 /// forms such as the footer's status check — are whole as served and go out without it: a first

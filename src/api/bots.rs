@@ -228,6 +228,11 @@ pub async fn get_bot(org_id: String, client_id: String) -> Result<Bot, AppError>
     let taken = crate::server::service::credential_expiry::taken(&ctx, &permit, &bot.client_id)
         .await
         .map_err(|e| call.fail(e))?;
+    // What was granted again since (by hand) is not offered back.
+    let taken: Vec<_> = taken
+        .into_iter()
+        .filter(|(t, _)| !bot.access.iter().any(|a| a.audience == t.audience))
+        .collect();
     bot.taken_at = taken.first().map(|(_, at)| at.clone());
     bot.taken = taken.into_iter().map(|(a, _)| a).collect();
     let today = ctx.clock.now().date().to_string();

@@ -178,6 +178,8 @@ pub fn Layout(children: Children) -> impl IntoView {
         .filter(|m| m.role == "admin")
         .map(|m| format!("/orgs/{}", m.org_id));
     let support = me.as_ref().is_some_and(|m| m.role == "support");
+    // The desk's menu is full on a laptop: there the rules explainer is linked from the footer.
+    let rules_in_nav = desk.is_none();
     let links = match desk {
         Some(home) => view! {
             {nav_link(&here, home.clone(), true, "Overview")}
@@ -208,7 +210,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <summary class="btn btn--quiet nav-menu__toggle">"Menu"</summary>
                         <ul class="nav">
                             {links}
-                            {nav_link(&here, "/rules".into(), false, "Access rules")}
+                            {rules_in_nav.then(|| nav_link(&here, "/rules".into(), false, "Access rules"))}
                         </ul>
                     </details>
                 </nav>
@@ -236,6 +238,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <footer class="site-footer">
             <div class="container site-footer__inner">
                 <p class="muted">"orgdesk " {env!("CARGO_PKG_VERSION")}</p>
+                {(!rules_in_nav).then(|| view! { <a class="btn btn--quiet" href="/rules">"Access rules"</a> })}
                 <StatusCheck/>
             </div>
         </footer>

@@ -697,3 +697,23 @@ async fn a_form_confirmed_on_its_question_page_goes_back_where_it_came_from() {
         assert_eq!(r.headers()["location"], lands, "{back}");
     }
 }
+
+/// Every desk page the menu links to renders for the organization's admin: the routes and what the
+/// page-status layer lets through are one list (`app::DESK_SECTIONS`).
+#[tokio::test]
+async fn every_desk_section_renders_for_its_admin() {
+    let app = spawn_app().await;
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    let overview = app.page_html(&alice, &format!("/orgs/{ACME}")).await;
+    for section in orgdesk::app::DESK_SECTIONS {
+        let path = format!("/orgs/{ACME}/{section}");
+        assert!(
+            overview.contains(&format!("href=\"{path}\"")),
+            "the menu links {path}"
+        );
+        let r = alice.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        let body = r.text().await.unwrap();
+        assert!(!body.contains("Page not found"), "{path}");
+    }
+}

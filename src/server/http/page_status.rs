@@ -176,9 +176,8 @@ async fn verdict(state: &AppState, segments: &[&str], user: Option<&SessionUser>
                 return Verdict::Status(StatusCode::NOT_FOUND);
             }
             match rest {
-                [] | ["bots" | "members" | "invitations" | "apps" | "audit" | "settings"] => {
-                    Verdict::Page
-                }
+                [] => Verdict::Page,
+                [section] if crate::app::DESK_SECTIONS.contains(section) => Verdict::Page,
                 ["bots", client_id] if bot_of(state, client_id, org).await => Verdict::Page,
                 _ => Verdict::Status(StatusCode::NOT_FOUND),
             }

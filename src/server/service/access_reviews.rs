@@ -394,6 +394,10 @@ async fn remove(ctx: &Ctx<'_>, permit: &Permit, item: &Item) -> Result<String, S
             Err(ServiceError::Missing(_)) => return Ok(" (already deleted)".into()),
             Err(e) => return Err(e),
         };
+        // All or nothing where a rule refuses: a published app's access is checked for every API first.
+        for g in &grants {
+            super::apps::guard_grant(ctx, &item.subject_id, &g.audience).await?;
+        }
         for g in &grants {
             super::bots::revoke(ctx, permit, &item.subject_id, &g.audience).await?;
         }
