@@ -131,13 +131,8 @@ pub async fn load_org_dossier(
         .as_ref()
         .and_then(|q| q.client_credentials.as_ref())
         .map(|l| {
-            let limits = [
-                l.per_hour.map(|n| format!("{n} per hour")),
-                l.per_day.map(|n| format!("{n} per day")),
-            ];
-            let words: Vec<String> = limits.into_iter().flatten().collect();
             let enforced = if l.enforce { "enforced" } else { "logged only" };
-            format!("at most {} ({enforced})", words.join(", "))
+            format!("at most {} ({enforced})", l.words())
         });
     Ok(OrgDossier {
         quota,

@@ -4,13 +4,11 @@
 
 use leptos::prelude::*;
 
+use super::day;
+
 use crate::components::post::PostForm;
 use crate::components::scopes::api_label;
 use crate::model::bots::{AccessRequest, Bot};
-
-fn day(rfc3339: &str) -> String {
-    rfc3339.chars().take(10).collect()
-}
 
 fn state_words(r: &AccessRequest) -> String {
     let by = r.decider.clone().unwrap_or_default();

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::{org_param, plural};
+use super::{day, org_param, plural};
 use crate::api::invitations::list_invitations;
 use crate::components::copy::CopyButton;
 use crate::components::feedback::{ErrorNote, Loading};
@@ -12,10 +12,6 @@ use crate::components::layout::PageTitle;
 use crate::components::post::{ConfirmPost, PostButton, PostForm, QueueSlot};
 use crate::model::invitations::{InvitationView, Invitations};
 use crate::model::members::RoleRef;
-
-fn day(ts: &str) -> String {
-    ts.get(..10).unwrap_or(ts).to_string()
-}
 
 /// Invite by email: roles (a member's by default) and how long the link stays open. After a send
 /// the page comes back with the address cleared for the next one and the link in the notice.

@@ -31,6 +31,11 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// The date part of an RFC 3339 instant ("2026-12-07").
+pub fn day(rfc3339: &str) -> String {
+    rfc3339.chars().take(10).collect()
+}
+
 /// A page title with the organization (and object) it is about: "Bots · Acme Travel".
 pub fn title(parts: &[&str]) -> String {
     parts

@@ -4,17 +4,13 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::org_param;
+use super::{day, org_param};
 use crate::api::reviews::load_reviews;
 use crate::components::feedback::{ErrorNote, Loading};
 use crate::components::layout::PageTitle;
 use crate::components::post::{ConfirmPost, PostForm};
 use crate::components::scopes::api_label;
 use crate::model::reviews::{ReviewItem, ReviewSummary, ReviewsPage as Page};
-
-fn day(rfc3339: &str) -> String {
-    rfc3339.chars().take(10).collect()
-}
 
 /// "Open: 3 of 5 to decide, until 2026-12-21", "Overdue: …", "Done on …".
 pub fn state_words(r: &ReviewSummary) -> String {

@@ -47,6 +47,17 @@ pub struct QuotaLimits {
     pub per_hour: Option<u64>,
 }
 
+impl QuotaLimits {
+    /// "100 per hour, 1000 per day".
+    pub fn words(&self) -> String {
+        let limits = [
+            self.per_hour.map(|n| format!("{n} per hour")),
+            self.per_day.map(|n| format!("{n} per day")),
+        ];
+        limits.into_iter().flatten().collect::<Vec<_>>().join(", ")
+    }
+}
+
 /// A client as created or rotated: the only time orgdesk sees the secret. Never stored or logged.
 pub struct ClientWithSecret {
     pub client: Client,

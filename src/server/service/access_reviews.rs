@@ -95,12 +95,8 @@ async fn snapshot(ctx: &Ctx<'_>, org_id: &str) -> Result<Vec<Item>, ServiceError
     };
     for (row, grants) in bot_store::with_grants(ctx.db, Some(org_id)).await? {
         let last = token_usage::last(ctx.db, &row.client_id).await?;
-        let mut i = item("bot", row.client_id, row.name);
-        i.owner = if row.owner_email.is_empty() {
-            row.owner_id
-        } else {
-            row.owner_email
-        };
+        let mut i = item("bot", row.client_id.clone(), row.name.clone());
+        i.owner = row.owner_label().to_string();
         i.access = grants
             .iter()
             .map(|g| format!("{}: {}", g.audience, g.scopes))
@@ -243,6 +239,18 @@ pub async fn summaries(
             summary(r, (items, undecided, removed), now)
         })
         .collect())
+}
+
+/// One review's summary, tallied from its items (already read).
+pub fn summary_of(r: Review, items: &[Item], now: i64) -> ReviewSummary {
+    let count =
+        |f: fn(&Item) -> bool| i64::try_from(items.iter().filter(|i| f(i)).count()).unwrap_or(0);
+    let tally = (
+        count(|_| true),
+        count(|i| i.decision.is_none()),
+        count(|i| i.decision.as_deref() == Some("remove")),
+    );
+    summary(r, tally, now)
 }
 
 fn summary(r: Review, (items, undecided, removed): (i64, i64, i64), now: i64) -> ReviewSummary {

@@ -562,14 +562,7 @@ pub async fn revoke(
     super::apps::guard_grant(ctx, client_id, audience).await?;
     let grant = grant_row(ctx, client_id, audience).await?;
     let log = audit_for(ctx, permit);
-    let plan = Plan::new(Kind::BotRevoke, permit.org_id())
-        .client(client_id)
-        .grant(&grant.grant_id)
-        .target(audience);
-    // The journal's own steps for a revocation: left open on failure, a retry or the recovery pass
-    // finishes it.
-    let steps = journal::run(ctx.db, ctx.clock.as_ref(), ctx.mgmt, plan, &log);
-    if let Err(err) = steps.await {
+    if let Err(err) = revoke_grant(ctx, permit.org_id(), client_id, &grant, &log).await {
         let (action, failed) = (audit::Action::BotRevokeAccess, audit::Result::Failed);
         return Err(err.recorded(&log, action, Some(client_id), failed).await);
     }
@@ -582,6 +575,23 @@ pub async fn revoke(
         )
         .await;
     Ok(())
+}
+
+/// Revokes one of the bot's grants by the journal's own steps for a revocation: left open on
+/// failure, a retry or the recovery pass finishes it. `voice` speaks for whoever revokes (an admin,
+/// the credential policy).
+pub(super) async fn revoke_grant(
+    ctx: &Ctx<'_>,
+    org_id: &str,
+    client_id: &str,
+    grant: &GrantRow,
+    voice: &audit::Audit<'_>,
+) -> Result<Rest, ServiceError> {
+    let plan = Plan::new(Kind::BotRevoke, org_id)
+        .client(client_id)
+        .grant(&grant.grant_id)
+        .target(&grant.audience);
+    journal::run(ctx.db, ctx.clock.as_ref(), ctx.mgmt, plan, voice).await
 }
 
 /// Claims of a test token, decoded for display. The secret is used for one request and dropped.

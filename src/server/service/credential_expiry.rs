@@ -5,7 +5,6 @@
 
 use std::time::Duration;
 
-use super::journal::{self, Kind, Plan};
 use super::{credential_policy as policy, Ctx, ServiceError};
 use crate::model::bots::Access;
 use crate::server::audit::{self, Audit};
@@ -25,7 +24,7 @@ pub async fn revoke_expired(ctx: &Ctx<'_>) -> Result<usize, ServiceError> {
 async fn revoke_all(ctx: &Ctx<'_>) -> Result<usize, ServiceError> {
     let now = ctx.clock.now_ms();
     let mut revoked = 0;
-    for (org_id, _, _) in store::revoking(ctx.db).await? {
+    for org_id in store::revoking(ctx.db).await? {
         let rules = policy::get(ctx, &org_id).await?;
         let voice = Audit::new(
             ctx.db,
@@ -55,11 +54,8 @@ async fn revoke_all(ctx: &Ctx<'_>) -> Result<usize, ServiceError> {
                     revoked_at: now,
                 };
                 store::record(ctx.db, &taken).await?;
-                let plan = Plan::new(Kind::BotRevoke, &org_id)
-                    .client(&row.client_id)
-                    .grant(&g.grant_id)
-                    .target(&g.audience);
-                let done = journal::run(ctx.db, ctx.clock.as_ref(), ctx.mgmt, plan, &voice).await;
+                let done =
+                    super::bots::revoke_grant(ctx, &org_id, &row.client_id, &g, &voice).await;
                 let detail = format!(
                     "{}: the credential is {} days old, past the policy's {} days",
                     g.audience, health.age_days, rules.max_age_days

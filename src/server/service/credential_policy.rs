@@ -131,11 +131,7 @@ pub fn health(
         age_days,
         max_age_days: policy.max_age_days,
         credential: credential.to_string(),
-        owner: if row.owner_email.is_empty() {
-            row.owner_id.clone()
-        } else {
-            row.owner_email.clone()
-        },
+        owner: row.owner_label().to_string(),
         owner_gone: !row.owner_id.is_empty() && members.is_some_and(|m| !m.contains(&row.owner_id)),
     }
 }

@@ -48,14 +48,11 @@ pub async fn apply(ctx: &Ctx<'_>) -> Result<usize, ServiceError> {
             .set_organization_token_quota(&q.org_id, &wanted)
             .await?;
         changed += 1;
-        let words = [
-            q.per_hour.map(|n| format!("{n} per hour")),
-            q.per_day.map(|n| format!("{n} per day")),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ");
+        let words = wanted
+            .client_credentials
+            .as_ref()
+            .map(QuotaLimits::words)
+            .unwrap_or_default();
         Audit::new(
             ctx.db,
             ctx.clock.as_ref(),

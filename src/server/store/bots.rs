@@ -20,6 +20,17 @@ pub struct BotRow {
     pub credential_at: i64,
 }
 
+impl BotRow {
+    /// The owner as shown: their email, or their user id for a bot registered before emails were kept.
+    pub fn owner_label(&self) -> &str {
+        if self.owner_email.is_empty() {
+            &self.owner_id
+        } else {
+            &self.owner_email
+        }
+    }
+}
+
 #[derive(Debug, Clone, sqlx::FromRow, PartialEq, Eq)]
 pub struct GrantRow {
     pub grant_id: String,

@@ -48,10 +48,10 @@ pub async fn forget(db: &Db, client_id: &str, audience: &str) -> Result<(), sqlx
         .map(|_| ())
 }
 
-/// The organizations whose policy revokes at expiry, with their maximum age.
-pub async fn revoking(db: &Db) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT org_id, max_age_days, warn_days FROM credential_policies
+/// The organizations whose policy revokes at expiry.
+pub async fn revoking(db: &Db) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT org_id FROM credential_policies
          WHERE revoke_at_expiry = 1 AND max_age_days > 0 ORDER BY org_id",
     )
     .fetch_all(db)

@@ -130,19 +130,17 @@ pub async fn org_review(
         let (review, items) = access_reviews::items(&ctx, view.org_id(), id)
             .await
             .map_err(|e| refuse(call.fail(e)))?;
-        let summaries = access_reviews::summaries(&ctx, Some(view.org_id()))
-            .await
-            .map_err(|e| refuse(call.fail(e)))?;
         let day: String = crate::clock::iso(review.started_at)
             .chars()
             .take(10)
             .collect();
+        let summary = access_reviews::summary_of(review, &items, ctx.clock.now_ms());
         Ok(download(
             &format!(
                 "orgdesk-access-review-{}-{day}.csv",
                 safe_name(view.org_id())
             ),
-            reports::review_items(&summaries, items),
+            reports::review_items(std::slice::from_ref(&summary), items),
         ))
     };
     answer.await.unwrap_or_else(|refusal| refusal)
