@@ -239,6 +239,8 @@ pub fn Layout(children: Children) -> impl IntoView {
             <div class="container site-footer__inner">
                 <p class="muted">"orgdesk " {env!("CARGO_PKG_VERSION")}</p>
                 {(!rules_in_nav).then(|| view! { <a class="btn btn--quiet" href="/rules">"Access rules"</a> })}
+                // The automation API's reference: a server page, not one of the app's routes.
+                {(!rules_in_nav).then(|| view! { <a class="btn btn--quiet" href="/developers/api" rel="external">"Automation API"</a> })}
                 <StatusCheck/>
             </div>
         </footer>

@@ -76,6 +76,9 @@ pub struct Identity {
     /// Organizations' M2M token quotas the vendor sets (`ORGDESK_ORG_TOKEN_QUOTAS`); `*` is the
     /// quota of every organization customers create.
     pub org_quotas: Vec<OrgQuota>,
+    /// orgdesk's own API's identifier (`ORGDESK_API_AUDIENCE`): the audience of the automation
+    /// API's tokens, and an API customers may grant their bots. None: the automation API is off.
+    pub api_audience: Option<String>,
 }
 
 /// An organization's client-credentials token quota as the vendor configures it (always enforced).
@@ -252,6 +255,8 @@ pub mod demo {
     pub const MGMT_CLIENT_SECRET: &str =
         "demo-management-secret-00000000000000000000000000000000000000001";
     pub const API: &str = "https://api.travel0.example/";
+    /// orgdesk's own API (the automation API's audience).
+    pub const ORGDESK_API: &str = "https://orgdesk.travel0.example/api/";
     pub const API_SCOPES: &[&str] = &[
         "read:bookings",
         "write:bookings",
@@ -289,6 +294,7 @@ pub const VARIABLES: &[&str] = &[
     "ORGDESK_AUTH0_ONBOARDING_CLIENT_ID",
     "ORGDESK_AUTH0_ONBOARDING_CLIENT_SECRET",
     "ORGDESK_ONBOARDING_CONNECTIONS",
+    "ORGDESK_API_AUDIENCE",
 ];
 
 /// `https://api.example.com/ read:a write:b; https://other.example.com/ read:c`
@@ -350,8 +356,13 @@ pub fn from_vars(get: &dyn Fn(&str) -> Option<String>) -> Result<Identity, Confi
             "ORGDESK_SUPPORT_ORG and ORGDESK_SUPPORT_ROLE go together",
         ));
     }
-    let apis = parse_apis(&required("ORGDESK_APIS")?)?;
+    let api_audience = get("ORGDESK_API_AUDIENCE");
+    let apis = with_own_api(
+        parse_apis(&required("ORGDESK_APIS")?)?,
+        api_audience.as_deref(),
+    )?;
     Ok(Identity {
+        api_audience,
         upstream: Upstream::Auth0 {
             domain,
             insecure_http,
@@ -439,7 +450,9 @@ fn local(get: &dyn Fn(&str) -> Option<String>) -> Result<Identity, ConfigError> 
         audience: demo::API.into(),
         scopes: owned(demo::API_SCOPES),
     }];
+    let apis = with_own_api(apis, Some(demo::ORGDESK_API))?;
     Ok(Identity {
+        api_audience: Some(demo::ORGDESK_API.into()),
         approvals: approvals(get, &apis)?,
         org_quotas: parse_org_quotas(&get("ORGDESK_ORG_TOKEN_QUOTAS").unwrap_or_default())?,
         upstream: Upstream::Local { bind },
@@ -458,6 +471,37 @@ fn local(get: &dyn Fn(&str) -> Option<String>) -> Result<Identity, ConfigError> 
             connections: vec![demo::DATABASE_CONNECTION.into()],
         }),
     })
+}
+
+/// The vendor's APIs, and orgdesk's own after them (when it has one): customers grant their
+/// automation bots its scopes like any other API's.
+fn with_own_api(
+    mut apis: Vec<ApiPolicy>,
+    own: Option<&str>,
+) -> Result<Vec<ApiPolicy>, ConfigError> {
+    let Some(own) = own else { return Ok(apis) };
+    if apis.iter().any(|a| a.audience == own) {
+        return Err(invalid(
+            "ORGDESK_API_AUDIENCE",
+            "is also listed in ORGDESK_APIS: orgdesk's own API is added with its own scopes",
+        ));
+    }
+    if url::Url::parse(own).is_err() {
+        return Err(invalid(
+            "ORGDESK_API_AUDIENCE",
+            format!(
+                "`{own}` is not a URL (an API identifier like https://orgdesk.example.com/api/)"
+            ),
+        ));
+    }
+    apis.push(ApiPolicy {
+        audience: own.to_string(),
+        scopes: crate::server::automation::scopes::ALL
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+    });
+    Ok(apis)
 }
 
 /// The tenant's host (without scheme or slash) and whether it is reached over plain http.

@@ -125,6 +125,9 @@ enum Key {
     Ip(IpAddr),
     Session(u64),
     Write(u64),
+    /// An automation API caller (organization and client).
+    Caller(u64),
+    CallerWrite(u64),
 }
 
 /// Generic cell rate algorithm: each key keeps one instant (its "theoretical arrival time").
@@ -188,6 +191,17 @@ impl Limiter {
             if write {
                 self.take(Key::Write(s), limits.writes_per_min, now)?;
             }
+        }
+        Ok(())
+    }
+
+    /// An automation API caller's limits: the session's rates, per caller (organization and client).
+    pub fn check_caller(&self, limits: &Limits, caller: &str, write: bool) -> Result<(), u64> {
+        let now = self.now_ms();
+        let key = self.hasher.hash_one(caller);
+        self.take(Key::Caller(key), limits.session_per_min, now)?;
+        if write {
+            self.take(Key::CallerWrite(key), limits.writes_per_min, now)?;
         }
         Ok(())
     }

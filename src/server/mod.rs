@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod auth0;
+pub mod automation;
 pub mod cache;
 pub mod catalog;
 pub mod config;
@@ -57,6 +58,8 @@ pub enum StartError {
     Management(#[from] auth0::ApiError),
     #[error("cannot set up sign-in: {0}")]
     SignIn(#[from] auth::oidc::SignInError),
+    #[error("cannot set up the automation API's token checks: {0}")]
+    Automation(reqwest::Error),
 }
 
 /// A running server. Dropping it does not stop it; call `shutdown`.
@@ -163,6 +166,12 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
     .with_budget(config.auth0_budget, auth0::client::DEFAULT_MAX_QUEUE)
     .with_clock(config.clock.clone());
     let (oidc, onboarding_oidc) = sign_in_clients(&config, &issuer).await?;
+    let automation = match config.identity.api_audience.as_deref() {
+        Some(audience) => Some(Arc::new(
+            automation::token::Verifier::new(&issuer, audience).map_err(StartError::Automation)?,
+        )),
+        None => None,
+    };
 
     let leptos_options = LeptosOptions::builder()
         .output_name(bundle.output_name.clone())
@@ -182,6 +191,7 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
         cache: Arc::new(cache::ReadCache::default()),
         limiter: Arc::new(limits::Limiter::default()),
         assets: Arc::new(bundle),
+        automation,
     });
     let app = http::router(state.clone(), sessions);
     tokio::spawn(recovery_passes(state.clone()));

@@ -189,6 +189,63 @@ pub fn view_claim(actor: &SessionUser, org_id: &str) -> Result<(), Denied> {
     own_desk(actor, org_id)
 }
 
+/// A machine caller of the automation API, as its verified access token names it.
+#[derive(Debug, Clone)]
+pub struct Machine {
+    pub client_id: String,
+    /// The organization the token was issued for.
+    pub org_id: String,
+    pub org_name: Option<String>,
+    /// How people know the caller (its bot's name when orgdesk knows it).
+    pub name: String,
+    /// The token was issued recently enough for a sensitive change (the step-up window).
+    pub recent: bool,
+}
+
+impl Actor {
+    fn of_machine(machine: &Machine) -> Self {
+        Actor {
+            org_id: machine.org_id.clone(),
+            org_name: machine
+                .org_name
+                .clone()
+                .unwrap_or_else(|| machine.org_id.clone()),
+            user_id: machine.client_id.clone(),
+            actor_name: machine.name.clone(),
+        }
+    }
+}
+
+/// A machine's view of `org_id`: only the organization its token was issued for. The token's scopes
+/// (checked by the caller) stand where a person's admin role stands.
+pub fn machine_view(machine: &Machine, org_id: &str) -> Result<View, Denied> {
+    if machine.org_id != org_id {
+        return Err(Denied::OtherOrganization);
+    }
+    Ok(View {
+        actor: Actor::of_machine(machine),
+    })
+}
+
+/// A machine's permit for `action` in `org_id`. It acts with an admin's reach (the scopes it was
+/// granted by an admin bound it); a sensitive change wants a recently issued token.
+pub fn machine_permit(
+    machine: &Machine,
+    org_id: &str,
+    action: Action,
+    admin_role: &str,
+) -> Result<Permit, Denied> {
+    if machine.org_id != org_id {
+        return Err(Denied::OtherOrganization);
+    }
+    Ok(Permit {
+        actor: Actor::of_machine(machine),
+        action,
+        roles: vec![admin_role.to_string()],
+        recent: machine.recent,
+    })
+}
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum Denied {
     /// Another organization's object: answered as "not found", so nothing about it leaks.

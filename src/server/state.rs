@@ -46,6 +46,8 @@ pub struct Shared {
     pub limiter: Arc<super::limits::Limiter>,
     /// The bundle's content-hashed file names.
     pub assets: Arc<super::http::assets::Assets>,
+    /// The automation API's token verifier (None: no API audience configured, the API is off).
+    pub automation: Option<Arc<super::automation::token::Verifier>>,
 }
 
 impl Shared {

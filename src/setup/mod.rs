@@ -260,6 +260,7 @@ async fn environment(
                 .join(","),
         ),
         ("ORGDESK_ADMIN_ROLE", role(&options.admin_role)?),
+        ("ORGDESK_API_AUDIENCE", options.own_api.identifier.clone()),
     ];
     if let Some(support) = &options.support {
         vars.push((

@@ -8,7 +8,7 @@ use serde::Deserialize;
 pub const USAGE: &str = "usage: orgdesk setup [--config orgdesk-setup.toml] [--domain TENANT] \
 [--public-url URL] [--api 'AUDIENCE scope scope'] [--role NAME[=DESCRIPTION]] [--admin-role NAME] \
 [--prompt pre|post|none] [--connection NAME] [--no-onboarding] [--support-org NAME --support-role NAME] \
-[--adopt KIND=ID] [--out orgdesk.env] [--allow-http loopback] [--dry-run]
+[--automation-api IDENTIFIER] [--adopt KIND=ID] [--out orgdesk.env] [--allow-http loopback] [--dry-run]
 The bootstrap credential (a Management API application with broad scopes, used for this run only) is read
 from AUTH0_BOOTSTRAP_CLIENT_ID and AUTH0_BOOTSTRAP_CLIENT_SECRET, or asked for on the terminal.";
 
@@ -27,6 +27,8 @@ struct File {
     roles: Vec<RoleSpec>,
     #[serde(default)]
     apis: Vec<ApiSpec>,
+    /// orgdesk's own API's identifier (the automation API's audience); `<public_url>/api/` when absent.
+    automation_api: Option<String>,
     support: Option<SupportSpec>,
     /// Whether customers may create organizations (the sign-up application); on by default.
     onboarding: Option<bool>,
@@ -122,6 +124,8 @@ pub struct Options {
     /// The login client's `organization_require_behavior`.
     pub prompt: String,
     pub apis: Vec<ApiSpec>,
+    /// orgdesk's own API (the automation API), registered beside the vendor's.
+    pub own_api: ApiSpec,
     /// Customer roles, in the order the desk shows them.
     pub roles: Vec<RoleSpec>,
     pub admin_role: String,
@@ -175,6 +179,7 @@ pub fn parse(args: &[String]) -> Result<Options, String> {
             "--connection" => flags.connections.push(value("--connection")?),
             "--out" => flags.out = Some(PathBuf::from(value("--out")?)),
             "--api" => flags.apis.push(api_flag(&value("--api")?)?),
+            "--automation-api" => flags.automation_api = Some(value("--automation-api")?),
             "--role" => flags.roles.push(role_flag(&value("--role")?)),
             "--support-org" => {
                 let org = value("--support-org")?;
@@ -288,6 +293,11 @@ fn resolve(
     )?;
     let apis = flags_or_file(flags.apis, file.apis);
     check_apis(&apis)?;
+    let own_api = own_api(
+        flags.automation_api.or(file.automation_api),
+        &public_url,
+        &apis,
+    )?;
     let mut roles = flags_or_file(flags.roles, file.roles);
     if roles.is_empty() {
         roles = default_roles();
@@ -316,6 +326,7 @@ fn resolve(
         public_url,
         prompt,
         apis,
+        own_api,
         roles,
         admin_role,
         support,
@@ -374,6 +385,31 @@ fn prompt(value: &str) -> Result<String, String> {
             "--prompt `{other}`: one of pre (ask for the organization first), post (after sign-in), none"
         )),
     }
+}
+
+/// orgdesk's own API: its identifier (given, or `<public_url>/api/`) and the automation API's scopes.
+fn own_api(given: Option<String>, public_url: &str, apis: &[ApiSpec]) -> Result<ApiSpec, String> {
+    let identifier = given.unwrap_or_else(|| format!("{}/api/", public_url.trim_end_matches('/')));
+    if url::Url::parse(&identifier).is_err() {
+        return Err(format!("--automation-api `{identifier}` is not a URL"));
+    }
+    if apis.iter().any(|a| a.identifier == identifier) {
+        return Err(format!(
+            "`{identifier}` is orgdesk's own API (--automation-api); the vendor's APIs (--api) are others"
+        ));
+    }
+    Ok(ApiSpec {
+        identifier,
+        name: Some("orgdesk automation API".into()),
+        scopes: crate::server::automation::scopes::DESCRIBED
+            .iter()
+            .map(|(value, description)| ScopeSpec {
+                value: value.to_string(),
+                description: Some(description.to_string()),
+            })
+            .collect(),
+        grantable: None,
+    })
 }
 
 fn check_apis(apis: &[ApiSpec]) -> Result<(), String> {

@@ -262,7 +262,7 @@ pub async fn read(api: &ManagementClient, options: &Options) -> Result<Plan, Rea
     for (name, description) in roles {
         items.push(role(api, options, &claims, &name, description.as_deref()).await?);
     }
-    for spec in &options.apis {
+    for spec in options.apis.iter().chain([&options.own_api]) {
         items.push(resource_server(api, options, &claims, spec).await?);
     }
 
@@ -370,7 +370,13 @@ fn management_client(
     let mut all = claims.clone();
     all.extend(options.roles.iter().map(|r| claim("role", &r.name)));
     all.extend(options.support.iter().map(|s| claim("role", &s.role)));
-    all.extend(options.apis.iter().map(|a| claim("api", &a.identifier)));
+    all.extend(
+        options
+            .apis
+            .iter()
+            .chain([&options.own_api])
+            .map(|a| claim("api", &a.identifier)),
+    );
     let claims = all.into_iter().collect::<Vec<_>>().join(" ");
     if claims.len() > METADATA_VALUE_MAX {
         return Err(ReadError {

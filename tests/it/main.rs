@@ -12,6 +12,7 @@ mod access_reviews;
 mod approvals;
 mod apps;
 mod attacks;
+mod automation;
 mod bot_keys;
 mod bot_owners;
 mod budget;

@@ -19,6 +19,11 @@ const CONFIG: &str = concat!(
     "/tests/fixtures/auth0-oas/schemathesis.toml"
 );
 
+const AUTOMATION_CONFIG: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/automation/schemathesis.toml"
+);
+
 fn schemathesis() -> PathBuf {
     let path = std::env::var_os("TEST_SCHEMATHESIS")
         .map(PathBuf::from)
@@ -67,8 +72,15 @@ async fn auth0s_openapi_document_holds_for_every_implemented_operation() {
         out.status.success(),
         "schemathesis found violations (above); stderr: {stderr}"
     );
-    // "19209 generated, 19209 passed, 106 skipped"
-    let passed: u64 = stdout
+    assert!(
+        passed_cases(&stdout) > 1000,
+        "schemathesis ran too few cases: {stdout}"
+    );
+}
+
+/// "19209 generated, 19209 passed, 106 skipped": how many cases passed.
+fn passed_cases(stdout: &str) -> u64 {
+    stdout
         .lines()
         .find_map(|l| {
             l.split(" generated, ")
@@ -78,6 +90,69 @@ async fn auth0s_openapi_document_holds_for_every_implemented_operation() {
                 .parse()
                 .ok()
         })
-        .unwrap_or(0);
-    assert!(passed > 1000, "schemathesis ran too few cases: {stdout}");
+        .unwrap_or(0)
+}
+
+/// orgdesk's own automation API, against the document it serves, as an Acme automation bot holding
+/// every scope: no 5xx, every status, header, Content-Type and body as documented, invalid input
+/// refused, and no operation answering without a token.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_automation_apis_own_document_holds_for_every_operation() {
+    let bin = schemathesis();
+    let app = crate::helpers::spawn_app().await;
+    let token = crate::automation::acme_token_with_every_scope(&app).await;
+    let alice = app
+        .sign_in("alice@acme.example", "org_acmeTravel000001")
+        .await;
+    let bot = app
+        .register_bot(&alice, "org_acmeTravel000001", "Fuzzed")
+        .await;
+    let (_, members) = app
+        .read(
+            &alice,
+            "members/list",
+            &[("org_id", "org_acmeTravel000001")],
+        )
+        .await;
+    let bob = members["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == "bob@acme.example")
+        .unwrap()["user_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let report =
+        std::env::temp_dir().join(format!("orgdesk-schemathesis-api-{}", std::process::id()));
+    let mut command = std::process::Command::new(bin);
+    command
+        .arg("--config-file")
+        .arg(AUTOMATION_CONFIG)
+        .arg("run")
+        .arg(app.url("/api/v1/openapi.json"))
+        .args(["--url", &app.url("/api/v1")])
+        .env("ORGDESK_TEST_ORG", "org_acmeTravel000001")
+        .env("ORGDESK_TEST_BOT", bot["client_id"].as_str().unwrap())
+        .env("ORGDESK_TEST_MEMBER", bob)
+        .args(["--header", &format!("Authorization: Bearer {token}")])
+        .args(["--seed", "17", "--workers", "1", "--no-color"])
+        .arg("--report-dir")
+        .arg(&report);
+    let out = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .expect("schemathesis runs");
+    let _ = std::fs::remove_dir_all(&report);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    assert!(
+        out.status.success(),
+        "schemathesis found violations (above); stderr: {stderr}"
+    );
+    assert!(
+        passed_cases(&stdout) > 1000,
+        "schemathesis ran too few cases: {stdout}"
+    );
 }

@@ -127,7 +127,7 @@ async fn setup_connects_an_empty_tenant_twice_then_orgdesk_signs_in_and_register
     // The first run makes everything and writes the environment, secrets only in the file.
     let (outcome, printed) = run(&args, &bootstrap).await;
     let outcome = outcome.unwrap_or_else(|e| panic!("{e}\n{printed}"));
-    assert_eq!(outcome.changes, 11, "{printed}");
+    assert_eq!(outcome.changes, 12, "{printed}");
     let text = std::fs::read_to_string(&env_path).unwrap();
     {
         use std::os::unix::fs::PermissionsExt;
@@ -159,6 +159,30 @@ async fn setup_connects_an_empty_tenant_twice_then_orgdesk_signs_in_and_register
         &bootstrap.client_secret
     )));
     assert_eq!(var("ORGDESK_APIS"), format!("{API} read:tours write:tours"));
+    // orgdesk's own API, at `<public URL>/api/`, with the automation API's scopes described.
+    let own = var("ORGDESK_API_AUDIENCE");
+    assert_eq!(own, format!("{public_url}/api/"));
+    assert!(
+        printed.contains(&format!("create     API `{own}`")),
+        "{printed}"
+    );
+    let servers = list(&tenant, "resource-servers").await;
+    let rs = servers
+        .iter()
+        .find(|r| r["identifier"] == own.as_str())
+        .unwrap();
+    let scopes: Vec<(&str, &str)> = rs["scopes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["value"].as_str().unwrap(),
+                s["description"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(scopes, orgdesk::server::automation::scopes::DESCRIBED);
 
     // In the tenant: orgdesk's application holds exactly the scopes it uses; the sign-in one
     // requires an organization and knows orgdesk's URLs.
@@ -568,7 +592,7 @@ async fn the_commands_work_as_typed() {
         "{printed}\n{}",
         String::from_utf8_lossy(&setup.stderr)
     );
-    assert!(printed.contains("6 change(s) made"), "{printed}");
+    assert!(printed.contains("7 change(s) made"), "{printed}");
     let env = std::fs::read_to_string(dir.path().join("orgdesk.env")).unwrap();
     assert!(
         env.contains("ORGDESK_PUBLIC_URL=http://localhost:3000"),

@@ -77,7 +77,7 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
         move || shell(options.clone())
     };
 
-    Router::new()
+    let desk = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/login", get(auth_routes::login))
@@ -96,6 +96,10 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
         )
         .route("/support/reports/{file}", get(exports::support_report))
         .route("/metrics", get(metrics::serve))
+        .route(
+            "/developers/api",
+            get(crate::server::automation::reference::serve),
+        )
         .nest_service("/pkg", self::assets::service(&config.site_root))
         .leptos_routes_with_context(&state, routes, context.clone(), app_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(
@@ -118,7 +122,15 @@ pub fn router(state: AppState, sessions: HashedIds<DbStore>) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             rate_limit::limit,
-        ))
+        ));
+    // The automation API has no session, CSRF or page layers: a bearer token is its only door, and
+    // each caller has its own rate limit (`automation::caller`).
+    Router::new()
+        .nest(
+            crate::server::automation::PREFIX,
+            crate::server::automation::router(),
+        )
+        .merge(desk)
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -185,8 +197,11 @@ async fn deadline(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let api = request.uri().path().starts_with("/api/");
-    let call = api && request.method() == axum::http::Method::POST;
+    let path = request.uri().path();
+    let automation = path.starts_with(crate::server::automation::PREFIX)
+        && path[crate::server::automation::PREFIX.len()..].starts_with('/');
+    let api = path.starts_with("/api/") && !automation;
+    let call = (api && request.method() == axum::http::Method::POST) || automation;
     let limit = if call { CALL_TIMEOUT } else { REQUEST_TIMEOUT };
     // A reference-counted copy (no new string) on every request; only a refusal is read back.
     let request_id = request.headers().get(REQUEST_ID_HEADER).cloned();
@@ -194,5 +209,8 @@ async fn deadline(
         Ok(response) => response,
         Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
     };
+    if automation {
+        return crate::server::automation::problem::bare(request_id, response);
+    }
     self::refusal::named(api, request_id, response).await
 }

@@ -129,7 +129,14 @@ pub fn with_page_user<T>(read: impl FnOnce(&SessionUser) -> T) -> Option<T> {
 /// Whether a GET of this path is answered by a rendered page (the app's routes and its 404), not by
 /// a file, a download, a server function or one of the plain routes.
 fn renders_a_page(path: &str) -> bool {
-    const NOT_PAGES: [&str; 5] = ["/pkg/", "/api/", "/forms/", "/auth/", "/support/reports/"];
+    const NOT_PAGES: [&str; 6] = [
+        "/pkg/",
+        "/api/",
+        "/forms/",
+        "/auth/",
+        "/support/reports/",
+        "/developers/",
+    ];
     let last = path.rsplit('/').next().unwrap_or_default();
     !NOT_PAGES.iter().any(|prefix| path.starts_with(prefix))
         && !matches!(

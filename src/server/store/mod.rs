@@ -4,6 +4,7 @@
 //! `ON CONFLICT`, `RETURNING`).
 
 pub mod access_reviews;
+pub mod api_idempotency;
 pub mod approvals;
 pub mod apps;
 pub mod audit;

@@ -1,0 +1,262 @@
+//! Bots and their API access. Each handler: caller (authenticate) → permit or view for the path's
+//! organization and the operation's scope (authorize) → the desk's own service (validate and act).
+
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use secrecy::ExposeSecret;
+
+use super::caller::ApiCall;
+use super::extract::{Json, Path, Query};
+use super::problem::Problem;
+use super::scopes::{BOTS_READ, BOTS_WRITE};
+use super::wire;
+use crate::server::policy::Action::ManageBots;
+use crate::server::service::approvals::Outcome;
+use crate::server::service::bots::{self, BotRow, GrantRow, NewBot};
+
+fn bot((row, grants): (BotRow, Vec<GrantRow>)) -> wire::Bot {
+    wire::Bot {
+        client_id: row.client_id,
+        name: row.name,
+        description: row.description,
+        created_at: row.created_at,
+        access: grants
+            .into_iter()
+            .map(|g| wire::Access {
+                audience: g.audience,
+                scopes: g.scopes.split_whitespace().map(String::from).collect(),
+            })
+            .collect(),
+    }
+}
+
+fn outcome(o: Outcome) -> wire::AccessOutcome {
+    match o {
+        Outcome::Done => wire::AccessOutcome {
+            state: "done".into(),
+            sensitive: Vec::new(),
+            request_id: None,
+        },
+        Outcome::DoneAlone(sensitive) => wire::AccessOutcome {
+            state: "done".into(),
+            sensitive,
+            request_id: None,
+        },
+        Outcome::Pending(id, sensitive) => wire::AccessOutcome {
+            state: "pending".into(),
+            sensitive,
+            request_id: Some(id),
+        },
+    }
+}
+
+/// orgdesk's own API is granted by a person, in the desk: a bot holding `bots:write` must not hand
+/// itself (or another bot) the automation API's scopes.
+fn not_own_api(call: &ApiCall, audience: &str) -> Result<(), Problem> {
+    if call.state.config.identity.api_audience.as_deref() == Some(audience) {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "own-api",
+            "Access to orgdesk's own API is granted by an admin in the desk, not through the API.",
+        )
+        .with_request_id(call.rid()));
+    }
+    Ok(())
+}
+
+/// Lists the organization's bots.
+#[utoipa::path(get, path = "/organizations/{org_id}/bots", tag = "Bots",
+    params(("org_id" = String, Path, description = "The organization (the token's `org_id`)")),
+    responses((status = 200, body = wire::BotList), super::Errors),
+    security(("bearer" = ["bots:read"])))]
+pub async fn list(
+    call: ApiCall,
+    Path(org_id): Path<String>,
+) -> Result<axum::Json<wire::BotList>, Problem> {
+    let view = call.view(&org_id, BOTS_READ).await?;
+    let ctx = call.ctx();
+    let rows = bots::list(&ctx, &view).await.map_err(|e| call.fail(e))?;
+    Ok(axum::Json(wire::BotList {
+        bots: rows.into_iter().map(bot).collect(),
+    }))
+}
+
+/// Reads one bot.
+#[utoipa::path(get, path = "/organizations/{org_id}/bots/{client_id}", tag = "Bots",
+    params(("org_id" = String, Path), ("client_id" = String, Path)),
+    responses((status = 200, body = wire::Bot), super::Errors),
+    security(("bearer" = ["bots:read"])))]
+pub async fn get(
+    call: ApiCall,
+    Path((org_id, client_id)): Path<(String, String)>,
+) -> Result<axum::Json<wire::Bot>, Problem> {
+    let view = call.view(&org_id, BOTS_READ).await?;
+    let ctx = call.ctx();
+    let found = bots::detail(&ctx, &view, &client_id)
+        .await
+        .map_err(|e| call.fail(e))?;
+    Ok(axum::Json(bot(found)))
+}
+
+/// Registers a bot with its first API access; the answer holds its secret, once.
+#[utoipa::path(post, path = "/organizations/{org_id}/bots", tag = "Bots",
+    params(("org_id" = String, Path), ("Idempotency-Key" = String, Header, description = "Unique per create (a UUID); a repeat replays the first answer")),
+    request_body = wire::NewBot,
+    responses((status = 201, body = wire::Registered), super::Errors),
+    security(("bearer" = ["bots:write"])))]
+pub async fn register(
+    call: ApiCall,
+    Path(org_id): Path<String>,
+    headers: HeaderMap,
+    body: Json<wire::NewBot>,
+) -> Response {
+    let permit = match call.change(&org_id, BOTS_WRITE, ManageBots).await {
+        Ok(p) => p,
+        Err(p) => return p.into_response(),
+    };
+    let new = match body
+        .parse(call.rid())
+        .and_then(|new| not_own_api(&call, &new.audience).map(|()| new))
+    {
+        Ok(new) => new,
+        Err(p) => return p.into_response(),
+    };
+    let path = format!("/organizations/{org_id}/bots");
+    let (call, new, permit) = (&call, &new, &permit);
+    super::idempotency::once(call, &headers, &path, new, |key| async move {
+        let ctx = call.ctx();
+        let journal = super::idempotency::journal_key(call, &key);
+        let made = NewBot {
+            name: new.name.clone(),
+            description: new.description.clone(),
+            audience: new.audience.clone(),
+            scopes: new.scopes.clone(),
+        };
+        let secret = bots::register(&ctx, permit, made, &journal)
+            .await
+            .map_err(|e| call.fail(e))?;
+        let row = bots::detail(&ctx, permit, &secret.client_id)
+            .await
+            .map_err(|e| call.fail(e))?;
+        let registered = bot(row);
+        let replay = serde_json::json!({ "bot": &registered });
+        let body = serde_json::json!({
+            "bot": registered,
+            "client_secret": secret.secret.expose_secret(),
+        });
+        Ok(super::idempotency::Created {
+            status: StatusCode::CREATED,
+            body,
+            replay,
+        })
+    })
+    .await
+}
+
+/// Renames a bot.
+#[utoipa::path(patch, path = "/organizations/{org_id}/bots/{client_id}", tag = "Bots",
+    params(("org_id" = String, Path), ("client_id" = String, Path)),
+    request_body = wire::Rename,
+    responses((status = 200, body = wire::Bot), super::Errors),
+    security(("bearer" = ["bots:write"])))]
+pub async fn rename(
+    call: ApiCall,
+    Path((org_id, client_id)): Path<(String, String)>,
+    body: Json<wire::Rename>,
+) -> Result<axum::Json<wire::Bot>, Problem> {
+    let permit = call.change(&org_id, BOTS_WRITE, ManageBots).await?;
+    let body = body.parse(call.rid())?;
+    let ctx = call.ctx();
+    bots::rename(&ctx, &permit, &client_id, &body.name)
+        .await
+        .map_err(|e| call.fail(e))?;
+    let row = bots::detail(&ctx, &permit, &client_id)
+        .await
+        .map_err(|e| call.fail(e))?;
+    Ok(axum::Json(bot(row)))
+}
+
+/// Deletes a bot, its API access first.
+#[utoipa::path(delete, path = "/organizations/{org_id}/bots/{client_id}", tag = "Bots",
+    params(("org_id" = String, Path), ("client_id" = String, Path)),
+    responses((status = 204, description = "Deleted"), super::Errors),
+    security(("bearer" = ["bots:write"])))]
+pub async fn delete(
+    call: ApiCall,
+    Path((org_id, client_id)): Path<(String, String)>,
+) -> Result<StatusCode, Problem> {
+    let permit = call.change(&org_id, BOTS_WRITE, ManageBots).await?;
+    bots::delete(&call.ctx(), &permit, &client_id)
+        .await
+        .map_err(|e| call.fail(e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Rotates a bot's client secret: the old one stops working; the new one is in this answer only.
+#[utoipa::path(post, path = "/organizations/{org_id}/bots/{client_id}/rotate-secret", tag = "Bots",
+    params(("org_id" = String, Path), ("client_id" = String, Path)),
+    responses((status = 200, body = wire::Credentials), super::Errors),
+    security(("bearer" = ["bots:write"])))]
+pub async fn rotate(
+    call: ApiCall,
+    Path((org_id, client_id)): Path<(String, String)>,
+) -> Result<Response, Problem> {
+    let permit = call.change(&org_id, BOTS_WRITE, ManageBots).await?;
+    let secret = bots::rotate_secret(&call.ctx(), &permit, &client_id)
+        .await
+        .map_err(|e| call.fail(e))?;
+    let body = wire::Credentials {
+        client_id: secret.client_id,
+        client_secret: secret.secret.expose_secret().to_string(),
+    };
+    Ok((
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        axum::Json(body),
+    )
+        .into_response())
+}
+
+/// Sets the scopes of a bot's access to an API, granting it when the bot has none. A sensitive
+/// scope added waits for another admin (`state: pending`).
+#[utoipa::path(put, path = "/organizations/{org_id}/bots/{client_id}/access", tag = "Bots",
+    params(("org_id" = String, Path), ("client_id" = String, Path)),
+    request_body = wire::SetAccess,
+    responses((status = 200, body = wire::AccessOutcome), super::Errors),
+    security(("bearer" = ["bots:write"])))]
+pub async fn set_access(
+    call: ApiCall,
+    Path((org_id, client_id)): Path<(String, String)>,
+    body: Json<wire::SetAccess>,
+) -> Result<axum::Json<wire::AccessOutcome>, Problem> {
+    let permit = call.change(&org_id, BOTS_WRITE, ManageBots).await?;
+    let body = body.parse(call.rid())?;
+    not_own_api(&call, &body.audience)?;
+    let ctx = call.ctx();
+    let (_, grants) = bots::detail(&ctx, &permit, &client_id)
+        .await
+        .map_err(|e| call.fail(e))?;
+    let done = if grants.iter().any(|g| g.audience == body.audience) {
+        bots::change_scopes(&ctx, &permit, &client_id, &body.audience, &body.scopes).await
+    } else {
+        bots::grant_access(&ctx, &permit, &client_id, &body.audience, &body.scopes).await
+    };
+    Ok(axum::Json(outcome(done.map_err(|e| call.fail(e))?)))
+}
+
+/// Revokes a bot's access to an API.
+#[utoipa::path(delete, path = "/organizations/{org_id}/bots/{client_id}/access", tag = "Bots",
+    params(("org_id" = String, Path), ("client_id" = String, Path), wire::AudienceQuery),
+    responses((status = 204, description = "Revoked"), super::Errors),
+    security(("bearer" = ["bots:write"])))]
+pub async fn revoke(
+    call: ApiCall,
+    Path((org_id, client_id)): Path<(String, String)>,
+    query: Query<wire::AudienceQuery>,
+) -> Result<StatusCode, Problem> {
+    let permit = call.change(&org_id, BOTS_WRITE, ManageBots).await?;
+    let q = query.parse(call.rid())?;
+    bots::revoke(&call.ctx(), &permit, &client_id, &q.audience)
+        .await
+        .map_err(|e| call.fail(e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
