@@ -24,6 +24,8 @@ const ALL: &[&str] = &[
     "members:write",
     "audit:read",
     "governance:read",
+    "apps:read",
+    "apps:write",
 ];
 
 async fn app(clock: &ManualClock) -> TestApp {
@@ -424,7 +426,9 @@ async fn strangers_missing_scopes_and_bad_tokens_are_refused_on_every_operation(
                 .replace("{client_id}", target)
                 .replace("{user_id}", "auth0|nobody")
                 .replace("{role_id}", demo::ASSIGNABLE_ROLES[1])
-                .replace("{invitation_id}", "uinv_nothing");
+                .replace("{invitation_id}", "uinv_nothing")
+                .replace("{app_id}", "app_nothing")
+                .replace("{key_id}", "cred_nothing");
             let body = op.get("requestBody").map(|_| json!({}));
             operations += 1;
 
@@ -623,4 +627,155 @@ async fn the_back_office_names_each_organization_and_revoked_or_stale_tokens_sto
         .send(Some(&fresh), Method::POST, &rotate, None, None)
         .await;
     assert_eq!(status, 403, "{body}");
+}
+
+/// Apps across organizations through the API: Acme publishes (never orgdesk's own API), Globex installs
+/// only by consenting to exactly what the app asks for, and uninstalls; a bot's public keys.
+#[tokio::test(flavor = "multi_thread")]
+async fn apps_install_with_exact_consent_and_keys_are_added_and_removed() {
+    let clock = ManualClock::stopped_now();
+    let app = app(&clock).await;
+    let api = Api::new(&app);
+    let (acme_id, acme_secret) = automation_bot(&app, "alice@acme.example", ACME, ALL).await;
+    let acme = token(&app, (&acme_id, &acme_secret), Some(ACME)).await;
+    let (globex_id, globex_secret) =
+        automation_bot(&app, "grace@globex.example", GLOBEX, ALL).await;
+    let globex = token(&app, (&globex_id, &globex_secret), Some(GLOBEX)).await;
+    let bot = app
+        .register_bot(
+            &app.sign_in("alice@acme.example", ACME).await,
+            ACME,
+            "Trip planner",
+        )
+        .await;
+    let bot_id = bot["client_id"].as_str().unwrap();
+
+    let apps = format!("/organizations/{ACME}/apps");
+    let offer = json!({"client_id": bot_id, "description": "Plans trips", "audience": demo::API, "scopes": ["read:bookings"]});
+    let (status, _, published) = api
+        .send(Some(&acme), Method::POST, &apps, Some(offer), Some("pub-1"))
+        .await;
+    assert_eq!(status, 201, "{published}");
+    let app_id = published["app_id"].as_str().unwrap().to_string();
+    // The automation bot itself is not offered with orgdesk's API.
+    let own = json!({"client_id": acme_id, "description": "No", "audience": demo::ORGDESK_API, "scopes": ["bots:read"]});
+    let (status, _, body) = api
+        .send(Some(&acme), Method::POST, &apps, Some(own), Some("pub-2"))
+        .await;
+    assert_eq!(status, 400, "{body}");
+
+    let installs = format!("/organizations/{GLOBEX}/installs");
+    let wider = json!({"app_id": app_id, "consent": {"audience": demo::API, "scopes": []}});
+    let (status, headers, body) = api
+        .send(
+            Some(&globex),
+            Method::POST,
+            &installs,
+            Some(wider),
+            Some("ins-1"),
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    problem(&headers, &body, "consent-mismatch");
+    let (_, _, listed) = api
+        .send(
+            Some(&globex),
+            Method::GET,
+            &format!("/organizations/{GLOBEX}/apps"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        listed["installed"],
+        json!([]),
+        "nothing installed without consent"
+    );
+    let exact =
+        json!({"app_id": app_id, "consent": {"audience": demo::API, "scopes": ["read:bookings"]}});
+    let (status, _, body) = api
+        .send(
+            Some(&globex),
+            Method::POST,
+            &installs,
+            Some(exact),
+            Some("ins-2"),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    let (_, _, listed) = api
+        .send(
+            Some(&globex),
+            Method::GET,
+            &format!("/organizations/{GLOBEX}/apps"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(listed["installed"][0]["app_id"], app_id.as_str());
+    let (_, _, mine) = api.send(Some(&acme), Method::GET, &apps, None, None).await;
+    assert_eq!(mine["published"][0]["installs"], json!([GLOBEX]));
+    let (status, _, _) = api
+        .send(
+            Some(&globex),
+            Method::DELETE,
+            &format!("{installs}/{app_id}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, _, _) = api
+        .send(
+            Some(&acme),
+            Method::DELETE,
+            &format!("{apps}/{app_id}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+
+    // A bot's public keys: the only key it signs with is not removed; with a second, it is.
+    let keys = format!("/organizations/{ACME}/bots/{bot_id}/keys");
+    let pem = || {
+        let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
+        rsa::pkcs8::EncodePublicKey::to_public_key_pem(
+            &key.to_public_key(),
+            rsa::pkcs8::LineEnding::LF,
+        )
+        .unwrap()
+    };
+    let (status, _, first) = api
+        .send(
+            Some(&acme),
+            Method::POST,
+            &keys,
+            Some(json!({"name": "CI key", "pem": pem()})),
+            Some("key-1"),
+        )
+        .await;
+    assert_eq!(status, 201, "{first}");
+    let first = format!("{keys}/{}", first["id"].as_str().unwrap());
+    let (status, headers, body) = api
+        .send(Some(&acme), Method::DELETE, &first, None, None)
+        .await;
+    assert_eq!(status, 409, "{body}");
+    problem(&headers, &body, "conflict");
+    let (status, _, second) = api
+        .send(
+            Some(&acme),
+            Method::POST,
+            &keys,
+            Some(json!({"name": "Next key", "pem": pem()})),
+            Some("key-2"),
+        )
+        .await;
+    assert_eq!(status, 201, "{second}");
+    let (_, _, list) = api.send(Some(&acme), Method::GET, &keys, None, None).await;
+    assert_eq!(list["keys"].as_array().unwrap().len(), 2, "{list}");
+    let (status, _, _) = api
+        .send(Some(&acme), Method::DELETE, &first, None, None)
+        .await;
+    assert_eq!(status, 204);
 }

@@ -12,6 +12,7 @@ use super::scopes::{BOTS_READ, BOTS_WRITE};
 use super::wire;
 use crate::server::policy::Action::ManageBots;
 use crate::server::service::approvals::Outcome;
+use crate::server::service::bot_keys;
 use crate::server::service::bots::{self, BotRow, GrantRow, NewBot};
 
 fn bot((row, grants): (BotRow, Vec<GrantRow>)) -> wire::Bot {
@@ -256,6 +257,97 @@ pub async fn revoke(
     let permit = call.change(&org_id, BOTS_WRITE, ManageBots).await?;
     let q = query.parse(call.rid())?;
     bots::revoke(&call.ctx(), &permit, &client_id, &q.audience)
+        .await
+        .map_err(|e| call.fail(e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A bot's public keys (for `private_key_jwt` instead of a secret).
+#[utoipa::path(get, path = "/organizations/{org_id}/bots/{client_id}/keys", tag = "Bots",
+    params(("org_id" = String, Path), ("client_id" = String, Path)),
+    responses((status = 200, body = wire::KeyList), super::Errors),
+    security(("bearer" = ["bots:read"])))]
+pub async fn keys(
+    call: ApiCall,
+    Path((org_id, client_id)): Path<(String, String)>,
+) -> Result<axum::Json<wire::KeyList>, Problem> {
+    let view = call.view(&org_id, BOTS_READ).await?;
+    let rows = bot_keys::keys(&call.ctx(), &view, &client_id)
+        .await
+        .map_err(|e| call.fail(e))?;
+    Ok(axum::Json(wire::KeyList {
+        keys: rows.into_iter().map(key).collect(),
+    }))
+}
+
+fn key(row: bot_keys::KeyRow) -> wire::Key {
+    let c = row.credential;
+    wire::Key {
+        id: c.id,
+        name: c.name,
+        kid: c.kid,
+        created_at: c.created_at,
+        expires_at: c.expires_at,
+        in_use: row.in_use,
+    }
+}
+
+/// Adds a public key to a bot (at most two; the bot then signs its token requests with it).
+#[utoipa::path(post, path = "/organizations/{org_id}/bots/{client_id}/keys", tag = "Bots",
+    params(("org_id" = String, Path), ("client_id" = String, Path), ("Idempotency-Key" = String, Header, description = "Unique per create (a UUID); a repeat replays the first answer")),
+    request_body = wire::NewKey,
+    responses((status = 201, body = wire::Key), super::Errors),
+    security(("bearer" = ["bots:write"])))]
+pub async fn add_key(
+    call: ApiCall,
+    Path((org_id, client_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Json<wire::NewKey>,
+) -> Response {
+    let permit = match call.change(&org_id, BOTS_WRITE, ManageBots).await {
+        Ok(p) => p,
+        Err(p) => return p.into_response(),
+    };
+    let new = match body.parse(call.rid()) {
+        Ok(new) => new,
+        Err(p) => return p.into_response(),
+    };
+    let path = format!("/organizations/{org_id}/bots/{client_id}/keys");
+    let (call, new, permit, client_id) = (&call, &new, &permit, &client_id);
+    super::idempotency::once(call, &headers, &path, new, |_| async move {
+        let made = bot_keys::NewKey {
+            name: new.name.clone(),
+            pem: new.pem.clone(),
+            expires_on: new.expires_on.clone().unwrap_or_default(),
+        };
+        let c = bot_keys::add(&call.ctx(), permit, client_id, made)
+            .await
+            .map_err(|e| call.fail(e))?;
+        let body = serde_json::to_value(key(bot_keys::KeyRow {
+            credential: c,
+            in_use: false,
+        }))
+        .unwrap_or_default();
+        Ok(super::idempotency::Created {
+            status: StatusCode::CREATED,
+            replay: body.clone(),
+            body,
+        })
+    })
+    .await
+}
+
+/// Removes a public key from a bot.
+#[utoipa::path(delete, path = "/organizations/{org_id}/bots/{client_id}/keys/{key_id}", tag = "Bots",
+    params(("org_id" = String, Path), ("client_id" = String, Path), ("key_id" = String, Path)),
+    responses((status = 204, description = "Removed"), super::Errors),
+    security(("bearer" = ["bots:write"])))]
+pub async fn remove_key(
+    call: ApiCall,
+    Path((org_id, client_id, key_id)): Path<(String, String, String)>,
+) -> Result<StatusCode, Problem> {
+    let permit = call.change(&org_id, BOTS_WRITE, ManageBots).await?;
+    bot_keys::remove(&call.ctx(), &permit, &client_id, &key_id)
         .await
         .map_err(|e| call.fail(e))?;
     Ok(StatusCode::NO_CONTENT)

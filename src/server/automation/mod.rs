@@ -5,6 +5,7 @@
 //! session, CSRF and page layers. The OpenAPI 3.1 document is generated from the handlers and types
 //! below (utoipa) and served at `/api/v1/openapi.json`.
 
+pub mod apps;
 pub mod audit;
 pub mod bots;
 pub mod caller;
@@ -51,6 +52,7 @@ pub const PREFIX: &str = "/api/v1";
         (name = "Members", description = "Members, roles and invitations"),
         (name = "Audit log", description = "Everything done in the organization"),
         (name = "Governance", description = "Credential policy, access requests and access reviews"),
+        (name = "Apps", description = "Third-party apps: publish a bot for other organizations, install theirs"),
     ),
 )]
 struct Doc;
@@ -114,6 +116,8 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(bots::get, bots::rename, bots::delete))
         .routes(routes!(bots::rotate))
         .routes(routes!(bots::set_access, bots::revoke))
+        .routes(routes!(bots::keys, bots::add_key))
+        .routes(routes!(bots::remove_key))
         .routes(routes!(members::list))
         .routes(routes!(members::give_role, members::take_role))
         .routes(routes!(members::remove))
@@ -124,6 +128,10 @@ fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(governance::policy))
         .routes(routes!(governance::requests))
         .routes(routes!(governance::reviews))
+        .routes(routes!(apps::list, apps::publish))
+        .routes(routes!(apps::unpublish))
+        .routes(routes!(apps::install))
+        .routes(routes!(apps::uninstall))
         .split_for_parts()
 }
 

@@ -50,6 +50,7 @@ pub const KINDS: &[(&str, u16, &str)] = &[
     ("not-found", 404, "Not there, or not the token's organization's: the same answer, so nothing leaks."),
     ("method-not-allowed", 405, "The path does not take that method."),
     ("conflict", 409, "It collides with the organization's state (a name taken, access already granted, the last admin)."),
+    ("consent-mismatch", 409, "An install's consent does not name exactly the API and scopes the app asks for now; nothing was installed."),
     ("busy", 409, "Another change to the organization's admins is under way; try again in a moment."),
     ("idempotency-in-progress", 409, "A request with the same Idempotency-Key is still under way."),
     ("too-large", 413, "The body is larger than 16 KiB."),

@@ -6,6 +6,8 @@ pub const MEMBERS_READ: &str = "members:read";
 pub const MEMBERS_WRITE: &str = "members:write";
 pub const AUDIT_READ: &str = "audit:read";
 pub const GOVERNANCE_READ: &str = "governance:read";
+pub const APPS_READ: &str = "apps:read";
+pub const APPS_WRITE: &str = "apps:write";
 
 /// Every scope, with what it allows (the descriptions `orgdesk setup` gives the tenant).
 pub const DESCRIBED: &[(&str, &str)] = &[
@@ -39,6 +41,8 @@ pub const ALL: &[&str] = &[
     MEMBERS_WRITE,
     AUDIT_READ,
     GOVERNANCE_READ,
+    APPS_READ,
+    APPS_WRITE,
 ];
 
 #[cfg(test)]

@@ -238,3 +238,98 @@ pub struct Review {
 pub struct ReviewList {
     pub reviews: Vec<Review>,
 }
+
+/// A public key a bot signs its token requests with (`private_key_jwt`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Key {
+    pub id: String,
+    pub name: Option<String>,
+    /// The key's RFC 7638 thumbprint: the `kid` of the bot's signed assertions.
+    pub kid: Option<String>,
+    pub created_at: Option<String>,
+    pub expires_at: Option<String>,
+    /// A token was issued with it lately.
+    pub in_use: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KeyList {
+    pub keys: Vec<Key>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewKey {
+    #[schema(max_length = 100)]
+    pub name: String,
+    /// An RSA public key in PEM (`-----BEGIN PUBLIC KEY-----`).
+    #[schema(max_length = 8192)]
+    pub pem: String,
+    /// The last day it works (`YYYY-MM-DD`), or absent for no expiry.
+    #[serde(default)]
+    pub expires_on: Option<String>,
+}
+
+/// A third-party app: a bot one organization publishes for others to install.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct App {
+    pub app_id: String,
+    pub client_id: String,
+    pub name: String,
+    pub publisher_org: String,
+    pub publisher_name: String,
+    pub description: String,
+    pub audience: String,
+    pub scopes: Vec<String>,
+    /// New installs are allowed.
+    pub published: bool,
+    /// For the publisher: the organizations that installed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub installs: Option<Vec<String>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AppList {
+    /// Apps this organization publishes.
+    pub published: Vec<App>,
+    /// Apps this organization installed.
+    pub installed: Vec<App>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewApp {
+    /// One of the organization's bots: the app is its client.
+    #[schema(max_length = 64)]
+    pub client_id: String,
+    #[schema(max_length = 280)]
+    pub description: String,
+    #[schema(max_length = 200)]
+    pub audience: String,
+    #[schema(min_items = 1, max_items = 50)]
+    pub scopes: Vec<String>,
+    /// The bot's own access to the API becomes exactly these scopes (it shares its grant with the
+    /// app's installers); without it, scopes that differ from the bot's are refused.
+    #[serde(default)]
+    pub change_access: bool,
+}
+
+/// What the installing organization consents to: exactly the app's API and scopes.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Consent {
+    #[schema(max_length = 200)]
+    pub audience: String,
+    #[schema(max_items = 50)]
+    pub scopes: Vec<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Install {
+    #[schema(max_length = 64)]
+    pub app_id: String,
+    /// Must equal the app's audience and scopes as offered now: an app re-published with wider
+    /// access since the consent was read is not installed.
+    pub consent: Consent,
+}

@@ -184,6 +184,17 @@ pub async fn publish(
                 .await);
         }
     };
+    // An installer's association would let the publisher's bot call orgdesk's own API for the
+    // installing organization: orgdesk's API is never offered across organizations.
+    if ctx.identity.api_audience.as_deref() == Some(audience) {
+        let e = super::invalid(
+            "api",
+            "orgdesk's own API cannot be offered to other organizations.",
+        );
+        return Err(e
+            .recorded(&log, audit::Action::AppPublish, Some(client_id), DENIED)
+            .await);
+    }
     let (bot, _) = bots::owned(ctx, permit, client_id).await?;
     let existing = store::by_client(ctx.db, client_id).await?;
     let installed = match &existing {
