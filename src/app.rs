@@ -10,7 +10,7 @@ use crate::components::layout::Layout;
 use crate::pages::desk::{
     apps::AppsPage, audit::AuditLogPage, bot::BotPage, bots::BotsPage,
     invitations::InvitationsPage, members::MembersPage, overview::Overview, reviews::ReviewsPage,
-    settings::SettingsPage,
+    settings::SettingsPage, webhooks::WebhooksPage,
 };
 use crate::pages::support::{home::SupportHome, org::SupportOrg};
 use crate::pages::{
@@ -87,6 +87,7 @@ pub const DESK_SECTIONS: &[&str] = &[
     "audit",
     "settings",
     "reviews",
+    "webhooks",
 ];
 
 /// Pages where something acts within the page (a change with its answer in place, the rules
@@ -103,7 +104,7 @@ pub fn needs_bundle(path: &str) -> bool {
             | [
                 "orgs",
                 _,
-                "bots" | "members" | "invitations" | "apps" | "settings" | "reviews"
+                "bots" | "members" | "invitations" | "apps" | "settings" | "reviews" | "webhooks"
             ]
             | ["orgs", _, "bots", _]
     )
@@ -157,6 +158,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/orgs/:org/apps") view=AppsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/orgs/:org/settings") view=SettingsPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/orgs/:org/reviews") view=ReviewsPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/orgs/:org/webhooks") view=WebhooksPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/apps/:app_id") view=InstallPage ssr=SsrMode::Async/>
                     <Route path=path!("/support") view=SupportHome ssr=SsrMode::InOrder/>
                     <Route path=path!("/support/orgs/:org") view=SupportOrg ssr=SsrMode::InOrder/>

@@ -11,6 +11,7 @@ pub mod organization;
 pub mod reviews;
 pub mod status;
 pub mod support;
+pub mod webhooks;
 
 /// Server functions that change something (at Auth0 or in orgdesk's store). The rest only read.
 /// Changes have their own, tighter rate budget; a test checks every registered function is listed
@@ -46,6 +47,9 @@ pub const CHANGES: &[&str] = &[
     "organization/update",
     "organization/leave",
     "organization/delete",
+    "webhooks/create",
+    "webhooks/delete",
+    "webhooks/resume",
 ];
 
 pub const READS: &[&str] = &[
@@ -65,6 +69,7 @@ pub const READS: &[&str] = &[
     "members/search",
     "invitations/list",
     "audit/list",
+    "webhooks/list",
     "apps/desk",
     "apps/listing",
     "support/orgs",

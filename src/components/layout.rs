@@ -26,6 +26,7 @@ fn AccountMenu(me: Option<Me>) -> impl IntoView {
                 <p class="small" data-testid="signed-in-as">{me.email.clone()} <br/> <span class="muted">{org}</span></p>
                 {(me.role == "admin").then(|| view! {
                     <p><a class="small" href=format!("/orgs/{}/settings", me.org_id)>"Organization settings"</a></p>
+                    <p><a class="small" href=format!("/orgs/{}/webhooks", me.org_id)>"Webhooks"</a></p>
                 })}
                 {me.several_orgs.then(|| view! {
                     <p><a class="small" href="/login" rel="external">"Switch organization"</a></p>

@@ -13,6 +13,7 @@ pub mod organization;
 pub mod reviews;
 pub mod status;
 pub mod support;
+pub mod webhooks;
 pub mod wire;
 
 pub use error::{AppError, ErrorKind};

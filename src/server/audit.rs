@@ -107,6 +107,11 @@ actions! {
     SessionJoin = "session.join",
     /// Signed in again to confirm a sensitive change (step-up).
     SessionStepUp = "session.step_up",
+    /// A webhook endpoint registered, deleted, resumed, or paused by orgdesk after failing.
+    WebhookCreate = "webhook.create",
+    WebhookDelete = "webhook.delete",
+    WebhookResume = "webhook.resume",
+    WebhookPause = "webhook.pause",
     /// A request refused by policy (another organization, not an admin).
     Access = "access",
     SupportView = "support.view",
@@ -164,6 +169,10 @@ impl Action {
             | Action::SessionJoin
             | Action::SessionStepUp
             | Action::Access
+            | Action::WebhookCreate
+            | Action::WebhookDelete
+            | Action::WebhookResume
+            | Action::WebhookPause
             | Action::SupportView => Stale::Nothing,
         }
     }

@@ -95,6 +95,10 @@ pub struct Config {
     /// How often the tenant's logs are read for bots' use and the policies' access reviews started
     /// (None: never in the background; tests run the passes themselves).
     pub usage_pass: Option<Duration>,
+    /// How often webhooks are queued and sent (None: never in the background; tests run the pass).
+    pub webhook_pass: Option<Duration>,
+    /// Where webhook endpoints may be (test-only: loopback over http too).
+    pub webhook_reach: super::outbound::Reach,
     /// The one clock of the process, the embedded tenant's too (tests move a manual one).
     pub clock: Arc<dyn Clock>,
 }
@@ -185,6 +189,8 @@ impl Config {
             upstream_timeout: Duration::from_secs(10),
             recovery_grace: Duration::from_secs(120),
             usage_pass: Some(Duration::from_secs(60)),
+            webhook_pass: Some(Duration::from_secs(5)),
+            webhook_reach: super::outbound::Reach::PublicHttps,
             clock: Arc::new(SystemClock),
             bind,
             public_url,

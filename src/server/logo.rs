@@ -2,7 +2,7 @@
 //! public address (resolved here, and the fetch pinned to that address, so DNS cannot be turned
 //! against orgdesk's own network between the check and the fetch), and an image when fetched.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::time::Duration;
 
 /// The longest address kept (Auth0 takes URLs of reasonable length; browsers more).
@@ -19,52 +19,17 @@ const IMAGE_TYPES: [&str; 7] = [
     "image/x-icon",
 ];
 
-/// Whether fetched logos may live on this machine over plain http (tests serve them there).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Reach {
-    #[default]
-    PublicHttps,
-    /// Test-only: `http://127.0.0.1:…` is fetched too.
-    LoopbackToo,
-}
+pub use super::outbound::Reach;
 
 /// Why a logo address is refused, in words for the admin; None when it is an image.
 pub async fn problem(value: &str, reach: Reach) -> Option<String> {
-    let refuse = |m: &str| Some(m.to_string());
     if value.len() > MAX_LEN {
-        return refuse("That address is too long.");
+        return Some("That address is too long.".into());
     }
-    let Ok(url) = url::Url::parse(value) else {
-        return refuse("Give the logo's full address, starting with https://.");
-    };
-    let loopback_ok = reach == Reach::LoopbackToo;
-    let host = url.host_str().unwrap_or_default().to_string();
-    match url.scheme() {
-        "https" => {}
-        "http" if loopback_ok => {}
-        _ => return refuse("The logo must be served over https."),
+    match super::outbound::target(value, reach, "The logo").await {
+        Ok(t) => fetch(&t.url, &t.host, t.addr).await,
+        Err(why) => Some(why),
     }
-    if !url.username().is_empty() || url.password().is_some() || host.is_empty() {
-        return refuse("Give the logo's address without a user name or password.");
-    }
-    let port = url.port_or_known_default().unwrap_or(443);
-    let bare = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_string();
-    let addrs: Vec<SocketAddr> =
-        match tokio::time::timeout(TIMEOUT, tokio::net::lookup_host((bare.as_str(), port))).await {
-            Ok(Ok(found)) => found.collect(),
-            _ => return refuse("The logo's host could not be found."),
-        };
-    let allowed = |ip: IpAddr| is_public(ip) || (loopback_ok && ip.is_loopback());
-    let Some(first) = addrs.first().copied() else {
-        return refuse("The logo's host could not be found.");
-    };
-    if !addrs.iter().all(|a| allowed(a.ip())) {
-        return refuse("The logo must be on a public address.");
-    }
-    fetch(&url, &bare, first).await
 }
 
 async fn fetch(url: &url::Url, host: &str, addr: SocketAddr) -> Option<String> {
@@ -102,45 +67,13 @@ async fn fetch(url: &url::Url, host: &str, addr: SocketAddr) -> Option<String> {
     None
 }
 
-/// Whether an address is on the public internet: not private, loopback, link-local, shared (CGNAT),
-/// documentation, multicast, unspecified, or an IPv4 address inside IPv6 that is one of those.
-pub fn is_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            !(v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || v4.is_unspecified()
-                || v4.is_multicast()
-                || a == 0
-                || (a == 100 && (64..128).contains(&b))
-                || (a == 198 && (b == 18 || b == 19))
-                || a >= 240)
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_public(IpAddr::V4(v4));
-            }
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
-                || first == 0x2001 && v6.segments()[1] == 0x0db8)
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn only_public_addresses_count() {
+        use super::super::outbound::is_public;
         for private in [
             "10.1.2.3",
             "172.16.0.1",

@@ -18,6 +18,7 @@ pub mod metrics;
 pub mod onboarding;
 pub mod org_metadata;
 pub mod org_name;
+pub mod outbound;
 pub mod policy;
 pub mod service;
 pub mod state;
@@ -198,6 +199,9 @@ pub async fn start(mut config: Config) -> Result<Running, StartError> {
     if let Some(every) = state.config.usage_pass {
         tokio::spawn(usage_passes(state.clone(), every));
     }
+    if let Some(every) = state.config.webhook_pass {
+        tokio::spawn(webhook_passes(state.clone(), every));
+    }
 
     let (stop, stopped) = oneshot::channel::<()>();
     let connections = state.config.connections.clone();
@@ -339,6 +343,24 @@ async fn usage_passes(state: AppState, period: Duration) {
     }
 }
 
+/// Webhooks: new audit events queued for each active endpoint, and what is due sent, one replica
+/// at a time (a delivery is sent once).
+async fn webhook_passes(state: AppState, period: Duration) {
+    let mut every = tokio::time::interval(period);
+    loop {
+        every.tick().await;
+        let ctx = state.ctx(None);
+        let reach = state.config.webhook_reach;
+        let pass = service::one_replica(&ctx, "webhooks", Duration::from_secs(120), || async {
+            service::webhooks::queue_new(&ctx).await?;
+            service::webhooks::deliver_due(&ctx, reach).await
+        });
+        if let Err(err) = pass.await {
+            tracing::warn!(error = %err, "could not send webhooks");
+        }
+    }
+}
+
 /// The recovery pass: at start and then every half minute, settles operations left open past the
 /// grace period (a killed process, a lost answer, a compensation that failed). Claims in the store keep
 /// replicas sharing it from settling the same operation twice.
@@ -353,6 +375,14 @@ async fn recovery_passes(state: AppState) {
             Ok(0) => {}
             Ok(n) => tracing::warn!(settled = n, "recovery pass settled interrupted operations"),
             Err(err) => tracing::error!(error = %err, "recovery pass could not read the journal"),
+        }
+        let day_ago = state.config.clock.now_ms() - automation::idempotency::KEPT_MS;
+        if let Err(err) = store::api_idempotency::prune(&state.db, day_ago).await {
+            tracing::warn!(error = %err, "cannot forget old idempotency keys");
+        }
+        let month_ago = state.config.clock.now_ms() - 30 * 86_400_000;
+        if let Err(err) = store::webhooks::prune(&state.db, month_ago).await {
+            tracing::warn!(error = %err, "cannot forget old webhook deliveries");
         }
     }
 }

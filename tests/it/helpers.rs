@@ -232,6 +232,7 @@ pub fn test_config(dir: &TempDir, extra: &[(&str, &str)]) -> Config {
     let mut config = Config::from_vars(&vars).expect("test config");
     // Tests that count Management API calls must not meet the background log pass.
     config.usage_pass = None;
+    config.webhook_pass = None;
     config
 }
 

@@ -52,3 +52,4 @@ mod support;
 mod tenant;
 mod tenant_ops;
 mod usage;
+mod webhooks;

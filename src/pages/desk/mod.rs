@@ -12,6 +12,7 @@ pub mod members;
 pub mod overview;
 pub mod reviews;
 pub mod settings;
+pub mod webhooks;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

@@ -32,6 +32,14 @@ pub const DESCRIBED: &[(&str, &str)] = &[
         GOVERNANCE_READ,
         "Read the credential policy, pending approvals and access reviews",
     ),
+    (
+        APPS_READ,
+        "Read the apps the organization publishes and installed",
+    ),
+    (
+        APPS_WRITE,
+        "Publish and unpublish apps; install and uninstall others' apps",
+    ),
 ];
 
 pub const ALL: &[&str] = &[

@@ -204,6 +204,21 @@ pub const FORMS: &[FormSpec] = &[
         done: Done::Back("Access restored."),
     },
     FormSpec {
+        endpoint: "webhooks/create",
+        fields: &[("org_id", Text), ("url", Text), ("description", Text)],
+        done: Done::Shown,
+    },
+    FormSpec {
+        endpoint: "webhooks/delete",
+        fields: &[("org_id", Text), ("endpoint_id", Text)],
+        done: Done::Back("The endpoint was deleted; nothing more is sent to it."),
+    },
+    FormSpec {
+        endpoint: "webhooks/resume",
+        fields: &[("org_id", Text), ("endpoint_id", Text)],
+        done: Done::Back("Resumed. What waited is sent within seconds."),
+    },
+    FormSpec {
         endpoint: "reviews/start",
         fields: &[("org_id", Text), ("days", Int)],
         done: Done::To(
@@ -799,6 +814,7 @@ fn invited(value: &Value) -> Flash {
 enum ShownNow {
     Secret(SecretShown),
     Token(TokenShown),
+    Webhook(crate::model::webhooks::NewWebhook),
 }
 
 /// The page that answers a change whose result must be seen now, and that result: a new bot's
@@ -827,6 +843,10 @@ fn answered(
     match endpoint {
         "bots/register" => Some((format!("/orgs/{org}/bots"), ShownNow::Secret(secret()?))),
         "bots/rotate" if bot_path_ok => Some((bot, ShownNow::Secret(secret()?))),
+        "webhooks/create" => {
+            let made = serde_json::from_value(value.clone()).ok()?;
+            Some((format!("/orgs/{org}/webhooks"), ShownNow::Webhook(made)))
+        }
         "bots/test-token" | "bots/test-key" if bot_path_ok => {
             let check = serde_json::from_value::<TokenCheck>(value.clone()).ok()?;
             Some((bot, ShownNow::Token(TokenShown(check))))
@@ -859,6 +879,7 @@ async fn answer_page(
             match now.clone() {
                 ShownNow::Secret(secret) => leptos::prelude::provide_context(secret),
                 ShownNow::Token(token) => leptos::prelude::provide_context(token),
+                ShownNow::Webhook(made) => leptos::prelude::provide_context(made),
             }
         }
     };
@@ -908,6 +929,12 @@ fn shown(
                 escape(&request)
             )
         }
+        "webhooks/create" => format!(
+            "<section class=\"panel panel--secret\" data-testid=\"webhook-secret-panel\"><h2>Copy the signing secret now</h2>\
+             <p>This is the only time orgdesk shows it. Your receiver checks each delivery's <code>webhook-signature</code> with it.</p>\
+             <dl class=\"facts\"><dt>Signing secret</dt><dd><code data-testid=\"webhook-secret\">{}</code></dd></dl></section>",
+            text(value, "secret")
+        ),
         _ => format!(
             "<div class=\"note note--ok\" data-testid=\"token-result\"><p>Auth0 issued a token for your organization.</p>\
              <dl class=\"facts\" data-testid=\"token-claims\"><dt>org_id</dt><dd><code>{}</code></dd><dt>scope</dt><dd><code>{}</code></dd>\
@@ -987,7 +1014,9 @@ mod tests {
     /// Each spec makes exactly the arguments its server function takes.
     #[test]
     fn every_form_makes_its_server_functions_arguments() {
-        use crate::api::{apps, bots, invitations, members, organization, reviews, status};
+        use crate::api::{
+            apps, bots, invitations, members, organization, reviews, status, webhooks,
+        };
         let check = |endpoint: &str| -> Result<(), String> {
             let spec = spec(endpoint).ok_or("no spec")?;
             let v = arguments(spec, &sample(spec));
@@ -1003,6 +1032,9 @@ mod tests {
                     serde_json::from_value::<bots::SetCredentialPolicy>(v).map(drop)
                 }
                 "reviews/start" => serde_json::from_value::<reviews::StartReview>(v).map(drop),
+                "webhooks/create" => serde_json::from_value::<webhooks::CreateWebhook>(v).map(drop),
+                "webhooks/delete" => serde_json::from_value::<webhooks::DeleteWebhook>(v).map(drop),
+                "webhooks/resume" => serde_json::from_value::<webhooks::ResumeWebhook>(v).map(drop),
                 "bots/restore" => serde_json::from_value::<bots::RestoreBotAccess>(v).map(drop),
                 "reviews/decide" => {
                     serde_json::from_value::<reviews::DecideReviewItem>(v).map(drop)

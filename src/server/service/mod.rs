@@ -17,6 +17,7 @@ pub mod org_settings;
 pub mod organizations;
 pub mod support;
 pub mod usage;
+pub mod webhooks;
 
 use super::auth0::{ApiError, ManagementClient};
 use super::identity::Identity;

@@ -331,6 +331,9 @@ pub async fn delete(ctx: &Ctx<'_>, permit: &Permit, typed_name: &str) -> Result<
         tracing::warn!(error = %err, "cannot forget the organization's branding");
     }
     // Its policy would start reviews of an organization that is gone; its reviews stay, as its log.
+    if let Err(err) = crate::server::store::webhooks::forget_org(ctx.db, org_id).await {
+        tracing::warn!(error = %err, "cannot forget a deleted organization's webhooks");
+    }
     if let Err(err) = crate::server::store::credential_policies::forget(ctx.db, org_id).await {
         tracing::warn!(error = %err, "cannot forget the organization's credential policy");
     }

@@ -22,6 +22,7 @@ pub mod pool;
 pub mod sessions;
 mod sql;
 pub mod token_usage;
+pub mod webhooks;
 
 pub use pool::{connect, schema_version, Backend, Db, DbError};
 
