@@ -53,7 +53,7 @@ test('the desk, light and dark, desktop and phone', async ({ page }) => {
   await call(page, 'invitations/create', { org_id: ACME, email: `axe-${Date.now()}@acme.example`, roles: ['rol_orgdeskMember001'], days: 7 });
   await audit(page, [
     `/orgs/${ACME}`, `/orgs/${ACME}/bots`, `/orgs/${ACME}/bots/${bot.client_id}`, `/orgs/${ACME}/members`,
-    `/orgs/${ACME}/invitations`, `/orgs/${ACME}/apps`, `/orgs/${ACME}/audit`, `/orgs/${ACME}/settings`, `/orgs/${ACME}/reviews`, '/rules',
+    `/orgs/${ACME}/invitations`, `/orgs/${ACME}/apps`, `/orgs/${ACME}/audit`, `/orgs/${ACME}/settings`, `/orgs/${ACME}/reviews`, `/orgs/${ACME}/webhooks`, '/developers/api', '/rules',
   ]);
 });
 

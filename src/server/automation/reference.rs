@@ -64,7 +64,7 @@ document is <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a> (OpenAPI 3
 <p>An admin registers an automation bot in the desk and grants it orgdesk's API \
 (<code>{audience}</code>) with the scopes it needs. The bot asks Auth0 for a token with the Client \
 Credentials flow, naming its organization:</p>\
-<pre><code>curl -s https://YOUR_TENANT/oauth/token -d grant_type=client_credentials \\\n  -d client_id=$CLIENT_ID -d client_secret=$CLIENT_SECRET \\\n  -d audience={audience} -d organization=$ORG_ID</code></pre>\
+<pre tabindex=\"0\"><code>curl -s https://YOUR_TENANT/oauth/token -d grant_type=client_credentials \\\n  -d client_id=$CLIENT_ID -d client_secret=$CLIENT_SECRET \\\n  -d audience={audience} -d organization=$ORG_ID</code></pre>\
 <p>Every call sends it as <code>Authorization: Bearer &lt;token&gt;</code>, and every path names the \
 token's organization. Another organization's path answers 404. A sensitive change (a new secret, access \
 granted or widened, an admin made) wants a token issued in the last minutes: ask for a new one when it \
@@ -162,7 +162,7 @@ fn problems(_doc: &Value) -> String {
         "<section><h2 id=\"problems\">Problems</h2><p>Every refusal is an RFC 9457 problem document \
 (<code>application/problem+json</code>) with <code>type</code>, <code>title</code>, <code>status</code>, \
 <code>detail</code> and the <code>request_id</code> to quote.</p>\
-<table><thead><tr><th>type</th><th>status</th><th>meaning</th></tr></thead><tbody>{rows}</tbody></table></section>"
+<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Problem types\"><table class=\"table\"><thead><tr><th>type</th><th>status</th><th>meaning</th></tr></thead><tbody>{rows}</tbody></table></div></section>"
     )
 }
 
@@ -174,7 +174,7 @@ pub async fn serve(
     Html(format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
 <title>Automation API · orgdesk</title><link rel=\"stylesheet\" href=\"/pkg/orgdesk.css\"></head><body>\
-<main class=\"container main reference\">{}<p><a href=\"/\">Back to orgdesk</a></p></main></body></html>",
+<main class=\"container main reference\" id=\"main\" data-ready=\"true\">{}<p><a href=\"/\">Back to orgdesk</a></p></main></body></html>",
         page(&super::DOCUMENT, audience)
     ))
 }
