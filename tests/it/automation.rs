@@ -281,6 +281,26 @@ async fn an_automation_bot_does_what_an_admin_does_in_its_own_organization() {
         .unwrap()
         .iter()
         .any(|m| m["email"] == "bob@acme.example"));
+    let bob = members["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == "bob@acme.example")
+        .unwrap()["user_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let billing = demo::ASSIGNABLE_ROLES[2];
+    let role = format!(
+        "/organizations/{ACME}/members/{}/roles/{billing}",
+        urlencode(&bob)
+    );
+    let (status, _, roles) = api.send(t, Method::PUT, &role, None, None).await;
+    assert_eq!(status, 200, "{roles}");
+    assert!(roles.as_array().unwrap().iter().any(|r| r["id"] == billing));
+    let (status, _, roles) = api.send(t, Method::DELETE, &role, None, None).await;
+    assert_eq!(status, 200, "{roles}");
+    assert!(!roles.as_array().unwrap().iter().any(|r| r["id"] == billing));
     let invitations = format!("/organizations/{ACME}/invitations");
     let invite = json!({"email": "dora@acme.example", "roles": [demo::ASSIGNABLE_ROLES[1]]});
     let (status, _, inv) = api
@@ -341,6 +361,8 @@ async fn an_automation_bot_does_what_an_admin_does_in_its_own_organization() {
         "bot.rotate_secret",
         "bot.delete",
         "invitation.create",
+        "member.role.assign",
+        "member.role.remove",
     ] {
         assert!(actions.contains(&action), "{action} in {actions:?}");
     }
@@ -482,6 +504,30 @@ async fn strangers_missing_scopes_and_bad_tokens_are_refused_on_every_operation(
     }
     assert!(operations >= 18, "{operations} operations");
 
+    // The tenant rotates its signing key: a token under the new kid is taken (the JWKS read again).
+    let tenant = app.running.local_tenant.as_ref().unwrap().base_url.clone();
+    let rotated = reqwest::Client::new()
+        .post(format!(
+            "{}/__emulator/rotate-keys",
+            tenant.trim_end_matches('/')
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rotated.status(), 204);
+    let fresh = token(&app, (&acme_reader, &acme_secret), Some(ACME)).await;
+    assert_ne!(kid(&fresh), kid(&reader), "signed with the new key");
+    let (status, _, body) = api
+        .send(
+            Some(&fresh),
+            Method::GET,
+            &format!("/organizations/{ACME}/bots"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
     // Foreign-signed: a token of the right shape, signed by a key the tenant never had.
     let forged = forge(&reader);
     let (status, headers, body) = api
@@ -511,6 +557,18 @@ async fn strangers_missing_scopes_and_bad_tokens_are_refused_on_every_operation(
         .await;
     assert_eq!(status, 401, "{body}");
     assert!(body["detail"].as_str().unwrap().contains("expired"));
+}
+
+fn kid(token: &str) -> String {
+    use base64::Engine;
+    let head = token.split('.').next().unwrap();
+    let head: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(head)
+            .unwrap(),
+    )
+    .unwrap();
+    head["kid"].as_str().unwrap().to_string()
 }
 
 /// The token's header and claims, signed again with a fresh RSA key under the tenant's kid.
@@ -778,4 +836,67 @@ async fn apps_install_with_exact_consent_and_keys_are_added_and_removed() {
         .send(Some(&acme), Method::DELETE, &first, None, None)
         .await;
     assert_eq!(status, 204);
+}
+
+/// Each caller (organization and client) has its own rate limit: one bot going too fast is refused
+/// with 429 and Retry-After, another bot is not slowed by it.
+#[tokio::test(flavor = "multi_thread")]
+async fn each_caller_has_its_own_rate_limit() {
+    let app = crate::helpers::spawn_app_with(&[("ORGDESK_RATE_LIMIT_WRITES", "4")]).await;
+    let api = Api::new(&app);
+    let (one, one_secret) = automation_bot(&app, "alice@acme.example", ACME, ALL).await;
+    let (two, two_secret) = automation_bot(&app, "alice@acme.example", ACME, ALL).await;
+    let first = token(&app, (&one, &one_secret), Some(ACME)).await;
+    let second = token(&app, (&two, &two_secret), Some(ACME)).await;
+    let rename = |id: &str| format!("/organizations/{ACME}/bots/{id}");
+    let (status, _, body) = api
+        .send(
+            Some(&first),
+            Method::PATCH,
+            &rename(&one),
+            Some(json!({"name": "First, renamed"})),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, headers, body) = api
+        .send(
+            Some(&first),
+            Method::PATCH,
+            &rename(&one),
+            Some(json!({"name": "First, again"})),
+            None,
+        )
+        .await;
+    assert_eq!(status, 429, "{body}");
+    problem(&headers, &body, "rate-limited");
+    assert!(
+        headers["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    let (status, _, body) = api
+        .send(
+            Some(&second),
+            Method::PATCH,
+            &rename(&two),
+            Some(json!({"name": "Second, renamed"})),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "another caller is not slowed: {body}");
+    // Reads have their own, larger budget.
+    let (status, _, _) = api
+        .send(
+            Some(&first),
+            Method::GET,
+            &format!("/organizations/{ACME}/bots"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
 }

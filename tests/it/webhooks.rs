@@ -171,6 +171,11 @@ async fn audit_events_reach_the_endpoint_signed_and_a_failing_one_is_retried_the
     }
     let (_, list) = app.read(&alice, "webhooks/list", &[("org_id", ACME)]).await;
     assert!(list[0]["paused_at"].is_string(), "{list}");
+    let overview = app.page_html(&alice, &format!("/orgs/{ACME}")).await;
+    assert!(
+        overview.contains("data-testid=\"webhook-attention\""),
+        "the overview tells the admins"
+    );
     let tried = rx.got.lock().unwrap().len();
     assert_eq!(
         tried - sent,

@@ -92,6 +92,9 @@ pub fn Waiting(
     bots: Vec<Bot>,
     /// The open access review, if one is.
     review: Option<crate::model::reviews::ReviewSummary>,
+    /// Webhook endpoints orgdesk paused for failing (their addresses).
+    #[prop(optional)]
+    paused: Vec<String>,
 ) -> impl IntoView {
     let waiting: Vec<AccessRequest> = requests
         .into_iter()
@@ -101,9 +104,20 @@ pub fn Waiting(
         .iter()
         .filter_map(|b| Some((b.client_id.clone(), b.name.clone(), b.health.attention()?)))
         .collect();
-    if waiting.is_empty() && flagged.is_empty() && review.is_none() {
+    if waiting.is_empty() && flagged.is_empty() && review.is_none() && paused.is_empty() {
         return ().into_any();
     }
+    let paused = paused
+        .into_iter()
+        .map(|url| {
+            view! {
+                <li data-testid="webhook-attention">
+                    <a href=format!("{home}/webhooks")>"Webhook endpoint paused"</a>
+                    {format!(": {url} failed too often; nothing is sent to it until an admin resumes it.")}
+                </li>
+            }
+        })
+        .collect_view();
     let review = review.map(|r| {
         view! {
             <li data-testid="review-attention" data-state=r.state.clone()>
@@ -147,7 +161,7 @@ pub fn Waiting(
     view! {
         <section class="panel" aria-labelledby="attention-title">
             <h2 id="attention-title">"Needs attention"</h2>
-            <ul class="list">{review}{rows}{flagged}</ul>
+            <ul class="list">{review}{paused}{rows}{flagged}</ul>
         </section>
     }
     .into_any()

@@ -40,6 +40,7 @@ pub fn Overview() -> impl IntoView {
         move || org.get(),
         |org| crate::api::reviews::load_reviews(org, None),
     );
+    let webhooks = Resource::new(move || org.get(), crate::api::webhooks::list_webhooks);
     let recent = Resource::new(
         move || org.get(),
         |org| {
@@ -70,6 +71,13 @@ pub fn Overview() -> impl IntoView {
                     .ok()
                     .and_then(|p| p.reviews.into_iter().next())
                     .filter(|r| r.state != "done");
+                let paused: Vec<String> = webhooks
+                    .await
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|w| w.paused_at.is_some())
+                    .map(|w| w.url)
+                    .collect();
                 match data {
                     Err(e) => view! { <h1>"Overview"</h1> <ErrorNote error=e/> }.into_any(),
                     Ok((d, bots)) => {
@@ -81,7 +89,7 @@ pub fn Overview() -> impl IntoView {
                                 <h1>{org_name}</h1>
                                 <p class="muted">"Signed in as " {d.me.email.clone()} " · admin"</p>
                             </section>
-                            <super::approvals::Waiting home=home.clone() requests bots=bots.clone() review/>
+                            <super::approvals::Waiting home=home.clone() requests bots=bots.clone() review paused/>
                             <Cards home=home.clone() members invitations bots/>
                             <RecentActivity recent home/>
                         }

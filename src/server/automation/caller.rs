@@ -41,7 +41,12 @@ impl FromRequestParts<AppState> for ApiCall {
         let now = state.config.clock.now_secs();
         let claims = verifier.verify(token, now).await.map_err(|why| {
             if why == Rejected::Keys {
-                tracing::warn!("automation API: the tenant's keys could not be read");
+                return Problem::new(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    "upstream-unavailable",
+                    "orgdesk cannot read the tenant's signing keys right now; try again in a moment.",
+                )
+                .with_request_id(rid);
             }
             Problem::unauthenticated(&why.to_string(), true).with_request_id(rid)
         })?;

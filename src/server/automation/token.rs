@@ -11,8 +11,8 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 use tokio::sync::RwLock;
 
-/// How often an unknown `kid` may make orgdesk fetch the JWKS again: a flood of forged kids must
-/// not become a flood of fetches.
+/// After a fetch that brought no new key, how long an unknown `kid` waits before the next: a flood
+/// of forged kids must not become a flood of fetches.
 const REFETCH_EVERY: Duration = Duration::from_secs(30);
 /// A token issued this far in the future (clock skew) is still accepted.
 const LEEWAY: i64 = 60;
@@ -102,6 +102,8 @@ impl Verifier {
         let key = match self.key(&kid).await {
             Some(key) => key,
             None if self.refetch().await => self.key(&kid).await.ok_or(Rejected::Signature)?,
+            // Never read the tenant's keys at all: orgdesk cannot judge, the token may be fine.
+            None if self.keys.read().await.0.keys.is_empty() => return Err(Rejected::Keys),
             None => return Err(Rejected::Signature),
         };
         let mut validation = Validation::new(Algorithm::RS256);
@@ -128,13 +130,14 @@ impl Verifier {
         DecodingKey::from_jwk(jwk).ok()
     }
 
-    /// Fetches the JWKS unless it was fetched moments ago; true when it was.
+    /// Fetches the JWKS again; true when it brought a key orgdesk did not hold. A fetch that brought
+    /// nothing new (or failed) starts a cooldown: forged kids cost the tenant one fetch per 30 s,
+    /// while a real key rotation is taken up at the first token signed with the new key.
     async fn refetch(&self) -> bool {
         let mut keys = self.keys.write().await;
         if keys.1.is_some_and(|at| at.elapsed() < REFETCH_EVERY) {
             return false;
         }
-        keys.1 = Some(Instant::now());
         let fetched = async {
             self.http
                 .get(&self.jwks_uri)
@@ -146,10 +149,28 @@ impl Verifier {
         };
         match fetched.await {
             Ok(set) => {
+                let known = |s: &JwkSet| {
+                    let mut kids: Vec<String> = s
+                        .keys
+                        .iter()
+                        .filter_map(|k| k.common.key_id.clone())
+                        .collect();
+                    kids.sort();
+                    kids
+                };
+                let new = known(&set) != known(&keys.0)
+                    && set.keys.iter().any(|k| {
+                        k.common
+                            .key_id
+                            .as_deref()
+                            .is_some_and(|kid| keys.0.find(kid).is_none())
+                    });
                 keys.0 = set;
-                true
+                keys.1 = (!new).then(Instant::now);
+                new
             }
             Err(err) => {
+                keys.1 = Some(Instant::now());
                 tracing::warn!(error = %err, "cannot read the tenant's JWKS for the automation API");
                 false
             }
