@@ -281,15 +281,8 @@ async fn an_automation_bot_does_what_an_admin_does_in_its_own_organization() {
         .unwrap()
         .iter()
         .any(|m| m["email"] == "bob@acme.example"));
-    let bob = members["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["email"] == "bob@acme.example")
-        .unwrap()["user_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let alice = app.sign_in("alice@acme.example", ACME).await;
+    let bob = crate::helpers::member_id(&app, &alice, ACME, "bob@acme.example").await;
     let billing = demo::ASSIGNABLE_ROLES[2];
     let role = format!(
         "/organizations/{ACME}/members/{}/roles/{billing}",

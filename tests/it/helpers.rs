@@ -287,6 +287,20 @@ pub async fn tenant_login(
     back.headers()["location"].to_str().unwrap().to_string()
 }
 
+/// A member's user id, as `members/list` answers it to an admin of `org`.
+pub async fn member_id(app: &TestApp, admin: &reqwest::Client, org: &str, email: &str) -> String {
+    let (_, page) = app.read(admin, "members/list", &[("org_id", org)]).await;
+    page["members"]
+        .as_array()
+        .expect("a members page")
+        .iter()
+        .find(|m| m["email"] == email)
+        .unwrap_or_else(|| panic!("{email} in {page}"))["user_id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 /// The names in a `bots/list` answer.
 pub fn bot_names_in(list: &serde_json::Value) -> Vec<String> {
     list.as_array()

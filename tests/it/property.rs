@@ -45,7 +45,6 @@ async fn auth0s_openapi_document_holds_for_every_implemented_operation() {
     let tenant = start().await;
     let token = tenant.admin_token().await;
     let base = tenant.url("/api/v2");
-    let report = std::env::temp_dir().join(format!("orgdesk-schemathesis-{}", std::process::id()));
     let mut command = std::process::Command::new(bin);
     command
         .arg("--config-file")
@@ -53,13 +52,24 @@ async fn auth0s_openapi_document_holds_for_every_implemented_operation() {
         .arg("run")
         .arg(OAS)
         .args(["--url", &base])
-        .args(["--header", &format!("Authorization: Bearer {token}")])
+        .args(["--header", &format!("Authorization: Bearer {token}")]);
+    run(command, "tenant", 1000).await;
+}
+
+/// Runs schemathesis (seeded, one worker) and fails unless it found nothing in at least `least`
+/// passing cases.
+async fn run(mut command: std::process::Command, name: &str, least: u64) {
+    let report = std::env::temp_dir().join(format!(
+        "orgdesk-schemathesis-{name}-{}",
+        std::process::id()
+    ));
+    command
         // One worker: with two threads, Python 3.11's parser can fail inside Hypothesis
         // ("AST constructor recursion depth mismatch"), a crash of the tool, not a finding.
         .args(["--seed", "17", "--workers", "1", "--no-color"])
         .arg("--report-dir")
         .arg(&report);
-    // The tenant answers on this test's runtime: schemathesis waits on a thread of its own.
+    // The server answers on this test's runtime: schemathesis waits on a thread of its own.
     let out = tokio::task::spawn_blocking(move || command.output())
         .await
         .unwrap()
@@ -73,7 +83,7 @@ async fn auth0s_openapi_document_holds_for_every_implemented_operation() {
         "schemathesis found violations (above); stderr: {stderr}"
     );
     assert!(
-        passed_cases(&stdout) > 1000,
+        passed_cases(&stdout) > least,
         "schemathesis ran too few cases: {stdout}"
     );
 }
@@ -107,24 +117,8 @@ async fn the_automation_apis_own_document_holds_for_every_operation() {
     let bot = app
         .register_bot(&alice, "org_acmeTravel000001", "Fuzzed")
         .await;
-    let (_, members) = app
-        .read(
-            &alice,
-            "members/list",
-            &[("org_id", "org_acmeTravel000001")],
-        )
-        .await;
-    let bob = members["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["email"] == "bob@acme.example")
-        .unwrap()["user_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let report =
-        std::env::temp_dir().join(format!("orgdesk-schemathesis-api-{}", std::process::id()));
+    let bob =
+        crate::helpers::member_id(&app, &alice, "org_acmeTravel000001", "bob@acme.example").await;
     let mut command = std::process::Command::new(bin);
     command
         .arg("--config-file")
@@ -135,24 +129,6 @@ async fn the_automation_apis_own_document_holds_for_every_operation() {
         .env("ORGDESK_TEST_ORG", "org_acmeTravel000001")
         .env("ORGDESK_TEST_BOT", bot["client_id"].as_str().unwrap())
         .env("ORGDESK_TEST_MEMBER", bob)
-        .args(["--header", &format!("Authorization: Bearer {token}")])
-        .args(["--seed", "17", "--workers", "1", "--no-color"])
-        .arg("--report-dir")
-        .arg(&report);
-    let out = tokio::task::spawn_blocking(move || command.output())
-        .await
-        .unwrap()
-        .expect("schemathesis runs");
-    let _ = std::fs::remove_dir_all(&report);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    println!("{stdout}");
-    assert!(
-        out.status.success(),
-        "schemathesis found violations (above); stderr: {stderr}"
-    );
-    assert!(
-        passed_cases(&stdout) > 1000,
-        "schemathesis ran too few cases: {stdout}"
-    );
+        .args(["--header", &format!("Authorization: Bearer {token}")]);
+    run(command, "automation", 1000).await;
 }

@@ -300,7 +300,7 @@ async fn app_reach_loopback(app: &TestApp, alice: &reqwest::Client) -> (String, 
     let (url, rx) = receiver().await;
     let state = &app.running.state;
     let user = orgdesk::server::auth::SessionUser {
-        user_id: member_id(app, alice, "alice@acme.example").await,
+        user_id: crate::helpers::member_id(app, alice, ACME, "alice@acme.example").await,
         name: "Alice".into(),
         email: "alice@acme.example".into(),
         org_id: ACME.into(),
@@ -326,19 +326,6 @@ async fn app_reach_loopback(app: &TestApp, alice: &reqwest::Client) -> (String, 
         .await
         .unwrap();
     (url, rx)
-}
-
-async fn member_id(app: &TestApp, alice: &reqwest::Client, email: &str) -> String {
-    let (_, page) = app.read(alice, "members/list", &[("org_id", ACME)]).await;
-    page["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["email"] == email)
-        .unwrap()["user_id"]
-        .as_str()
-        .unwrap()
-        .to_string()
 }
 
 /// Without JavaScript: the page renders, a plain form post registers an endpoint and answers the

@@ -68,12 +68,11 @@ pub async fn publish(
     headers: HeaderMap,
     body: Json<wire::NewApp>,
 ) -> Response {
-    let permit = match call.change(&org_id, APPS_WRITE, ManageApps).await {
-        Ok(p) => p,
-        Err(p) => return p.into_response(),
-    };
-    let new = match body.parse(call.rid()) {
-        Ok(new) => new,
+    let (permit, new) = match call
+        .change_with(&org_id, APPS_WRITE, ManageApps, body)
+        .await
+    {
+        Ok(both) => both,
         Err(p) => return p.into_response(),
     };
     let path = format!("/organizations/{org_id}/apps");
@@ -129,12 +128,11 @@ pub async fn install(
     headers: HeaderMap,
     body: Json<wire::Install>,
 ) -> Response {
-    let permit = match call.change(&org_id, APPS_WRITE, ManageApps).await {
-        Ok(p) => p,
-        Err(p) => return p.into_response(),
-    };
-    let new = match body.parse(call.rid()) {
-        Ok(new) => new,
+    let (permit, new) = match call
+        .change_with(&org_id, APPS_WRITE, ManageApps, body)
+        .await
+    {
+        Ok(both) => both,
         Err(p) => return p.into_response(),
     };
     let path = format!("/organizations/{org_id}/installs");

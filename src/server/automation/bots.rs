@@ -111,17 +111,16 @@ pub async fn register(
     headers: HeaderMap,
     body: Json<wire::NewBot>,
 ) -> Response {
-    let permit = match call.change(&org_id, BOTS_WRITE, ManageBots).await {
-        Ok(p) => p,
-        Err(p) => return p.into_response(),
-    };
-    let new = match body
-        .parse(call.rid())
-        .and_then(|new| not_own_api(&call, &new.audience).map(|()| new))
+    let (permit, new) = match call
+        .change_with(&org_id, BOTS_WRITE, ManageBots, body)
+        .await
     {
-        Ok(new) => new,
+        Ok(both) => both,
         Err(p) => return p.into_response(),
     };
+    if let Err(p) = not_own_api(&call, &new.audience) {
+        return p.into_response();
+    }
     let path = format!("/organizations/{org_id}/bots");
     let (call, new, permit) = (&call, &new, &permit);
     super::idempotency::once(call, &headers, &path, new, |key| async move {
@@ -165,8 +164,9 @@ pub async fn rename(
     Path((org_id, client_id)): Path<(String, String)>,
     body: Json<wire::Rename>,
 ) -> Result<axum::Json<wire::Bot>, Problem> {
-    let permit = call.change(&org_id, BOTS_WRITE, ManageBots).await?;
-    let body = body.parse(call.rid())?;
+    let (permit, body) = call
+        .change_with(&org_id, BOTS_WRITE, ManageBots, body)
+        .await?;
     let ctx = call.ctx();
     bots::rename(&ctx, &permit, &client_id, &body.name)
         .await
@@ -229,8 +229,9 @@ pub async fn set_access(
     Path((org_id, client_id)): Path<(String, String)>,
     body: Json<wire::SetAccess>,
 ) -> Result<axum::Json<wire::AccessOutcome>, Problem> {
-    let permit = call.change(&org_id, BOTS_WRITE, ManageBots).await?;
-    let body = body.parse(call.rid())?;
+    let (permit, body) = call
+        .change_with(&org_id, BOTS_WRITE, ManageBots, body)
+        .await?;
     not_own_api(&call, &body.audience)?;
     let ctx = call.ctx();
     let (_, grants) = bots::detail(&ctx, &permit, &client_id)
@@ -304,12 +305,11 @@ pub async fn add_key(
     headers: HeaderMap,
     body: Json<wire::NewKey>,
 ) -> Response {
-    let permit = match call.change(&org_id, BOTS_WRITE, ManageBots).await {
-        Ok(p) => p,
-        Err(p) => return p.into_response(),
-    };
-    let new = match body.parse(call.rid()) {
-        Ok(new) => new,
+    let (permit, new) = match call
+        .change_with(&org_id, BOTS_WRITE, ManageBots, body)
+        .await
+    {
+        Ok(both) => both,
         Err(p) => return p.into_response(),
     };
     let path = format!("/organizations/{org_id}/bots/{client_id}/keys");

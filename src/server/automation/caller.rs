@@ -150,6 +150,18 @@ impl ApiCall {
         Ok(permit)
     }
 
+    /// `change`, then the body parsed: a stranger's body is never judged.
+    pub async fn change_with<T: serde::de::DeserializeOwned>(
+        &self,
+        org_id: &str,
+        scope: &str,
+        action: Action,
+        body: super::extract::Json<T>,
+    ) -> Result<(Permit, T), Problem> {
+        let permit = self.change(org_id, scope, action).await?;
+        Ok((permit, body.parse(self.rid())?))
+    }
+
     async fn scoped(&self, org_id: &str, scope: &str) -> Result<(), Problem> {
         if self.scopes.iter().any(|s| s == scope) {
             return Ok(());

@@ -141,12 +141,11 @@ pub async fn invite(
     headers: HeaderMap,
     body: Json<wire::NewInvitation>,
 ) -> Response {
-    let permit = match call.change(&org_id, MEMBERS_WRITE, ManageMembers).await {
-        Ok(p) => p,
-        Err(p) => return p.into_response(),
-    };
-    let new = match body.parse(call.rid()) {
-        Ok(new) => new,
+    let (permit, new) = match call
+        .change_with(&org_id, MEMBERS_WRITE, ManageMembers, body)
+        .await
+    {
+        Ok(both) => both,
         Err(p) => return p.into_response(),
     };
     let path = format!("/organizations/{org_id}/invitations");

@@ -157,23 +157,33 @@ async fn openapi_json() -> Response {
 }
 
 async fn not_found(request: axum::extract::Request) -> Problem {
-    let rid = crate::server::http::web::request_id_of(request.headers());
-    Problem::new(
+    refused(
+        &request,
         StatusCode::NOT_FOUND,
         "not-found",
-        "There is no such operation; see /api/v1/openapi.json.",
+        "There is no such operation",
     )
-    .with_request_id(rid.as_deref())
 }
 
 async fn wrong_method(request: axum::extract::Request) -> Problem {
-    let rid = crate::server::http::web::request_id_of(request.headers());
-    Problem::new(
+    let what = "This path does not take that method";
+    refused(
+        &request,
         StatusCode::METHOD_NOT_ALLOWED,
         "method-not-allowed",
-        "This path does not take that method; see /api/v1/openapi.json.",
+        what,
     )
-    .with_request_id(rid.as_deref())
+}
+
+fn refused(
+    request: &axum::extract::Request,
+    status: StatusCode,
+    code: &str,
+    what: &str,
+) -> Problem {
+    let rid = crate::server::http::web::request_id_of(request.headers());
+    Problem::new(status, code, format!("{what}; see /api/v1/openapi.json."))
+        .with_request_id(rid.as_deref())
 }
 
 /// The API's router, to nest at `PREFIX` (outside the desk's session and CSRF layers).
