@@ -90,12 +90,10 @@ pub async fn publish(
         let row = apps::publish(&ctx, permit, offer)
             .await
             .map_err(|e| call.fail(e))?;
-        let body = serde_json::to_value(app(row, Some(Vec::new()))).unwrap_or_default();
-        Ok(super::idempotency::Created {
-            status: StatusCode::CREATED,
-            replay: body.clone(),
-            body,
-        })
+        Ok(super::idempotency::Created::same(&app(
+            row,
+            Some(Vec::new()),
+        )))
     })
     .await
 }
@@ -162,12 +160,7 @@ pub async fn install(
         apps::install(&ctx, permit, permit.org_name(), &row.app_id)
             .await
             .map_err(|e| call.fail(e))?;
-        let body = serde_json::to_value(app(row, None)).unwrap_or_default();
-        Ok(super::idempotency::Created {
-            status: StatusCode::CREATED,
-            replay: body.clone(),
-            body,
-        })
+        Ok(super::idempotency::Created::same(&app(row, None)))
     })
     .await
 }

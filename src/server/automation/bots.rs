@@ -135,7 +135,9 @@ pub async fn register(
         let secret = bots::register(&ctx, permit, made, &journal)
             .await
             .map_err(|e| call.fail(e))?;
-        let row = bots::detail(&ctx, permit, &secret.client_id)
+        // From orgdesk's store: the bot exists now, and a failed upstream read must not lose the
+        // secret of a registration that succeeded.
+        let row = bots::recorded(&ctx, permit, &secret.client_id)
             .await
             .map_err(|e| call.fail(e))?;
         let registered = bot(row);
@@ -171,7 +173,7 @@ pub async fn rename(
     bots::rename(&ctx, &permit, &client_id, &body.name)
         .await
         .map_err(|e| call.fail(e))?;
-    let row = bots::detail(&ctx, &permit, &client_id)
+    let row = bots::recorded(&ctx, &permit, &client_id)
         .await
         .map_err(|e| call.fail(e))?;
     Ok(axum::Json(bot(row)))
@@ -234,7 +236,8 @@ pub async fn set_access(
         .await?;
     not_own_api(&call, &body.audience)?;
     let ctx = call.ctx();
-    let (_, grants) = bots::detail(&ctx, &permit, &client_id)
+    // The service reads the bot live; which of the two it is, the store says.
+    let (_, grants) = bots::recorded(&ctx, &permit, &client_id)
         .await
         .map_err(|e| call.fail(e))?;
     let done = if grants.iter().any(|g| g.audience == body.audience) {
@@ -323,16 +326,11 @@ pub async fn add_key(
         let c = bot_keys::add(&call.ctx(), permit, client_id, made)
             .await
             .map_err(|e| call.fail(e))?;
-        let body = serde_json::to_value(key(bot_keys::KeyRow {
+        let added = key(bot_keys::KeyRow {
             credential: c,
             in_use: false,
-        }))
-        .unwrap_or_default();
-        Ok(super::idempotency::Created {
-            status: StatusCode::CREATED,
-            replay: body.clone(),
-            body,
-        })
+        });
+        Ok(super::idempotency::Created::same(&added))
     })
     .await
 }

@@ -28,6 +28,18 @@ pub struct Created {
     pub replay: serde_json::Value,
 }
 
+impl Created {
+    /// A 201 whose answer holds no secret: a repeat gets the same.
+    pub fn same(answer: &impl Serialize) -> Self {
+        let body = serde_json::to_value(answer).unwrap_or_default();
+        Created {
+            status: StatusCode::CREATED,
+            replay: body.clone(),
+            body,
+        }
+    }
+}
+
 /// The key as sent: 1–255 visible ASCII characters.
 fn key_of(headers: &HeaderMap) -> Result<String, &'static str> {
     let value = headers

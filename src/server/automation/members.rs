@@ -153,12 +153,7 @@ pub async fn invite(
         let made = invitations::create(&call.ctx(), &permit, &new.email, &new.roles, new.days)
             .await
             .map_err(|e| call.fail(e))?;
-        let body = serde_json::to_value(invitation(made)).unwrap_or_default();
-        Ok(super::idempotency::Created {
-            status: StatusCode::CREATED,
-            replay: body.clone(),
-            body,
-        })
+        Ok(super::idempotency::Created::same(&invitation(made)))
     })
     .await
 }

@@ -4,6 +4,7 @@
 //! claims a machine token carries. Expiry is judged by the process's clock, the one the local tenant
 //! signs with.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use jsonwebtoken::jwk::JwkSet;
@@ -70,7 +71,8 @@ pub struct Verifier {
     audience: String,
     jwks_uri: String,
     http: reqwest::Client,
-    keys: RwLock<(JwkSet, Option<Instant>)>,
+    /// The tenant's keys by kid, decoded once when fetched; and when the cooldown began.
+    keys: RwLock<(HashMap<String, DecodingKey>, Option<Instant>)>,
 }
 
 impl Verifier {
@@ -84,7 +86,7 @@ impl Verifier {
             audience: audience.to_string(),
             jwks_uri: format!("{}.well-known/jwks.json", issuer),
             http,
-            keys: RwLock::new((JwkSet { keys: Vec::new() }, None)),
+            keys: RwLock::new((HashMap::new(), None)),
         })
     }
 
@@ -103,7 +105,7 @@ impl Verifier {
             Some(key) => key,
             None if self.refetch().await => self.key(&kid).await.ok_or(Rejected::Signature)?,
             // Never read the tenant's keys at all: orgdesk cannot judge, the token may be fine.
-            None if self.keys.read().await.0.keys.is_empty() => return Err(Rejected::Keys),
+            None if self.keys.read().await.0.is_empty() => return Err(Rejected::Keys),
             None => return Err(Rejected::Signature),
         };
         let mut validation = Validation::new(Algorithm::RS256);
@@ -125,9 +127,7 @@ impl Verifier {
     }
 
     async fn key(&self, kid: &str) -> Option<DecodingKey> {
-        let keys = self.keys.read().await;
-        let jwk = keys.0.find(kid)?;
-        DecodingKey::from_jwk(jwk).ok()
+        self.keys.read().await.0.get(kid).cloned()
     }
 
     /// Fetches the JWKS again; true when it brought a key orgdesk did not hold. A fetch that brought
@@ -149,23 +149,16 @@ impl Verifier {
         };
         match fetched.await {
             Ok(set) => {
-                let known = |s: &JwkSet| {
-                    let mut kids: Vec<String> = s
-                        .keys
-                        .iter()
-                        .filter_map(|k| k.common.key_id.clone())
-                        .collect();
-                    kids.sort();
-                    kids
-                };
-                let new = known(&set) != known(&keys.0)
-                    && set.keys.iter().any(|k| {
-                        k.common
-                            .key_id
-                            .as_deref()
-                            .is_some_and(|kid| keys.0.find(kid).is_none())
-                    });
-                keys.0 = set;
+                let decoded: HashMap<String, DecodingKey> = set
+                    .keys
+                    .iter()
+                    .filter_map(|jwk| {
+                        let kid = jwk.common.key_id.clone()?;
+                        Some((kid, DecodingKey::from_jwk(jwk).ok()?))
+                    })
+                    .collect();
+                let new = decoded.keys().any(|kid| !keys.0.contains_key(kid));
+                keys.0 = decoded;
                 keys.1 = (!new).then(Instant::now);
                 new
             }

@@ -125,6 +125,35 @@ pub async fn list(
     Ok(store::with_grants(ctx.db, Some(who.org_id())).await?)
 }
 
+/// The bot's row, if orgdesk recorded it as this organization's; a stranger's id is audited.
+async fn row_of(ctx: &Ctx<'_>, who: &impl Proof, client_id: &str) -> Result<BotRow, ServiceError> {
+    match store::owned_by(ctx.db, client_id, who.org_id()).await? {
+        Some(row) => Ok(row),
+        None => {
+            audit_for(ctx, who)
+                .record(
+                    audit::Action::BotAccess,
+                    Some(client_id),
+                    audit::Result::Denied,
+                    "not this organization's bot",
+                )
+                .await;
+            Err(ServiceError::NotFound)
+        }
+    }
+}
+
+/// The bot and its grants as orgdesk recorded them, if this organization owns it: the store only,
+/// for answering a change whose service already read the bot upstream.
+pub async fn recorded(
+    ctx: &Ctx<'_>,
+    who: &impl Proof,
+    client_id: &str,
+) -> Result<(BotRow, Vec<GrantRow>), ServiceError> {
+    let row = row_of(ctx, who, client_id).await?;
+    Ok((row, store::grants_of(ctx.db, client_id).await?))
+}
+
 /// The bot, if this organization owns it: orgdesk's store first (no upstream call for a stranger's
 /// id), then the upstream client's metadata must agree.
 pub async fn owned(
@@ -132,18 +161,7 @@ pub async fn owned(
     who: &impl Proof,
     client_id: &str,
 ) -> Result<(BotRow, Client), ServiceError> {
-    let row = store::owned_by(ctx.db, client_id, who.org_id()).await?;
-    let Some(row) = row else {
-        audit_for(ctx, who)
-            .record(
-                audit::Action::BotAccess,
-                Some(client_id),
-                audit::Result::Denied,
-                "not this organization's bot",
-            )
-            .await;
-        return Err(ServiceError::NotFound);
-    };
+    let row = row_of(ctx, who, client_id).await?;
     // A view may show what was read moments ago; a change decides on a live read.
     let read = async { ctx.mgmt.get_client(client_id).await };
     let read = if !who.is_change() {
